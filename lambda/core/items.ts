@@ -1,0 +1,144 @@
+/**
+ * DynamoDB item shapes and key builders: the single source of truth for the processor, the lookup API,
+ * the infrastructure and the tests. See docs/DATA_MODEL.md. Pure: no AWS imports.
+ */
+
+export const STATE_SK = 'STATE';
+export const FLEET_PK = 'FLEET';
+export const FLEET_DEVICE_SHARDS = 16;
+export const GSI_BY_STATUS = 'byStatus';
+export const GSI_BY_MODEL = 'byModel';
+export const GSI_ALERTS_BY_DAY = 'byDay';
+export const DOWN_STATUS = 'down';
+
+/** Watermarks: "<topic>-<partition>" → highest offset already folded into the item. */
+export type Offsets = Record<string, number>;
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+export const deviceKey = (deviceId: string): ItemKey => ({ pk: `DEVICE#${deviceId}`, sk: STATE_SK });
+
+/** Minute start as `YYYY-MM-DDTHH:mmZ`. */
+export const windowStart = (epochMs: number): string => `${new Date(epochMs).toISOString().slice(0, 16)}Z`;
+
+export const windowKey = (deviceId: string, start: string): ItemKey => ({
+  pk: `DEVICE#${deviceId}`,
+  sk: `WIN#${start}`,
+});
+
+export const fleetRecordsKey = (topic: string, partition: number): ItemKey => ({
+  pk: FLEET_PK,
+  sk: `RECORDS#${topic}#${partition}`,
+});
+
+export const fleetDevicesKey = (shard: number): ItemKey => ({
+  pk: FLEET_PK,
+  sk: `DEVICES#${String(shard).padStart(2, '0')}`,
+});
+
+/** Stable shard for a device's contribution to fleet device counts (FNV-1a, no crypto needed). */
+export const fleetDeviceShard = (deviceId: string): number => {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < deviceId.length; i++) {
+    hash ^= deviceId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % FLEET_DEVICE_SHARDS;
+};
+
+export const sourceKey = (topic: string, partition: number): string => `${topic}-${partition}`;
+
+export type Registry = Record<string, string>;
+
+export interface DeviceItem extends ItemKey {
+  deviceId: string;
+  model: string;
+  interface: string;
+  status: string;
+  cpuUsage: number;
+  memoryUsage: number;
+  eventTime: string;
+  firstSeen: string;
+  lastSeen: string;
+  recordCount: number;
+  downCount: number;
+  cpuMin: number;
+  cpuMax: number;
+  cpuSum: number;
+  memoryMin: number;
+  memoryMax: number;
+  memorySum: number;
+  interfaces: string[];
+  registry?: Registry;
+  firing: string[];
+  offsets: Offsets;
+  version: number;
+}
+
+export interface WindowItem extends ItemKey {
+  deviceId: string;
+  start: string;
+  count: number;
+  cpuSum: number;
+  cpuMax: number;
+  memorySum: number;
+  memoryMax: number;
+  downCount: number;
+  offsets: Offsets;
+  version: number;
+  expiresAt: number;
+}
+
+export interface FleetRecordsItem extends ItemKey {
+  topic: string;
+  partition: number;
+  records: number;
+  byModel: Record<string, number>;
+  offset: number;
+  version: number;
+}
+
+export interface FleetDevicesItem extends ItemKey {
+  devices: number;
+  byStatus: Record<string, number>;
+  byModelDevices: Record<string, number>;
+  byModelDown: Record<string, number>;
+  version: number;
+}
+
+export interface AlertItem {
+  deviceId: string;
+  alertKey: string;
+  alertId: string;
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  at: string;
+  day: string;
+  model: string;
+  registry: Registry | null;
+  field: RuleField;
+  value: string | number;
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+export const alertKey = (at: string, alertId: string): string => `${at}#${alertId}`;
+
+export type RuleField = 'interfacestatus' | 'cpuusage' | 'memoryusage';
+export type RuleOp = '==' | '!=' | '>' | '>=' | '<' | '<=';
+export type Severity = 'info' | 'warning' | 'critical';
+
+export interface Rule {
+  ruleId: string;
+  description?: string;
+  when: { field: RuleField; op: RuleOp; value: string | number };
+  models?: string[];
+  registry?: Registry;
+  severity: Severity;
+  enabled: boolean;
+}
