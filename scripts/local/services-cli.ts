@@ -3,11 +3,16 @@ import { parseArgs } from 'node:util';
 import { REPO_LOCAL_DIR, startLocalServices } from './services/index.ts';
 
 // `npm run local:services`: just Kafka + DynamoDB Local, for working on one piece against real services.
-const usage = 'usage: npm run local:services -- [--kafka-port 9092] [--dynamodb-port 8000] [--state-dir .local]';
+const usage =
+  'usage: npm run local:services -- [--kafka-port 9092] [--dynamodb-port 8000] [--state-dir .local]';
 let values: { 'kafka-port'?: string; 'dynamodb-port'?: string; 'state-dir'?: string };
 try {
   ({ values } = parseArgs({
-    options: { 'kafka-port': { type: 'string' }, 'dynamodb-port': { type: 'string' }, 'state-dir': { type: 'string' } },
+    options: {
+      'kafka-port': { type: 'string' },
+      'dynamodb-port': { type: 'string' },
+      'state-dir': { type: 'string' },
+    },
   }));
 } catch (error) {
   console.error(`${(error as Error).message}\n${usage}`);

@@ -18,7 +18,10 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject) {
   const stateDir = await mkdtemp(join(tmpdir(), 'fleetstream-it-'));
-  const services = await startLocalServices({ stateDir, log: (line) => console.log(`[local services] ${line}`) });
+  const services = await startLocalServices({
+    stateDir,
+    log: (line) => console.log(`[local services] ${line}`),
+  });
   project.provide('brokers', services.brokers);
   project.provide('dynamodbEndpoint', services.dynamodbEndpoint);
   return async () => {

@@ -1,12 +1,12 @@
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { Kafka, logLevel } from 'kafkajs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTables, localTableNames } from '../../scripts/local/tables.ts';
-import { isPortOpen } from '../../scripts/local/services/ports.ts';
 import { startLocalServices } from '../../scripts/local/services/index.ts';
+import { isPortOpen } from '../../scripts/local/services/ports.ts';
+import { createTables, localTableNames } from '../../scripts/local/tables.ts';
 import { localDynamoDb } from '../support/local-aws.ts';
 
 const portOf = (address: string) => Number(address.split(':').pop());

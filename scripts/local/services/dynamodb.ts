@@ -16,7 +16,8 @@ const listTables = async (port: number): Promise<boolean> => {
     headers: {
       'content-type': 'application/x-amz-json-1.0',
       'x-amz-target': 'DynamoDB_20120810.ListTables',
-      authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
     },
     body: '{}',
     signal: AbortSignal.timeout(2_000),
@@ -30,7 +31,8 @@ export const startDynamoDb = async (o: DynamoDbOptions): Promise<ServiceProcess>
   const files = { log: join(o.dir, 'dynamodb.log'), pid: join(o.dir, 'dynamodb.pid') };
   await mkdir(dataDir, { recursive: true });
   await killStale(files.pid, o.dir);
-  if (await isPortOpen(o.port)) throw new Error(`DynamoDB Local port ${o.port} on 127.0.0.1 is already in use`);
+  if (await isPortOpen(o.port))
+    throw new Error(`DynamoDB Local port ${o.port} on 127.0.0.1 is already in use`);
 
   const service = await spawnService(
     'DynamoDB Local',

@@ -36,7 +36,10 @@ export interface LocalServices {
 export const startLocalServices = async (options: LocalServicesOptions): Promise<LocalServices> => {
   const log = options.log ?? (() => {});
   const cacheDir = options.cacheDir ?? join(REPO_LOCAL_DIR, 'cache');
-  const [kafkaLib, dynamodbLib] = [await ensureJars('kafka', cacheDir, log), await ensureJars('dynamodb', cacheDir, log)];
+  const [kafkaLib, dynamodbLib] = [
+    await ensureJars('kafka', cacheDir, log),
+    await ensureJars('dynamodb', cacheDir, log),
+  ];
   const kafkaDir = join(options.stateDir, 'kafka');
   const dynamodbDir = join(options.stateDir, 'dynamodb');
   await Promise.all([mkdir(kafkaDir, { recursive: true }), mkdir(dynamodbDir, { recursive: true })]);

@@ -13,10 +13,15 @@ export const assertJavaAndMaven = async (): Promise<void> => {
     throw new Error('Java 17+ is required for the local Kafka and DynamoDB Local (no `java` on PATH)');
   }
   const major = Number(/version "(\d+)/.exec(javaVersion)?.[1] ?? 0);
-  if (major < 17) throw new Error(`Java 17+ is required for the local Kafka and DynamoDB Local, found: ${javaVersion.split('\n')[0]}`);
+  if (major < 17)
+    throw new Error(
+      `Java 17+ is required for the local Kafka and DynamoDB Local, found: ${javaVersion.split('\n')[0]}`,
+    );
   try {
     await run('mvn', ['--version']);
   } catch {
-    throw new Error('Maven is required once to fetch Kafka and DynamoDB Local from Maven Central (no `mvn` on PATH)');
+    throw new Error(
+      'Maven is required once to fetch Kafka and DynamoDB Local from Maven Central (no `mvn` on PATH)',
+    );
   }
 };

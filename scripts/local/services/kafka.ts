@@ -1,7 +1,7 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { isPortOpen, waitUntil } from './ports.ts';
 import { failOnExit, killStale, type ServiceProcess, spawnService } from './process.ts';
@@ -71,8 +71,22 @@ export const startKafka = async (o: KafkaOptions): Promise<ServiceProcess> => {
   await writeFile(join(o.dir, 'log4j2.yaml'), LOG4J);
   const classpath = join(o.libDir, '*');
   if (!existsSync(join(logDir, 'meta.properties'))) {
-    const { stdout: clusterId } = await run('java', ['-cp', classpath, 'kafka.tools.StorageTool', 'random-uuid']);
-    await run('java', ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId.trim(), '-c', config]);
+    const { stdout: clusterId } = await run('java', [
+      '-cp',
+      classpath,
+      'kafka.tools.StorageTool',
+      'random-uuid',
+    ]);
+    await run('java', [
+      '-cp',
+      classpath,
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      clusterId.trim(),
+      '-c',
+      config,
+    ]);
   }
 
   const service = await spawnService(
@@ -90,7 +104,10 @@ export const startKafka = async (o: KafkaOptions): Promise<ServiceProcess> => {
     files,
   );
   try {
-    await Promise.race([waitUntil(`Kafka on 127.0.0.1:${o.port}`, () => isPortOpen(o.port), 90_000), failOnExit(service, files.log)]);
+    await Promise.race([
+      waitUntil(`Kafka on 127.0.0.1:${o.port}`, () => isPortOpen(o.port), 90_000),
+      failOnExit(service, files.log),
+    ]);
   } catch (error) {
     await service.stop();
     throw error;

@@ -17,9 +17,16 @@ export type Component = 'kafka' | 'dynamodb';
  * version bump refetches. Concurrent callers (tests and `npm start`) are safe: each resolves into its own temp folder
  * and the first rename wins.
  */
-export const ensureJars = async (component: Component, cacheDir: string, log: (line: string) => void): Promise<string> => {
+export const ensureJars = async (
+  component: Component,
+  cacheDir: string,
+  log: (line: string) => void,
+): Promise<string> => {
   const pom = join(POM_DIR, `${component}.pom.xml`);
-  const pomHash = createHash('sha256').update(await readFile(pom)).digest('hex').slice(0, 16);
+  const pomHash = createHash('sha256')
+    .update(await readFile(pom))
+    .digest('hex')
+    .slice(0, 16);
   const target = join(cacheDir, component, pomHash);
   const libDir = join(target, 'lib');
   if (existsSync(join(target, 'complete'))) return libDir;
@@ -40,7 +47,8 @@ export const ensureJars = async (component: Component, cacheDir: string, log: (l
       if (!existsSync(join(target, 'complete'))) throw error;
     });
   } catch (error) {
-    const detail = (error as { stdout?: string }).stdout?.split('\n').find((l) => l.includes('ERROR')) ?? String(error);
+    const detail =
+      (error as { stdout?: string }).stdout?.split('\n').find((l) => l.includes('ERROR')) ?? String(error);
     throw new Error(`Could not resolve ${component} from Maven Central: ${detail}`);
   } finally {
     await rm(staging, { recursive: true, force: true });

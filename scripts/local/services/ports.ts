@@ -9,7 +9,9 @@ export const freePort = (): Promise<number> =>
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
     });
   });
 
@@ -28,7 +30,11 @@ export const isPortOpen = (port: number, host = '127.0.0.1'): Promise<boolean> =
   });
 
 /** Polls `probe` until it resolves true, failing with `what` after `timeoutMs`. */
-export const waitUntil = async (what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> => {
+export const waitUntil = async (
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await probe().catch(() => false)) return;

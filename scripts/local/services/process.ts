@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { openSync, closeSync, existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -65,6 +65,10 @@ export const failOnExit = (service: ServiceProcess, log: string): Promise<never>
   new Promise((_, reject) => {
     service.child.once('exit', (code, signal) => {
       const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-15).join('\n') : '';
-      reject(new Error(`${service.name} exited while starting (code ${code}, signal ${signal}). Log ${log}:\n${tail}`));
+      reject(
+        new Error(
+          `${service.name} exited while starting (code ${code}, signal ${signal}). Log ${log}:\n${tail}`,
+        ),
+      );
     });
   });
