@@ -1,0 +1,180 @@
+import type { KafkaConnection } from '../lambda/adapters/kafka-client.ts';
+import { BAD_CLASSES } from './generator/bad-records.ts';
+import {
+  COMPRESSIONS,
+  type GeneratorOptions,
+  type GeneratorSummary,
+  generatorProducer,
+  runGenerator,
+} from './generator/run.ts';
+import { steppedClock } from './generator/telemetry.ts';
+import {
+  type CliArgs,
+  choiceFlag,
+  errorMessage,
+  numberFlag,
+  optionalNumberFlag,
+  runCli,
+  UsageError,
+} from './lib/cli.ts';
+import {
+  describeConnection,
+  KAFKA_CONNECTION_USAGE,
+  kafkaConnectionFromFlags,
+  kafkaConnectionOptions,
+  scriptKafka,
+} from './lib/kafka-connection.ts';
+
+const spec = {
+  usage:
+    `usage: npm run generate -- ${KAFKA_CONNECTION_USAGE} --devices N --rate R (--duration S | --count N) ` +
+    '[--seed S] [--bad-ratio F] [--compression none|gzip] [--batch N] [--topic T] [--record-bytes B] [--json]',
+  description: [
+    'Produces simulated modem telemetry keyed by device id. --rate 0 = unlimited.',
+    `--bad-ratio F makes that share of records invalid (${BAD_CLASSES.join(', ')}).`,
+    '--legacy-ratio F sends that share in the blog producer format (numeric strings, "YYYY-MM-DD HH:mm:ss").',
+    '--start-time ISO --time-step-ms N give reproducible event times (with --seed: an identical stream).',
+    '--in-flight N sends awaiting acks (default 4); --acks -1|1 (default -1). Ctrl-C flushes and prints the summary.',
+  ].join('\n'),
+  options: {
+    ...kafkaConnectionOptions,
+    topic: { type: 'string' },
+    devices: { type: 'string' },
+    rate: { type: 'string' },
+    duration: { type: 'string' },
+    count: { type: 'string' },
+    seed: { type: 'string' },
+    'bad-ratio': { type: 'string' },
+    'legacy-ratio': { type: 'string' },
+    compression: { type: 'string' },
+    batch: { type: 'string' },
+    'in-flight': { type: 'string' },
+    acks: { type: 'string' },
+    'record-bytes': { type: 'string' },
+    'start-time': { type: 'string' },
+    'time-step-ms': { type: 'string' },
+    json: { type: 'boolean' },
+  },
+} as const;
+
+type Values = CliArgs<typeof spec.options>['values'];
+
+const generatorOptions = (values: Values, signal: AbortSignal): GeneratorOptions => {
+  if (values.devices === undefined) throw new UsageError('--devices is required');
+  if (values.rate === undefined) throw new UsageError('--rate is required (0 = unlimited)');
+  if (values.duration === undefined && values.count === undefined)
+    throw new UsageError('give --duration or --count');
+  const startTime = values['start-time'];
+  const startMs = startTime === undefined ? undefined : Date.parse(startTime);
+  if (startMs !== undefined && Number.isNaN(startMs))
+    throw new UsageError(`--start-time is not a time: "${startTime}"`);
+  if (values['time-step-ms'] !== undefined && startMs === undefined) {
+    throw new UsageError('--time-step-ms needs --start-time');
+  }
+  const recordBytes = values['record-bytes'];
+  return {
+    topic: values.topic ?? 'modem-telemetry',
+    devices: numberFlag('devices', values.devices, { integer: true, min: 1, max: 10_000_000 }),
+    rate: numberFlag('rate', values.rate, { min: 0 }),
+    ...(values.duration !== undefined
+      ? { durationSeconds: numberFlag('duration', values.duration, { min: 0.001 }) }
+      : {}),
+    ...(values.count !== undefined
+      ? { count: numberFlag('count', values.count, { integer: true, min: 0 }) }
+      : {}),
+    seed: values.seed ?? String(Date.now()),
+    badRatio: optionalNumberFlag('bad-ratio', values['bad-ratio'], 0, { min: 0, max: 1 }),
+    legacyRatio: optionalNumberFlag('legacy-ratio', values['legacy-ratio'], 0, { min: 0, max: 1 }),
+    compression: choiceFlag('compression', values.compression ?? 'none', COMPRESSIONS),
+    batch: optionalNumberFlag('batch', values.batch, 1000, { integer: true, min: 1, max: 100_000 }),
+    inFlight: optionalNumberFlag('in-flight', values['in-flight'], 4, { integer: true, min: 1, max: 64 }),
+    acks: choiceFlag('acks', values.acks ?? '-1', ['-1', '1'] as const) === '1' ? 1 : -1,
+    ...(recordBytes !== undefined
+      ? { recordBytes: numberFlag('record-bytes', recordBytes, { integer: true, min: 1, max: 65_536 }) }
+      : {}),
+    ...(startMs !== undefined
+      ? {
+          clock: steppedClock(
+            startMs,
+            optionalNumberFlag('time-step-ms', values['time-step-ms'], 1, { min: 0 }),
+          ),
+        }
+      : {}),
+    signal,
+  };
+};
+
+const format = (s: GeneratorSummary): string =>
+  `sent ${s.sent} records (${s.bad} bad on purpose, ${s.errors} failed) in ${s.seconds.toFixed(1)} s: ` +
+  `${Math.round(s.recordsPerSec)} records/s, ${s.mbPerSec.toFixed(2)} MB/s`;
+
+/** Live on a TTY (rewritten line, 4×/s), a plain line every 5 s otherwise (logs, CI). */
+const progressReporter = () => {
+  const tty = process.stderr.isTTY === true;
+  const every = tty ? 250 : 5000;
+  let last = 0;
+  return {
+    update(s: GeneratorSummary) {
+      const now = performance.now();
+      if (now - last < every) return;
+      last = now;
+      const line = `sent ${s.sent}  ${Math.round(s.recordsPerSec)}/s  errors ${s.errors}`;
+      process.stderr.write(tty ? `\r${line}\u001b[K` : `${line}\n`);
+    },
+    done() {
+      if (tty && last > 0) process.stderr.write('\r\u001b[K');
+    },
+  };
+};
+
+/** A missing topic would otherwise surface as retried send errors; say what to do instead. */
+const requireTopic = async (connection: KafkaConnection, topic: string) => {
+  const admin = scriptKafka(connection).admin();
+  await admin.connect();
+  try {
+    if (!(await admin.listTopics()).includes(topic)) {
+      throw new Error(
+        `topic ${topic} does not exist — create it first: npm run topic:create -- --topic ${topic} …`,
+      );
+    }
+  } finally {
+    await admin.disconnect();
+  }
+};
+
+const main = async ({ values }: CliArgs<typeof spec.options>): Promise<number> => {
+  const connection = kafkaConnectionFromFlags(values);
+  const abort = new AbortController();
+  const options = generatorOptions(values, abort.signal);
+  const producer = generatorProducer(scriptKafka(connection));
+  try {
+    await producer.connect();
+  } catch (error) {
+    throw new Error(`cannot reach Kafka at ${describeConnection(connection)}: ${errorMessage(error)}`);
+  }
+  await requireTopic(connection, options.topic);
+  // First Ctrl-C: stop producing, flush what is in flight, print the summary. Second: leave now.
+  const onSignal = () => {
+    if (abort.signal.aborted) process.exit(130);
+    process.stderr.write('\nstopping: flushing in-flight batches (Ctrl-C again to quit now)\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const progress = progressReporter();
+  try {
+    const summary = await runGenerator(producer, options, (s) => progress.update(s));
+    progress.done();
+    console.log(values.json ? JSON.stringify(summary) : format(summary));
+    return summary.errors > 0 ? 1 : 0;
+  } catch (error) {
+    progress.done();
+    const partial = (error as { summary?: GeneratorSummary }).summary;
+    if (partial) console.log(values.json ? JSON.stringify(partial) : format(partial));
+    throw error;
+  } finally {
+    await producer.disconnect().catch(() => {});
+  }
+};
+
+await runCli(spec, main);

@@ -1,0 +1,214 @@
+import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
+import { createTelemetryStream, type TelemetryStreamOptions } from './telemetry.ts';
+
+/**
+ * Drives the telemetry stream into Kafka: many messages per send, several sends in flight, optional rate limit.
+ * Shared by the CLI, the load-generator Lambda and the benchmark.
+ */
+
+export const COMPRESSIONS = ['none', 'gzip'] as const;
+export type Compression = (typeof COMPRESSIONS)[number];
+
+export interface GeneratorOptions extends TelemetryStreamOptions {
+  readonly topic: string;
+  /** Records per second over all devices; 0 = as fast as the broker takes them. @default 0 */
+  readonly rate?: number;
+  /** Stop after this many records. */
+  readonly count?: number;
+  /** Stop after this many seconds. At least one of count, duration or signal must be given. */
+  readonly durationSeconds?: number;
+  /** Stops producing; in-flight sends still complete and are counted. */
+  readonly signal?: AbortSignal;
+  /** Records per send call. @default 1000 */
+  readonly batch?: number;
+  /** Cap on value bytes per send call (keeps each partition's record batch under the broker's limit). @default 1_000_000 */
+  readonly maxSendBytes?: number;
+  /** Send calls awaiting acknowledgement at once. @default 4 */
+  readonly inFlight?: number;
+  /** @default 'none' */
+  readonly compression?: Compression;
+  /** -1 = all in-sync replicas, 1 = leader only. @default -1 */
+  readonly acks?: -1 | 0 | 1;
+  /** Give up after this many sends in a row failed (kafkajs has already retried each). @default 3 */
+  readonly maxConsecutiveFailures?: number;
+}
+
+export interface GeneratorSummary {
+  /** Records acknowledged by the broker, bad ones included. */
+  readonly sent: number;
+  /** Acknowledged records that were invalid on purpose. */
+  readonly bad: number;
+  /** Records whose send failed. */
+  readonly errors: number;
+  /** Value bytes acknowledged. */
+  readonly bytes: number;
+  readonly seconds: number;
+  readonly recordsPerSec: number;
+  /** Value bytes per second / 1e6. */
+  readonly mbPerSec: number;
+  readonly lastError?: string;
+}
+
+/** Thrown when sends keep failing; carries what was achieved before. */
+export class GeneratorError extends Error {
+  override name = 'GeneratorError';
+  constructor(
+    message: string,
+    readonly summary: GeneratorSummary,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+const COMPRESSION_TYPES: Record<Compression, CompressionTypes> = {
+  none: CompressionTypes.None,
+  gzip: CompressionTypes.GZIP,
+};
+
+/** The producer the generator makes for itself when handed a Kafka client. */
+export const generatorProducer = (kafka: Kafka): Producer =>
+  kafka.producer({
+    allowAutoTopicCreation: false,
+    // Explicit Java-compatible murmur2 partitioner: same device → same partition as any Java/Python producer.
+    createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: false,
+  });
+
+// Duck-typed: a Kafka client makes producers, a producer sends.
+const isKafka = (target: Producer | Kafka): target is Kafka =>
+  typeof (target as Kafka).producer === 'function';
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (ms <= 0 || signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+const positive = (name: string, value: number | undefined, fallback: number): number => {
+  const v = value ?? fallback;
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+  return v;
+};
+
+export const runGenerator = async (
+  target: Producer | Kafka,
+  options: GeneratorOptions,
+  onProgress?: (progress: GeneratorSummary) => void,
+): Promise<GeneratorSummary> => {
+  const rate = options.rate ?? 0;
+  if (!(rate >= 0 && Number.isFinite(rate))) throw new Error(`rate must be >= 0, got ${rate}`);
+  if (options.count === undefined && options.durationSeconds === undefined && options.signal === undefined) {
+    throw new Error('give a count, a duration or an abort signal — otherwise the generator never stops');
+  }
+  if (options.count !== undefined && !(Number.isInteger(options.count) && options.count >= 0)) {
+    throw new Error(`count must be a non-negative integer, got ${options.count}`);
+  }
+  if (options.durationSeconds !== undefined && !(options.durationSeconds > 0)) {
+    throw new Error(`duration must be > 0 seconds, got ${options.durationSeconds}`);
+  }
+  const batch = positive('batch', options.batch, 1000);
+  const inFlight = positive('inFlight', options.inFlight, 4);
+  const maxSendBytes = positive('maxSendBytes', options.maxSendBytes, 1_000_000);
+  const maxFailures = positive('maxConsecutiveFailures', options.maxConsecutiveFailures, 3);
+  const compression = COMPRESSION_TYPES[options.compression ?? 'none'];
+  if (compression === undefined) throw new Error(`unsupported compression ${options.compression}`);
+  // With a rate, send at least ~20 times a second so the stream is smooth rather than bursty.
+  const chunk = rate > 0 ? Math.max(1, Math.min(batch, Math.ceil(rate / 20))) : batch;
+
+  const stream = createTelemetryStream(options);
+  const ownProducer = isKafka(target) ? generatorProducer(target) : undefined;
+  const producer = ownProducer ?? (target as Producer);
+  if (ownProducer) await ownProducer.connect();
+
+  const started = performance.now();
+  const deadline =
+    options.durationSeconds === undefined ? Infinity : started + options.durationSeconds * 1000;
+  let produced = 0;
+  let sent = 0;
+  let bad = 0;
+  let errors = 0;
+  let bytes = 0;
+  let consecutiveFailures = 0;
+  let lastError: Error | undefined;
+  const pending = new Set<Promise<void>>();
+
+  const summary = (): GeneratorSummary => {
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      sent,
+      bad,
+      errors,
+      bytes,
+      seconds,
+      recordsPerSec: seconds > 0 ? sent / seconds : 0,
+      mbPerSec: seconds > 0 ? bytes / 1e6 / seconds : 0,
+      ...(lastError ? { lastError: lastError.message } : {}),
+    };
+  };
+  const stopping = () =>
+    options.signal?.aborted === true ||
+    consecutiveFailures >= maxFailures ||
+    (options.count !== undefined && produced >= options.count) ||
+    performance.now() >= deadline;
+
+  try {
+    while (!stopping()) {
+      if (rate > 0) {
+        // Pace by schedule, not by sleeps per send: record i is due at started + i / rate.
+        await sleep(started + (produced / rate) * 1000 - performance.now(), options.signal);
+        if (stopping()) break;
+      }
+      const want = Math.min(chunk, (options.count ?? Infinity) - produced);
+      const messages: Message[] = [];
+      let chunkBytes = 0;
+      let chunkBad = 0;
+      while (messages.length < want && chunkBytes < maxSendBytes) {
+        const { value: message } = stream.next();
+        messages.push({ key: message.key, value: message.value });
+        chunkBytes += message.value.length;
+        if (message.bad) chunkBad++;
+      }
+      produced += messages.length;
+
+      const send = producer
+        .send({ topic: options.topic, messages, acks: options.acks ?? -1, compression })
+        .then(
+          () => {
+            sent += messages.length;
+            bad += chunkBad;
+            bytes += chunkBytes;
+            consecutiveFailures = 0;
+          },
+          (error: Error) => {
+            errors += messages.length;
+            consecutiveFailures++;
+            lastError = error;
+          },
+        )
+        .finally(() => {
+          pending.delete(send);
+          onProgress?.(summary());
+        });
+      pending.add(send);
+      if (pending.size >= inFlight) await Promise.race(pending);
+    }
+    await Promise.all(pending);
+  } finally {
+    await Promise.allSettled(pending);
+    if (ownProducer) await ownProducer.disconnect().catch(() => {});
+  }
+  const result = summary();
+  if (consecutiveFailures >= maxFailures) {
+    throw new GeneratorError(`sends keep failing: ${lastError?.message ?? 'unknown error'}`, result, {
+      cause: lastError,
+    });
+  }
+  return result;
+};

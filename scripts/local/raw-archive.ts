@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { createKafka } from '../../lambda/adapters/kafka-client.ts';
+
+/**
+ * The local stand-in for Firehose with an MSK source: buffers the topic's record values and writes them as gzip,
+ * newline-delimited files under `<dir>/raw/year=YYYY/month=MM/day=DD/hour=HH/` (UTC hour of arrival, as Firehose
+ * prefixes with `!{timestamp:…}`), each line one value exactly as produced. A buffer is written when it reaches
+ * `maxBytes`, when `flushIntervalMs` has passed since its first record, when the hour changes, and on stop.
+ * Offsets are committed only once the file is durable (fsync + rename), so a crash can duplicate, never lose.
+ */
+
+const gzip = promisify(gzipCallback);
+const NEWLINE = Buffer.from('\n');
+
+export interface RawArchiveOptions {
+  readonly brokers: string | readonly string[];
+  readonly topic: string;
+  readonly groupId: string;
+  /** The data lake root; files go under `<dir>/raw/…`. */
+  readonly dir: string;
+  /** Firehose's buffering interval. @default 60_000 */
+  readonly flushIntervalMs?: number;
+  /** Firehose's buffering size, counted on uncompressed bytes. @default 5 MiB */
+  readonly maxBytes?: number;
+  /** File name prefix, as Firehose names files after its delivery stream. @default 'fleetstream-raw' */
+  readonly streamName?: string;
+  /** @default true — a new group archives the topic from the start */
+  readonly fromBeginning?: boolean;
+  /** Arrival clock (epoch ms). @default Date.now */
+  readonly now?: () => number;
+  readonly onFlush?: (file: ArchivedFile) => void;
+  readonly onError?: (error: unknown) => void;
+  readonly kafka?: Kafka;
+}
+
+export interface ArchivedFile {
+  readonly path: string;
+  readonly records: number;
+  readonly bytes: number;
+}
+
+export interface RawArchiveStats {
+  files: number;
+  records: number;
+  bytes: number;
+}
+
+export interface RawArchive {
+  readonly stats: Readonly<RawArchiveStats>;
+  /** Writes the current buffer now (no-op when empty). */
+  flush(): Promise<void>;
+  /** Writes what is buffered, commits it, leaves the group. */
+  stop(): Promise<void>;
+}
+
+interface PendingFile {
+  lines: Buffer[];
+  records: number;
+  bytes: number;
+  openedAt: number;
+  /** partition → last offset in this buffer. */
+  offsets: Map<number, number>;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** `raw/year=…/hour=…/<stream>-1-YYYY-MM-DD-HH-mm-ss-<uuid>.gz`, like Firehose's default naming. */
+export const archivePath = (streamName: string, arrivalMs: number): string => {
+  const t = new Date(arrivalMs);
+  const [y, mo, d, h, mi, s] = [
+    t.getUTCFullYear(),
+    t.getUTCMonth() + 1,
+    t.getUTCDate(),
+    t.getUTCHours(),
+    t.getUTCMinutes(),
+    t.getUTCSeconds(),
+  ];
+  const prefix = join('raw', `year=${y}`, `month=${pad(mo)}`, `day=${pad(d)}`, `hour=${pad(h)}`);
+  return join(
+    prefix,
+    `${streamName}-1-${y}-${pad(mo)}-${pad(d)}-${pad(h)}-${pad(mi)}-${pad(s)}-${randomUUID()}.gz`,
+  );
+};
+
+const hourOf = (ms: number) => Math.floor(ms / 3_600_000);
+
+/** Write to a temp name, fsync, rename, fsync the folder: the file is either complete and durable or absent. */
+const writeDurably = async (path: string, data: Buffer): Promise<void> => {
+  const folder = join(path, '..');
+  await mkdir(folder, { recursive: true });
+  const temp = join(folder, `.${randomUUID()}.tmp`);
+  try {
+    const file = await open(temp, 'w');
+    try {
+      await file.writeFile(data);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  const dir = await open(folder, 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+};
+
+export const startRawArchive = async (options: RawArchiveOptions): Promise<RawArchive> => {
+  const { topic, groupId, dir } = options;
+  const flushIntervalMs = options.flushIntervalMs ?? 60_000;
+  const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
+  const streamName = options.streamName ?? 'fleetstream-raw';
+  const now = options.now ?? Date.now;
+  if (!(flushIntervalMs > 0)) throw new Error(`flushIntervalMs must be > 0, got ${flushIntervalMs}`);
+  if (!(maxBytes > 0)) throw new Error(`maxBytes must be > 0, got ${maxBytes}`);
+  const kafka = options.kafka ?? createKafka({ mode: 'local', brokers: options.brokers });
+
+  const stats: RawArchiveStats = { files: 0, records: 0, bytes: 0 };
+  const empty = (): PendingFile => ({ lines: [], records: 0, bytes: 0, openedAt: 0, offsets: new Map() });
+  let buffer = empty();
+  /** partition → last offset taken into a buffer: a refetch after a rebalance must not archive twice. */
+  const taken = new Map<number, number>();
+  let stopping = false;
+  let activeBatches = 0;
+  let flushing: Promise<void> = Promise.resolve();
+
+  const consumer: Consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+
+  const writeBuffer = async (): Promise<void> => {
+    const current = buffer;
+    if (current.records === 0) return;
+    buffer = empty();
+    const path = join(dir, archivePath(streamName, current.openedAt));
+    try {
+      await writeDurably(path, await gzip(Buffer.concat(current.lines)));
+    } catch (error) {
+      // Keep the records: put them back in front of anything buffered meanwhile, for the next flush.
+      buffer = {
+        lines: [...current.lines, ...buffer.lines],
+        records: current.records + buffer.records,
+        bytes: current.bytes + buffer.bytes,
+        openedAt: current.openedAt,
+        offsets: new Map([...current.offsets, ...buffer.offsets]),
+      };
+      throw error;
+    }
+    await consumer.commitOffsets(
+      [...current.offsets].map(([partition, offset]) => ({ topic, partition, offset: String(offset + 1) })),
+    );
+    stats.files++;
+    stats.records += current.records;
+    stats.bytes += current.bytes;
+    options.onFlush?.({ path, records: current.records, bytes: current.bytes });
+  };
+
+  /** Flushes one at a time, in order. */
+  const flush = (): Promise<void> => {
+    const next = flushing.then(writeBuffer);
+    flushing = next.catch(() => {});
+    return next;
+  };
+
+  const due = () =>
+    buffer.records > 0 &&
+    (now() - buffer.openedAt >= flushIntervalMs || hourOf(now()) !== hourOf(buffer.openedAt));
+
+  const timer = setInterval(
+    () => {
+      if (due() && !stopping) flush().catch((error) => options.onError?.(error));
+    },
+    Math.min(1_000, flushIntervalMs),
+  );
+
+  const eachBatch = async ({ batch }: EachBatchPayload) => {
+    if (stopping) return;
+    activeBatches++;
+    try {
+      for (const message of batch.messages) {
+        const offset = Number(message.offset);
+        if (offset <= (taken.get(batch.partition) ?? -1)) continue;
+        const arrival = now();
+        // A buffer never straddles an hour: its folder is the hour of its first record.
+        if (buffer.records > 0 && hourOf(arrival) !== hourOf(buffer.openedAt)) await flush();
+        if (buffer.records === 0) buffer.openedAt = arrival;
+        const value = message.value ?? Buffer.alloc(0);
+        buffer.lines.push(value, NEWLINE);
+        buffer.records++;
+        buffer.bytes += value.length + 1;
+        buffer.offsets.set(batch.partition, offset);
+        taken.set(batch.partition, offset);
+        if (buffer.bytes >= maxBytes) await flush();
+      }
+    } finally {
+      activeBatches--;
+    }
+  };
+
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: options.fromBeginning ?? true });
+  await consumer.run({ autoCommit: false, eachBatch });
+
+  let stopped: Promise<void> | undefined;
+  return {
+    stats,
+    flush,
+    stop: () => {
+      stopped ??= (async () => {
+        stopping = true;
+        clearInterval(timer);
+        // Let a batch in progress finish buffering, then write and commit before leaving the group
+        // (kafkajs drops commits once the consumer has stopped).
+        while (activeBatches > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+        try {
+          await flush();
+        } finally {
+          await consumer.disconnect();
+        }
+      })();
+      return stopped;
+    },
+  };
+};
