@@ -1,0 +1,231 @@
+/**
+ * Typed, validated configuration from the cdk.json context key `fleetstream`. Read once in bin/app.ts and passed
+ * down as props: stacks and constructs never read context themselves.
+ */
+
+export type StartingPosition = 'TRIM_HORIZON' | 'LATEST';
+export type VpcEgress = 'endpoints' | 'nat';
+
+export interface ProcessorConfig {
+  /** Records per Lambda invocation (MSK event source: 1–10,000). */
+  readonly batchSize: number;
+  /** How long the poller gathers records before invoking (0–300 s). */
+  readonly maxBatchingWindowSeconds: number;
+  readonly startingPosition: StartingPosition;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  /** Kafka consumer group of the event source mapping. */
+  readonly consumerGroupId: string;
+}
+
+export interface FleetStreamConfig {
+  readonly topicName: string;
+  readonly topicPartitions: number;
+  /** Delete the Kafka topic when the stack is deleted (the default keeps it, like a retained table). */
+  readonly deleteTopicOnRemoval: boolean;
+  readonly vpc: { readonly maxAzs: number; readonly egress: VpcEgress };
+  readonly processor: ProcessorConfig;
+  readonly windowRetentionDays: number;
+  readonly deletionProtection: boolean;
+  /** Email subscribed to device alerts; empty for none. */
+  readonly alertEmail: string;
+  /** Email subscribed to operational alarms; empty for none. */
+  readonly opsEmail: string;
+  readonly api: { readonly rateLimit: number; readonly burstLimit: number };
+}
+
+export const CONTEXT_KEY = 'fleetstream';
+
+const DEFAULTS = {
+  topicName: 'modem-telemetry',
+  topicPartitions: 6,
+  deleteTopicOnRemoval: false,
+  vpc: { maxAzs: 2, egress: 'endpoints' },
+  processor: {
+    batchSize: 10_000,
+    maxBatchingWindowSeconds: 1,
+    startingPosition: 'TRIM_HORIZON',
+    memoryMb: 1024,
+    timeoutSeconds: 120,
+    consumerGroupId: 'fleetstream-state-processor',
+  },
+  windowRetentionDays: 7,
+  deletionProtection: true,
+  alertEmail: '',
+  opsEmail: '',
+  api: { rateLimit: 50, burstLimit: 100 },
+} as const;
+
+type Raw = Record<string, unknown>;
+
+const isRecord = (value: unknown): value is Raw =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Collects every problem so one synth reports all of them, not just the first. */
+class Checker {
+  readonly errors: string[] = [];
+
+  section(raw: unknown, path: string, known: readonly string[]): Raw {
+    if (raw === undefined) return {};
+    if (!isRecord(raw)) {
+      this.errors.push(`${path} must be an object, got ${JSON.stringify(raw)}`);
+      return {};
+    }
+    for (const key of Object.keys(raw)) {
+      if (!known.includes(key))
+        this.errors.push(`${path}.${key} is not a known setting (known: ${known.join(', ')})`);
+    }
+    return raw;
+  }
+
+  int(raw: Raw, path: string, key: string, fallback: number, min: number, max: number): number {
+    const value = raw[key] ?? fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      this.errors.push(
+        `${path}.${key} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`,
+      );
+      return fallback;
+    }
+    return value;
+  }
+
+  bool(raw: Raw, path: string, key: string, fallback: boolean): boolean {
+    const value = raw[key] ?? fallback;
+    if (typeof value !== 'boolean') {
+      this.errors.push(`${path}.${key} must be true or false, got ${JSON.stringify(value)}`);
+      return fallback;
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(raw: Raw, path: string, key: string, fallback: T, allowed: readonly T[]): T {
+    const value = raw[key] ?? fallback;
+    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+      this.errors.push(`${path}.${key} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  pattern(raw: Raw, path: string, key: string, fallback: string, re: RegExp, what: string): string {
+    const value = raw[key] ?? fallback;
+    if (typeof value !== 'string' || !re.test(value)) {
+      this.errors.push(`${path}.${key} must be ${what}, got ${JSON.stringify(value)}`);
+      return fallback;
+    }
+    return value;
+  }
+}
+
+// Kafka topic and group names: 1–249 of [a-zA-Z0-9._-] (Kafka's own limit).
+const KAFKA_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+// Deliberately loose: SNS validates the address; this catches typos such as a missing @ at synth time.
+const EMAIL_OR_EMPTY = /^$|^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Builds the typed config from the raw context value, throwing one error that lists every invalid setting.
+ * Missing settings take the defaults above; unknown settings are rejected so a typo cannot silently fall back.
+ */
+export const parseConfig = (context: unknown): FleetStreamConfig => {
+  const c = new Checker();
+  // `cdk synth -c fleetstream='{"…"}'` passes the value as a string.
+  if (typeof context === 'string') {
+    try {
+      context = JSON.parse(context) as unknown;
+    } catch {
+      throw new Error(`Invalid FleetStream configuration: context "${CONTEXT_KEY}" is not JSON: ${context}`);
+    }
+  }
+  const root = c.section(context, CONTEXT_KEY, [
+    'topicName',
+    'topicPartitions',
+    'deleteTopicOnRemoval',
+    'vpc',
+    'processor',
+    'windowRetentionDays',
+    'deletionProtection',
+    'alertEmail',
+    'opsEmail',
+    'api',
+  ]);
+  const vpc = c.section(root.vpc, `${CONTEXT_KEY}.vpc`, ['maxAzs', 'egress']);
+  const processor = c.section(root.processor, `${CONTEXT_KEY}.processor`, [
+    'batchSize',
+    'maxBatchingWindowSeconds',
+    'startingPosition',
+    'memoryMb',
+    'timeoutSeconds',
+    'consumerGroupId',
+  ]);
+  const api = c.section(root.api, `${CONTEXT_KEY}.api`, ['rateLimit', 'burstLimit']);
+  const p = `${CONTEXT_KEY}.processor`;
+  const d = DEFAULTS;
+
+  const config: FleetStreamConfig = {
+    topicName: c.pattern(
+      root,
+      CONTEXT_KEY,
+      'topicName',
+      d.topicName,
+      KAFKA_NAME,
+      'a Kafka topic name ([a-zA-Z0-9._-], 1–249)',
+    ),
+    // MSK Serverless allows at most 2,400 partitions per cluster.
+    topicPartitions: c.int(root, CONTEXT_KEY, 'topicPartitions', d.topicPartitions, 1, 2400),
+    deleteTopicOnRemoval: c.bool(root, CONTEXT_KEY, 'deleteTopicOnRemoval', d.deleteTopicOnRemoval),
+    vpc: {
+      maxAzs: c.int(vpc, `${CONTEXT_KEY}.vpc`, 'maxAzs', d.vpc.maxAzs, 2, 3),
+      egress: c.oneOf<VpcEgress>(vpc, `${CONTEXT_KEY}.vpc`, 'egress', d.vpc.egress, ['endpoints', 'nat']),
+    },
+    processor: {
+      batchSize: c.int(processor, p, 'batchSize', d.processor.batchSize, 1, 10_000),
+      maxBatchingWindowSeconds: c.int(
+        processor,
+        p,
+        'maxBatchingWindowSeconds',
+        d.processor.maxBatchingWindowSeconds,
+        0,
+        300,
+      ),
+      startingPosition: c.oneOf<StartingPosition>(
+        processor,
+        p,
+        'startingPosition',
+        d.processor.startingPosition,
+        ['TRIM_HORIZON', 'LATEST'],
+      ),
+      memoryMb: c.int(processor, p, 'memoryMb', d.processor.memoryMb, 128, 10_240),
+      timeoutSeconds: c.int(processor, p, 'timeoutSeconds', d.processor.timeoutSeconds, 1, 900),
+      consumerGroupId: c.pattern(
+        processor,
+        p,
+        'consumerGroupId',
+        d.processor.consumerGroupId,
+        KAFKA_NAME,
+        'a Kafka group id',
+      ),
+    },
+    windowRetentionDays: c.int(root, CONTEXT_KEY, 'windowRetentionDays', d.windowRetentionDays, 1, 3650),
+    deletionProtection: c.bool(root, CONTEXT_KEY, 'deletionProtection', d.deletionProtection),
+    alertEmail: c.pattern(
+      root,
+      CONTEXT_KEY,
+      'alertEmail',
+      d.alertEmail,
+      EMAIL_OR_EMPTY,
+      'an email address or ""',
+    ),
+    opsEmail: c.pattern(root, CONTEXT_KEY, 'opsEmail', d.opsEmail, EMAIL_OR_EMPTY, 'an email address or ""'),
+    api: {
+      rateLimit: c.int(api, `${CONTEXT_KEY}.api`, 'rateLimit', d.api.rateLimit, 1, 10_000),
+      burstLimit: c.int(api, `${CONTEXT_KEY}.api`, 'burstLimit', d.api.burstLimit, 1, 5_000),
+    },
+  };
+
+  if (c.errors.length > 0) {
+    throw new Error(
+      `Invalid FleetStream configuration (cdk.json context "${CONTEXT_KEY}"):\n  - ${c.errors.join('\n  - ')}`,
+    );
+  }
+  return config;
+};

@@ -1,0 +1,53 @@
+import * as path from 'node:path';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { FailureQueue } from './failure-queue.ts';
+import { FleetFunction } from './fleet-function.ts';
+import type { FleetTables } from './fleet-tables.ts';
+
+export interface AlertNotifierProps {
+  readonly tables: FleetTables;
+  /** Where alerts are published. */
+  readonly alertTopic: sns.ITopic;
+  /** Where Lambda reports stream batches it gave up on. */
+  readonly failureQueue: FailureQueue;
+  /** Attempts per stream batch before it goes to the failure queue. @default 10 */
+  readonly retryAttempts?: number;
+  /** Repository root holding lambda/notifier/handler.ts. */
+  readonly projectRoot: string;
+}
+
+/** Alerts table stream (NEW_IMAGE) → notifier Lambda → SNS. The handler reports partial failures, so retries resume. */
+export class AlertNotifier extends Construct {
+  readonly fn: FleetFunction;
+
+  constructor(scope: Construct, id: string, props: AlertNotifierProps) {
+    super(scope, id);
+    const retryAttempts = props.retryAttempts ?? 10;
+    if (!Number.isInteger(retryAttempts) || retryAttempts < 0 || retryAttempts > 10_000) {
+      throw new Error(
+        `AlertNotifier ${id}: retryAttempts must be an integer from 0 to 10000, got ${retryAttempts}`,
+      );
+    }
+    if (props.tables.alerts.tableStreamArn === undefined) {
+      throw new Error(`AlertNotifier ${id}: the alerts table needs a stream`);
+    }
+    this.fn = new FleetFunction(this, 'Function', {
+      entry: path.join(props.projectRoot, 'lambda/notifier/handler.ts'),
+      description: 'Publishes new alerts from the alerts table stream to SNS',
+      memoryMb: 256,
+    }).bindTopic('ALERT_TOPIC_ARN', props.alertTopic);
+
+    this.fn.function.addEventSource(
+      new sources.DynamoEventSource(props.tables.alerts, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        retryAttempts,
+        reportBatchItemFailures: true,
+        onFailure: new sources.SqsDlq(props.failureQueue.queue),
+      }),
+    );
+  }
+}

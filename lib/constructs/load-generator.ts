@@ -1,0 +1,49 @@
+import * as path from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+import { FleetFunction } from './fleet-function.ts';
+import type { ServerlessKafka } from './serverless-kafka.ts';
+
+export interface LoadGeneratorProps {
+  readonly kafka: ServerlessKafka;
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SubnetSelection;
+  /** The topic it produces to. */
+  readonly topicName: string;
+  /** @default 1024 */
+  readonly memoryMb?: number;
+  /** Repository root holding lambda/load-generator/handler.ts. */
+  readonly projectRoot: string;
+}
+
+/**
+ * The telemetry generator as an in-VPC Lambda, because MSK Serverless is reachable only from inside the VPC:
+ * `npm run generate -- --remote …` invokes it. IAM lets it write to the one topic and nothing else.
+ */
+export class LoadGenerator extends Construct {
+  readonly fn: FleetFunction;
+
+  constructor(scope: Construct, id: string, props: LoadGeneratorProps) {
+    super(scope, id);
+    if (props.topicName.trim() === '') throw new Error(`LoadGenerator ${id}: topicName must not be empty`);
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Load generator Lambda: reaches the MSK brokers only',
+    });
+    props.kafka.allowClient(this, securityGroup, 'Load generator Lambda');
+
+    this.fn = new FleetFunction(this, 'Function', {
+      entry: path.join(props.projectRoot, 'lambda/load-generator/handler.ts'),
+      description: 'Produces synthetic modem telemetry to MSK (npm run generate -- --remote)',
+      memoryMb: props.memoryMb ?? 1024,
+      timeout: Duration.minutes(15),
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      securityGroups: [securityGroup],
+    })
+      .bindSetting('BOOTSTRAP_BROKERS', props.kafka.bootstrapBrokers)
+      .bindSetting('TOPIC_NAME', props.topicName);
+    props.kafka.grantProduce(this.fn.function, props.topicName);
+  }
+}

@@ -1,0 +1,117 @@
+import * as path from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { FailureQueue } from './failure-queue.ts';
+import { FleetFunction } from './fleet-function.ts';
+import type { FleetTables } from './fleet-tables.ts';
+import type { KafkaTopic } from './kafka-topic.ts';
+import type { LakeDeliveryStream } from './lake-delivery-stream.ts';
+import type { ServerlessKafka } from './serverless-kafka.ts';
+
+export interface StateProcessorProps {
+  readonly kafka: ServerlessKafka;
+  /** The topic; the event source mapping is created only after it exists. */
+  readonly topic: KafkaTopic;
+  readonly tables: FleetTables;
+  /** Firehose for rejected records (dead-letter/). */
+  readonly deadLetterStream: LakeDeliveryStream;
+  /** Where Lambda reports batches it gave up on. */
+  readonly failureQueue: FailureQueue;
+  /** Records per invocation, 1–10,000. */
+  readonly batchSize: number;
+  /** 0–300 s. */
+  readonly maxBatchingWindow: Duration;
+  readonly startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  readonly consumerGroupId: string;
+  /** @default 1024 */
+  readonly memoryMb?: number;
+  /** @default Duration.minutes(2) */
+  readonly timeout?: Duration;
+  /** Days a per-minute window is kept after it ends (TTL). @default 7 */
+  readonly windowRetentionDays?: number;
+  /** Repository root holding lambda/state-processor/handler.ts. */
+  readonly projectRoot: string;
+}
+
+/**
+ * The state-processor Lambda and its MSK event source mapping. CDK's ManagedKafkaEventSource attaches an AWS-managed
+ * policy and no kafka-cluster permissions; this construct instead grants exactly the documented set, scoped to the
+ * cluster, topic and consumer-group ARNs.
+ */
+export class StateProcessor extends Construct {
+  readonly fn: FleetFunction;
+  readonly eventSourceMapping: lambda.CfnEventSourceMapping;
+
+  constructor(scope: Construct, id: string, props: StateProcessorProps) {
+    super(scope, id);
+    if (!Number.isInteger(props.batchSize) || props.batchSize < 1 || props.batchSize > 10_000) {
+      throw new Error(
+        `StateProcessor ${id}: batchSize must be an integer from 1 to 10000, got ${props.batchSize}`,
+      );
+    }
+    const windowSeconds = props.maxBatchingWindow.toSeconds();
+    if (windowSeconds < 0 || windowSeconds > 300) {
+      throw new Error(`StateProcessor ${id}: maxBatchingWindow must be 0–300 seconds, got ${windowSeconds}`);
+    }
+    if (props.startingPosition !== 'TRIM_HORIZON' && props.startingPosition !== 'LATEST') {
+      throw new Error(
+        `StateProcessor ${id}: startingPosition must be TRIM_HORIZON or LATEST, got ${String(props.startingPosition)}`,
+      );
+    }
+    const retentionDays = props.windowRetentionDays ?? 7;
+    if (!Number.isInteger(retentionDays) || retentionDays < 1) {
+      throw new Error(
+        `StateProcessor ${id}: windowRetentionDays must be a positive integer, got ${retentionDays}`,
+      );
+    }
+
+    this.fn = new FleetFunction(this, 'Function', {
+      entry: path.join(props.projectRoot, 'lambda/state-processor/handler.ts'),
+      description: 'Folds MSK telemetry batches into device state, aggregates, windows and alerts',
+      memoryMb: props.memoryMb ?? 1024,
+      timeout: props.timeout ?? Duration.minutes(2),
+    })
+      .bindTable('STATE_TABLE', props.tables.state, 'readWrite')
+      .bindTable('REGISTRY_TABLE', props.tables.registry, 'read')
+      .bindTable('RULES_TABLE', props.tables.rules, 'read')
+      .bindTable('ALERTS_TABLE', props.tables.alerts, 'readWrite')
+      .bindDeliveryStream('DEAD_LETTER_STREAM', props.deadLetterStream)
+      .bindSetting('WINDOW_RETENTION_DAYS', String(retentionDays));
+
+    const fn = this.fn.function;
+    props.kafka.grantConsume(fn, props.topic.topicName, props.consumerGroupId);
+    props.failureQueue.queue.grantSendMessages(fn);
+    // The event source mapping's pollers attach ENIs in the cluster's subnets using the function's role.
+    // These EC2 actions have no resource-level permissions (acknowledged with the role in FleetFunction).
+    this.fn.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'ec2:CreateNetworkInterface',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DescribeVpcs',
+          'ec2:DeleteNetworkInterface',
+          'ec2:DescribeSubnets',
+          'ec2:DescribeSecurityGroups',
+        ],
+        resources: ['*'],
+      }),
+    );
+
+    this.eventSourceMapping = new lambda.CfnEventSourceMapping(this, 'KafkaSource', {
+      functionName: fn.functionName,
+      eventSourceArn: props.kafka.clusterArn,
+      topics: [props.topic.topicName],
+      batchSize: props.batchSize,
+      maximumBatchingWindowInSeconds: windowSeconds,
+      startingPosition: props.startingPosition,
+      amazonManagedKafkaEventSourceConfig: { consumerGroupId: props.consumerGroupId },
+      destinationConfig: { onFailure: { destination: props.failureQueue.queue.queueArn } },
+      enabled: true,
+    });
+    // An event source mapping created before its topic stays disabled; and it validates the role's permissions.
+    this.eventSourceMapping.node.addDependency(props.topic.resource);
+    this.eventSourceMapping.node.addDependency(this.fn);
+  }
+}

@@ -1,0 +1,119 @@
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { FleetStreamConfig } from '../bin/config.ts';
+import { AlertNotifier } from './constructs/alert-notifier.ts';
+import { EncryptedTopic } from './constructs/encrypted-topic.ts';
+import { FailureQueue } from './constructs/failure-queue.ts';
+import { LoadGenerator } from './constructs/load-generator.ts';
+import { LookupApi } from './constructs/lookup-api.ts';
+import { OperationsDashboard } from './constructs/operations-dashboard.ts';
+import { StateProcessor } from './constructs/state-processor.ts';
+import type { StatefulStack } from './stateful-stack.ts';
+
+export interface ProcessingStackProps extends StackProps {
+  readonly config: FleetStreamConfig;
+  readonly stateful: StatefulStack;
+  /** Repository root (handler entry points are resolved from it). */
+  readonly projectRoot: string;
+}
+
+/** Compute on top of the stateful stack: processor + MSK event source, notifier, lookup API, load generator, ops. */
+export class ProcessingStack extends Stack {
+  readonly processor: StateProcessor;
+  readonly notifier: AlertNotifier;
+  readonly api: LookupApi;
+  readonly loadGenerator: LoadGenerator;
+  readonly ops: EncryptedTopic;
+  readonly dashboard: OperationsDashboard;
+
+  constructor(scope: Construct, id: string, props: ProcessingStackProps) {
+    super(scope, id, props);
+    // Declared first so cross-stack security-group rules are placed in this stack rather than creating a cycle.
+    this.addStackDependency(props.stateful);
+    Validations.of(this).acknowledge({
+      id: 'Annotation::@aws-cdk/core:crossStackReferencesDefaultStrong',
+      reason:
+        'Strong references are intended: the stateful stack must refuse to drop a value this stack still imports.',
+    });
+    const { config, stateful, projectRoot } = props;
+    const p = config.processor;
+
+    const processorFailures = new FailureQueue(this, 'ProcessorFailures', {
+      purpose: 'MSK batches the processor gave up on',
+    });
+    const notifierFailures = new FailureQueue(this, 'NotifierFailures', {
+      purpose: 'alert stream batches not published',
+    });
+
+    this.processor = new StateProcessor(this, 'Processor', {
+      kafka: stateful.kafka,
+      topic: stateful.topic,
+      tables: stateful.tables,
+      deadLetterStream: stateful.deadLetters,
+      failureQueue: processorFailures,
+      batchSize: p.batchSize,
+      maxBatchingWindow: Duration.seconds(p.maxBatchingWindowSeconds),
+      startingPosition: p.startingPosition,
+      consumerGroupId: p.consumerGroupId,
+      memoryMb: p.memoryMb,
+      timeout: Duration.seconds(p.timeoutSeconds),
+      windowRetentionDays: config.windowRetentionDays,
+      projectRoot,
+    });
+    this.notifier = new AlertNotifier(this, 'Notifier', {
+      tables: stateful.tables,
+      alertTopic: stateful.alerts.topic,
+      failureQueue: notifierFailures,
+      projectRoot,
+    });
+    this.api = new LookupApi(this, 'LookupApi', {
+      tables: stateful.tables,
+      rateLimit: config.api.rateLimit,
+      burstLimit: config.api.burstLimit,
+      projectRoot,
+    });
+    this.loadGenerator = new LoadGenerator(this, 'LoadGenerator', {
+      kafka: stateful.kafka,
+      vpc: stateful.network.vpc,
+      subnets: stateful.network.workloadSubnets,
+      topicName: stateful.topic.topicName,
+      projectRoot,
+    });
+
+    this.ops = new EncryptedTopic(this, 'Ops', {
+      displayName: 'FleetStream operations alarms',
+      email: config.opsEmail,
+      allowCloudWatchAlarms: true,
+    });
+    this.dashboard = new OperationsDashboard(this, 'Operations', {
+      clusterName: stateful.kafka.clusterName,
+      topicName: stateful.topic.topicName,
+      processor: this.processor.fn.function,
+      notifier: this.notifier.fn.function,
+      apiStage: this.api.api.deploymentStage,
+      tables: [
+        stateful.tables.state,
+        stateful.tables.registry,
+        stateful.tables.rules,
+        stateful.tables.alerts,
+      ],
+      archiveStreamName: stateful.archive.deliveryStreamName,
+      deadLetterStreamName: stateful.deadLetters.deliveryStreamName,
+      failureQueues: [processorFailures.queue, notifierFailures.queue],
+      opsTopic: this.ops.topic,
+    });
+
+    const outputs: Record<string, [string, string]> = {
+      ApiUrl: [this.api.url, 'Lookup API base URL (SigV4, service execute-api)'],
+      LoadGeneratorFunction: [
+        this.loadGenerator.fn.function.functionName,
+        'Invoke for in-VPC load (npm run generate -- --remote)',
+      ],
+      ProcessorFunction: [this.processor.fn.function.functionName, 'State processor Lambda'],
+      DashboardName: [this.dashboard.dashboard.dashboardName, 'CloudWatch dashboard'],
+      OpsTopicArn: [this.ops.topic.topicArn, 'SNS topic of operational alarms'],
+    };
+    for (const [name, [value, description]] of Object.entries(outputs))
+      new CfnOutput(this, name, { value, description });
+  }
+}

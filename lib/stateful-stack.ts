@@ -1,0 +1,96 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { FleetStreamConfig } from '../bin/config.ts';
+import { DataLake, LAKE_PREFIX } from './constructs/data-lake.ts';
+import { EncryptedTopic } from './constructs/encrypted-topic.ts';
+import { FleetTables } from './constructs/fleet-tables.ts';
+import { KafkaTopic } from './constructs/kafka-topic.ts';
+import { LakeDeliveryStream } from './constructs/lake-delivery-stream.ts';
+import { Network } from './constructs/network.ts';
+import { ServerlessKafka } from './constructs/serverless-kafka.ts';
+
+export interface StatefulStackProps extends StackProps {
+  readonly config: FleetStreamConfig;
+  /** Repository root (handler entry points are resolved from it). */
+  readonly projectRoot: string;
+}
+
+/**
+ * What lives long and holds data: network, MSK Serverless + topic, the raw archive and dead-letter lake, the tables,
+ * the alert topic. Deployed rarely; the processing stack can be replaced freely on top of it.
+ */
+export class StatefulStack extends Stack {
+  readonly network: Network;
+  readonly kafka: ServerlessKafka;
+  readonly topic: KafkaTopic;
+  readonly lake: DataLake;
+  readonly archive: LakeDeliveryStream;
+  readonly deadLetters: LakeDeliveryStream;
+  readonly tables: FleetTables;
+  readonly alerts: EncryptedTopic;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.network = new Network(this, 'Network', { maxAzs: config.vpc.maxAzs, egress: config.vpc.egress });
+    const vpc = this.network.vpc;
+    const subnets = this.network.workloadSubnets;
+
+    this.kafka = new ServerlessKafka(this, 'Kafka', { vpc, subnets, allowFirehose: true });
+    this.topic = new KafkaTopic(this, 'Topic', {
+      kafka: this.kafka,
+      vpc,
+      subnets,
+      topicName: config.topicName,
+      partitions: config.topicPartitions,
+      deleteOnRemoval: config.deleteTopicOnRemoval,
+      projectRoot: props.projectRoot,
+    });
+
+    this.lake = new DataLake(this, 'Lake');
+    this.archive = new LakeDeliveryStream(this, 'RawArchive', {
+      bucket: this.lake.bucket,
+      key: this.lake.key,
+      prefix: LAKE_PREFIX.raw,
+      errorPrefix: LAKE_PREFIX.rawErrors,
+      source: { kafka: this.kafka, topicName: config.topicName },
+    });
+    // Firehose checks the topic when the stream is created.
+    this.archive.node.addDependency(this.topic.resource);
+    this.deadLetters = new LakeDeliveryStream(this, 'DeadLetters', {
+      bucket: this.lake.bucket,
+      key: this.lake.key,
+      prefix: LAKE_PREFIX.deadLetter,
+      errorPrefix: LAKE_PREFIX.deadLetterErrors,
+      // The processor's dead-letter sink sends complete JSON lines (newline included).
+      appendNewline: false,
+    });
+
+    this.tables = new FleetTables(this, 'Tables', { deletionProtection: config.deletionProtection });
+    this.alerts = new EncryptedTopic(this, 'Alerts', {
+      displayName: 'FleetStream device alerts',
+      email: config.alertEmail,
+    });
+
+    const outputs: Record<string, [string, string]> = {
+      BootstrapBrokers: [
+        this.kafka.bootstrapBrokers,
+        'MSK Serverless bootstrap brokers (SASL/IAM, port 9098)',
+      ],
+      ClusterArn: [this.kafka.clusterArn, 'MSK Serverless cluster ARN'],
+      TopicName: [this.topic.topicName, 'Telemetry topic'],
+      LakeBucket: [this.lake.bucket.bucketName, 'Data lake bucket (raw/, dead-letter/)'],
+      GlueDatabase: [this.lake.databaseName, 'Glue database of the raw table'],
+      AthenaWorkGroup: [this.lake.workGroupName, 'Athena workgroup for lake queries'],
+      StateTable: [this.tables.state.tableName, 'STATE_TABLE'],
+      RegistryTable: [this.tables.registry.tableName, 'REGISTRY_TABLE'],
+      RulesTable: [this.tables.rules.tableName, 'RULES_TABLE'],
+      AlertsTable: [this.tables.alerts.tableName, 'ALERTS_TABLE'],
+      AlertTopicArn: [this.alerts.topic.topicArn, 'SNS topic of device alerts'],
+      DeadLetterStream: [this.deadLetters.deliveryStreamName, 'Firehose stream of rejected records'],
+    };
+    for (const [name, [value, description]] of Object.entries(outputs))
+      new CfnOutput(this, name, { value, description });
+  }
+}

@@ -1,0 +1,84 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CONTEXT_KEY, parseConfig } from '../../bin/config.ts';
+import { projectRoot } from './support.ts';
+
+const cdkJson = JSON.parse(readFileSync(`${projectRoot}/cdk.json`, 'utf8')) as {
+  context: Record<string, unknown>;
+};
+
+describe('config from cdk.json context', () => {
+  it('accepts the shipped cdk.json and types it', () => {
+    const config = parseConfig(cdkJson.context[CONTEXT_KEY]);
+    expect(config.processor.batchSize).toBe(10_000);
+    expect(config.processor.startingPosition).toBe('TRIM_HORIZON');
+    expect(config.vpc.egress).toBe('endpoints');
+    expect(config.deleteTopicOnRemoval).toBe(false);
+  });
+
+  it('fills defaults when the context is absent', () => {
+    expect(parseConfig(undefined).topicPartitions).toBe(6);
+    expect(parseConfig(undefined).processor.consumerGroupId).toBe('fleetstream-state-processor');
+  });
+
+  it('accepts a JSON string (cdk -c fleetstream=…)', () => {
+    expect(parseConfig('{"topicPartitions":12}').topicPartitions).toBe(12);
+  });
+
+  it('rejects a batch size above the MSK limit with a clear message', () => {
+    expect(() => parseConfig({ processor: { batchSize: 20_000 } })).toThrow(
+      'fleetstream.processor.batchSize must be an integer from 1 to 10000, got 20000',
+    );
+  });
+
+  it('rejects an unknown starting position, naming the allowed ones', () => {
+    expect(() => parseConfig({ processor: { startingPosition: 'EARLIEST' } })).toThrow(
+      'fleetstream.processor.startingPosition must be one of TRIM_HORIZON, LATEST, got "EARLIEST"',
+    );
+  });
+
+  it('rejects a batching window over 300 s, a bad egress and a typo, all in one error', () => {
+    let message = '';
+    try {
+      parseConfig({
+        processor: { maxBatchingWindowSeconds: 301 },
+        vpc: { egress: 'internet' },
+        topicPartition: 3,
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('maxBatchingWindowSeconds must be an integer from 0 to 300, got 301');
+    expect(message).toContain('fleetstream.vpc.egress must be one of endpoints, nat, got "internet"');
+    expect(message).toContain('fleetstream.topicPartition is not a known setting');
+  });
+
+  it('rejects malformed emails and non-JSON strings', () => {
+    expect(() => parseConfig({ alertEmail: 'noc.example.com' })).toThrow(
+      'alertEmail must be an email address',
+    );
+    expect(() => parseConfig('{oops')).toThrow('is not JSON');
+  });
+
+  it('fails `cdk synth` (the real bin/app.ts) with the message and a non-zero exit', () => {
+    const bad = {
+      ...(cdkJson.context[CONTEXT_KEY] as object),
+      processor: { batchSize: 20_000, startingPosition: 'SOMETIME' },
+    };
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
+      cwd: projectRoot,
+      env: {
+        ...process.env,
+        CDK_CONTEXT_JSON: JSON.stringify({ [CONTEXT_KEY]: bad }),
+        CDK_OUTDIR: '/nonexistent-never-written',
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('Invalid FleetStream configuration');
+    expect(run.stderr).toContain('batchSize must be an integer from 1 to 10000, got 20000');
+    expect(run.stderr).toContain('startingPosition must be one of TRIM_HORIZON, LATEST, got "SOMETIME"');
+  });
+});

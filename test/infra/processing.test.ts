@@ -1,0 +1,246 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  actionsOf,
+  allowStatements,
+  render,
+  resourcesOf,
+  resourcesOfStatement,
+  type Synthesized,
+  synthFleetStream,
+} from './support.ts';
+
+let s: Synthesized;
+let t: Template;
+beforeAll(() => {
+  s = synthFleetStream({
+    processor: {
+      batchSize: 2500,
+      maxBatchingWindowSeconds: 5,
+      startingPosition: 'LATEST',
+      consumerGroupId: 'fs-test-group',
+    },
+  });
+  t = s.processing$;
+});
+
+const functionNamed = (prefix: string) => {
+  const found = resourcesOf(t, 'AWS::Lambda::Function').find(([id]) => id.startsWith(prefix));
+  if (!found) throw new Error(`no function ${prefix}`);
+  return found;
+};
+
+describe('state processor and its MSK event source', () => {
+  it('maps the cluster and topic with the configured batch settings, consumer group and failure destination', () => {
+    t.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('KafkaCluster.*Arn') },
+      Topics: ['modem-telemetry'],
+      BatchSize: 2500,
+      MaximumBatchingWindowInSeconds: 5,
+      StartingPosition: 'LATEST',
+      AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'fs-test-group' },
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('ProcessorFailures'), 'Arn'] } },
+      },
+      FunctionName: { Ref: Match.stringLikeRegexp('^ProcessorFunction') },
+    });
+  });
+
+  it('is deployed only after the topic exists (processing stack depends on the stateful stack)', () => {
+    expect(s.processing.dependencies).toContain(s.stateful);
+    const esm = s.processing.processor.eventSourceMapping.node.dependencies;
+    expect(esm).toContain(s.stateful.topic.resource);
+  });
+
+  it('runs the processor on arm64, the newest Node runtime, traced, with the data-model environment', () => {
+    const [, fn] = functionNamed('ProcessorFunction');
+    expect(fn.Architectures).toEqual(['arm64']);
+    expect(fn.Runtime).toBe('nodejs24.x');
+    expect(fn.TracingConfig).toEqual({ Mode: 'Active' });
+    const env = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
+    for (const name of [
+      'STATE_TABLE',
+      'REGISTRY_TABLE',
+      'RULES_TABLE',
+      'ALERTS_TABLE',
+      'DEAD_LETTER_STREAM',
+    ]) {
+      expect(env[name], name).toBeDefined();
+    }
+    expect(env.WINDOW_RETENTION_DAYS).toBe('7');
+    expect(fn.VpcConfig).toBeUndefined();
+  });
+
+  it('grants the processor exactly the kafka-cluster actions the event source needs', () => {
+    const policy = resourcesOf(t, 'AWS::IAM::Policy').find(([id]) =>
+      id.startsWith('ProcessorFunctionRole'),
+    )?.[1];
+    if (policy === undefined) throw new Error('no processor policy');
+    const statements = (policy.PolicyDocument as { Statement: Parameters<typeof actionsOf>[0][] }).Statement;
+    const kafka = statements.flatMap(actionsOf).filter((a) => a.startsWith('kafka'));
+    expect(new Set(kafka)).toEqual(
+      new Set([
+        'kafka-cluster:Connect',
+        'kafka-cluster:DescribeGroup',
+        'kafka-cluster:AlterGroup',
+        'kafka-cluster:DescribeTopic',
+        'kafka-cluster:ReadData',
+        'kafka:DescribeCluster',
+        'kafka:DescribeClusterV2',
+        'kafka:GetBootstrapBrokers',
+      ]),
+    );
+  });
+
+  it('scopes every kafka-cluster action, in both stacks, to the cluster, topic or group ARNs (never *)', () => {
+    const name = s.stateful.kafka.clusterName;
+    const arn = (kind: string, rest: string) =>
+      new RegExp(
+        `^arn:<AWS::Partition>:kafka:<AWS::Region>:<AWS::AccountId>:${kind}/${name}/<uuid\\(<[^>]*KafkaCluster[^>]*>\\)>/${rest}$`,
+      );
+    const allowed = [
+      /^<(KafkaCluster\w+\.Arn|import:FleetStreamStateful:ExportsOutputFnGetAttKafkaCluster\w+)>$/,
+      arn('topic', 'modem-telemetry'),
+      arn('group', 'fs-test-group'),
+      arn('group', '\\*'), // Firehose's own consumer group, still inside this cluster
+    ];
+    let checked = 0;
+    for (const template of [s.stateful$, t]) {
+      for (const statement of allowStatements(template)) {
+        if (!actionsOf(statement).some((a) => a.startsWith('kafka-cluster:'))) continue;
+        for (const resource of resourcesOfStatement(statement)) {
+          const rendered = render(resource);
+          expect(rendered).not.toBe('*');
+          expect(
+            allowed.some((re) => re.test(rendered)),
+            rendered,
+          ).toBe(true);
+          checked++;
+        }
+      }
+    }
+    // processor, load generator, topic admin, Firehose: each has cluster + topic (+ group) statements
+    expect(checked).toBeGreaterThanOrEqual(9);
+  });
+
+  it('grants table access without index wildcards', () => {
+    const tableStatements = allowStatements(t).filter((st) =>
+      actionsOf(st).some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(tableStatements.length).toBeGreaterThan(0);
+    for (const st of tableStatements) {
+      for (const resource of resourcesOfStatement(st)) {
+        const rendered = render(resource);
+        if (actionsOf(st).includes('dynamodb:ListStreams')) continue; // ListStreams has no resource-level permission
+        expect(rendered).not.toContain('*');
+      }
+    }
+  });
+});
+
+describe('notifier, API, load generator', () => {
+  it('feeds the notifier from the alerts stream with partial-batch retries and a failure queue', () => {
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('TablesAlerts.*StreamArn') },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      StartingPosition: 'TRIM_HORIZON',
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    const [, fn] = functionNamed('NotifierFunction');
+    expect(
+      (fn.Environment as { Variables: Record<string, unknown> }).Variables.ALERT_TOPIC_ARN,
+    ).toBeDefined();
+  });
+
+  it('never leaves an API method open: every method requires IAM (SigV4)', () => {
+    const methods = resourcesOf(t, 'AWS::ApiGateway::Method');
+    expect(methods.length).toBeGreaterThanOrEqual(2);
+    for (const [id, method] of methods) {
+      if (method.HttpMethod === 'OPTIONS') continue;
+      expect(method.AuthorizationType, id).toBe('AWS_IAM');
+    }
+  });
+
+  it('throttles, traces and access-logs the API stage', () => {
+    t.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue(), Format: Match.anyValue() }),
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, LoggingLevel: 'ERROR' }),
+      ]),
+    });
+    t.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestParameters: true });
+  });
+
+  it('runs the load generator in the VPC with produce-only access to the topic', () => {
+    const [, fn] = functionNamed('LoadGeneratorFunction');
+    expect(fn.VpcConfig).toBeDefined();
+    const env = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env.TOPIC_NAME).toBe('modem-telemetry');
+    expect(env.BOOTSTRAP_BROKERS).toBeDefined();
+    const policy = resourcesOf(t, 'AWS::IAM::Policy').find(([id]) =>
+      id.startsWith('LoadGeneratorFunctionRole'),
+    )?.[1];
+    const actions = JSON.stringify(policy?.PolicyDocument);
+    expect(actions).toContain('kafka-cluster:WriteData');
+    expect(actions).not.toContain('kafka-cluster:ReadData');
+    expect(actions).not.toContain('kafka-cluster:CreateTopic');
+  });
+
+  it('lets the load generator and topic admin reach the brokers on 9098 only', () => {
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 9098,
+      ToPort: 9098,
+      IpProtocol: 'tcp',
+    });
+    s.stateful$.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 9098,
+      ToPort: 9098,
+      IpProtocol: 'tcp',
+    });
+  });
+});
+
+describe('operations', () => {
+  it('has one dashboard covering ingress, offset lag, processor, DynamoDB, Firehose and dead letters', () => {
+    t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const body = render(resourcesOf(t, 'AWS::CloudWatch::Dashboard')[0]?.[1].DashboardBody);
+    for (const metric of [
+      'MessagesInPerSec',
+      'OffsetLag',
+      'Duration',
+      'Errors',
+      'WriteThrottleEvents',
+      'DeliveryToS3.Records',
+      'IncomingRecords',
+    ]) {
+      expect(body, metric).toContain(metric);
+    }
+  });
+
+  it('alarms on processor errors, offset lag, throttles, archive freshness, dead letters and failures, to the ops topic', () => {
+    const alarms = resourcesOf(t, 'AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThanOrEqual(8);
+    const opsTopic = Object.keys(t.findResources('AWS::SNS::Topic'))[0];
+    for (const [id, alarm] of alarms) expect(alarm.AlarmActions, id).toEqual([{ Ref: opsTopic }]);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'OffsetLag', Threshold: 100_000 });
+  });
+
+  it('encrypts the ops topic with a key CloudWatch alarms may use', () => {
+    t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    t.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' } }),
+        ]),
+      },
+    });
+  });
+
+  it('outputs the API URL and the load generator function', () => {
+    t.hasOutput('ApiUrl', {});
+    t.hasOutput('LoadGeneratorFunction', {});
+  });
+});
