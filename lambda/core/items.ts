@@ -53,6 +53,13 @@ export const sourceKey = (topic: string, partition: number): string => `${topic}
 
 export type Registry = Record<string, string>;
 
+/** Where a record came from in Kafka. */
+export interface SourcePosition {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
 export interface DeviceItem extends ItemKey {
   deviceId: string;
   model: string;
@@ -61,6 +68,8 @@ export interface DeviceItem extends ItemKey {
   cpuUsage: number;
   memoryUsage: number;
   eventTime: string;
+  /** Source of the record holding the current state: breaks event_time ties by (partition, offset). */
+  stateSource?: SourcePosition;
   firstSeen: string;
   lastSeen: string;
   recordCount: number;

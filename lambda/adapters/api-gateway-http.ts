@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+
+export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+export interface ApiServerOptions {
+  /** @default 3000; 0 picks a free port */
+  readonly port?: number;
+  /** Loopback only: the local API has no auth. @default 127.0.0.1 */
+  readonly host?: '127.0.0.1' | '::1' | 'localhost';
+  /** Larger bodies get a 413 (API Gateway's own limit is 10 MB; nothing here needs more than a rule). @default 1 MiB */
+  readonly maxBodyBytes?: number;
+}
+
+export interface ApiServer {
+  /** e.g. http://127.0.0.1:3000 */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const readBody = (request: IncomingMessage, maxBytes: number): Promise<Buffer | null> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        resolve(null);
+        request.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(size > maxBytes ? null : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+
+/** Builds the REST API (v1) proxy event API Gateway would send for this request (path kept percent-encoded). */
+export const toProxyEvent = (
+  request: IncomingMessage,
+  body: Buffer,
+  remoteAddress = '127.0.0.1',
+): APIGatewayProxyEvent => {
+  const url = new URL(request.url ?? '/', 'http://local');
+  const query: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) query[name] = [...(query[name] ?? []), value];
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    const values = Array.isArray(value) ? value : [value];
+    headers[name] = values.join(',');
+    multiValueHeaders[name] = values;
+  }
+  const hasQuery = Object.keys(query).length > 0;
+  const proxy = url.pathname.replace(/^\//, '');
+  let decodedProxy = proxy;
+  try {
+    decodedProxy = decodeURIComponent(proxy);
+  } catch {
+    // Leave it encoded; the handler reports bad percent-encoding from `path`.
+  }
+  const requestId = randomUUID();
+  return {
+    resource: '/{proxy+}',
+    path: url.pathname,
+    httpMethod: request.method ?? 'GET',
+    headers,
+    multiValueHeaders,
+    queryStringParameters: hasQuery
+      ? Object.fromEntries(Object.entries(query).map(([name, values]) => [name, values[values.length - 1]]))
+      : null,
+    multiValueQueryStringParameters: hasQuery ? query : null,
+    pathParameters: proxy === '' ? null : { proxy: decodedProxy },
+    stageVariables: null,
+    body: body.length === 0 ? null : body.toString('utf8'),
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      authorizer: undefined,
+      protocol: `HTTP/${request.httpVersion}`,
+      httpMethod: request.method ?? 'GET',
+      identity: localIdentity(remoteAddress, headers['user-agent'] ?? null),
+      path: url.pathname,
+      stage: 'local',
+      requestId,
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: '/{proxy+}',
+    },
+  };
+};
+
+const localIdentity = (
+  sourceIp: string,
+  userAgent: string | null,
+): APIGatewayProxyEvent['requestContext']['identity'] => ({
+  accessKey: null,
+  accountId: null,
+  apiKey: null,
+  apiKeyId: null,
+  caller: null,
+  clientCert: null,
+  cognitoAuthenticationProvider: null,
+  cognitoAuthenticationType: null,
+  cognitoIdentityId: null,
+  cognitoIdentityPoolId: null,
+  principalOrgId: null,
+  sourceIp,
+  user: null,
+  userAgent,
+  userArn: null,
+});
+
+const writeResult = (response: ServerResponse, result: APIGatewayProxyResult) => {
+  for (const [name, value] of Object.entries(result.headers ?? {})) response.setHeader(name, String(value));
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) {
+    response.setHeader(
+      name,
+      values.map((v) => String(v)),
+    );
+  }
+  response.statusCode = result.statusCode;
+  response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+};
+
+const writeError = (response: ServerResponse, statusCode: number, message: string) => {
+  response.statusCode = statusCode;
+  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.end(JSON.stringify({ error: message }));
+};
+
+/** Serves an API Gateway proxy handler over node:http on loopback, the way API Gateway would invoke it. */
+export const startApiServer = async (
+  handler: ProxyHandler,
+  options: ApiServerOptions = {},
+): Promise<ApiServer> => {
+  const host = options.host ?? '127.0.0.1';
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const server = createServer(async (request, response) => {
+    try {
+      const body = await readBody(request, maxBodyBytes);
+      if (body === null) return writeError(response, 413, `request body larger than ${maxBodyBytes} bytes`);
+      writeResult(response, await handler(toProxyEvent(request, body, request.socket.remoteAddress)));
+    } catch (error) {
+      console.error('local API adapter failed', error);
+      if (!response.headersSent) writeError(response, 500, 'internal error');
+      else response.destroy();
+    }
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 3000, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host === '::1' ? '[::1]' : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+};

@@ -1,0 +1,35 @@
+/**
+ * Local dead-letter sink, laid out like Firehose writes it in S3:
+ * `<dir>/dead-letter/year=YYYY/month=MM/day=DD/hour=HH/<file>.jsonl`, one JSON line per rejected record.
+ */
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DeadLetter } from '#core/dead-letter.ts';
+import type { DeadLetterSink } from '../state-processor/ports.ts';
+
+/** The hour folder for a time, in UTC (Firehose's default prefix uses UTC arrival time). */
+export const hourPrefix = (iso: string): string => {
+  const [year, month, day, hour] = [iso.slice(0, 4), iso.slice(5, 7), iso.slice(8, 10), iso.slice(11, 13)];
+  return join(`year=${year}`, `month=${month}`, `day=${day}`, `hour=${hour}`);
+};
+
+export class FileDeadLetterSink implements DeadLetterSink {
+  constructor(
+    private readonly datalakeDir: string,
+    /** One file per writer, so concurrent processes never interleave lines. */
+    private readonly fileName = `state-processor-${process.pid}-${Date.now()}.jsonl`,
+  ) {}
+
+  async write(letters: readonly DeadLetter[]): Promise<void> {
+    const byHour = new Map<string, string[]>();
+    for (const letter of letters) {
+      const prefix = hourPrefix(letter.at);
+      byHour.set(prefix, [...(byHour.get(prefix) ?? []), JSON.stringify(letter)]);
+    }
+    for (const [prefix, lines] of byHour) {
+      const dir = join(this.datalakeDir, 'dead-letter', prefix);
+      await mkdir(dir, { recursive: true });
+      await appendFile(join(dir, this.fileName), `${lines.join('\n')}\n`);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Device registry rows (enrichment), read with BatchGet for the devices of a batch and cached for
+ * REGISTRY_CACHE_SECONDS (default 60). Misses are cached too, so unregistered devices cost no reads per batch.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Registry } from '#core/items.ts';
+import type { RegistrySource } from '../state-processor/ports.ts';
+import type { BackoffOptions } from './backoff.ts';
+import { batchGetAll } from './batch-get.ts';
+import { createCounters, type DynamoDbCounters } from './dynamodb-counters.ts';
+
+export interface RegistryCacheOptions {
+  ttlSeconds?: number;
+  clock?: () => number;
+  backoff?: BackoffOptions;
+  counters?: DynamoDbCounters;
+  /** Entries kept before the cache is cleared (bounds memory on huge fleets). @default 200_000 */
+  maxEntries?: number;
+}
+
+/** A registry row as attributes: strings only, without the key. */
+export const registryOf = (row: Record<string, unknown>): Registry => {
+  const registry: Registry = {};
+  for (const [name, value] of Object.entries(row))
+    if (name !== 'deviceId' && typeof value === 'string') registry[name] = value;
+  return registry;
+};
+
+export class DynamoDbRegistryCache implements RegistrySource {
+  private readonly cache = new Map<string, { value: Registry | null; expires: number }>();
+  readonly counters: DynamoDbCounters;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly options: RegistryCacheOptions = {},
+  ) {
+    this.counters = options.counters ?? createCounters();
+  }
+
+  async lookup(deviceIds: readonly string[]): Promise<Map<string, Registry | null>> {
+    const now = (this.options.clock ?? Date.now)();
+    const out = new Map<string, Registry | null>();
+    const missing: string[] = [];
+    for (const id of new Set(deviceIds)) {
+      const hit = this.cache.get(id);
+      if (hit && now < hit.expires) out.set(id, hit.value);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return out;
+    const rows = await batchGetAll(
+      this.client,
+      this.table,
+      missing.map((deviceId) => ({ deviceId })),
+      { consistentRead: false, counters: this.counters, backoff: this.options.backoff },
+    );
+    const found = new Map(rows.map((row) => [String(row.deviceId), registryOf(row)]));
+    if (this.cache.size + missing.length > (this.options.maxEntries ?? 200_000)) this.cache.clear();
+    const expires = now + (this.options.ttlSeconds ?? 60) * 1000;
+    for (const id of missing) {
+      const value = found.get(id) ?? null;
+      this.cache.set(id, { value, expires });
+      out.set(id, value);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The state table behind the processor's StateStore port: strongly consistent BatchGet, Puts conditional on the
+ * version read, TransactWriteItems for device + fleet shard. Throttling and transaction conflicts are retried with
+ * backoff here; a failed version condition is reported to the caller, which re-reads and re-plans the item.
+ */
+import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { itemId, type StateItem } from '#core/batch.ts';
+import type { ItemKey } from '#core/items.ts';
+import type { ConditionalWrite, StateStore } from '../state-processor/ports.ts';
+import {
+  type BackoffOptions,
+  isRetryable,
+  RetryableError,
+  THROTTLING_ERRORS,
+  withBackoff,
+} from './backoff.ts';
+import { batchGetAll } from './batch-get.ts';
+import { addCapacity, createCounters, type DynamoDbCounters } from './dynamodb-counters.ts';
+
+const RETRYABLE_CANCELLATIONS = new Set(['TransactionConflict', ...THROTTLING_ERRORS]);
+
+/** The condition that makes a Put optimistic: the version read, or "still absent". */
+export const versionCondition = (expectedVersion: number | null) =>
+  expectedVersion === null
+    ? { ConditionExpression: 'attribute_not_exists(pk)' }
+    : {
+        ConditionExpression: '#version = :version',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':version': expectedVersion },
+      };
+
+interface CancellationReason {
+  Code?: string;
+}
+
+export class DynamoDbStateStore implements StateStore {
+  readonly counters: DynamoDbCounters;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly backoff: BackoffOptions = {},
+    counters?: DynamoDbCounters,
+  ) {
+    this.counters = counters ?? createCounters();
+  }
+
+  async read(keys: readonly ItemKey[]): Promise<Map<string, StateItem>> {
+    const items = await batchGetAll(
+      this.client,
+      this.table,
+      keys.map(({ pk, sk }) => ({ pk, sk })),
+      { consistentRead: true, counters: this.counters, backoff: this.backoff },
+    );
+    return new Map(items.map((item) => [itemId(item as unknown as ItemKey), item as unknown as StateItem]));
+  }
+
+  async put(write: ConditionalWrite): Promise<boolean> {
+    return this.retrying(async () => {
+      this.counters.writeRequests += 1;
+      try {
+        const out = await this.client.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: write.item,
+            ...versionCondition(write.expectedVersion),
+            ReturnConsumedCapacity: 'TOTAL',
+          }),
+        );
+        addCapacity(this.counters, 'write', out.ConsumedCapacity);
+        this.counters.itemsWritten += 1;
+        return true;
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        this.counters.conditionalFailures += 1;
+        return false;
+      }
+    });
+  }
+
+  async transact(writes: readonly ConditionalWrite[]): Promise<number[]> {
+    return this.retrying(async () => {
+      this.counters.writeRequests += 1;
+      try {
+        const out = await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: writes.map((w) => ({
+              Put: { TableName: this.table, Item: w.item, ...versionCondition(w.expectedVersion) },
+            })),
+            ReturnConsumedCapacity: 'TOTAL',
+          }),
+        );
+        addCapacity(this.counters, 'write', out.ConsumedCapacity);
+        this.counters.itemsWritten += writes.length;
+        return [];
+      } catch (error) {
+        if ((error as Error).name !== 'TransactionCanceledException') throw error;
+        const reasons = (
+          (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? []
+        ).map((r) => r.Code ?? 'None');
+        const failed = reasons.flatMap((code, index) => (code === 'ConditionalCheckFailed' ? [index] : []));
+        if (failed.length > 0) {
+          this.counters.conditionalFailures += failed.length;
+          return failed;
+        }
+        if (reasons.some((code) => RETRYABLE_CANCELLATIONS.has(code)))
+          throw new RetryableError(`transaction cancelled: ${reasons.join(', ')}`);
+        throw error;
+      }
+    });
+  }
+
+  private retrying<T>(operation: () => Promise<T>): Promise<T> {
+    return withBackoff(operation, isRetryable, this.backoff, () => {
+      this.counters.throttled += 1;
+    });
+  }
+}

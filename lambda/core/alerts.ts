@@ -1,0 +1,42 @@
+/** Alert items: deterministic ids so a retried batch writes the very same item (docs/DATA_MODEL.md). */
+import { createHash } from 'node:crypto';
+import type { BatchRecord } from './batch-record.ts';
+import { type AlertItem, alertKey, type Registry, type Rule, sourceKey } from './items.ts';
+import { fieldValue } from './rules.ts';
+
+/** First 32 hex chars of sha256(`ruleId|deviceId|topic-partition|offset`). */
+export const alertId = (
+  ruleId: string,
+  deviceId: string,
+  topic: string,
+  partition: number,
+  offset: number,
+): string =>
+  createHash('sha256')
+    .update(`${ruleId}|${deviceId}|${sourceKey(topic, partition)}|${offset}`)
+    .digest('hex')
+    .slice(0, 32);
+
+export const buildAlert = (rule: Rule, r: BatchRecord, registry: Registry | null): AlertItem => {
+  const { record } = r;
+  const id = alertId(rule.ruleId, record.deviceId, r.topic, r.partition, r.offset);
+  const value = fieldValue(record, rule.when.field);
+  const condition = `${rule.when.field} ${rule.when.op} ${rule.when.value}`;
+  return {
+    deviceId: record.deviceId,
+    alertKey: alertKey(record.eventTime, id),
+    alertId: id,
+    ruleId: rule.ruleId,
+    severity: rule.severity,
+    message: `${rule.description ?? rule.ruleId}: ${record.deviceId} ${rule.when.field}=${value} (${condition})`,
+    at: record.eventTime,
+    day: record.eventTime.slice(0, 10),
+    model: record.model,
+    registry,
+    field: rule.when.field,
+    value,
+    topic: r.topic,
+    partition: r.partition,
+    offset: r.offset,
+  };
+};

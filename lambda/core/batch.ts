@@ -1,0 +1,163 @@
+/**
+ * "Plan a batch": group the batch's valid records by the item they fold into, list the keys to read, and — given
+ * the items read, the rules and the registry — compute the items to write (only touched ones) and the alerts.
+ * The same per-item planners re-plan a single item after a conditional-write conflict.
+ */
+import type { BatchRecord } from './batch-record.ts';
+import { type DevicePlan, planDevice } from './device.ts';
+import { type FleetRecordsPlan, planFleetRecords } from './fleet-records.ts';
+import {
+  type AlertItem,
+  type DeviceItem,
+  deviceKey,
+  type FleetDevicesItem,
+  type FleetRecordsItem,
+  fleetDeviceShard,
+  fleetDevicesKey,
+  fleetRecordsKey,
+  type ItemKey,
+  type Registry,
+  type Rule,
+  sourceKey,
+  type WindowItem,
+  windowKey,
+  windowStart,
+} from './items.ts';
+import { planWindow, type WindowPlan } from './window.ts';
+
+export type StateItem = DeviceItem | WindowItem | FleetRecordsItem | FleetDevicesItem;
+
+/** A map key for an item key. */
+export const itemId = (key: ItemKey): string => `${key.pk}\n${key.sk}`;
+
+export interface WindowGroup {
+  deviceId: string;
+  start: string;
+  records: BatchRecord[];
+}
+
+export interface PartitionGroup {
+  topic: string;
+  partition: number;
+  records: BatchRecord[];
+}
+
+export interface BatchGroups {
+  /** deviceId → records. */
+  devices: Map<string, BatchRecord[]>;
+  /** itemId(window key) → group. */
+  windows: Map<string, WindowGroup>;
+  /** itemId(fleet records key) → group. */
+  partitions: Map<string, PartitionGroup>;
+}
+
+const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+};
+
+/** Groups records by target item. A record delivered twice in one batch is kept once. */
+export const groupBatch = (records: readonly BatchRecord[]): BatchGroups => {
+  const seen = new Set<string>();
+  const groups: BatchGroups = { devices: new Map(), windows: new Map(), partitions: new Map() };
+  for (const r of records) {
+    const position = `${sourceKey(r.topic, r.partition)}@${r.offset}`;
+    if (seen.has(position)) continue;
+    seen.add(position);
+    const { deviceId } = r.record;
+    push(groups.devices, deviceId, r);
+    const start = windowStart(r.record.eventTimeMs);
+    const windowId = itemId(windowKey(deviceId, start));
+    const window = groups.windows.get(windowId) ?? { deviceId, start, records: [] };
+    window.records.push(r);
+    groups.windows.set(windowId, window);
+    const partitionId = itemId(fleetRecordsKey(r.topic, r.partition));
+    const partition = groups.partitions.get(partitionId) ?? {
+      topic: r.topic,
+      partition: r.partition,
+      records: [],
+    };
+    partition.records.push(r);
+    groups.partitions.set(partitionId, partition);
+  }
+  return groups;
+};
+
+/** Every item the batch may write: devices, windows, fleet record shards, fleet device shards of its devices. */
+export const keysToRead = (groups: BatchGroups): ItemKey[] => {
+  const shards = new Set([...groups.devices.keys()].map(fleetDeviceShard));
+  return [
+    ...[...groups.devices.keys()].map(deviceKey),
+    ...[...groups.windows.values()].map((w) => windowKey(w.deviceId, w.start)),
+    ...[...groups.partitions.values()].map((p) => fleetRecordsKey(p.topic, p.partition)),
+    ...[...shards].sort((a, b) => a - b).map(fleetDevicesKey),
+  ];
+};
+
+export interface PlanContext {
+  rules: readonly Rule[];
+  /** The registry row of a device in this batch, null when it has none. */
+  registryOf: (deviceId: string) => Registry | null;
+  windowRetentionDays: number;
+}
+
+/** Per-item planners bound to one batch: used for the first plan and to re-plan an item after a conflict. */
+export interface BatchPlanner {
+  readonly groups: BatchGroups;
+  device(deviceId: string, current: DeviceItem | undefined): DevicePlan | null;
+  window(windowId: string, current: WindowItem | undefined): WindowPlan | null;
+  fleetRecords(partitionId: string, current: FleetRecordsItem | undefined): FleetRecordsPlan | null;
+}
+
+export const createPlanner = (groups: BatchGroups, context: PlanContext): BatchPlanner => ({
+  groups,
+  device: (deviceId, current) =>
+    planDevice(deviceId, current, groups.devices.get(deviceId) ?? [], {
+      rules: context.rules,
+      registry: context.registryOf(deviceId),
+    }),
+  window: (windowId, current) => {
+    const group = groups.windows.get(windowId);
+    return group
+      ? planWindow(group.deviceId, group.start, current, group.records, context.windowRetentionDays)
+      : null;
+  },
+  fleetRecords: (partitionId, current) => {
+    const group = groups.partitions.get(partitionId);
+    return group ? planFleetRecords(group.topic, group.partition, current, group.records) : null;
+  },
+});
+
+export interface BatchPlan {
+  alerts: AlertItem[];
+  fleetRecords: FleetRecordsPlan[];
+  windows: WindowPlan[];
+  devices: DevicePlan[];
+}
+
+const read = <T extends StateItem>(items: ReadonlyMap<string, StateItem>, key: ItemKey): T | undefined =>
+  items.get(itemId(key)) as T | undefined;
+
+/** The writes and alerts for the whole batch, given the items read (absent = does not exist yet). */
+export const planBatch = (planner: BatchPlanner, items: ReadonlyMap<string, StateItem>): BatchPlan => {
+  const plan: BatchPlan = { alerts: [], fleetRecords: [], windows: [], devices: [] };
+  for (const [partitionId, group] of planner.groups.partitions) {
+    const planned = planner.fleetRecords(
+      partitionId,
+      read(items, fleetRecordsKey(group.topic, group.partition)),
+    );
+    if (planned) plan.fleetRecords.push(planned);
+  }
+  for (const [windowId, group] of planner.groups.windows) {
+    const planned = planner.window(windowId, read(items, windowKey(group.deviceId, group.start)));
+    if (planned) plan.windows.push(planned);
+  }
+  for (const deviceId of planner.groups.devices.keys()) {
+    const planned = planner.device(deviceId, read(items, deviceKey(deviceId)));
+    if (!planned) continue;
+    plan.devices.push(planned);
+    plan.alerts.push(...planned.alerts);
+  }
+  return plan;
+};

@@ -1,0 +1,62 @@
+/** Lifetime aggregates of one device: order-independent folds (count, min/max/sum, first/last seen, interfaces). */
+
+import { addExact } from './exact-sum.ts';
+import { DOWN_STATUS } from './items.ts';
+import type { TelemetryRecord } from './record.ts';
+
+export interface DeviceAggregates {
+  firstSeen: string;
+  lastSeen: string;
+  recordCount: number;
+  downCount: number;
+  cpuMin: number;
+  cpuMax: number;
+  cpuSum: number;
+  memoryMin: number;
+  memoryMax: number;
+  memorySum: number;
+  interfaces: string[];
+}
+
+const seed = (r: TelemetryRecord): DeviceAggregates => ({
+  firstSeen: r.eventTime,
+  lastSeen: r.eventTime,
+  recordCount: 0,
+  downCount: 0,
+  cpuMin: r.cpuUsage,
+  cpuMax: r.cpuUsage,
+  cpuSum: 0,
+  memoryMin: r.memoryUsage,
+  memoryMax: r.memoryUsage,
+  memorySum: 0,
+  interfaces: [],
+});
+
+// Canonical ISO times (four-digit years, UTC, ms) sort lexicographically in time order.
+const earlier = (a: string, b: string): string => (a <= b ? a : b);
+const later = (a: string, b: string): string => (a >= b ? a : b);
+
+export const foldAggregates = (
+  previous: DeviceAggregates | undefined,
+  records: readonly TelemetryRecord[],
+): DeviceAggregates | undefined => {
+  const first = records[0];
+  if (first === undefined) return previous;
+  const acc = previous ? { ...previous } : seed(first);
+  const interfaces = new Set(acc.interfaces);
+  for (const r of records) {
+    acc.firstSeen = earlier(acc.firstSeen, r.eventTime);
+    acc.lastSeen = later(acc.lastSeen, r.eventTime);
+    acc.recordCount += 1;
+    if (r.status === DOWN_STATUS) acc.downCount += 1;
+    acc.cpuMin = Math.min(acc.cpuMin, r.cpuUsage);
+    acc.cpuMax = Math.max(acc.cpuMax, r.cpuUsage);
+    acc.cpuSum = addExact(acc.cpuSum, r.cpuUsage);
+    acc.memoryMin = Math.min(acc.memoryMin, r.memoryUsage);
+    acc.memoryMax = Math.max(acc.memoryMax, r.memoryUsage);
+    acc.memorySum = addExact(acc.memorySum, r.memoryUsage);
+    interfaces.add(r.interface);
+  }
+  acc.interfaces = [...interfaces].sort();
+  return acc;
+};

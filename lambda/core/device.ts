@@ -1,0 +1,95 @@
+/**
+ * Plans the new device item (state + lifetime aggregates + edge-trigger state) from the item read and the batch's
+ * records for that device. Returns null when every record is already folded (a replay): nothing to write.
+ */
+import { buildAlert } from './alerts.ts';
+import { type BatchRecord, sortByEventOrder } from './batch-record.ts';
+import { foldAggregates } from './device-aggregates.ts';
+import { advancesState, type CurrentState, stateOf } from './device-state.ts';
+import type { FleetContribution } from './fleet-devices.ts';
+import { type AlertItem, type DeviceItem, deviceKey, type Registry, type Rule } from './items.ts';
+import { evaluateEdges } from './rules.ts';
+import { advanceWatermarks, unfolded } from './watermark.ts';
+
+export interface DevicePlan {
+  item: DeviceItem;
+  /** Version read (the write is conditional on it); null = the item must not exist yet. */
+  expectedVersion: number | null;
+  before: FleetContribution | null;
+  after: FleetContribution;
+  /** Alerts raised by this batch's records, in event order. */
+  alerts: AlertItem[];
+}
+
+export interface DeviceContext {
+  rules: readonly Rule[];
+  /** The device's registry row, or null when it has none. */
+  registry: Registry | null;
+}
+
+export const contributionOf = (item: { model: string; status: string }): FleetContribution => ({
+  model: item.model,
+  status: item.status,
+});
+
+export const planDevice = (
+  deviceId: string,
+  current: DeviceItem | undefined,
+  records: readonly BatchRecord[],
+  context: DeviceContext,
+): DevicePlan | null => {
+  const fresh = sortByEventOrder(unfolded(current?.offsets, records));
+  if (fresh.length === 0) return null;
+
+  // Rules are evaluated on each record that advances the current state, in event order; late records
+  // are history: they update aggregates, never state or firing.
+  let state: CurrentState | undefined = current;
+  let firing = current?.firing ?? [];
+  const alerts: AlertItem[] = [];
+  for (const r of fresh) {
+    if (!advancesState(state, r)) continue;
+    state = stateOf(r);
+    const edges = evaluateEdges(context.rules, firing, r.record, context.registry);
+    firing = edges.firing;
+    for (const rule of edges.entered) alerts.push(buildAlert(rule, r, context.registry));
+  }
+  const aggregates = foldAggregates(
+    current,
+    fresh.map((r) => r.record),
+  );
+  if (state === undefined || aggregates === undefined) return null; // unreachable: fresh is non-empty
+
+  const item: DeviceItem = {
+    ...deviceKey(deviceId),
+    deviceId,
+    model: state.model,
+    interface: state.interface,
+    status: state.status,
+    cpuUsage: state.cpuUsage,
+    memoryUsage: state.memoryUsage,
+    eventTime: state.eventTime,
+    stateSource: state.stateSource,
+    firstSeen: aggregates.firstSeen,
+    lastSeen: aggregates.lastSeen,
+    recordCount: aggregates.recordCount,
+    downCount: aggregates.downCount,
+    cpuMin: aggregates.cpuMin,
+    cpuMax: aggregates.cpuMax,
+    cpuSum: aggregates.cpuSum,
+    memoryMin: aggregates.memoryMin,
+    memoryMax: aggregates.memoryMax,
+    memorySum: aggregates.memorySum,
+    interfaces: aggregates.interfaces,
+    ...(context.registry !== null ? { registry: context.registry } : {}),
+    firing,
+    offsets: advanceWatermarks(current?.offsets, fresh),
+    version: (current?.version ?? 0) + 1,
+  };
+  return {
+    item,
+    expectedVersion: current?.version ?? null,
+    before: current ? contributionOf(current) : null,
+    after: contributionOf(item),
+    alerts,
+  };
+};

@@ -1,0 +1,113 @@
+/**
+ * Parses the event a Lambda MSK (or self-managed Kafka) event source mapping delivers:
+ * `{records: {"<topic>-<partition>": [{topic, partition, offset, timestamp, key?, value?(base64)}]}}`.
+ * Every partition group is read (never just partition 0). A malformed shape is a bug upstream, not a bad record,
+ * so it throws a typed error instead of being dead-lettered.
+ */
+import { sourceKey } from './items.ts';
+
+/** One Kafka record as delivered, bytes decoded from base64. */
+export interface SourceRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestampMs: number;
+  /** Null when the producer sent no key (the blog's producer does not). */
+  key: Buffer | null;
+  /** Empty when the record value was null. */
+  value: Buffer;
+}
+
+export class MskEventError extends Error {
+  override readonly name = 'MskEventError';
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isIndex = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+const bytes = (value: unknown, where: string, field: string): Buffer | null => {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || !BASE64.test(value))
+    throw new MskEventError(`${where}: ${field} is not base64`);
+  return Buffer.from(value, 'base64');
+};
+
+const parseRecord = (raw: unknown, group: string, index: number): SourceRecord => {
+  const where = `records["${group}"][${index}]`;
+  if (!isObject(raw)) throw new MskEventError(`${where} is not an object`);
+  const { topic, partition, offset, timestamp } = raw;
+  if (typeof topic !== 'string' || topic === '') throw new MskEventError(`${where}: topic missing`);
+  if (!isIndex(partition)) throw new MskEventError(`${where}: partition is not a non-negative integer`);
+  if (!isIndex(offset)) throw new MskEventError(`${where}: offset is not a non-negative integer`);
+  if (typeof timestamp !== 'number' || !Number.isFinite(timestamp))
+    throw new MskEventError(`${where}: timestamp is not a number`);
+  if (sourceKey(topic, partition) !== group)
+    throw new MskEventError(`${where}: record of ${sourceKey(topic, partition)} filed under "${group}"`);
+  return {
+    topic,
+    partition,
+    offset,
+    timestampMs: timestamp,
+    key: bytes(raw.key, where, 'key'),
+    value: bytes(raw.value, where, 'value') ?? Buffer.alloc(0),
+  };
+};
+
+const bySource = (a: SourceRecord, b: SourceRecord): number =>
+  a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition || a.offset - b.offset;
+
+/** All records of all partitions, ordered by (topic, partition, offset). */
+export const parseMskEvent = (event: unknown): SourceRecord[] => {
+  if (!isObject(event)) throw new MskEventError('event is not an object');
+  const { records } = event;
+  if (!isObject(records)) throw new MskEventError('event.records is not an object');
+  const out: SourceRecord[] = [];
+  for (const [group, list] of Object.entries(records)) {
+    if (!Array.isArray(list)) throw new MskEventError(`records["${group}"] is not an array`);
+    list.forEach((raw, index) => {
+      out.push(parseRecord(raw, group, index));
+    });
+  }
+  return out.sort(bySource);
+};
+
+/** Builds an MSK event from source records (tests, the local poller's counterpart, benchmarks). */
+export const toMskEvent = (
+  records: readonly {
+    topic: string;
+    partition: number;
+    offset: number;
+    timestampMs?: number;
+    key?: Uint8Array | null;
+    value: Uint8Array | null;
+  }[],
+  eventSourceArn = 'arn:aws:kafka:local:000000000000:cluster/local/local',
+) => {
+  const groups: Record<string, unknown[]> = {};
+  for (const r of records) {
+    const group = sourceKey(r.topic, r.partition);
+    const list = groups[group] ?? [];
+    groups[group] = list;
+    list.push({
+      topic: r.topic,
+      partition: r.partition,
+      offset: r.offset,
+      timestamp: r.timestampMs ?? 0,
+      timestampType: 'CREATE_TIME',
+      ...(r.key ? { key: Buffer.from(r.key).toString('base64') } : {}),
+      ...(r.value ? { value: Buffer.from(r.value).toString('base64') } : {}),
+      headers: [],
+    });
+  }
+  return {
+    eventSource: 'aws:kafka' as const,
+    eventSourceArn,
+    bootstrapServers: '127.0.0.1:9092',
+    records: groups,
+  };
+};

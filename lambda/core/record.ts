@@ -1,0 +1,174 @@
+/**
+ * Decoding and validation of one telemetry record (the Kafka value) to the contract in DESIGN.md.
+ * Pure: never throws on bad input, returns a short specific reason instead so the record can be dead-lettered.
+ */
+
+/** A valid telemetry record, normalised: numbers are numbers, time is epoch ms + canonical ISO (UTC, ms). */
+export interface TelemetryRecord {
+  deviceId: string;
+  model: string;
+  interface: string;
+  /** `interfacestatus` on the wire. */
+  status: string;
+  cpuUsage: number;
+  memoryUsage: number;
+  /** Canonical ISO 8601, e.g. `2026-11-21T10:15:30.123Z`. */
+  eventTime: string;
+  eventTimeMs: number;
+}
+
+export type DecodeResult = { ok: true; record: TelemetryRecord } | { ok: false; reason: string };
+
+export const MAX_VALUE_BYTES = 64 * 1024;
+export const MAX_DEVICE_ID_LENGTH = 128;
+/** Not in the public contract: caps model/interface/status so they always fit DynamoDB (they are GSI keys). */
+export const MAX_TEXT_FIELD_LENGTH = 256;
+export const CPU_RANGE = { min: 0, max: 100 } as const;
+export const MEMORY_RANGE = { min: 0, max: 1_048_576 } as const;
+
+// 9999-12-31T23:59:59.999Z: keeps the canonical ISO form four-digit (toISOString switches to ±YYYYYY beyond).
+const MAX_EPOCH_MS = 253_402_300_799_999;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+// Any "other" category character (control, format, surrogate, private use, unassigned) is not printable.
+const NON_PRINTABLE = /\p{C}/u;
+const NUMERIC_STRING = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
+const ISO_WITH_ZONE =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
+// What the blog's Python producer sends (`%Y-%m-%d %H:%M:%S`, optionally with microseconds): read as UTC.
+const NAIVE_UTC = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/;
+
+/** Quotes a value for a reason, short enough for a log line. */
+const show = (value: unknown): string => {
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value) ?? value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+};
+
+const typeName = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+
+const text = (doc: Record<string, unknown>, field: string): string | { reason: string } => {
+  const value = doc[field];
+  if (value === undefined) return { reason: `missing ${field}` };
+  if (typeof value !== 'string') return { reason: `${field} must be a string, got ${typeName(value)}` };
+  if (value.length === 0) return { reason: `${field} is empty` };
+  if (value.length > MAX_TEXT_FIELD_LENGTH)
+    return { reason: `${field} longer than ${MAX_TEXT_FIELD_LENGTH} characters` };
+  return value;
+};
+
+const number = (
+  doc: Record<string, unknown>,
+  field: string,
+  range: { min: number; max: number },
+): number | { reason: string } => {
+  const value = doc[field];
+  if (value === undefined) return { reason: `missing ${field}` };
+  let parsed: number;
+  if (typeof value === 'number') parsed = value;
+  else if (typeof value === 'string' && NUMERIC_STRING.test(value)) parsed = Number(value);
+  else return { reason: `${field} not numeric: ${show(value)}` };
+  if (!Number.isFinite(parsed)) return { reason: `${field} not finite: ${show(value)}` };
+  if (parsed < range.min || parsed > range.max)
+    return { reason: `${field} out of range ${range.min}-${range.max}: ${show(value)}` };
+  return parsed;
+};
+
+const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
+
+/** Epoch ms of an ISO 8601 time with zone or a naive `YYYY-MM-DD HH:mm:ss` (UTC); null when not a real instant. */
+export const parseEventTime = (value: string): number | null => {
+  const match = ISO_WITH_ZONE.exec(value) ?? NAIVE_UTC.exec(value);
+  if (match === null) return null;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  if (hour > 23 || minute > 59 || second > 59) return null;
+  const millis = Number((match[7] ?? '').padEnd(3, '0').slice(0, 3));
+  let offsetMinutes = 0;
+  if (match[9] !== undefined) {
+    const hours = Number(match[10]);
+    const minutes = Number(match[11]);
+    if (hours > 23 || minutes > 59) return null;
+    offsetMinutes = (match[9] === '-' ? -1 : 1) * (hours * 60 + minutes);
+  }
+  const utc = new Date(0);
+  utc.setUTCFullYear(year, month - 1, day); // setUTCFullYear keeps years < 100 literal (Date.UTC would not)
+  utc.setUTCHours(hour, minute, second, millis);
+  return utc.getTime() - offsetMinutes * 60_000;
+};
+
+/**
+ * Decodes one Kafka record value. The device id always comes from the value: the key may be absent
+ * (the blog's producer sends none) or differ, so it is accepted only for symmetry with the source record.
+ */
+export const decodeRecord = (value: Buffer | Uint8Array, _key?: Buffer | Uint8Array | null): DecodeResult => {
+  const fail = (reason: string): DecodeResult => ({ ok: false, reason });
+  if (value.byteLength > MAX_VALUE_BYTES)
+    return fail(`value too large: ${value.byteLength} bytes > ${MAX_VALUE_BYTES}`);
+  if (value.byteLength === 0) return fail('empty value');
+
+  let json: string;
+  try {
+    json = utf8.decode(value);
+  } catch {
+    return fail('not valid UTF-8');
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(json);
+  } catch (error) {
+    return fail(`not JSON: ${(error as Error).message.slice(0, 80)}`);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    return fail(`not a JSON object: got ${typeName(doc)}`);
+  const fields = doc as Record<string, unknown>;
+
+  const deviceId = fields.deviceid;
+  if (deviceId === undefined) return fail('missing deviceid');
+  if (typeof deviceId !== 'string') return fail(`deviceid must be a string, got ${typeName(deviceId)}`);
+  const length = [...deviceId].length;
+  if (length < 1 || length > MAX_DEVICE_ID_LENGTH)
+    return fail(`deviceid length must be 1-${MAX_DEVICE_ID_LENGTH}: ${length}`);
+  if (NON_PRINTABLE.test(deviceId)) return fail(`deviceid has non-printable characters: ${show(deviceId)}`);
+
+  const model = text(fields, 'model');
+  if (typeof model !== 'string') return fail(model.reason);
+  const iface = text(fields, 'interface');
+  if (typeof iface !== 'string') return fail(iface.reason);
+  const status = text(fields, 'interfacestatus');
+  if (typeof status !== 'string') return fail(status.reason);
+  const cpuUsage = number(fields, 'cpuusage', CPU_RANGE);
+  if (typeof cpuUsage !== 'number') return fail(cpuUsage.reason);
+  const memoryUsage = number(fields, 'memoryusage', MEMORY_RANGE);
+  if (typeof memoryUsage !== 'number') return fail(memoryUsage.reason);
+
+  const eventTime = fields.event_time;
+  if (eventTime === undefined) return fail('missing event_time');
+  if (typeof eventTime !== 'string') return fail(`event_time must be a string, got ${typeName(eventTime)}`);
+  const eventTimeMs = parseEventTime(eventTime);
+  if (eventTimeMs === null) return fail(`event_time unparseable: ${show(eventTime)}`);
+  if (eventTimeMs < 0 || eventTimeMs > MAX_EPOCH_MS)
+    return fail(`event_time out of range 1970-9999: ${show(eventTime)}`);
+
+  return {
+    ok: true,
+    record: {
+      deviceId,
+      model,
+      interface: iface,
+      status,
+      cpuUsage,
+      memoryUsage,
+      eventTime: new Date(eventTimeMs).toISOString(),
+      eventTimeMs,
+    },
+  };
+};

@@ -1,0 +1,135 @@
+/**
+ * Alert rules (the parameter table): validation of a rule document and evaluation against a record.
+ * The lookup API's PUT /rules and the processor's rules cache share `validateRule`.
+ */
+import type { Registry, Rule, RuleField, RuleOp, Severity } from './items.ts';
+import type { TelemetryRecord } from './record.ts';
+
+export const RULE_FIELDS: readonly RuleField[] = ['interfacestatus', 'cpuusage', 'memoryusage'];
+export const RULE_OPS: readonly RuleOp[] = ['==', '!=', '>', '>=', '<', '<='];
+export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'critical'];
+const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const KNOWN_FIELDS = new Set(['ruleId', 'description', 'when', 'models', 'registry', 'severity', 'enabled']);
+// Stored alongside the rule in the rules table; tolerated so stored rows re-validate.
+const STORED_FIELDS = new Set(['updatedAt']);
+const MAX_DESCRIPTION = 1024;
+
+export type RuleValidation = { ok: true; rule: Rule } | { ok: false; reason: string };
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+const validateWhen = (when: unknown): { ok: true; when: Rule['when'] } | { ok: false; reason: string } => {
+  if (!isObject(when)) return { ok: false, reason: 'when must be an object {field, op, value}' };
+  const { field, op, value } = when;
+  if (!RULE_FIELDS.includes(field as RuleField))
+    return { ok: false, reason: `when.field must be one of ${RULE_FIELDS.join(', ')}` };
+  if (!RULE_OPS.includes(op as RuleOp))
+    return { ok: false, reason: `when.op must be one of ${RULE_OPS.join(' ')}` };
+  if (field === 'interfacestatus') {
+    if (op !== '==' && op !== '!=')
+      return { ok: false, reason: 'when.op for interfacestatus must be == or !=' };
+    if (!isNonEmptyString(value))
+      return { ok: false, reason: 'when.value for interfacestatus must be a non-empty string' };
+  } else if (typeof value !== 'number' || !Number.isFinite(value)) {
+    return { ok: false, reason: `when.value for ${String(field)} must be a number` };
+  }
+  return { ok: true, when: { field: field as RuleField, op: op as RuleOp, value: value as string | number } };
+};
+
+/** Validates a rule document; unknown fields are refused so typos ("model" for "models") do not pass silently. */
+export const validateRule = (input: unknown): RuleValidation => {
+  if (!isObject(input)) return { ok: false, reason: 'rule must be a JSON object' };
+  const unknown = Object.keys(input).find((k) => !KNOWN_FIELDS.has(k) && !STORED_FIELDS.has(k));
+  if (unknown !== undefined) return { ok: false, reason: `unknown field "${unknown}"` };
+  const { ruleId, description, models, registry, severity, enabled } = input;
+  if (typeof ruleId !== 'string' || !RULE_ID.test(ruleId))
+    return {
+      ok: false,
+      reason: 'ruleId must be 1-128 characters of A-Z a-z 0-9 . _ : - (starting alphanumeric)',
+    };
+  if (description !== undefined && (typeof description !== 'string' || description.length > MAX_DESCRIPTION))
+    return { ok: false, reason: `description must be a string of at most ${MAX_DESCRIPTION} characters` };
+  const when = validateWhen(input.when);
+  if (!when.ok) return when;
+  if (
+    models !== undefined &&
+    (!Array.isArray(models) || models.length === 0 || !models.every(isNonEmptyString))
+  )
+    return { ok: false, reason: 'models must be a non-empty array of model names' };
+  if (
+    registry !== undefined &&
+    (!isObject(registry) ||
+      Object.keys(registry).length === 0 ||
+      !Object.values(registry).every((v) => typeof v === 'string'))
+  )
+    return { ok: false, reason: 'registry must be a non-empty object of string attributes' };
+  if (!SEVERITIES.includes(severity as Severity))
+    return { ok: false, reason: `severity must be one of ${SEVERITIES.join(', ')}` };
+  if (enabled !== undefined && typeof enabled !== 'boolean')
+    return { ok: false, reason: 'enabled must be a boolean' };
+
+  const rule: Rule = { ruleId, when: when.when, severity: severity as Severity, enabled: enabled ?? true };
+  if (description !== undefined) rule.description = description;
+  if (models !== undefined) rule.models = [...(models as string[])];
+  if (registry !== undefined) rule.registry = { ...(registry as Registry) };
+  return { ok: true, rule };
+};
+
+/** The record's value for a rule field. */
+export const fieldValue = (record: TelemetryRecord, field: RuleField): string | number =>
+  field === 'interfacestatus' ? record.status : field === 'cpuusage' ? record.cpuUsage : record.memoryUsage;
+
+const compare = (actual: string | number, op: RuleOp, expected: string | number): boolean => {
+  switch (op) {
+    case '==':
+      return actual === expected;
+    case '!=':
+      return actual !== expected;
+    case '>':
+      return actual > expected;
+    case '>=':
+      return actual >= expected;
+    case '<':
+      return actual < expected;
+    case '<=':
+      return actual <= expected;
+  }
+};
+
+/** The rule's filters (enabled, models, registry attribute equality) select this device. */
+export const ruleApplies = (rule: Rule, record: TelemetryRecord, registry: Registry | null): boolean => {
+  if (!rule.enabled) return false;
+  if (rule.models !== undefined && !rule.models.includes(record.model)) return false;
+  if (rule.registry !== undefined) {
+    if (registry === null) return false;
+    for (const [attribute, value] of Object.entries(rule.registry))
+      if (registry[attribute] !== value) return false;
+  }
+  return true;
+};
+
+/** The rule's condition holds for this record (filters included). */
+export const ruleMatches = (rule: Rule, record: TelemetryRecord, registry: Registry | null): boolean =>
+  ruleApplies(rule, record, registry) &&
+  compare(fieldValue(record, rule.when.field), rule.when.op, rule.when.value);
+
+/**
+ * Edge trigger: given the rules currently firing for a device and its new current-state record, the new firing set
+ * (sorted) and the rules that just entered their condition. Rules that no longer match (or no longer exist) re-arm.
+ */
+export const evaluateEdges = (
+  rules: readonly Rule[],
+  firing: readonly string[],
+  record: TelemetryRecord,
+  registry: Registry | null,
+): { firing: string[]; entered: Rule[] } => {
+  const before = new Set(firing);
+  const matching = rules.filter((rule) => ruleMatches(rule, record, registry));
+  return {
+    firing: matching.map((rule) => rule.ruleId).sort(),
+    entered: matching.filter((rule) => !before.has(rule.ruleId)),
+  };
+};

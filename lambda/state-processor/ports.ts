@@ -1,0 +1,62 @@
+/**
+ * The processor's I/O, as small interfaces: DynamoDB/Firehose adapters implement them in AWS and locally,
+ * in-memory fakes implement them in tests.
+ */
+import type { StateItem } from '#core/batch.ts';
+import type { DeadLetter } from '#core/dead-letter.ts';
+import type { AlertItem, ItemKey, Registry, Rule } from '#core/items.ts';
+
+/** A Put conditional on the version read (null = the item must not exist). */
+export interface ConditionalWrite {
+  item: StateItem;
+  expectedVersion: number | null;
+}
+
+export interface StateStore {
+  /** Strongly consistent read of the items that exist, keyed by `itemId(key)`. */
+  read(keys: readonly ItemKey[]): Promise<Map<string, StateItem>>;
+  /** False when the version condition failed (someone else wrote the item). */
+  put(write: ConditionalWrite): Promise<boolean>;
+  /** All-or-nothing. Returns the indexes whose version condition failed (empty = committed). */
+  transact(writes: readonly ConditionalWrite[]): Promise<number[]>;
+}
+
+export interface AlertSink {
+  /** Idempotent: an alert already stored (same alertId) is not an error. */
+  write(alerts: readonly AlertItem[]): Promise<void>;
+}
+
+export interface DeadLetterSink {
+  write(letters: readonly DeadLetter[]): Promise<void>;
+}
+
+export interface RulesSource {
+  rules(): Promise<Rule[]>;
+}
+
+export interface RegistrySource {
+  /** Registry rows for these devices (null = the device has none). */
+  lookup(deviceIds: readonly string[]): Promise<Map<string, Registry | null>>;
+}
+
+export interface ProcessorLogger {
+  debug(message: string, extra?: Record<string, unknown>): void;
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+export type MetricName =
+  | 'RecordsProcessed'
+  | 'RecordsInvalid'
+  | 'DynamoDBWrites'
+  | 'AlertsRaised'
+  | 'BatchLagMs';
+
+export interface ProcessorMetrics {
+  add(name: MetricName, value: number): void;
+  /** Emits what was added for this invocation (EMF in Lambda). */
+  flush(): void;
+}
+
+export const silentLogger: ProcessorLogger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -1,0 +1,112 @@
+/**
+ * The state processor, independent of where it runs: parse the MSK event, quarantine bad records, join the
+ * registry, plan the batch and write it. Built from injected ports so Lambda, the local runtime, benchmarks and
+ * tests share it. Throws when a failure persists, so Lambda retries the whole batch (which is safe: see write-plan).
+ */
+import { createPlanner, groupBatch, keysToRead, planBatch } from '#core/batch.ts';
+import { decodeBatch } from '#core/dead-letter.ts';
+import { parseMskEvent } from '#core/msk-event.ts';
+import type {
+  AlertSink,
+  DeadLetterSink,
+  ProcessorLogger,
+  ProcessorMetrics,
+  RegistrySource,
+  RulesSource,
+  StateStore,
+} from './ports.ts';
+import { writePlan } from './write-plan.ts';
+
+export interface StateProcessorDeps {
+  store: StateStore;
+  alerts: AlertSink;
+  deadLetters: DeadLetterSink;
+  rules: RulesSource;
+  registry: RegistrySource;
+  logger: ProcessorLogger;
+  metrics: ProcessorMetrics;
+  /** Epoch ms; injectable for tests. */
+  clock?: () => number;
+  /** @default 7 */
+  windowRetentionDays?: number;
+  /** Writes in flight at once. @default 16 */
+  writeConcurrency?: number;
+  /** Conditional-write attempts per item. @default 8 */
+  maxWriteAttempts?: number;
+}
+
+export interface BatchSummary {
+  records: number;
+  valid: number;
+  invalid: number;
+  devices: number;
+  itemWrites: number;
+  transactions: number;
+  conflicts: number;
+  alerts: number;
+  lagMs: number;
+}
+
+export interface StateProcessor {
+  process(event: unknown): Promise<BatchSummary>;
+}
+
+export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor => {
+  const clock = deps.clock ?? Date.now;
+  const { logger, metrics } = deps;
+
+  const process = async (event: unknown): Promise<BatchSummary> => {
+    const source = parseMskEvent(event);
+    const now = clock();
+    const { valid, invalid } = decodeBatch(source, now);
+    if (invalid.length > 0) {
+      await deps.deadLetters.write(invalid);
+      logger.warn('invalid records sent to dead-letter', {
+        count: invalid.length,
+        first: { partition: invalid[0]?.partition, offset: invalid[0]?.offset, reason: invalid[0]?.reason },
+      });
+    }
+
+    const groups = groupBatch(valid);
+    const deviceIds = [...groups.devices.keys()];
+    const [items, rules, registry] = await Promise.all([
+      valid.length > 0 ? deps.store.read(keysToRead(groups)) : Promise.resolve(new Map()),
+      valid.length > 0 ? deps.rules.rules() : Promise.resolve([]),
+      deps.registry.lookup(deviceIds),
+    ]);
+    const planner = createPlanner(groups, {
+      rules,
+      registryOf: (deviceId) => registry.get(deviceId) ?? null,
+      windowRetentionDays: deps.windowRetentionDays ?? 7,
+    });
+    const plan = planBatch(planner, items);
+    const stats = await writePlan(plan, {
+      store: deps.store,
+      alerts: deps.alerts,
+      planner,
+      items,
+      concurrency: deps.writeConcurrency ?? 16,
+      maxAttempts: deps.maxWriteAttempts ?? 8,
+    });
+
+    const oldest = source.reduce((min, r) => Math.min(min, r.timestampMs), Number.POSITIVE_INFINITY);
+    const summary: BatchSummary = {
+      records: source.length,
+      valid: valid.length,
+      invalid: invalid.length,
+      devices: deviceIds.length,
+      ...stats,
+      lagMs: source.length > 0 ? Math.max(0, clock() - oldest) : 0,
+    };
+    metrics.add('RecordsProcessed', summary.valid);
+    metrics.add('RecordsInvalid', summary.invalid);
+    metrics.add('DynamoDBWrites', summary.itemWrites);
+    metrics.add('AlertsRaised', summary.alerts);
+    if (source.length > 0) metrics.add('BatchLagMs', summary.lagMs);
+    metrics.flush();
+    logger.debug('batch processed', { ...summary });
+    return summary;
+  };
+
+  return { process };
+};

@@ -1,0 +1,130 @@
+/**
+ * In-memory implementations of the state processor's ports, with the same conditional semantics as DynamoDB
+ * (version-conditioned puts, all-or-nothing transactions) and hooks to inject faults.
+ */
+import { itemId, type StateItem } from '#core/batch.ts';
+import type { DeadLetter } from '#core/dead-letter.ts';
+import type { AlertItem, ItemKey, Registry, Rule } from '#core/items.ts';
+import type {
+  AlertSink,
+  ConditionalWrite,
+  DeadLetterSink,
+  ProcessorMetrics,
+  RegistrySource,
+  RulesSource,
+  StateStore,
+} from '../../lambda/state-processor/ports.ts';
+
+/**
+ * What to do to one write: proceed; 'touch' = a concurrent writer bumps the item's version first (the write then
+ * fails its condition); 'crash' = throw before writing; 'lost-ack' = write, then throw as if the response was lost.
+ */
+export type Fault = 'none' | 'touch' | 'crash' | 'lost-ack';
+
+export class InjectedFault extends Error {
+  override readonly name = 'InjectedFault';
+}
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+export class MemoryStateStore implements StateStore {
+  readonly items = new Map<string, StateItem>();
+  puts = 0;
+  transactions = 0;
+  constructor(public fault: (write: ConditionalWrite) => Fault = () => 'none') {}
+
+  async read(keys: readonly ItemKey[]): Promise<Map<string, StateItem>> {
+    const out = new Map<string, StateItem>();
+    for (const key of keys) {
+      const item = this.items.get(itemId(key));
+      if (item) out.set(itemId(key), clone(item));
+    }
+    return out;
+  }
+
+  private matches(write: ConditionalWrite): boolean {
+    const current = this.items.get(itemId(write.item));
+    return write.expectedVersion === null
+      ? current === undefined
+      : current?.version === write.expectedVersion;
+  }
+
+  /** Applies a fault; returns true when the caller must throw after writing. */
+  private inject(write: ConditionalWrite): boolean {
+    const fault = this.fault(write);
+    if (fault === 'crash') throw new InjectedFault(`crash before writing ${write.item.pk} ${write.item.sk}`);
+    if (fault === 'touch') {
+      const id = itemId(write.item);
+      const current = this.items.get(id);
+      // A concurrent no-op writer: same content, newer version (or a stub that appears, for a missing item).
+      if (current) this.items.set(id, { ...current, version: current.version + 1 });
+    }
+    return fault === 'lost-ack';
+  }
+
+  async put(write: ConditionalWrite): Promise<boolean> {
+    const lostAck = this.inject(write);
+    if (!this.matches(write)) return false;
+    this.items.set(itemId(write.item), clone(write.item));
+    this.puts += 1;
+    if (lostAck) throw new InjectedFault('response lost after put');
+    return true;
+  }
+
+  async transact(writes: readonly ConditionalWrite[]): Promise<number[]> {
+    let lostAck = false;
+    for (const write of writes) lostAck = this.inject(write) || lostAck;
+    const conflicts = writes.flatMap((w, i) => (this.matches(w) ? [] : [i]));
+    if (conflicts.length > 0) return conflicts;
+    for (const w of writes) this.items.set(itemId(w.item), clone(w.item));
+    this.transactions += 1;
+    if (lostAck) throw new InjectedFault('response lost after transaction');
+    return [];
+  }
+
+  /** Items without their `version` (which counts writes, so differs between equivalent histories). */
+  snapshot(): Record<string, Omit<StateItem, 'version'>> {
+    const out: Record<string, Omit<StateItem, 'version'>> = {};
+    for (const id of [...this.items.keys()].sort()) {
+      const { version: _version, ...rest } = this.items.get(id) as StateItem;
+      out[id] = rest;
+    }
+    return out;
+  }
+}
+
+export class MemoryAlertSink implements AlertSink {
+  readonly alerts = new Map<string, AlertItem>();
+  constructor(public fault: () => boolean = () => false) {}
+  async write(alerts: readonly AlertItem[]): Promise<void> {
+    for (const alert of alerts) {
+      if (this.fault()) throw new InjectedFault('alert write failed');
+      const id = `${alert.deviceId}\n${alert.alertKey}`;
+      if (!this.alerts.has(id)) this.alerts.set(id, clone(alert));
+    }
+  }
+}
+
+export class MemoryDeadLetterSink implements DeadLetterSink {
+  readonly letters: DeadLetter[] = [];
+  async write(letters: readonly DeadLetter[]): Promise<void> {
+    this.letters.push(...letters);
+  }
+}
+
+export const staticRules = (rules: Rule[]): RulesSource => ({ rules: async () => rules });
+
+export const staticRegistry = (rows: Record<string, Registry>): RegistrySource => ({
+  lookup: async (ids) => new Map(ids.map((id) => [id, rows[id] ?? null])),
+});
+
+export class MemoryMetrics implements ProcessorMetrics {
+  readonly totals: Record<string, number> = {};
+  flushes = 0;
+  add(name: string, value: number): void {
+    this.totals[name] = (this.totals[name] ?? 0) + value;
+  }
+  flush(): void {
+    this.flushes += 1;
+  }
+}

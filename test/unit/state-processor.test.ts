@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { Rule } from '#core/items.ts';
+import { MskEventError, toMskEvent } from '#core/msk-event.ts';
+import { silentLogger } from '../../lambda/state-processor/ports.ts';
+import { createStateProcessor } from '../../lambda/state-processor/processor.ts';
+import {
+  MemoryAlertSink,
+  MemoryDeadLetterSink,
+  MemoryMetrics,
+  MemoryStateStore,
+  staticRegistry,
+  staticRules,
+} from '../support/memory-state.ts';
+
+const T0 = Date.parse('2026-11-21T10:00:00Z');
+const value = (deviceid: string, status: string, second: number) =>
+  Buffer.from(
+    JSON.stringify({
+      deviceid,
+      model: 'EVG2000',
+      interface: 'eth0',
+      interfacestatus: status,
+      cpuusage: 5,
+      memoryusage: 5,
+      event_time: new Date(T0 + second * 1000).toISOString(),
+    }),
+  );
+const down: Rule = {
+  ruleId: 'down',
+  when: { field: 'interfacestatus', op: '==', value: 'down' },
+  severity: 'critical',
+  enabled: true,
+};
+
+const build = () => {
+  const log: string[] = [];
+  const store = new MemoryStateStore((write) => {
+    log.push(write.item.sk.split('#')[0] as string);
+    return 'none';
+  });
+  const alerts = new MemoryAlertSink(() => {
+    log.push('ALERT');
+    return false;
+  });
+  const deadLetters = new MemoryDeadLetterSink();
+  const write = deadLetters.write.bind(deadLetters);
+  deadLetters.write = async (letters) => {
+    log.push('DEAD');
+    await write(letters);
+  };
+  const metrics = new MemoryMetrics();
+  const processor = createStateProcessor({
+    store,
+    alerts,
+    deadLetters,
+    rules: staticRules([down]),
+    registry: staticRegistry({ d1: { tier: 'gold' } }),
+    logger: silentLogger,
+    metrics,
+    clock: () => T0 + 5_000,
+  });
+  return { log, store, alerts, deadLetters, metrics, processor };
+};
+
+describe('createStateProcessor', () => {
+  it('writes dead-letters, alerts, fleet records, windows, then devices; reports metrics', async () => {
+    const { log, store, alerts, deadLetters, metrics, processor } = build();
+    const summary = await processor.process(
+      toMskEvent([
+        { topic: 't', partition: 3, offset: 0, timestampMs: T0, key: null, value: value('d1', 'up', 0) },
+        { topic: 't', partition: 3, offset: 1, timestampMs: T0, key: null, value: Buffer.from('{oops') },
+        {
+          topic: 't',
+          partition: 3,
+          offset: 2,
+          timestampMs: T0 + 1000,
+          key: null,
+          value: value('d1', 'down', 1),
+        },
+      ]),
+    );
+    expect(log).toEqual(['DEAD', 'ALERT', 'RECORDS', 'WIN', 'STATE', 'DEVICES']);
+    expect(deadLetters.letters).toEqual([expect.objectContaining({ partition: 3, offset: 1 })]);
+    expect([...alerts.alerts.values()]).toEqual([
+      expect.objectContaining({ deviceId: 'd1', ruleId: 'down', offset: 2, registry: { tier: 'gold' } }),
+    ]);
+    expect(summary).toMatchObject({ records: 3, valid: 2, invalid: 1, devices: 1, alerts: 1, lagMs: 5_000 });
+    expect(metrics.totals).toEqual({
+      RecordsProcessed: 2,
+      RecordsInvalid: 1,
+      DynamoDBWrites: 4,
+      AlertsRaised: 1,
+      BatchLagMs: 5_000,
+    });
+    expect(store.items.size).toBe(4);
+  });
+
+  it('rejects a malformed event with a typed error and writes nothing', async () => {
+    const { store, processor } = build();
+    await expect(processor.process({ records: { 't-0': 'x' } })).rejects.toThrow(MskEventError);
+    expect(store.items.size).toBe(0);
+  });
+
+  it('handles an empty event', async () => {
+    const { processor } = build();
+    expect(await processor.process({ records: {} })).toMatchObject({ records: 0, itemWrites: 0 });
+  });
+});

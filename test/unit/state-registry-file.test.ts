@@ -1,0 +1,54 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { csvRecords, parseRegistryFile } from '../../scripts/lib/registry-rows.ts';
+
+describe('registry file parsing', () => {
+  it('reads the sample CSV, with quoted commas and quotes', async () => {
+    const { rows, errors } = parseRegistryFile(await readFile('test/fixtures/registry.csv', 'utf8'), 'csv');
+    expect(errors).toEqual([]);
+    expect(rows).toHaveLength(5);
+    expect(rows[1]).toEqual({
+      deviceId: 'dvc0002',
+      customer: 'Globex, Inc.',
+      site: 'Springfield',
+      region: 'us-east',
+      tier: 'gold',
+    });
+    expect(rows[3]?.site).toBe('Raccoon City "Lab"');
+  });
+
+  it('reports every bad CSV row with its line number', () => {
+    const text = 'deviceId,tier\r\nd1,gold\r\n,silver\r\nd3\r\nd4,a,b\r\nd1,bronze\r\n';
+    expect(parseRegistryFile(text, 'csv').errors).toEqual([
+      'line 3: missing deviceId',
+      'line 4: expected 2 fields, got 1',
+      'line 5: expected 2 fields, got 3',
+      'duplicate deviceId "d1"',
+    ]);
+  });
+
+  it('counts lines inside quoted fields and rejects a header without deviceId', () => {
+    expect(csvRecords('a,b\n"x\ny",z\nq,r\n').map((r) => r.line)).toEqual([1, 2, 4]);
+    expect(parseRegistryFile('name,tier\nx,y\n', 'csv').errors).toEqual([
+      'line 1: header has no deviceId column',
+    ]);
+    expect(parseRegistryFile('deviceId\n"open\n', 'csv').errors).toEqual([
+      'line 2: unterminated quoted field',
+    ]);
+  });
+
+  it('reads a JSON array; numbers become strings; bad items are reported by index', () => {
+    expect(parseRegistryFile('[{"deviceId":"d1","tier":"gold","seats":3}]', 'json')).toEqual({
+      rows: [{ deviceId: 'd1', tier: 'gold', seats: '3' }],
+      errors: [],
+    });
+    expect(parseRegistryFile('[{"tier":"x"},5,{"deviceId":"d2","tags":["a"]}]', 'json').errors).toEqual([
+      'item 0: missing deviceId',
+      'item 1: not an object',
+      'item 2: attribute "tags" must be a string',
+    ]);
+    expect(parseRegistryFile('{"deviceId":"d1"}', 'json').errors).toEqual([
+      'JSON must be an array of device objects',
+    ]);
+  });
+});

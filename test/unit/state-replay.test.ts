@@ -1,0 +1,245 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Rule } from '#core/items.ts';
+import { toMskEvent } from '#core/msk-event.ts';
+import { silentLogger } from '../../lambda/state-processor/ports.ts';
+import { createStateProcessor } from '../../lambda/state-processor/processor.ts';
+import {
+  type Fault,
+  MemoryAlertSink,
+  MemoryDeadLetterSink,
+  MemoryMetrics,
+  MemoryStateStore,
+  staticRegistry,
+  staticRules,
+} from '../support/memory-state.ts';
+
+// Exactly-once effect: any batch split, duplicates, overlapping re-deliveries and failures mid-batch (crashes,
+// lost acknowledgements, concurrent writers) end in the same items as one clean pass.
+
+const TOPIC = 'modem-telemetry';
+const BASE_MS = Date.parse('2026-11-21T10:00:00Z');
+const rules: Rule[] = [
+  {
+    ruleId: 'down',
+    when: { field: 'interfacestatus', op: '==', value: 'down' },
+    severity: 'critical',
+    enabled: true,
+  },
+  {
+    ruleId: 'hot-evg',
+    when: { field: 'cpuusage', op: '>', value: 80 },
+    models: ['EVG2000'],
+    severity: 'warning',
+    enabled: true,
+  },
+  {
+    ruleId: 'vip',
+    when: { field: 'memoryusage', op: '>=', value: 500 },
+    registry: { tier: 'platinum' },
+    severity: 'info',
+    enabled: true,
+  },
+];
+const registry = { d0: { tier: 'platinum' }, d2: { tier: 'gold', site: 'x' } };
+
+interface Spec {
+  partition: number;
+  device: number;
+  model: number;
+  status: number;
+  cpu: number;
+  memory: number;
+  second: number;
+  bad: boolean;
+}
+
+const specArb = (keyed: boolean, monotonic: boolean) =>
+  fc
+    .array(
+      fc.record({
+        partition: fc.integer({ min: 0, max: 2 }),
+        device: fc.integer({ min: 0, max: 4 }),
+        model: fc.integer({ min: 0, max: 1 }),
+        status: fc.integer({ min: 0, max: 2 }),
+        cpu: fc.oneof(fc.integer({ min: 0, max: 100 }), fc.constantFrom(33.3, 0.1, 99.9)),
+        memory: fc.integer({ min: 0, max: 1000 }),
+        second: fc.integer({ min: 0, max: 240 }),
+        bad: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+      }),
+      { minLength: 1, maxLength: 60 },
+    )
+    .map((specs) =>
+      specs.map(
+        (s, i): Spec => ({
+          ...s,
+          partition: keyed ? s.device % 3 : s.partition,
+          second: monotonic ? i : s.second,
+        }),
+      ),
+    );
+
+interface Produced {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestampMs: number;
+  key: Buffer | null;
+  value: Buffer;
+}
+
+const produce = (specs: Spec[], keyed: boolean): Produced[][] => {
+  const logs: Produced[][] = [[], [], []];
+  for (const s of specs) {
+    const log = logs[s.partition] as Produced[];
+    const deviceid = `d${s.device}`;
+    const naive = s.second % 2 === 0;
+    const time = new Date(BASE_MS + s.second * 1000).toISOString();
+    const value = s.bad
+      ? '{"deviceid":"d1","cpuusage":"lots"}'
+      : JSON.stringify({
+          deviceid,
+          model: ['EVG2000', 'TG1672'][s.model],
+          interface: `eth${s.status}`,
+          interfacestatus: ['connected', 'down', 'up'][s.status],
+          cpuusage: naive ? String(s.cpu) : s.cpu,
+          memoryusage: s.memory,
+          event_time: naive ? time.slice(0, 19).replace('T', ' ') : time,
+        });
+    log.push({
+      topic: TOPIC,
+      partition: s.partition,
+      offset: log.length,
+      timestampMs: BASE_MS,
+      key: keyed ? Buffer.from(deviceid) : null,
+      value: Buffer.from(value),
+    });
+  }
+  return logs;
+};
+
+const mulberry32 = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+const pipeline = (fault: () => Fault = () => 'none', alertFault: () => boolean = () => false) => {
+  const store = new MemoryStateStore(fault);
+  const alerts = new MemoryAlertSink(alertFault);
+  const deadLetters = new MemoryDeadLetterSink();
+  const processor = createStateProcessor({
+    store,
+    alerts,
+    deadLetters,
+    rules: staticRules(rules),
+    registry: staticRegistry(registry),
+    logger: silentLogger,
+    metrics: new MemoryMetrics(),
+    clock: () => BASE_MS,
+    maxWriteAttempts: 50,
+  });
+  return { store, alerts, deadLetters, processor };
+};
+
+const cleanRun = async (logs: Produced[][]) => {
+  const clean = pipeline();
+  await clean.processor.process(toMskEvent(logs.flat()));
+  return clean;
+};
+
+/** Lambda's event source mapping with failures: re-delivers from the committed offset until a batch succeeds. */
+const chaoticRun = async (logs: Produced[][], seed: number) => {
+  const random = mulberry32(seed);
+  let faulty = true;
+  const chaos = pipeline(
+    () => {
+      if (!faulty) return 'none';
+      const roll = random();
+      return roll < 0.08 ? 'crash' : roll < 0.16 ? 'lost-ack' : roll < 0.3 ? 'touch' : 'none';
+    },
+    () => faulty && random() < 0.05,
+  );
+  const committed = logs.map(() => 0);
+  for (let round = 0; committed.some((c, p) => c < (logs[p] as Produced[]).length); round++) {
+    if (round > 300) faulty = false; // bounded chaos: the stream must then drain cleanly
+    if (round > 2000) throw new Error('did not drain');
+    const batch: Produced[] = [];
+    const ends: number[] = [];
+    logs.forEach((log, p) => {
+      const from = committed[p] as number;
+      // Overlapping re-poll: sometimes start before the committed offset.
+      const start = random() < 0.2 ? Math.max(0, from - Math.floor(random() * 4)) : from;
+      const end = Math.min(log.length, from + Math.floor(random() * 8));
+      ends[p] = end;
+      const slice = log.slice(start, end);
+      batch.push(...slice);
+      if (slice.length > 0 && random() < 0.3)
+        batch.push(slice[Math.floor(random() * slice.length)] as Produced);
+    });
+    if (batch.length === 0) continue;
+    try {
+      await chaos.processor.process(toMskEvent(batch));
+      ends.forEach((end, p) => {
+        committed[p] = Math.max(committed[p] as number, end);
+      });
+    } catch (error) {
+      if ((error as Error).name !== 'InjectedFault') throw error;
+    }
+  }
+  return chaos;
+};
+
+const positions = (letters: { partition: number; offset: number }[]) =>
+  [...new Set(letters.map((l) => `${l.partition}@${l.offset}`))].sort();
+
+describe('state processor: replay and merge laws', () => {
+  it('converges to the clean pass for any split, duplicates, replays and faults (unkeyed, out of order)', async () => {
+    await fc.assert(
+      fc.asyncProperty(specArb(false, false), fc.integer(), async (specs, seed) => {
+        const logs = produce(specs, false);
+        const clean = await cleanRun(logs);
+        const chaos = await chaoticRun(logs, seed);
+        expect(chaos.store.snapshot()).toEqual(clean.store.snapshot());
+        expect(positions(chaos.deadLetters.letters)).toEqual(positions(clean.deadLetters.letters));
+      }),
+      { numRuns: 100 },
+    );
+  }, 60_000);
+
+  it('raises exactly the clean pass alerts when each device is keyed to one partition and in time order', async () => {
+    await fc.assert(
+      fc.asyncProperty(specArb(true, true), fc.integer(), async (specs, seed) => {
+        const logs = produce(specs, true);
+        const clean = await cleanRun(logs);
+        const chaos = await chaoticRun(logs, seed);
+        expect(chaos.store.snapshot()).toEqual(clean.store.snapshot());
+        expect([...chaos.alerts.alerts.keys()].sort()).toEqual([...clean.alerts.alerts.keys()].sort());
+      }),
+      { numRuns: 100 },
+    );
+  }, 60_000);
+
+  it('folds every valid record exactly once (record counts add up)', async () => {
+    await fc.assert(
+      fc.asyncProperty(specArb(false, false), fc.integer(), async (specs, seed) => {
+        const chaos = await chaoticRun(produce(specs, false), seed);
+        const valid = specs.filter((s) => !s.bad);
+        const deviceTotal = [...chaos.store.items.values()]
+          .filter((i) => i.sk === 'STATE')
+          .reduce((sum, i) => sum + ('recordCount' in i ? i.recordCount : 0), 0);
+        const fleetTotal = [...chaos.store.items.values()]
+          .filter((i) => i.sk.startsWith('RECORDS#'))
+          .reduce((sum, i) => sum + ('records' in i ? i.records : 0), 0);
+        const shards = [...chaos.store.items.values()].filter((i) => i.sk.startsWith('DEVICES#'));
+        expect(deviceTotal).toBe(valid.length);
+        expect(fleetTotal).toBe(valid.length);
+        expect(shards.reduce((sum, i) => sum + ('devices' in i ? i.devices : 0), 0)).toBe(
+          new Set(valid.map((s) => s.device)).size,
+        );
+      }),
+      { numRuns: 60 },
+    );
+  }, 60_000);
+});
