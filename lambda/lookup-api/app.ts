@@ -1,0 +1,48 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { alertRoutes } from './alerts.ts';
+import type { LookupDeps } from './deps.ts';
+import { deviceRoutes } from './devices.ts';
+import { fleetRoutes } from './fleet.ts';
+import { errorResponse, HttpError, json } from './http.ts';
+import { createRouter, type Route } from './router.ts';
+import { ruleRoutes } from './rules.ts';
+
+const healthRoutes: Route<LookupDeps>[] = [
+  { method: 'GET', pattern: '/health', handler: async () => json(200, { status: 'ok' }) },
+];
+
+export const routes: Route<LookupDeps>[] = [
+  ...healthRoutes,
+  ...deviceRoutes,
+  ...fleetRoutes,
+  ...alertRoutes,
+  ...ruleRoutes,
+];
+
+export type Log = (message: string, details: Record<string, unknown>) => void;
+
+const logJson: Log = (message, details) =>
+  console.error(JSON.stringify({ level: 'ERROR', message, ...details }));
+
+/**
+ * The lookup API as a function of an API Gateway REST (v1) proxy event: route, validate, query, map.
+ * Client mistakes become 400/404/405 with a reason; anything else is logged and answered with a generic 500.
+ */
+export const createLookupApi = (deps: LookupDeps, log: Log = logJson) => {
+  const route = createRouter(routes);
+  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    try {
+      return await route(event, deps);
+    } catch (error) {
+      if (error instanceof HttpError) return errorResponse(error.statusCode, error.message);
+      log('lookup-api request failed', {
+        method: event.httpMethod,
+        path: event.path,
+        requestId: event.requestContext?.requestId,
+        error:
+          error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : error,
+      });
+      return errorResponse(500, 'internal error');
+    }
+  };
+};

@@ -1,0 +1,33 @@
+import { badRequest } from './http.ts';
+
+/** A DynamoDB key of string attributes: what LastEvaluatedKey holds for the state table and its GSIs. */
+export type PageKey = Record<string, string>;
+
+const MAX_CURSOR_CHARS = 2048;
+
+/** Opaque to clients: base64url of the JSON key. */
+export const encodeCursor = (key: PageKey): string =>
+  Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+
+/**
+ * Decodes a cursor and checks it has exactly the attributes the current query pages over, so a cursor from
+ * another listing (or a hand-made one) is a 400, not a confusing DynamoDB error.
+ */
+export const decodeCursor = (raw: string, fields: readonly string[]): PageKey => {
+  const invalid = () =>
+    badRequest('cursor is invalid for this query; use the cursor returned by the previous page');
+  if (raw.length === 0 || raw.length > MAX_CURSOR_CHARS || !/^[A-Za-z0-9_-]+$/.test(raw)) throw invalid();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid();
+  const entries = Object.entries(parsed);
+  if (entries.length !== fields.length) throw invalid();
+  for (const [name, value] of entries) {
+    if (!fields.includes(name) || typeof value !== 'string' || value.length === 0) throw invalid();
+  }
+  return parsed as PageKey;
+};

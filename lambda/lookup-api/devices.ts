@@ -1,0 +1,213 @@
+import { GetCommand, QueryCommand, type QueryCommandInput, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type AlertItem,
+  type DeviceItem,
+  deviceKey,
+  GSI_BY_MODEL,
+  GSI_BY_STATUS,
+  STATE_SK,
+  type WindowItem,
+  windowKey,
+  windowStart,
+} from '#core/items.ts';
+import { decodeCursor, encodeCursor, type PageKey } from './cursor.ts';
+import type { LookupDeps } from './deps.ts';
+import { badRequest, json, notFound } from './http.ts';
+import { registryFromRow, toDeviceSummary, toDeviceView, toWindowView } from './mappers.ts';
+import type { ApiRequest, Route } from './router.ts';
+import { parseDeviceId, parseIsoTime, parseLimit, parseToken } from './validation.ts';
+
+// How many recent alerts of a device to read when looking for the latest alert of each firing rule.
+const RECENT_ALERTS = 100;
+const HOUR_MS = 3_600_000;
+export const MAX_WINDOW_RANGE_MS = 24 * HOUR_MS;
+// A filtered listing may need several DynamoDB pages to fill one API page; bound the work per request.
+const MAX_PAGES_PER_REQUEST = 10;
+const SCAN_PAGE_SIZE = 500;
+
+const getDevice = async (request: ApiRequest, deps: LookupDeps) => {
+  const deviceId = parseDeviceId(request.params.deviceId ?? '');
+  const [state, registryRow] = await Promise.all([
+    deps.db.send(new GetCommand({ TableName: deps.tables.state, Key: deviceKey(deviceId) })),
+    deps.db.send(new GetCommand({ TableName: deps.tables.registry, Key: { deviceId } })),
+  ]);
+  const item = state.Item as DeviceItem | undefined;
+  if (item === undefined) throw notFound(`device ${deviceId} not found`);
+  const firing = item.firing ?? [];
+  let recent: AlertItem[] = [];
+  const rules = new Map<string, { severity: AlertItem['severity'] }>();
+  if (firing.length > 0) {
+    const alerts = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.tables.alerts,
+        KeyConditionExpression: 'deviceId = :d',
+        ExpressionAttributeValues: { ':d': deviceId },
+        ScanIndexForward: false,
+        Limit: RECENT_ALERTS,
+      }),
+    );
+    recent = (alerts.Items ?? []) as AlertItem[];
+    // A firing rule whose alert is older than the recent page still shows, with the rule's severity.
+    const found = new Set(recent.map((a) => a.ruleId));
+    for (const ruleId of firing.filter((id) => !found.has(id))) {
+      const rule = await deps.db.send(new GetCommand({ TableName: deps.tables.rules, Key: { ruleId } }));
+      if (rule.Item !== undefined) rules.set(ruleId, { severity: rule.Item.severity });
+    }
+  }
+  return json(200, toDeviceView(item, registryFromRow(registryRow.Item), recent, rules));
+};
+
+type Listing =
+  | { kind: 'scan'; keyFields: readonly string[] }
+  | {
+      kind: 'query';
+      index: string;
+      keyFields: readonly string[];
+      hashName: 'status' | 'model';
+      hashValue: string;
+    };
+
+const listingFor = (status: string | undefined, model: string | undefined): Listing => {
+  if (status !== undefined) {
+    return {
+      kind: 'query',
+      index: GSI_BY_STATUS,
+      keyFields: ['pk', 'sk', 'status', 'deviceId'],
+      hashName: 'status',
+      hashValue: status,
+    };
+  }
+  if (model !== undefined) {
+    return {
+      kind: 'query',
+      index: GSI_BY_MODEL,
+      keyFields: ['pk', 'sk', 'model', 'deviceId'],
+      hashName: 'model',
+      hashValue: model,
+    };
+  }
+  return { kind: 'scan', keyFields: ['pk', 'sk'] };
+};
+
+const keyOf = (item: Record<string, unknown>, fields: readonly string[]): PageKey =>
+  Object.fromEntries(fields.map((field) => [field, String(item[field])]));
+
+/**
+ * Lists devices by status (GSI byStatus, model as a filter when both are given), by model (GSI byModel), or all
+ * (Scan filtered to device items). Pages are filled up to `limit`; the cursor is the key after which to resume.
+ */
+const listDevices = async (request: ApiRequest, deps: LookupDeps) => {
+  const status = request.query.status === undefined ? undefined : parseToken('status', request.query.status);
+  const model = request.query.model === undefined ? undefined : parseToken('model', request.query.model);
+  const limit = parseLimit(request.query.limit);
+  const listing = listingFor(status, model);
+  let startKey: PageKey | undefined =
+    request.query.cursor === undefined ? undefined : decodeCursor(request.query.cursor, listing.keyFields);
+  if (
+    listing.kind === 'query' &&
+    startKey !== undefined &&
+    startKey[listing.hashName] !== listing.hashValue
+  ) {
+    throw badRequest('cursor is invalid for this query; use the cursor returned by the previous page');
+  }
+
+  const items: DeviceItem[] = [];
+  for (let page = 0; page < MAX_PAGES_PER_REQUEST; page++) {
+    const remaining = limit - items.length;
+    const result = await deps.db.send(
+      listing.kind === 'scan'
+        ? new ScanCommand({
+            TableName: deps.tables.state,
+            FilterExpression: 'sk = :state',
+            ExpressionAttributeValues: { ':state': STATE_SK },
+            ExclusiveStartKey: startKey,
+            Limit: SCAN_PAGE_SIZE,
+          })
+        : new QueryCommand(queryInput(deps, listing, status, model, startKey, remaining)),
+    );
+    items.push(...((result.Items ?? []) as DeviceItem[]));
+    startKey = result.LastEvaluatedKey as PageKey | undefined;
+    if (items.length > limit) {
+      // Read one past the page: the cursor resumes after the last item returned, and a final page gets null.
+      items.length = limit;
+      startKey = keyOf(items[limit - 1] as unknown as Record<string, unknown>, listing.keyFields);
+      break;
+    }
+    if (startKey === undefined || items.length === limit) break;
+  }
+  return json(200, {
+    items: items.map(toDeviceSummary),
+    cursor: startKey === undefined ? null : encodeCursor(startKey),
+  });
+};
+
+const queryInput = (
+  deps: LookupDeps,
+  listing: Extract<Listing, { kind: 'query' }>,
+  status: string | undefined,
+  model: string | undefined,
+  startKey: PageKey | undefined,
+  remaining: number,
+): QueryCommandInput => {
+  const filterModel = listing.hashName === 'status' && model !== undefined;
+  return {
+    TableName: deps.tables.state,
+    IndexName: listing.index,
+    KeyConditionExpression: '#h = :h',
+    ...(filterModel ? { FilterExpression: '#m = :m' } : {}),
+    ExpressionAttributeNames: { '#h': listing.hashName, ...(filterModel ? { '#m': 'model' } : {}) },
+    ExpressionAttributeValues: {
+      ':h': listing.hashName === 'status' ? status : model,
+      ...(filterModel ? { ':m': model } : {}),
+    },
+    ExclusiveStartKey: startKey,
+    // One more than needed tells whether another page exists; a filter may drop some, so read a bit more.
+    Limit: filterModel ? Math.max(remaining + 1, 100) : remaining + 1,
+  };
+};
+
+const getWindows = async (request: ApiRequest, deps: LookupDeps) => {
+  const deviceId = parseDeviceId(request.params.deviceId ?? '');
+  const to = request.query.to === undefined ? deps.now() : parseIsoTime('to', request.query.to);
+  const from = request.query.from === undefined ? to - HOUR_MS : parseIsoTime('from', request.query.from);
+  if (from > to) throw badRequest('from must not be after to');
+  if (to - from > MAX_WINDOW_RANGE_MS) throw badRequest('from..to may span at most 24 hours');
+
+  const [device, windows] = await Promise.all([
+    deps.db.send(
+      new GetCommand({ TableName: deps.tables.state, Key: deviceKey(deviceId), ProjectionExpression: 'pk' }),
+    ),
+    queryWindows(deps, deviceId, from, to),
+  ]);
+  if (device.Item === undefined) throw notFound(`device ${deviceId} not found`);
+  return json(200, { deviceId, resolution: '1m', windows: windows.map(toWindowView) });
+};
+
+/** Windows whose minute starts within [from, to] (from rounded down to its minute). */
+const queryWindows = async (deps: LookupDeps, deviceId: string, from: number, to: number) => {
+  const items: WindowItem[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const result = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.tables.state,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': windowKey(deviceId, '').pk,
+          ':from': windowKey(deviceId, windowStart(from)).sk,
+          ':to': windowKey(deviceId, windowStart(to)).sk,
+        },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...((result.Items ?? []) as WindowItem[]));
+    startKey = result.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return items;
+};
+
+export const deviceRoutes: Route<LookupDeps>[] = [
+  { method: 'GET', pattern: '/devices', query: ['status', 'model', 'limit', 'cursor'], handler: listDevices },
+  { method: 'GET', pattern: '/devices/{deviceId}', handler: getDevice },
+  { method: 'GET', pattern: '/devices/{deviceId}/windows', query: ['from', 'to'], handler: getWindows },
+];

@@ -1,0 +1,32 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+
+/** An error the client caused (or a thing that does not exist): becomes `{"error": message}` with this status. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: 400 | 404 | 405 | 413,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const badRequest = (message: string): HttpError => new HttpError(400, message);
+export const notFound = (message: string): HttpError => new HttpError(404, message);
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+
+export const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
+  statusCode,
+  headers: JSON_HEADERS,
+  body: JSON.stringify(body),
+});
+
+export const noContent = (): APIGatewayProxyResult => ({
+  statusCode: 204,
+  headers: { 'cache-control': 'no-store' },
+  body: '',
+});
+
+export const errorResponse = (statusCode: number, message: string): APIGatewayProxyResult =>
+  json(statusCode, { error: message });

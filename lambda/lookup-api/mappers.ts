@@ -1,0 +1,230 @@
+import type {
+  AlertItem,
+  DeviceItem,
+  FleetDevicesItem,
+  FleetRecordsItem,
+  Registry,
+  Rule,
+  Severity,
+  WindowItem,
+} from '#core/items.ts';
+
+// Pure item → response mappers: the API's JSON shapes (DESIGN.md "Lookup API", docs/openapi.json) live here.
+
+export interface Stats {
+  min: number;
+  max: number;
+  avg: number;
+}
+
+export interface ActiveAlertView {
+  ruleId: string;
+  severity: Severity | null;
+  alertId: string | null;
+  message: string | null;
+  at: string | null;
+}
+
+export interface DeviceSummaryView {
+  deviceId: string;
+  model: string;
+  interface: string;
+  status: string;
+  cpuUsage: number;
+  memoryUsage: number;
+  eventTime: string;
+  firstSeen: string;
+  lastSeen: string;
+  recordCount: number;
+  downCount: number;
+  cpu: Stats;
+  memory: Stats;
+  interfaces: string[];
+  registry: Registry | null;
+}
+
+export interface DeviceView extends DeviceSummaryView {
+  activeAlerts: ActiveAlertView[];
+}
+
+export interface WindowView {
+  start: string;
+  count: number;
+  cpu: { avg: number; max: number };
+  memory: { avg: number; max: number };
+  downCount: number;
+}
+
+export interface FleetView {
+  devices: number;
+  records: number;
+  byStatus: Record<string, number>;
+  byModel: Record<string, { devices: number; records: number; down: number }>;
+}
+
+export interface AlertView {
+  alertId: string;
+  deviceId: string;
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  at: string;
+  registry: Registry | null;
+}
+
+export type RuleView = Rule & { updatedAt?: string };
+
+/** Two decimals: averages of integers are for people, not for further arithmetic. */
+export const round2 = (value: number): number => Math.round(value * 100) / 100;
+
+const average = (sum: number, count: number): number => (count > 0 ? round2(sum / count) : 0);
+
+/** Canonical ISO form for any stored time (window starts are stored as minutes, `YYYY-MM-DDTHH:mmZ`). */
+export const isoTime = (value: string): string => {
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? value : new Date(ms).toISOString();
+};
+
+/** A registry table row without its key, or null when there is none. */
+export const registryFromRow = (row: Record<string, unknown> | undefined): Registry | null => {
+  if (row === undefined) return null;
+  const registry: Registry = {};
+  for (const [name, value] of Object.entries(row)) {
+    if (name !== 'deviceId' && value !== undefined && value !== null) registry[name] = String(value);
+  }
+  return registry;
+};
+
+export const toDeviceSummary = (item: DeviceItem): DeviceSummaryView => ({
+  deviceId: item.deviceId,
+  model: item.model,
+  interface: item.interface,
+  status: item.status,
+  cpuUsage: item.cpuUsage,
+  memoryUsage: item.memoryUsage,
+  eventTime: isoTime(item.eventTime),
+  firstSeen: isoTime(item.firstSeen),
+  lastSeen: isoTime(item.lastSeen),
+  recordCount: item.recordCount,
+  downCount: item.downCount,
+  cpu: { min: item.cpuMin, max: item.cpuMax, avg: average(item.cpuSum, item.recordCount) },
+  memory: { min: item.memoryMin, max: item.memoryMax, avg: average(item.memorySum, item.recordCount) },
+  interfaces: [...(item.interfaces ?? [])].sort(),
+  registry: item.registry ?? null,
+});
+
+/**
+ * The full device: the registry row read now (it may have changed since processing; null if none) and one entry per
+ * rule currently firing, with the latest alert that rule raised for the device when one is at hand.
+ */
+export const toDeviceView = (
+  item: DeviceItem,
+  registry: Registry | null,
+  recentAlerts: readonly AlertItem[],
+  rules: ReadonlyMap<string, Pick<Rule, 'severity'>> = new Map(),
+): DeviceView => ({
+  ...toDeviceSummary(item),
+  registry,
+  activeAlerts: activeAlerts(item.firing ?? [], recentAlerts, rules),
+});
+
+export const activeAlerts = (
+  firing: readonly string[],
+  recentAlerts: readonly AlertItem[],
+  rules: ReadonlyMap<string, Pick<Rule, 'severity'>>,
+): ActiveAlertView[] => {
+  const latest = new Map<string, AlertItem>();
+  for (const alert of recentAlerts) {
+    const seen = latest.get(alert.ruleId);
+    if (seen === undefined || alert.alertKey > seen.alertKey) latest.set(alert.ruleId, alert);
+  }
+  return [...new Set(firing)].sort().map((ruleId) => {
+    const alert = latest.get(ruleId);
+    if (alert !== undefined) {
+      return {
+        ruleId,
+        severity: alert.severity,
+        alertId: alert.alertId,
+        message: alert.message,
+        at: isoTime(alert.at),
+      };
+    }
+    return { ruleId, severity: rules.get(ruleId)?.severity ?? null, alertId: null, message: null, at: null };
+  });
+};
+
+export const toWindowView = (item: WindowItem): WindowView => ({
+  start: isoTime(item.start),
+  count: item.count,
+  cpu: { avg: average(item.cpuSum, item.count), max: item.cpuMax },
+  memory: { avg: average(item.memorySum, item.count), max: item.memoryMax },
+  downCount: item.downCount,
+});
+
+const isRecordsShard = (item: { sk: string }): boolean => item.sk.startsWith('RECORDS#');
+const isDevicesShard = (item: { sk: string }): boolean => item.sk.startsWith('DEVICES#');
+
+const addTo = (target: Record<string, number>, source: Record<string, number> | undefined) => {
+  for (const [key, value] of Object.entries(source ?? {})) target[key] = (target[key] ?? 0) + value;
+};
+
+/** Sums the FLEET shards: record counts per source partition, device counts per hash shard (readers sum shards). */
+export const sumFleet = (items: ReadonlyArray<FleetRecordsItem | FleetDevicesItem>): FleetView => {
+  let devices = 0;
+  let records = 0;
+  const byStatus: Record<string, number> = {};
+  const modelRecords: Record<string, number> = {};
+  const modelDevices: Record<string, number> = {};
+  const modelDown: Record<string, number> = {};
+  for (const item of items) {
+    if (isRecordsShard(item)) {
+      const shard = item as FleetRecordsItem;
+      records += shard.records ?? 0;
+      addTo(modelRecords, shard.byModel);
+    } else if (isDevicesShard(item)) {
+      const shard = item as FleetDevicesItem;
+      devices += shard.devices ?? 0;
+      addTo(byStatus, shard.byStatus);
+      addTo(modelDevices, shard.byModelDevices);
+      addTo(modelDown, shard.byModelDown);
+    }
+  }
+  const byModel: FleetView['byModel'] = {};
+  const models = [
+    ...new Set([...Object.keys(modelRecords), ...Object.keys(modelDevices), ...Object.keys(modelDown)]),
+  ];
+  for (const model of models.sort()) {
+    byModel[model] = {
+      devices: modelDevices[model] ?? 0,
+      records: modelRecords[model] ?? 0,
+      down: modelDown[model] ?? 0,
+    };
+  }
+  return { devices, records, byStatus: dropZeros(byStatus), byModel };
+};
+
+// A status whose last device moved away stays in the shard maps as 0; it is not part of the fleet any more.
+const dropZeros = (counts: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(counts).filter(([, n]) => n !== 0));
+
+export const toAlertView = (item: AlertItem): AlertView => ({
+  alertId: item.alertId,
+  deviceId: item.deviceId,
+  ruleId: item.ruleId,
+  severity: item.severity,
+  message: item.message,
+  at: isoTime(item.at),
+  registry: item.registry ?? null,
+});
+
+/** A stored rule as the API answers it: the document plus updatedAt, without any other stored attribute. */
+export const toRuleView = (item: Record<string, unknown>): RuleView => {
+  const { ruleId, description, when, models, registry, severity, enabled, updatedAt } =
+    item as unknown as RuleView;
+  const view: RuleView = { ruleId, when, severity, enabled };
+  if (description !== undefined) view.description = description;
+  if (models !== undefined) view.models = models;
+  if (registry !== undefined) view.registry = registry;
+  if (updatedAt !== undefined) view.updatedAt = updatedAt;
+  return view;
+};

@@ -1,0 +1,49 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AlertItem } from '#core/items.ts';
+
+/** An alert as subscribers receive it: SNS Subject, Message and the attributes filter policies match on. */
+export interface FormattedAlert {
+  subject: string;
+  message: string;
+  attributes: Record<string, string>;
+}
+
+const REQUIRED = ['alertId', 'deviceId', 'ruleId', 'severity', 'at'] as const;
+
+/** Reads a stream NEW_IMAGE into an alert; throws a clear error for an image that is not one. */
+export const alertFromImage = (image: Record<string, unknown>): AlertItem => {
+  const item = unmarshall(image as Record<string, AttributeValue>) as Partial<AlertItem>;
+  const missing = REQUIRED.filter((name) => typeof item[name] !== 'string' || item[name] === '');
+  if (missing.length > 0) throw new Error(`stream image is not an alert: missing ${missing.join(', ')}`);
+  return item as AlertItem;
+};
+
+// SNS subjects: ASCII, no line breaks or control characters, under 100 characters.
+const subjectSafe = (text: string): string => text.replace(/[^\x20-\x7E]/g, '?').slice(0, 99);
+
+export const formatAlert = (alert: AlertItem): FormattedAlert => {
+  const model = alert.model ? ` (${alert.model})` : '';
+  const headline = `[${alert.severity.toUpperCase()}] ${alert.ruleId} on ${alert.deviceId}${model}`;
+  const registry = Object.entries(alert.registry ?? {})
+    .map(([name, value]) => `${name}=${value}`)
+    .join(', ');
+  const lines = [
+    headline,
+    alert.message,
+    alert.field === undefined ? undefined : `${alert.field} = ${String(alert.value)} at ${alert.at}`,
+    registry === '' ? undefined : `Registry: ${registry}`,
+    `Alert ${alert.alertId}${alert.topic === undefined ? '' : ` from ${alert.topic}-${alert.partition} offset ${alert.offset}`}`,
+  ].filter((line): line is string => line !== undefined && line !== '');
+  // SNS rejects empty attribute values, so an alert without a model simply carries no model attribute.
+  const attributes: Record<string, string> = {};
+  for (const [name, value] of Object.entries({
+    severity: alert.severity,
+    model: alert.model,
+    ruleId: alert.ruleId,
+    deviceId: alert.deviceId,
+  })) {
+    if (typeof value === 'string' && value !== '') attributes[name] = value;
+  }
+  return { subject: subjectSafe(headline), message: lines.join('\n'), attributes };
+};

@@ -1,0 +1,8 @@
+import { SNSClient } from '@aws-sdk/client-sns';
+import { requireEnv } from '#adapters/env.ts';
+import { createNotifier } from './notifier.ts';
+
+// One client per container; a missing topic fails the cold start, not the first alert.
+const sns = new SNSClient({});
+
+export const handler = createNotifier({ sns, topicArn: requireEnv('ALERT_TOPIC_ARN') });

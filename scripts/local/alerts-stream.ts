@@ -1,0 +1,209 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  type GetRecordsCommandOutput,
+  GetShardIteratorCommand,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { AlertItem } from '#core/items.ts';
+import { alertFromImage } from '../../lambda/notifier/format.ts';
+
+export interface AlertsStreamOptions {
+  /** DynamoDB Local, e.g. http://127.0.0.1:8000 */
+  readonly dynamodbEndpoint: string;
+  /** The alerts table (stream NEW_IMAGE). */
+  readonly table: string;
+  /** Where the position per shard is kept (`<state dir>/alerts-stream.json`), so a restart does not re-read it all. */
+  readonly positionFile: string;
+  /** Called once per inserted alert, in stream order per shard; a throw retries the record on the next poll. */
+  readonly onAlert: (alert: AlertItem) => Promise<void>;
+  /** @default 250 */
+  readonly pollIntervalMs?: number;
+  readonly onError?: (error: Error) => void;
+}
+
+export interface AlertsStream {
+  readonly stats: { records: number; alerts: number };
+  stop(): Promise<void>;
+}
+
+interface Positions {
+  streamArn: string;
+  /** shardId → last sequence number handed to onAlert (or skipped as not an insert). */
+  shards: Record<string, { sequenceNumber?: string; closed?: boolean }>;
+}
+
+const SHARD_REFRESH_MS = 5_000;
+
+const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+const readPositions = async (file: string, streamArn: string): Promise<Positions> => {
+  try {
+    const saved = JSON.parse(await readFile(file, 'utf8')) as Positions;
+    // A recreated table (--reset, or a new prefix) has a new stream: old positions mean nothing there.
+    if (saved.streamArn === streamArn && typeof saved.shards === 'object') return saved;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
+  }
+  return { streamArn, shards: {} };
+};
+
+const writePositions = async (file: string, positions: Positions): Promise<void> => {
+  const tmp = `${file}.tmp`;
+  await writeFile(tmp, JSON.stringify(positions));
+  await rename(tmp, file);
+};
+
+/**
+ * The local stand-in for Lambda's DynamoDB-stream event source: polls the alerts table's stream on DynamoDB Local
+ * and hands each inserted alert to `onAlert` (the local notifier). Positions persist per shard, so a restart resumes;
+ * what the position file cannot cover (a crash between notify and save) the notifier de-duplicates by alertId.
+ * Each poll opens a fresh iterator from the saved position: on DynamoDB Local, the iterator returned by an empty
+ * read goes stale (TrimmedDataAccessException) as soon as any other table is written.
+ */
+export const startAlertsStream = async (options: AlertsStreamOptions): Promise<AlertsStream> => {
+  const clientConfig = {
+    endpoint: options.dynamodbEndpoint,
+    region: 'us-east-1',
+    credentials: localCredentials,
+  };
+  const dynamodb = new DynamoDBClient(clientConfig);
+  const streams = new DynamoDBStreamsClient(clientConfig);
+  const table = await dynamodb.send(new DescribeTableCommand({ TableName: options.table }));
+  dynamodb.destroy();
+  const streamArn = table.Table?.LatestStreamArn;
+  if (streamArn === undefined)
+    throw new Error(`table ${options.table} has no stream; alerts cannot be notified`);
+
+  await mkdir(dirname(options.positionFile), { recursive: true });
+  const positions = await readPositions(options.positionFile, streamArn);
+  const shards: string[] = [];
+  const stats = { records: 0, alerts: 0 };
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const onError = options.onError ?? ((error: Error) => console.error(`alerts stream: ${error.message}`));
+  let stopping = false;
+  let lastShardRefresh = 0;
+
+  const listShards = async (): Promise<Shard[]> => {
+    const shards: Shard[] = [];
+    let start: string | undefined;
+    do {
+      const page = await streams.send(
+        new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: start }),
+      );
+      shards.push(...(page.StreamDescription?.Shards ?? []));
+      start = page.StreamDescription?.LastEvaluatedShardId;
+    } while (start !== undefined);
+    return shards;
+  };
+
+  const openIterator = async (shardId: string, fromStart: boolean): Promise<string | undefined> => {
+    const after = positions.shards[shardId]?.sequenceNumber;
+    const result = await streams.send(
+      new GetShardIteratorCommand(
+        after !== undefined && !fromStart
+          ? {
+              StreamArn: streamArn,
+              ShardId: shardId,
+              ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
+              SequenceNumber: after,
+            }
+          : { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' },
+      ),
+    );
+    return result.ShardIterator;
+  };
+
+  const refreshShards = async () => {
+    lastShardRefresh = Date.now();
+    for (const shard of await listShards()) {
+      if (shard.ShardId !== undefined && !shards.includes(shard.ShardId)) shards.push(shard.ShardId);
+    }
+  };
+
+  const readOnce = async (shardId: string): Promise<GetRecordsCommandOutput | undefined> => {
+    const iterator = await openIterator(shardId, false);
+    if (iterator === undefined) return undefined;
+    try {
+      return await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+    } catch (error) {
+      if ((error as Error).name !== 'TrimmedDataAccessException' || positions.shards[shardId] === undefined)
+        throw error;
+      // The saved position is gone (DynamoDB Local restarted or trimmed): reread the shard; the notifier drops repeats.
+      onError(new Error(`alerts stream: position in ${shardId} was trimmed; rereading the shard`));
+      const fromStart = await openIterator(shardId, true);
+      return fromStart === undefined
+        ? undefined
+        : await streams.send(new GetRecordsCommand({ ShardIterator: fromStart, Limit: 1000 }));
+    }
+  };
+
+  /** Reads a shard up to its current end, saving the position after each page. */
+  const pollShard = async (shardId: string): Promise<void> => {
+    while (!stopping) {
+      const result = await readOnce(shardId);
+      if (result === undefined) return;
+      const records = result.Records ?? [];
+      try {
+        for (const record of records) {
+          const image = record.dynamodb?.NewImage;
+          if (record.eventName === 'INSERT' && image !== undefined) {
+            let alert: AlertItem | undefined;
+            try {
+              alert = alertFromImage(image);
+            } catch (error) {
+              onError(
+                new Error(`skipping a stream record that is not an alert: ${(error as Error).message}`),
+              );
+            }
+            if (alert !== undefined) {
+              await options.onAlert(alert);
+              stats.alerts++;
+            }
+          }
+          stats.records++;
+          positions.shards[shardId] = { sequenceNumber: record.dynamodb?.SequenceNumber };
+        }
+      } finally {
+        if (records.length > 0) await writePositions(options.positionFile, positions);
+      }
+      if (result.NextShardIterator === undefined || result.NextShardIterator === null) {
+        positions.shards[shardId] = { ...positions.shards[shardId], closed: true };
+        await writePositions(options.positionFile, positions);
+        return;
+      }
+      if (records.length === 0) return;
+    }
+  };
+
+  const loop = async () => {
+    while (!stopping) {
+      try {
+        if (shards.length === 0 || Date.now() - lastShardRefresh > SHARD_REFRESH_MS) await refreshShards();
+        // Shards in the order DescribeStream lists them: parents before their children.
+        for (const shardId of shards) {
+          if (stopping) break;
+          if (!positions.shards[shardId]?.closed) await pollShard(shardId);
+        }
+      } catch (error) {
+        if (!stopping) onError(error as Error);
+      }
+      if (!stopping) await sleep(pollIntervalMs);
+    }
+  };
+
+  const running = loop();
+  return {
+    stats,
+    async stop() {
+      stopping = true;
+      await running;
+      streams.destroy();
+    },
+  };
+};

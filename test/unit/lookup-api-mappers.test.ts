@@ -1,0 +1,218 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type AlertItem,
+  type DeviceItem,
+  deviceKey,
+  type FleetDevicesItem,
+  type FleetRecordsItem,
+  fleetDevicesKey,
+  fleetRecordsKey,
+  type WindowItem,
+  windowKey,
+} from '../../lambda/core/items.ts';
+import {
+  registryFromRow,
+  sumFleet,
+  toAlertView,
+  toDeviceSummary,
+  toDeviceView,
+  toRuleView,
+  toWindowView,
+} from '../../lambda/lookup-api/mappers.ts';
+
+const device = (overrides: Partial<DeviceItem> = {}): DeviceItem => ({
+  ...deviceKey('dvc1'),
+  deviceId: 'dvc1',
+  model: 'EVG2000',
+  interface: 'eth4.1',
+  status: 'down',
+  cpuUsage: 40,
+  memoryUsage: 900,
+  eventTime: '2026-11-21T10:15:30.123Z',
+  firstSeen: '2026-11-21T10:00:00.000Z',
+  lastSeen: '2026-11-21T10:15:30.123Z',
+  recordCount: 3,
+  downCount: 1,
+  cpuMin: 10,
+  cpuMax: 70,
+  cpuSum: 100,
+  memoryMin: 800,
+  memoryMax: 1000,
+  memorySum: 2700,
+  interfaces: ['wlan0', 'eth4.1'],
+  firing: [],
+  offsets: { 't-0': 5 },
+  version: 4,
+  ...overrides,
+});
+
+const alert = (ruleId: string, at: string, alertId: string): AlertItem => ({
+  deviceId: 'dvc1',
+  alertKey: `${at}#${alertId}`,
+  alertId,
+  ruleId,
+  severity: 'critical',
+  message: `${ruleId} fired`,
+  at,
+  day: at.slice(0, 10),
+  model: 'EVG2000',
+  registry: null,
+  field: 'interfacestatus',
+  value: 'down',
+  topic: 't',
+  partition: 0,
+  offset: 1,
+});
+
+describe('device mappers', () => {
+  it('computes min/max/avg from the stored sums and hides storage attributes', () => {
+    const view = toDeviceSummary(device());
+    expect(view).toEqual({
+      deviceId: 'dvc1',
+      model: 'EVG2000',
+      interface: 'eth4.1',
+      status: 'down',
+      cpuUsage: 40,
+      memoryUsage: 900,
+      eventTime: '2026-11-21T10:15:30.123Z',
+      firstSeen: '2026-11-21T10:00:00.000Z',
+      lastSeen: '2026-11-21T10:15:30.123Z',
+      recordCount: 3,
+      downCount: 1,
+      cpu: { min: 10, max: 70, avg: 33.33 },
+      memory: { min: 800, max: 1000, avg: 900 },
+      interfaces: ['eth4.1', 'wlan0'],
+      registry: null,
+    });
+  });
+
+  it('joins the registry row (without its key) and lists the latest alert of each firing rule', () => {
+    const view = toDeviceView(
+      device({ firing: ['modem-down', 'cpu-high'] }),
+      registryFromRow({ deviceId: 'dvc1', tier: 'platinum', site: 'Oslo' }),
+      [
+        alert('modem-down', '2026-11-21T09:00:00.000Z', 'a1'),
+        alert('modem-down', '2026-11-21T10:15:30.123Z', 'a2'),
+        alert('memory-high', '2026-11-21T10:00:00.000Z', 'a3'),
+      ],
+      new Map([['cpu-high', { severity: 'warning' as const }]]),
+    );
+    expect(view.registry).toEqual({ tier: 'platinum', site: 'Oslo' });
+    expect(view.activeAlerts).toEqual([
+      { ruleId: 'cpu-high', severity: 'warning', alertId: null, message: null, at: null },
+      {
+        ruleId: 'modem-down',
+        severity: 'critical',
+        alertId: 'a2',
+        message: 'modem-down fired',
+        at: '2026-11-21T10:15:30.123Z',
+      },
+    ]);
+  });
+
+  it('gives registry null when there is no row', () => {
+    expect(toDeviceView(device(), registryFromRow(undefined), []).registry).toBeNull();
+  });
+});
+
+describe('toWindowView', () => {
+  it('averages per window and gives a full ISO start', () => {
+    const item: WindowItem = {
+      ...windowKey('dvc1', '2026-11-21T10:15Z'),
+      deviceId: 'dvc1',
+      start: '2026-11-21T10:15Z',
+      count: 4,
+      cpuSum: 90,
+      cpuMax: 50,
+      memorySum: 4002,
+      memoryMax: 1100,
+      downCount: 2,
+      offsets: {},
+      version: 1,
+      expiresAt: 0,
+    };
+    expect(toWindowView(item)).toEqual({
+      start: '2026-11-21T10:15:00.000Z',
+      count: 4,
+      cpu: { avg: 22.5, max: 50 },
+      memory: { avg: 1000.5, max: 1100 },
+      downCount: 2,
+    });
+  });
+});
+
+describe('sumFleet', () => {
+  it('sums record shards per partition and device shards per hash shard', () => {
+    const records = (partition: number, n: number, byModel: Record<string, number>): FleetRecordsItem => ({
+      ...fleetRecordsKey('modem-telemetry', partition),
+      topic: 'modem-telemetry',
+      partition,
+      records: n,
+      byModel,
+      offset: n,
+      version: 1,
+    });
+    const devices = (
+      shard: number,
+      n: number,
+      byStatus: Record<string, number>,
+      byModelDevices: Record<string, number>,
+      byModelDown: Record<string, number>,
+    ): FleetDevicesItem => ({
+      ...fleetDevicesKey(shard),
+      devices: n,
+      byStatus,
+      byModelDevices,
+      byModelDown,
+      version: 1,
+    });
+    const fleet = sumFleet([
+      records(0, 10, { EVG2000: 6, DG3450: 4 }),
+      records(3, 5, { EVG2000: 5 }),
+      devices(0, 2, { connected: 1, down: 1 }, { EVG2000: 2 }, { EVG2000: 1 }),
+      devices(7, 2, { connected: 2, disconnected: 0 }, { DG3450: 1, EVG2000: 1 }, {}),
+    ]);
+    expect(fleet).toEqual({
+      devices: 4,
+      records: 15,
+      byStatus: { connected: 3, down: 1 },
+      byModel: { DG3450: { devices: 1, records: 4, down: 0 }, EVG2000: { devices: 3, records: 11, down: 1 } },
+    });
+  });
+
+  it('is all zeros for an empty fleet', () => {
+    expect(sumFleet([])).toEqual({ devices: 0, records: 0, byStatus: {}, byModel: {} });
+  });
+});
+
+describe('toAlertView / toRuleView', () => {
+  it('keeps the contract fields of an alert', () => {
+    expect(toAlertView(alert('r', '2026-11-21T10:15:30.123Z', 'a1'))).toEqual({
+      alertId: 'a1',
+      deviceId: 'dvc1',
+      ruleId: 'r',
+      severity: 'critical',
+      message: 'r fired',
+      at: '2026-11-21T10:15:30.123Z',
+      registry: null,
+    });
+  });
+
+  it('keeps the rule document and updatedAt, drops other stored attributes', () => {
+    const stored = {
+      ruleId: 'r',
+      when: { field: 'cpuusage', op: '>', value: 90 },
+      severity: 'warning',
+      enabled: true,
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      internal: 'x',
+    };
+    expect(toRuleView(stored)).toEqual({
+      ruleId: 'r',
+      when: { field: 'cpuusage', op: '>', value: 90 },
+      severity: 'warning',
+      enabled: true,
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    });
+  });
+});

@@ -1,0 +1,213 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { createLookupApi } from '../../lambda/lookup-api/app.ts';
+import { createRouter, matchPattern, pathSegments } from '../../lambda/lookup-api/router.ts';
+
+const event = (
+  method: string,
+  path: string,
+  query: Record<string, string[]> | null = null,
+  body: string | null = null,
+): APIGatewayProxyEvent =>
+  ({
+    httpMethod: method,
+    path,
+    resource: '/{proxy+}',
+    headers: {},
+    multiValueHeaders: {},
+    queryStringParameters: query && Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v.at(-1)])),
+    multiValueQueryStringParameters: query,
+    pathParameters: null,
+    stageVariables: null,
+    body,
+    isBase64Encoded: false,
+    requestContext: { requestId: 'test' },
+  }) as unknown as APIGatewayProxyEvent;
+
+describe('pathSegments / matchPattern', () => {
+  it('decodes each percent-encoded segment separately, so an encoded slash stays inside its segment', () => {
+    expect(pathSegments('/devices/dvc%2F1%20a/windows/')).toEqual(['devices', 'dvc/1 a', 'windows']);
+    expect(pathSegments('/')).toEqual([]);
+  });
+
+  it('rejects broken percent-encoding with a 400', () => {
+    expect(() => pathSegments('/devices/%E0%A4%A')).toThrow(/percent-encoding/);
+  });
+
+  it('captures named parameters and requires the same segment count', () => {
+    expect(matchPattern('/devices/{deviceId}/windows', ['devices', 'd1', 'windows'])).toEqual({
+      deviceId: 'd1',
+    });
+    expect(matchPattern('/devices/{deviceId}', ['devices', 'd1', 'windows'])).toBeNull();
+    expect(matchPattern('/rules/{ruleId}', ['devices', 'd1'])).toBeNull();
+  });
+});
+
+describe('createRouter', () => {
+  const seen: unknown[] = [];
+  const route = createRouter<null>([
+    {
+      method: 'GET',
+      pattern: '/things/{id}',
+      query: ['a'],
+      handler: async (request) => {
+        seen.push(request);
+        return { statusCode: 200, body: '' };
+      },
+    },
+    { method: 'DELETE', pattern: '/things/{id}', handler: async () => ({ statusCode: 204, body: '' }) },
+  ]);
+  beforeEach(() => {
+    seen.length = 0;
+  });
+
+  it('passes decoded params, query and body to the matching route', async () => {
+    await route(event('GET', '/things/x%20y', { a: ['1'] }, 'hello'), null);
+    expect(seen).toEqual([{ method: 'GET', params: { id: 'x y' }, query: { a: '1' }, body: 'hello' }]);
+  });
+
+  it('decodes a base64 body', async () => {
+    const e = {
+      ...event('GET', '/things/1'),
+      body: Buffer.from('{"x":1}').toString('base64'),
+      isBase64Encoded: true,
+    };
+    await route(e, null);
+    expect(seen).toEqual([expect.objectContaining({ body: '{"x":1}' })]);
+  });
+
+  it('refuses unknown and repeated query parameters', async () => {
+    await expect(route(event('GET', '/things/1', { b: ['1'] }), null)).rejects.toMatchObject({
+      statusCode: 400,
+      message: 'unknown query parameter "b" (allowed: a)',
+    });
+    await expect(route(event('GET', '/things/1', { a: ['1', '2'] }), null)).rejects.toMatchObject({
+      statusCode: 400,
+      message: 'query parameter "a" given more than once',
+    });
+  });
+
+  it('answers 404 for an unknown path and 405 for a known path with another method', async () => {
+    await expect(route(event('GET', '/nothing'), null)).rejects.toMatchObject({ statusCode: 404 });
+    await expect(route(event('PUT', '/things/1'), null)).rejects.toMatchObject({
+      statusCode: 405,
+      message: 'method PUT not allowed here (allowed: GET, DELETE)',
+    });
+  });
+});
+
+describe('createLookupApi error mapping', () => {
+  const ddb = mockClient(DynamoDBDocumentClient);
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+  const log = vi.fn();
+  const api = createLookupApi(
+    { db, tables: { state: 's', registry: 'r', rules: 'u', alerts: 'a' }, now: () => Date.UTC(2026, 0, 1) },
+    log,
+  );
+  beforeEach(() => {
+    ddb.reset();
+    log.mockReset();
+  });
+
+  it('answers /health without touching DynamoDB', async () => {
+    const result = await api(event('GET', '/health'));
+    expect(result).toMatchObject({ statusCode: 200 });
+    expect(JSON.parse(result.body)).toEqual({ status: 'ok' });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    ['GET', '/devices/%07bell', null, 'deviceId must be 1-128 printable characters'],
+    ['GET', `/devices/${'x'.repeat(129)}`, null, 'deviceId must be 1-128 printable characters'],
+    ['GET', '/devices', { limit: ['0'] }, 'limit must be an integer from 1 to 100'],
+    ['GET', '/devices', { limit: ['101'] }, 'limit must be an integer from 1 to 100'],
+    ['GET', '/devices', { limit: ['ten'] }, 'limit must be an integer from 1 to 100'],
+    [
+      'GET',
+      '/devices',
+      { cursor: ['!!'] },
+      'cursor is invalid for this query; use the cursor returned by the previous page',
+    ],
+    [
+      'GET',
+      '/devices',
+      { colour: ['red'] },
+      'unknown query parameter "colour" (allowed: status, model, limit, cursor)',
+    ],
+    [
+      'GET',
+      '/devices/d1/windows',
+      { from: ['yesterday'] },
+      expect.stringMatching(/^from must be an ISO 8601 time/),
+    ],
+    [
+      'GET',
+      '/devices/d1/windows',
+      { from: ['2026-01-02T00:00:00Z'], to: ['2026-01-01T00:00:00Z'] },
+      'from must not be after to',
+    ],
+    [
+      'GET',
+      '/devices/d1/windows',
+      { from: ['2026-01-01T00:00:00Z'], to: ['2026-01-02T00:00:01Z'] },
+      'from..to may span at most 24 hours',
+    ],
+    [
+      'GET',
+      '/alerts',
+      { since: ['2025-11-01T00:00:00Z'] },
+      'since may reach back at most 31 days unless deviceId is given',
+    ],
+    [
+      'GET',
+      '/alerts',
+      { since: ['2026-02-30T00:00:00Z'] },
+      expect.stringMatching(/^since must be an ISO 8601 time/),
+    ],
+    ['PUT', '/rules/r1', null, 'body must be a rule document (JSON)'],
+  ])('%s %s %j → 400 %s', async (method, path, query, reason) => {
+    const result = await api(event(method, path, query as Record<string, string[]> | null));
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body)).toEqual({ error: reason });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    ['{not json', 'body is not valid JSON'],
+    ['[1]', 'body must be a JSON object'],
+    ['{"ruleId":"other"}', 'ruleId in the body ("other") does not match the path ("r1")'],
+    [
+      '{"when":{"field":"cpuusage","op":">","value":90}}',
+      'invalid rule: severity must be one of info, warning, critical',
+    ],
+  ])('PUT /rules/r1 %s → 400 %s', async (body, reason) => {
+    const result = await api(event('PUT', '/rules/r1', null, body));
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body)).toEqual({ error: reason });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('hides unexpected errors behind a generic 500 and logs the details', async () => {
+    ddb.on(GetCommand).rejects(new Error('socket hang up'));
+    const result = await api(event('GET', '/devices/d1'));
+    expect(result.statusCode).toBe(500);
+    expect(JSON.parse(result.body)).toEqual({ error: 'internal error' });
+    expect(log).toHaveBeenCalledWith(
+      'lookup-api request failed',
+      expect.objectContaining({
+        path: '/devices/d1',
+        error: expect.objectContaining({ message: 'socket hang up' }),
+      }),
+    );
+  });
+
+  it('answers 404 for a device that does not exist', async () => {
+    ddb.on(GetCommand).resolves({});
+    const result = await api(event('GET', '/devices/nobody'));
+    expect(result.statusCode).toBe(404);
+    expect(JSON.parse(result.body)).toEqual({ error: 'device nobody not found' });
+  });
+});

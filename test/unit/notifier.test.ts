@@ -1,0 +1,166 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AlertItem } from '../../lambda/core/items.ts';
+import { alertFromImage, formatAlert } from '../../lambda/notifier/format.ts';
+import { createNotifier } from '../../lambda/notifier/notifier.ts';
+
+const alert = (n: number, overrides: Partial<AlertItem> = {}): AlertItem => ({
+  deviceId: `dvc${n}`,
+  alertKey: `2026-11-21T10:15:30.123Z#a${n}`,
+  alertId: `a${n}`,
+  ruleId: 'vip-modem-down',
+  severity: 'critical',
+  message: "Platinum customer's modem went down",
+  at: '2026-11-21T10:15:30.123Z',
+  day: '2026-11-21',
+  model: 'EVG2000',
+  registry: { tier: 'platinum', customer: 'ACME' },
+  field: 'interfacestatus',
+  value: 'down',
+  topic: 'modem-telemetry',
+  partition: 2,
+  offset: 41 + n,
+  ...overrides,
+});
+
+const streamRecord = (
+  item: object,
+  eventName: DynamoDBRecord['eventName'] = 'INSERT',
+  seq = '100',
+): DynamoDBRecord => ({
+  eventName,
+  eventSource: 'aws:dynamodb',
+  dynamodb: {
+    SequenceNumber: seq,
+    NewImage: marshall(item, { removeUndefinedValues: true }) as NonNullable<
+      DynamoDBRecord['dynamodb']
+    >['NewImage'],
+  },
+});
+
+const streamEvent = (...records: DynamoDBRecord[]): DynamoDBStreamEvent => ({ Records: records });
+
+describe('formatAlert', () => {
+  it('gives a readable subject and message and the filterable attributes', () => {
+    const formatted = formatAlert(alert(1));
+    expect(formatted.subject).toBe('[CRITICAL] vip-modem-down on dvc1 (EVG2000)');
+    expect(formatted.message.split('\n')).toEqual([
+      '[CRITICAL] vip-modem-down on dvc1 (EVG2000)',
+      "Platinum customer's modem went down",
+      'interfacestatus = down at 2026-11-21T10:15:30.123Z',
+      'Registry: tier=platinum, customer=ACME',
+      'Alert a1 from modem-telemetry-2 offset 42',
+    ]);
+    expect(formatted.attributes).toEqual({
+      severity: 'critical',
+      model: 'EVG2000',
+      ruleId: 'vip-modem-down',
+      deviceId: 'dvc1',
+    });
+  });
+
+  it('keeps the subject within SNS limits (ASCII, one line, < 100 chars) and drops empty attributes', () => {
+    const formatted = formatAlert(alert(1, { deviceId: `модем\n${'x'.repeat(200)}`, model: '' }));
+    expect(formatted.subject.length).toBeLessThan(100);
+    expect(formatted.subject).toMatch(/^[\x20-\x7E]+$/);
+    expect(formatted.attributes).not.toHaveProperty('model');
+  });
+});
+
+describe('alertFromImage', () => {
+  it('reads a marshalled alert', () => {
+    expect(alertFromImage(marshall(alert(3)))).toEqual(alert(3));
+  });
+
+  it('names what is missing from an image that is not an alert', () => {
+    expect(() => alertFromImage(marshall({ deviceId: 'd', ruleId: 'r' }))).toThrow(
+      'stream image is not an alert: missing alertId, severity, at',
+    );
+  });
+});
+
+describe('createNotifier', () => {
+  const sns = mockClient(SNSClient);
+  const log = vi.fn();
+  const notify = createNotifier({
+    sns: new SNSClient({ region: 'us-east-1' }),
+    topicArn: 'arn:aws:sns:x:1:alerts',
+    log,
+  });
+
+  beforeEach(() => {
+    sns.reset();
+    log.mockReset();
+  });
+
+  it('publishes each inserted alert with severity/model/ruleId message attributes', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm' });
+    const result = await notify(
+      streamEvent(streamRecord(alert(1), 'INSERT', '1'), streamRecord(alert(2), 'INSERT', '2')),
+    );
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
+    expect(sns).toHaveReceivedNthCommandWith(PublishCommand, 1, {
+      TopicArn: 'arn:aws:sns:x:1:alerts',
+      Subject: '[CRITICAL] vip-modem-down on dvc1 (EVG2000)',
+      Message: expect.stringContaining("Platinum customer's modem went down"),
+      MessageAttributes: {
+        severity: { DataType: 'String', StringValue: 'critical' },
+        model: { DataType: 'String', StringValue: 'EVG2000' },
+        ruleId: { DataType: 'String', StringValue: 'vip-modem-down' },
+        deviceId: { DataType: 'String', StringValue: 'dvc1' },
+      },
+    });
+  });
+
+  it('ignores MODIFY/REMOVE records (an alert is notified once, when written)', async () => {
+    const result = await notify(
+      streamEvent(streamRecord(alert(1), 'MODIFY', '1'), {
+        eventName: 'REMOVE',
+        dynamodb: { SequenceNumber: '2' },
+      }),
+    );
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
+  });
+
+  it('reports the first failed record and publishes nothing after it', async () => {
+    sns
+      .on(PublishCommand)
+      .resolvesOnce({ MessageId: '1' })
+      .rejectsOnce(new Error('Throttling'))
+      .resolves({ MessageId: 'later' });
+    const result = await notify(
+      streamEvent(
+        streamRecord(alert(1), 'INSERT', '11'),
+        streamRecord(alert(2), 'INSERT', '12'),
+        streamRecord(alert(3), 'INSERT', '13'),
+      ),
+    );
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '12' }] });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
+    expect(log).toHaveBeenCalledWith(
+      'error',
+      expect.stringContaining('SNS publish failed'),
+      expect.anything(),
+    );
+  });
+
+  it('logs and skips an image that is not an alert instead of blocking the shard', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm' });
+    const result = await notify(
+      streamEvent(streamRecord({ deviceId: 'd' }, 'INSERT', '1'), streamRecord(alert(2), 'INSERT', '2')),
+    );
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(log).toHaveBeenCalledWith(
+      'error',
+      'skipping a stream record that is not an alert',
+      expect.objectContaining({ reason: expect.stringContaining('missing alertId') }),
+    );
+  });
+});
