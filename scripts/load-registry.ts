@@ -6,13 +6,10 @@
 
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { isRetryable, RetryableError, withBackoff } from '../lambda/adapters/backoff.ts';
 import { createDocumentClient } from '../lambda/adapters/dynamodb-client.ts';
 import { runCli, UsageError } from './lib/cli.ts';
-import { parseRegistryFile, type RegistryRow } from './lib/registry-rows.ts';
-
-const ROWS_PER_CALL = 25;
+import { parseRegistryFile } from './lib/registry-rows.ts';
+import { writeRegistryRows } from './lib/registry-writer.ts';
 
 const spec = {
   usage:
@@ -29,23 +26,6 @@ const spec = {
     table: { type: 'string' },
   },
 } as const;
-
-const writeRows = async (endpoint: string | undefined, table: string, rows: RegistryRow[]) => {
-  const client = createDocumentClient(endpoint);
-  for (let i = 0; i < rows.length; i += ROWS_PER_CALL) {
-    let pending = rows.slice(i, i + ROWS_PER_CALL).map((Item) => ({ PutRequest: { Item } }));
-    await withBackoff(async () => {
-      const out = await client.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-      const unprocessed = out.UnprocessedItems?.[table] ?? [];
-      if (unprocessed.length > 0) {
-        pending = unprocessed as typeof pending;
-        throw new RetryableError(`${unprocessed.length} rows unprocessed`);
-      }
-    }, isRetryable);
-    process.stderr.write(`\rloaded ${Math.min(i + ROWS_PER_CALL, rows.length)}/${rows.length}`);
-  }
-  process.stderr.write('\n');
-};
 
 await runCli(spec, async ({ values }) => {
   if (!values.file) throw new UsageError('--file is required');
@@ -64,7 +44,10 @@ await runCli(spec, async ({ values }) => {
   const endpoint = values.local
     ? (values.endpoint ?? process.env.DYNAMODB_ENDPOINT ?? 'http://127.0.0.1:8000')
     : undefined;
-  await writeRows(endpoint, table, rows);
+  await writeRegistryRows(createDocumentClient(endpoint), table, rows, (written) =>
+    process.stderr.write(`\rloaded ${written}/${rows.length}`),
+  );
+  process.stderr.write('\n');
   process.stdout.write(`loaded ${rows.length} devices into ${table}\n`);
   return 0;
 });

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Rule } from '#core/items.ts';
+import { parseRegistryFile } from '../lib/registry-rows.ts';
+import { writeRegistryRows } from '../lib/registry-writer.ts';
 
 /** Alert rules a fresh local runtime starts with; edit them at run time with PUT/DELETE /rules/{ruleId}. */
 export const DEFAULT_RULES: readonly Rule[] = [
@@ -57,65 +58,14 @@ export const seedRules = async (
   return added;
 };
 
-/** Parses one CSV line: comma-separated, fields optionally double-quoted with "" as an escaped quote. */
-export const parseCsvLine = (line: string): string[] => {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else field += c;
-  }
-  fields.push(field.replace(/\r$/, ''));
-  return fields;
-};
-
-/** Registry rows from a CSV with a header that has a deviceId column; empty cells are left out. */
-export const parseRegistryCsv = (text: string): Record<string, string>[] => {
-  const [header, ...lines] = text.split('\n').filter((line) => line.trim() !== '');
-  if (header === undefined) return [];
-  const columns = parseCsvLine(header).map((c) => c.trim());
-  if (!columns.includes('deviceId')) throw new Error('registry CSV needs a deviceId column');
-  return lines.map((line, i) => {
-    const cells = parseCsvLine(line);
-    if (cells.length !== columns.length) {
-      throw new Error(`registry CSV line ${i + 2}: ${cells.length} fields, header has ${columns.length}`);
-    }
-    const row: Record<string, string> = {};
-    for (const [j, column] of columns.entries()) {
-      const value = (cells[j] ?? '').trim();
-      if (value !== '') row[column] = value;
-    }
-    if (row.deviceId === undefined) throw new Error(`registry CSV line ${i + 2}: empty deviceId`);
-    return row;
-  });
-};
-
 /** Loads a sample registry CSV into the registry table (rows replace rows with the same deviceId). */
 export const seedRegistry = async (
   db: DynamoDBDocumentClient,
   table: string,
   file: string,
 ): Promise<number> => {
-  const rows = parseRegistryCsv(await readFile(file, 'utf8'));
-  for (let i = 0; i < rows.length; i += 25) {
-    let requests = rows.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt > 8) throw new Error('registry load: DynamoDB kept returning unprocessed items');
-      const result = await db.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-      requests = (result.UnprocessedItems?.[table] ?? []) as typeof requests;
-      if (requests.length > 0) await sleep(50 * 2 ** attempt);
-    }
-  }
+  const { rows, errors } = parseRegistryFile(await readFile(file, 'utf8'), 'csv');
+  if (errors.length > 0) throw new Error(`registry ${file}: ${errors.join('; ')}`);
+  await writeRegistryRows(db, table, rows);
   return rows.length;
 };

@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { parseCsvLine, parseRegistryCsv } from '../../scripts/local/seed.ts';
 import { formatStatus } from '../../scripts/local/status-line.ts';
 
 describe('formatStatus', () => {
@@ -33,32 +32,6 @@ describe('formatStatus', () => {
     ).toBe(
       'in 10 · processed 12 · lag 0 · alerts 0 · invalid 2 · http://127.0.0.1:3000 · ! batch of 10 failed (attempt 2): throttled',
     );
-  });
-});
-
-describe('registry CSV', () => {
-  it('parses quoted fields with commas and escaped quotes', () => {
-    expect(parseCsvLine('dvc1,"Oslo, Norway","say ""hi""",\r')).toEqual([
-      'dvc1',
-      'Oslo, Norway',
-      'say "hi"',
-      '',
-    ]);
-  });
-
-  it('maps rows by header, leaving empty cells out', () => {
-    expect(parseRegistryCsv('deviceId,customer,tier\ndvc1,ACME,platinum\ndvc2,,gold\n')).toEqual([
-      { deviceId: 'dvc1', customer: 'ACME', tier: 'platinum' },
-      { deviceId: 'dvc2', tier: 'gold' },
-    ]);
-  });
-
-  it('names the line of a bad row', () => {
-    expect(() => parseRegistryCsv('deviceId,tier\ndvc1,gold\ndvc2')).toThrow(
-      'registry CSV line 3: 1 fields, header has 2',
-    );
-    expect(() => parseRegistryCsv('device,tier\nd,g')).toThrow('registry CSV needs a deviceId column');
-    expect(() => parseRegistryCsv('deviceId,tier\n,gold')).toThrow('registry CSV line 2: empty deviceId');
   });
 });
 
