@@ -1,4 +1,4 @@
-import { MAX_DEVICE_ID_LENGTH, MAX_TEXT_FIELD_LENGTH } from '#core/record.ts';
+import { MAX_DEVICE_ID_LENGTH, MAX_TEXT_FIELD_LENGTH, parseEventTime } from '#core/record.ts';
 import { badRequest } from './http.ts';
 
 // The record contract (DESIGN.md, lambda/core/record.ts): ids are 1-128 printable characters (no Unicode "other"
@@ -18,45 +18,22 @@ export const parseDeviceId = (raw: string): string => printable('deviceId', raw,
 export const parseToken = (name: string, raw: string, maxLength = MAX_TEXT_FIELD_LENGTH): string =>
   printable(name, raw, maxLength);
 
-// ISO 8601 with a zone, seconds and fractions optional. A space stands for '+' because form decoding turns
-// an unencoded '+' in a query string into one.
-const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+\- ]\d{2}:\d{2})$/;
-
-const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
+// Query-string times: ISO 8601 with a zone (parsed by the record contract's own parser), seconds optional. A space
+// stands for '+' because form decoding turns an unencoded '+' in a query string into one.
+const QUERY_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2}(?:\.\d{1,9})?)?(Z|[+\- ]\d{2}:\d{2})$/;
 
 /** Parses an ISO 8601 timestamp with a zone into epoch ms; rejects impossible dates rather than rolling them over. */
 export const parseIsoTime = (name: string, raw: string): number => {
-  const match = ISO.exec(raw);
-  const fail = () =>
-    badRequest(`${name} must be an ISO 8601 time with a zone, e.g. 2026-11-21T10:15:00Z (got "${raw}")`);
-  if (!match) throw fail();
-  const [, y, mo, d, h, mi, s = '0', frac = '0', zone = 'Z'] = match;
-  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (
-    month < 1 ||
-    month > 12 ||
-    day < 1 ||
-    day > daysInMonth(year, month) ||
-    hour > 23 ||
-    minute > 59 ||
-    second > 59
-  )
-    throw fail();
-  const ms = Number(frac.padEnd(3, '0').slice(0, 3));
-  let offsetMinutes = 0;
-  if (zone !== 'Z') {
-    const [oh, om] = zone.slice(1).split(':').map(Number) as [number, number];
-    if (oh > 23 || om > 59) throw fail();
-    offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (oh * 60 + om);
+  const match = QUERY_TIME.exec(raw);
+  const epochMs = match
+    ? parseEventTime(`${match[1]}${match[2] ?? ':00'}${match[3]?.replace(' ', '+')}`)
+    : null;
+  if (epochMs === null) {
+    throw badRequest(
+      `${name} must be an ISO 8601 time with a zone, e.g. 2026-11-21T10:15:00Z (got "${raw}")`,
+    );
   }
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
+  return epochMs;
 };
 
 export interface LimitRange {
