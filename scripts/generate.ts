@@ -1,5 +1,6 @@
 import type { KafkaConnection } from '../lambda/adapters/kafka-client.ts';
 import { BAD_CLASSES } from './generator/bad-records.ts';
+import { remoteLoadRequest } from './generator/remote-request.ts';
 import {
   COMPRESSIONS,
   type GeneratorOptions,
@@ -8,6 +9,7 @@ import {
   runGenerator,
 } from './generator/run.ts';
 import { steppedClock } from './generator/telemetry.ts';
+import { invokeLoadGenerator, PROCESSING_STACK, requireOutput, stackOutputs } from './lib/aws-stack.ts';
 import {
   type CliArgs,
   choiceFlag,
@@ -27,7 +29,7 @@ import {
 
 const spec = {
   usage:
-    `usage: npm run generate -- ${KAFKA_CONNECTION_USAGE} --devices N --rate R (--duration S | --count N) ` +
+    `usage: npm run generate -- (${KAFKA_CONNECTION_USAGE} | --remote [--function F] --region R) --devices N --rate R (--duration S | --count N) ` +
     '[--seed S] [--bad-ratio F] [--compression none|gzip] [--batch N] [--topic T] [--record-bytes B] [--json]',
   description: [
     'Produces simulated modem telemetry keyed by device id. --rate 0 = unlimited.',
@@ -35,6 +37,8 @@ const spec = {
     '--legacy-ratio F sends that share in the blog producer format (numeric strings, "YYYY-MM-DD HH:mm:ss").',
     '--start-time ISO --time-step-ms N give reproducible event times (with --seed: an identical stream).',
     '--in-flight N sends awaiting acks (default 4); --acks -1|1 (default -1). Ctrl-C flushes and prints the summary.',
+    '--remote [--function NAME] --region R: run it in the VPC through the deployed load-generator Lambda',
+    '  (MSK Serverless is reachable only from inside its VPC); the function defaults to the stack output.',
   ].join('\n'),
   options: {
     ...kafkaConnectionOptions,
@@ -54,6 +58,8 @@ const spec = {
     'start-time': { type: 'string' },
     'time-step-ms': { type: 'string' },
     json: { type: 'boolean' },
+    remote: { type: 'boolean' },
+    function: { type: 'string' },
   },
 } as const;
 
@@ -142,7 +148,22 @@ const requireTopic = async (connection: KafkaConnection, topic: string) => {
   }
 };
 
+/** Runs the generator inside the VPC through the deployed load-generator Lambda. */
+const runRemote = async (values: Values): Promise<number> => {
+  const request = remoteLoadRequest(values);
+  const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!region) throw new UsageError('--region (or AWS_REGION) is required with --remote');
+  const functionName =
+    values.function ??
+    requireOutput(await stackOutputs(region, PROCESSING_STACK), 'LoadGeneratorFunction', PROCESSING_STACK);
+  process.stderr.write(`running the load generator ${functionName} in the VPC…\n`);
+  const summary = await invokeLoadGenerator(region, functionName, request);
+  console.log(values.json ? JSON.stringify(summary) : format(summary as unknown as GeneratorSummary));
+  return Number(summary.errors ?? 0) > 0 ? 1 : 0;
+};
+
 const main = async ({ values }: CliArgs<typeof spec.options>): Promise<number> => {
+  if (values.remote) return runRemote(values);
   const connection = kafkaConnectionFromFlags(values);
   const abort = new AbortController();
   const options = generatorOptions(values, abort.signal);

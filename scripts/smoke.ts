@@ -1,8 +1,13 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { SignatureV4 } from '@smithy/signature-v4';
+import {
+  invokeLoadGenerator,
+  PROCESSING_STACK,
+  requireOutput,
+  STATEFUL_STACK,
+  stackOutputs,
+} from './lib/aws-stack.ts';
 import { type CliArgs, optionalNumberFlag, runCli, UsageError } from './lib/cli.ts';
 
 /**
@@ -26,23 +31,6 @@ const spec = {
     timeout: { type: 'string' },
   },
 } as const;
-
-const stackOutputs = async (
-  cfn: CloudFormationClient,
-  stackName: string,
-): Promise<Record<string, string>> => {
-  const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: stackName }));
-  const stack = Stacks?.[0];
-  if (stack === undefined) throw new Error(`stack ${stackName} not found`);
-  return Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
-};
-
-const requireOutput = (outputs: Record<string, string>, key: string, stack: string): string => {
-  const value = outputs[key];
-  if (value === undefined || value === '')
-    throw new Error(`stack ${stack} has no output ${key} — is it deployed from this version?`);
-  return value;
-};
 
 /** A GET against the IAM-authorized API, signed for execute-api. */
 const signedGet = (apiUrl: string, region: string) => {
@@ -86,15 +74,14 @@ const fleetRecords = async (get: ReturnType<typeof signedGet>): Promise<number> 
 const main = async ({ values }: CliArgs<typeof spec.options>): Promise<number> => {
   const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (region === undefined) throw new UsageError('no region: pass --region or set AWS_REGION');
-  const statefulStack = values['stateful-stack'] ?? 'FleetStreamStateful';
-  const processingStack = values['processing-stack'] ?? 'FleetStreamProcessing';
+  const statefulStack = values['stateful-stack'] ?? STATEFUL_STACK;
+  const processingStack = values['processing-stack'] ?? PROCESSING_STACK;
   const devices = optionalNumberFlag('devices', values.devices, 20, { integer: true, min: 1 });
   const count = optionalNumberFlag('count', values.count, 2000, { integer: true, min: 1 });
   const timeoutSeconds = optionalNumberFlag('timeout', values.timeout, 300, { min: 10 });
 
-  const cfn = new CloudFormationClient({ region });
-  const stateful = await stackOutputs(cfn, statefulStack);
-  const processing = await stackOutputs(cfn, processingStack);
+  const stateful = await stackOutputs(region, statefulStack);
+  const processing = await stackOutputs(region, processingStack);
   const apiUrl = requireOutput(processing, 'ApiUrl', processingStack);
   const generator = requireOutput(processing, 'LoadGeneratorFunction', processingStack);
   console.log(`topic ${stateful.TopicName ?? '?'} · api ${apiUrl}`);
@@ -107,19 +94,11 @@ const main = async ({ values }: CliArgs<typeof spec.options>): Promise<number> =
   console.log(`api healthy; fleet has ${before} records`);
 
   console.log(`generating ${count} records for ${devices} devices in the VPC (${generator}) …`);
-  const lambda = new LambdaClient({ region });
-  const invoked = await lambda.send(
-    new InvokeCommand({
-      FunctionName: generator,
-      Payload: new TextEncoder().encode(JSON.stringify({ devices, count, seed: `smoke-${Date.now()}` })),
-    }),
-  );
-  const result = JSON.parse(new TextDecoder().decode(invoked.Payload ?? new Uint8Array())) as Record<
-    string,
-    unknown
-  >;
-  if (invoked.FunctionError !== undefined)
-    throw new Error(`load generator failed: ${JSON.stringify(result)}`);
+  const result = await invokeLoadGenerator(region, generator, {
+    devices,
+    count,
+    seed: `smoke-${Date.now()}`,
+  });
   const sent = Number(result.sent) - Number(result.bad ?? 0);
   console.log(`produced ${String(result.sent)} records (${String(result.recordsPerSec)} rec/s)`);
 
