@@ -1,4 +1,10 @@
-import { GetCommand, QueryCommand, type QueryCommandInput, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
 import {
   type AlertItem,
   type DeviceItem,
@@ -135,10 +141,30 @@ const listDevices = async (request: ApiRequest, deps: LookupDeps) => {
     }
     if (startKey === undefined || items.length === limit) break;
   }
+  // The indexes project keys (and model) only, so a query page is hydrated from the table by key.
+  const devices = listing.kind === 'query' ? await readDevices(deps, items) : items;
   return json(200, {
-    items: items.map(toDeviceSummary),
+    items: devices.map(toDeviceSummary),
     cursor: startKey === undefined ? null : encodeCursor(startKey),
   });
+};
+
+const BATCH_GET_ATTEMPTS = 5;
+
+/** Full device items for index entries, in the entries' order (one BatchGet: a page holds at most 100). */
+const readDevices = async (deps: LookupDeps, entries: readonly DeviceItem[]): Promise<DeviceItem[]> => {
+  const found = new Map<string, DeviceItem>();
+  let keys: Record<string, unknown>[] = entries.map((e) => ({ pk: e.pk, sk: e.sk }));
+  for (let attempt = 1; keys.length > 0; attempt++) {
+    if (attempt > BATCH_GET_ATTEMPTS) throw new Error(`BatchGet left ${keys.length} keys unprocessed`);
+    const result = await deps.db.send(
+      new BatchGetCommand({ RequestItems: { [deps.tables.state]: { Keys: keys } } }),
+    );
+    for (const item of (result.Responses?.[deps.tables.state] ?? []) as DeviceItem[])
+      found.set(item.pk, item);
+    keys = result.UnprocessedKeys?.[deps.tables.state]?.Keys ?? [];
+  }
+  return entries.flatMap((e) => found.get(e.pk) ?? []);
 };
 
 const queryInput = (

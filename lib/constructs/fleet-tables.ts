@@ -41,17 +41,21 @@ export class FleetTables extends Construct {
       sortKey: { name: 'sk', type: S },
       timeToLiveAttribute: 'expiresAt',
     });
-    for (const [indexName, partitionKey] of [
-      [GSI_BY_STATUS, 'status'],
-      [GSI_BY_MODEL, 'model'],
-    ] as const) {
-      this.state.addGlobalSecondaryIndex({
-        indexName,
-        partitionKey: { name: partitionKey, type: S },
-        sortKey: { name: 'deviceId', type: S },
-        projectionType: dynamodb.ProjectionType.ALL,
-      });
-    }
+    // Lean projections: an index is written only when a projected attribute changes, so a device write that keeps
+    // its status and model (nearly all of them) costs no index write. Listings read the full items by key.
+    this.state.addGlobalSecondaryIndex({
+      indexName: GSI_BY_STATUS,
+      partitionKey: { name: 'status', type: S },
+      sortKey: { name: 'deviceId', type: S },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: ['model'],
+    });
+    this.state.addGlobalSecondaryIndex({
+      indexName: GSI_BY_MODEL,
+      partitionKey: { name: 'model', type: S },
+      sortKey: { name: 'deviceId', type: S },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
 
     this.registry = new dynamodb.Table(this, 'Registry', {
       ...common,

@@ -56,7 +56,7 @@ const definitions = (names: TableNames): CreateTableCommandInput[] => [
           { AttributeName: 'status', KeyType: 'HASH' },
           { AttributeName: 'deviceId', KeyType: 'RANGE' },
         ],
-        Projection: allProjection,
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['model'] },
       },
       {
         IndexName: GSI_BY_MODEL,
@@ -64,7 +64,7 @@ const definitions = (names: TableNames): CreateTableCommandInput[] => [
           { AttributeName: 'model', KeyType: 'HASH' },
           { AttributeName: 'deviceId', KeyType: 'RANGE' },
         ],
-        Projection: allProjection,
+        Projection: { ProjectionType: 'KEYS_ONLY' },
       },
     ],
   },

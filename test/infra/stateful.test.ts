@@ -208,7 +208,7 @@ describe('tables and alert topic', () => {
     }
   });
 
-  it('gives the state table the data-model keys, GSIs and window TTL', () => {
+  it('gives the state table the data-model keys, lean GSIs and window TTL', () => {
     t.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
@@ -222,6 +222,7 @@ describe('tables and alert topic', () => {
             { AttributeName: 'status', KeyType: 'HASH' },
             { AttributeName: 'deviceId', KeyType: 'RANGE' },
           ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['model'] },
         }),
         Match.objectLike({
           IndexName: 'byModel',
@@ -229,6 +230,7 @@ describe('tables and alert topic', () => {
             { AttributeName: 'model', KeyType: 'HASH' },
             { AttributeName: 'deviceId', KeyType: 'RANGE' },
           ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         }),
       ],
     });
