@@ -1,0 +1,87 @@
+/**
+ * Lambda bundle sizes and the state processor's module init time: esbuild bundles the handlers the way the CDK
+ * construct does (ESM, minified, `@aws-sdk/*` external — the runtime provides it), then a fresh node process imports
+ * the bundle and reports how long the import took (the cold-start init work our code adds).
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+
+const run = promisify(execFile);
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+// Inside the repository so the external @aws-sdk packages resolve from node_modules, as they do from the runtime.
+const OUT_DIR = join(ROOT, '.local', 'bench', 'bundles');
+
+export const bundleHandler = async (
+  entry: string,
+  outName: string,
+): Promise<{ path: string; bytes: number }> => {
+  const outfile = join(OUT_DIR, `${outName}.mjs`);
+  await mkdir(OUT_DIR, { recursive: true });
+  await build({
+    entryPoints: [join(ROOT, entry)],
+    outfile,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+    external: ['@aws-sdk/*'],
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+    logLevel: 'silent',
+  });
+  return { path: outfile, bytes: (await stat(outfile)).size };
+};
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+};
+
+/** Median over `runs` fresh processes of the time to import the bundle (module scope included). */
+export const measureInitMs = async (
+  bundlePath: string,
+  env: Record<string, string>,
+  runs = 5,
+): Promise<number> => {
+  const script = `const t = performance.now(); await import(${JSON.stringify(bundlePath)}); console.log(performance.now() - t);`;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, AWS_REGION: 'us-east-1', ...env },
+      timeout: 30_000,
+    });
+    times.push(Number(stdout.trim().split('\n').at(-1)));
+  }
+  if (times.some((t) => !Number.isFinite(t)))
+    throw new Error(`init time not measurable: ${times.join(', ')}`);
+  return median(times);
+};
+
+export interface BundleFigures {
+  stateProcessorBytes: number;
+  lookupApiBytes: number;
+  stateProcessorInitMs: number;
+}
+
+export const measureBundles = async (): Promise<BundleFigures> => {
+  const [state, lookup] = await Promise.all([
+    bundleHandler('lambda/state-processor/handler.ts', 'state-processor'),
+    bundleHandler('lambda/lookup-api/handler.ts', 'lookup-api'),
+  ]);
+  const initMs = await measureInitMs(state.path, {
+    STATE_TABLE: 'bench-state',
+    REGISTRY_TABLE: 'bench-registry',
+    RULES_TABLE: 'bench-rules',
+    ALERTS_TABLE: 'bench-alerts',
+    DEAD_LETTER_STREAM: 'bench-dead-letter',
+    POWERTOOLS_DEV: 'false',
+  });
+  return { stateProcessorBytes: state.bytes, lookupApiBytes: lookup.bytes, stateProcessorInitMs: initMs };
+};

@@ -1,0 +1,139 @@
+/**
+ * Counts what a DynamoDB client does, from outside the code under test: a middleware on the client asks every call
+ * for its consumed capacity and tallies calls, item reads/writes and capacity units. FleetStream and the naive
+ * baseline are counted by the same code, so their ratios are comparable.
+ *
+ * Item-level counting is what DynamoDB bills: a BatchWriteItem of 25 puts is 25 write requests, a TransactWriteItems
+ * of 2 is 2; a conditional write that fails its condition still counts (it consumed capacity in AWS).
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface DdbCounts {
+  writeCalls: number;
+  readCalls: number;
+  otherCalls: number;
+  itemWrites: number;
+  itemReads: number;
+  wcu: number;
+  rcu: number;
+}
+
+export const emptyCounts = (): DdbCounts => ({
+  writeCalls: 0,
+  readCalls: 0,
+  otherCalls: 0,
+  itemWrites: 0,
+  itemReads: 0,
+  wcu: 0,
+  rcu: 0,
+});
+
+const WRITES = new Set([
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'BatchWriteItemCommand',
+  'TransactWriteItemsCommand',
+]);
+const READS = new Set([
+  'GetItemCommand',
+  'BatchGetItemCommand',
+  'TransactGetItemsCommand',
+  'QueryCommand',
+  'ScanCommand',
+]);
+/** Commands that accept ReturnConsumedCapacity. */
+const CAPACITY = new Set([...WRITES, ...READS]);
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
+const length = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
+const sumValues = (v: unknown, f: (x: unknown) => number): number =>
+  Object.values(obj(v)).reduce<number>((s, x) => s + f(x), 0);
+
+/** Units in a ConsumedCapacity (object or list); table + index units when DynamoDB reports them (TOTAL). */
+export const capacityUnits = (consumed: unknown): number =>
+  (Array.isArray(consumed) ? consumed : consumed === undefined ? [] : [consumed]).reduce<number>((s, c) => {
+    const units = obj(c).CapacityUnits;
+    return s + (typeof units === 'number' ? units : 0);
+  }, 0);
+
+/** Items a write call wrote (attempted), from its low-level input and output. */
+export const itemsWritten = (command: string, input: unknown, output: unknown): number => {
+  const i = obj(input);
+  if (command === 'BatchWriteItemCommand') {
+    const requested = sumValues(i.RequestItems, length);
+    return requested - sumValues(obj(output).UnprocessedItems, length);
+  }
+  if (command === 'TransactWriteItemsCommand') return length(i.TransactItems);
+  return 1;
+};
+
+/** Items a read call read: keys asked for (less unprocessed), or the items a query/scan returned. */
+export const itemsRead = (command: string, input: unknown, output: unknown): number => {
+  const i = obj(input);
+  const o = obj(output);
+  if (command === 'BatchGetItemCommand') {
+    const requested = sumValues(i.RequestItems, (x) => length(obj(x).Keys));
+    return requested - sumValues(o.UnprocessedKeys, (x) => length(obj(x).Keys));
+  }
+  if (command === 'TransactGetItemsCommand') return length(i.TransactItems);
+  if (command === 'QueryCommand' || command === 'ScanCommand')
+    return typeof o.Count === 'number' ? o.Count : 0;
+  return 1;
+};
+
+/** Adds one finished call to the counts (output undefined when it failed). */
+export const tally = (counts: DdbCounts, command: string, input: unknown, output: unknown): void => {
+  if (WRITES.has(command)) {
+    counts.writeCalls++;
+    counts.itemWrites += itemsWritten(command, input, output);
+    counts.wcu += capacityUnits(obj(output).ConsumedCapacity);
+  } else if (READS.has(command)) {
+    counts.readCalls++;
+    counts.itemReads += output === undefined ? 0 : itemsRead(command, input, output);
+    counts.rcu += capacityUnits(obj(output).ConsumedCapacity);
+  } else {
+    counts.otherCalls++;
+  }
+};
+
+export interface DdbCounter {
+  /** A snapshot of the counts so far. */
+  counts(): DdbCounts;
+  reset(): void;
+}
+
+/**
+ * Adds the counting middleware to a client (a document client shares its base client's stack). Runs after the
+ * document client has marshalled the input, so it sees the wire-level request.
+ */
+export const countDynamoDb = (client: DynamoDBClient | DynamoDBDocumentClient): DdbCounter => {
+  let counts = emptyCounts();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = String(context.commandName ?? '');
+      const input = args.input as Obj;
+      if (CAPACITY.has(command) && input.ReturnConsumedCapacity === undefined)
+        input.ReturnConsumedCapacity = 'TOTAL';
+      try {
+        const result = await next(args);
+        tally(counts, command, input, result.output);
+        return result;
+      } catch (error) {
+        const metadata = obj(obj(error).$metadata);
+        // A request DynamoDB answered (e.g. a failed condition) was still a request; a network error was not.
+        if (typeof metadata.httpStatusCode === 'number') tally(counts, command, input, undefined);
+        throw error;
+      }
+    },
+    { step: 'serialize', name: 'fleetstreamBenchDdbCounter', priority: 'high', override: true },
+  );
+  return {
+    counts: () => ({ ...counts }),
+    reset: () => {
+      counts = emptyCounts();
+    },
+  };
+};

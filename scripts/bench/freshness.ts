@@ -1,0 +1,114 @@
+/**
+ * End-to-end freshness: produce → visible through the lookup API. Every `intervalMs` a marker — a normal, valid
+ * record of a fleet device, stamped with the current time as its event_time — is produced into the workload's topic,
+ * and the API is polled until that device's `lastSeen` reaches the stamp. Markers queue behind whatever the workload
+ * has in flight, exactly as a real record would.
+ */
+import type { Producer } from 'kafkajs';
+import { createTelemetryStream } from '../generator/telemetry.ts';
+
+export interface FreshnessOptions {
+  readonly producer: Producer;
+  readonly topic: string;
+  readonly apiUrl: string;
+  readonly devices: number;
+  readonly seed: string;
+  readonly recordBytes?: number;
+  /** @default 250 */
+  readonly intervalMs?: number;
+  /** @default 25 */
+  readonly pollMs?: number;
+  /** A marker not visible after this long is recorded at this value (censored). @default 300_000 */
+  readonly timeoutMs?: number;
+}
+
+export interface FreshnessProbe {
+  /** Markers produced so far (the processor must see them too). */
+  readonly sent: () => number;
+  /** Stops producing markers and waits for the ones in flight; resolves to the latencies in ms. */
+  stop(): Promise<number[]>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const lastSeenMs = async (apiUrl: string, deviceId: string): Promise<number | undefined> => {
+  const response = await fetch(`${apiUrl}/devices/${encodeURIComponent(deviceId)}`);
+  if (response.status === 404) {
+    await response.arrayBuffer();
+    return undefined;
+  }
+  if (!response.ok) throw new Error(`GET /devices/${deviceId} answered ${response.status}`);
+  const body = (await response.json()) as { lastSeen?: string };
+  return body.lastSeen === undefined ? undefined : Date.parse(body.lastSeen);
+};
+
+export const startFreshnessProbe = (options: FreshnessOptions): FreshnessProbe => {
+  const intervalMs = options.intervalMs ?? 250;
+  const pollMs = options.pollMs ?? 25;
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  let stamp = 0;
+  const stream = createTelemetryStream({
+    devices: options.devices,
+    // Same seed as the workload: same device profiles (model, interfaces), so a marker changes nothing but time.
+    seed: options.seed,
+    ...(options.recordBytes === undefined ? {} : { recordBytes: options.recordBytes }),
+    clock: () => {
+      stamp = Date.now();
+      return stamp;
+    },
+  });
+  const latencies: number[] = [];
+  // Oldest first: the pipeline is close to FIFO, so only the head is polled (bounded API load: about 1000/pollMs
+  // requests/s, never one poller per marker, which would load the processor's own DynamoDB and CPU).
+  const pending: { deviceId: string; producedAt: number }[] = [];
+  let sent = 0;
+  let running = true;
+
+  const producing = (async () => {
+    while (running) {
+      const { value: message } = stream.next();
+      const producedAt = stamp;
+      try {
+        await options.producer.send({
+          topic: options.topic,
+          messages: [{ key: message.key, value: message.value }],
+        });
+      } catch {
+        // A marker that was not acknowledged is not counted; the next one tries again.
+        await sleep(intervalMs);
+        continue;
+      }
+      sent++;
+      pending.push({ deviceId: message.key, producedAt });
+      await sleep(intervalMs);
+    }
+  })();
+
+  const watching = (async () => {
+    while (running || pending.length > 0) {
+      const head = pending[0];
+      if (head === undefined) {
+        await sleep(pollMs);
+        continue;
+      }
+      const seen = await lastSeenMs(options.apiUrl, head.deviceId).catch(() => undefined);
+      const elapsed = Date.now() - head.producedAt;
+      if ((seen !== undefined && seen >= head.producedAt) || elapsed >= timeoutMs) {
+        latencies.push(Math.min(elapsed, timeoutMs));
+        pending.shift();
+        continue;
+      }
+      await sleep(pollMs);
+    }
+  })();
+
+  return {
+    sent: () => sent,
+    stop: async () => {
+      running = false;
+      await producing;
+      await watching;
+      return latencies;
+    },
+  };
+};

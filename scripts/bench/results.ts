@@ -1,0 +1,151 @@
+/**
+ * bench/results/latest.json: exactly the shape in DESIGN.md's Performance section. Built here from measurements,
+ * validated here when read back (by `npm run cost`), so the writer and the readers cannot drift apart.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const WORKLOAD_NAMES = ['hot', 'wide'] as const;
+export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
+export const DESIGNS = ['fleetstream', 'naive'] as const;
+export type Design = (typeof DESIGNS)[number];
+
+export interface DesignResult {
+  recordsPerSec: number;
+  ddbWriteRequestsPer1k: number;
+  ddbReadRequestsPer1k: number;
+  ddbWcuPer1k: number;
+  cpuMsPer1k: number;
+  freshnessP50Ms: number;
+  freshnessP99Ms: number;
+}
+
+export interface WorkloadResult {
+  records: number;
+  devices: number;
+  fleetstream: DesignResult;
+  naive: DesignResult;
+}
+
+export interface BenchResults {
+  generator: { recordsPerSec: number; mbPerSec: number };
+  api: { p50Ms: number; p99Ms: number; requestsPerSec: number };
+  bundles: { stateProcessorBytes: number; lookupApiBytes: number; stateProcessorInitMs: number };
+  workloads: Record<WorkloadName, WorkloadResult>;
+}
+
+export const LATEST_RESULTS_PATH = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../bench/results/latest.json',
+);
+
+const DESIGN_FIELDS: readonly (keyof DesignResult)[] = [
+  'recordsPerSec',
+  'ddbWriteRequestsPer1k',
+  'ddbReadRequestsPer1k',
+  'ddbWcuPer1k',
+  'cpuMsPer1k',
+  'freshnessP50Ms',
+  'freshnessP99Ms',
+];
+
+/** Raw counts of one design's run over one workload. */
+export interface DesignMeasurement {
+  records: number;
+  /** Wall time spent inside handler calls. */
+  handlerMs: number;
+  cpuMs: number;
+  itemWrites: number;
+  itemReads: number;
+  wcu: number;
+  freshnessMs: number[];
+}
+
+const per1k = (count: number, records: number): number => (records > 0 ? (count / records) * 1000 : 0);
+
+/** Rounds for the file: enough digits to compare runs, no float noise. */
+export const round = (value: number, digits = 2): number => {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+};
+
+export const designResult = (
+  m: DesignMeasurement,
+  percentile: (xs: number[], p: number) => number,
+): DesignResult => ({
+  recordsPerSec: round(m.handlerMs > 0 ? (m.records / m.handlerMs) * 1000 : 0, 0),
+  ddbWriteRequestsPer1k: round(per1k(m.itemWrites, m.records), 3),
+  ddbReadRequestsPer1k: round(per1k(m.itemReads, m.records), 3),
+  ddbWcuPer1k: round(per1k(m.wcu, m.records), 3),
+  cpuMsPer1k: round(per1k(m.cpuMs, m.records), 1),
+  freshnessP50Ms: round(percentile(m.freshnessMs, 50), 0),
+  freshnessP99Ms: round(percentile(m.freshnessMs, 99), 0),
+});
+
+/** Problems with a parsed results document, empty when it has exactly the contract's shape. */
+export const resultsShapeErrors = (doc: unknown): string[] => {
+  const errors: string[] = [];
+  const isObj = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  const exactNumbers = (v: unknown, path: string, fields: readonly string[]) => {
+    if (!isObj(v)) return void errors.push(`${path} must be an object`);
+    for (const f of fields) {
+      const x = v[f];
+      if (typeof x !== 'number' || !Number.isFinite(x) || x < 0)
+        errors.push(`${path}.${f} must be a number >= 0`);
+    }
+    for (const k of Object.keys(v))
+      if (!fields.includes(k)) errors.push(`${path}.${k} is not in the contract`);
+  };
+  if (!isObj(doc)) return ['results must be an object'];
+  const top = ['generator', 'api', 'bundles', 'workloads'];
+  for (const k of Object.keys(doc)) if (!top.includes(k)) errors.push(`${k} is not in the contract`);
+  exactNumbers(doc.generator, 'generator', ['recordsPerSec', 'mbPerSec']);
+  exactNumbers(doc.api, 'api', ['p50Ms', 'p99Ms', 'requestsPerSec']);
+  exactNumbers(doc.bundles, 'bundles', ['stateProcessorBytes', 'lookupApiBytes', 'stateProcessorInitMs']);
+  const workloads = doc.workloads;
+  if (!isObj(workloads)) return [...errors, 'workloads must be an object'];
+  for (const k of Object.keys(workloads))
+    if (!(WORKLOAD_NAMES as readonly string[]).includes(k))
+      errors.push(`workloads.${k} is not in the contract`);
+  for (const name of WORKLOAD_NAMES) {
+    const w = workloads[name];
+    const path = `workloads.${name}`;
+    if (!isObj(w)) {
+      errors.push(`${path} must be an object`);
+      continue;
+    }
+    for (const k of Object.keys(w))
+      if (!['records', 'devices', ...DESIGNS].includes(k)) errors.push(`${path}.${k} is not in the contract`);
+    for (const f of ['records', 'devices'])
+      if (!(Number.isInteger(w[f]) && (w[f] as number) > 0))
+        errors.push(`${path}.${f} must be a positive integer`);
+    for (const d of DESIGNS) exactNumbers(w[d], `${path}.${d}`, DESIGN_FIELDS);
+  }
+  return errors;
+};
+
+export const parseResults = (text: string, where = 'results'): BenchResults => {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${where}: not JSON (${(error as Error).message})`);
+  }
+  const errors = resultsShapeErrors(doc);
+  if (errors.length > 0) throw new Error(`${where}: ${errors.slice(0, 3).join('; ')}`);
+  return doc as BenchResults;
+};
+
+/** The latest results, or undefined when the bench has not been run; a malformed file is an error. */
+export const readLatestResults = async (path = LATEST_RESULTS_PATH): Promise<BenchResults | undefined> => {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return parseResults(text, path);
+};

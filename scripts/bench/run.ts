@@ -1,0 +1,172 @@
+/**
+ * `npm run bench [-- --quick] [--out bench/results/latest.json]`: fixed, seeded workloads through the real local
+ * pipeline (Kafka + DynamoDB Local + local event-source poller + processor), FleetStream and the naive baseline in the
+ * same run; prints a table with the ratios and writes the results file (shape: DESIGN.md "Performance").
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { errorMessage, runCli } from '../lib/cli.ts';
+import { startLocalServices } from '../local/services/index.ts';
+import { runApiLoad } from './api-load.ts';
+import { measureBundles } from './bundles.ts';
+import { createTopic, type DesignRun, produceInChild, runDesign, startApiInChild } from './pipeline.ts';
+import { formatBenchTable } from './report.ts';
+import {
+  type BenchResults,
+  DESIGNS,
+  designResult,
+  LATEST_RESULTS_PATH,
+  resultsShapeErrors,
+  round,
+  type WorkloadResult,
+} from './results.ts';
+import { percentile } from './stats.ts';
+import {
+  API_LOAD,
+  GENERATOR_RECORD_BYTES,
+  GENERATOR_RECORDS,
+  recordsOf,
+  SEED,
+  WORKLOADS,
+} from './workloads.ts';
+
+const spec = {
+  usage: 'usage: npm run bench -- [--quick] [--verbose] [--out bench/results/latest.json]',
+  description:
+    'Starts its own Kafka and DynamoDB Local on free loopback ports in a temporary folder, runs the "hot" and "wide"\n' +
+    'workloads through FleetStream and the naive baseline, load-tests the lookup API, bundles the Lambdas.\n' +
+    '--quick runs smaller counts (for iterating); only a full run should be committed as latest.json.',
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+  },
+} as const;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+await runCli(spec, async ({ values }) => {
+  const mode = values.quick ? 'quick' : 'full';
+  const out = values.out ?? LATEST_RESULTS_PATH;
+  const started = performance.now();
+  // tmpfs when there is one: DynamoDB Local's SQLite file and Kafka's log then cost no disk syncs.
+  const stateDir = await mkdtemp(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'fleetstream-bench-'));
+  log(`bench (${mode}): starting Kafka and DynamoDB Local in ${stateDir}`);
+  const services = await startLocalServices({ stateDir, log: (line) => log(`  ${line}`) });
+  // Ctrl-C must not leave the Kafka and DynamoDB Local JVMs behind.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`bench: ${signal}, stopping local services`);
+      void services
+        .stop()
+        .then(() => rm(stateDir, { recursive: true, force: true }))
+        .finally(() => process.exit(130));
+    });
+  }
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const kafka = new Kafka({
+    clientId: 'fleetstream-bench',
+    brokers: [services.brokers],
+    logLevel: logLevel.NOTHING,
+  });
+  const runId = `r${Date.now().toString(36)}`;
+  const env = {
+    brokers: services.brokers,
+    dynamodbEndpoint: services.dynamodbEndpoint,
+    kafka,
+    runId,
+    scratchDir: stateDir,
+    log,
+    deadlineMs: mode === 'quick' ? 120_000 : 240_000,
+    verbose: values.verbose,
+  };
+  try {
+    log('generator: producer-only throughput');
+    const genTopic = `bench.${runId}.generator`;
+    await createTopic(kafka, genTopic);
+    const gen = await produceInChild({
+      brokers: services.brokers,
+      topic: genTopic,
+      devices: 1000,
+      count: GENERATOR_RECORDS[mode],
+      rate: 0,
+      seed: SEED,
+      recordBytes: GENERATOR_RECORD_BYTES,
+    });
+    log(`  ${Math.round(gen.recordsPerSec)} records/s, ${gen.mbPerSec.toFixed(1)} MB/s`);
+
+    const workloads = {} as BenchResults['workloads'];
+    const runs: DesignRun[] = [];
+    for (const workload of WORKLOADS[mode]) {
+      log(
+        `workload ${workload.name}: ${workload.devices} devices × ${workload.recordsPerDevice} records at ${workload.rate}/s ` +
+          `(measured over the first ${workload.measured.fleetstream} / ${workload.measured.naive} records: FleetStream / naive)`,
+      );
+      const result: Partial<WorkloadResult> = { records: recordsOf(workload), devices: workload.devices };
+      for (const design of DESIGNS) {
+        const run = await runDesign(env, workload, design);
+        runs.push(run);
+        result[design] = designResult(run, percentile);
+        log(
+          `  ${design}: ${run.batches} batches, ${run.counts.itemWrites} item writes (${run.counts.writeCalls} calls), ` +
+            `${run.counts.itemReads} item reads, ${round(run.counts.wcu)} WCU, ${round(run.counts.rcu)} RCU, ` +
+            `${(run.elapsedMs / 1000).toFixed(1)} s`,
+        );
+      }
+      workloads[workload.name] = result as WorkloadResult;
+    }
+
+    log('lookup API: load test over the "hot" FleetStream tables');
+    const hot = runs.find((r) => r.design === 'fleetstream' && r.tables.state.includes('-hot-'));
+    if (hot === undefined) throw new Error('no hot FleetStream run to load-test the API against');
+    const api = await startApiInChild(services.dynamodbEndpoint, hot.tables);
+    let apiResult: Awaited<ReturnType<typeof runApiLoad>>;
+    try {
+      const hotWorkload = WORKLOADS[mode].find((w) => w.name === 'hot');
+      apiResult = await runApiLoad({
+        url: api.url,
+        devices: hotWorkload?.devices ?? 100,
+        seed: SEED,
+        ...API_LOAD[mode],
+      });
+    } finally {
+      await api.close();
+    }
+    if (apiResult.errors > 0) log(`  warning: ${apiResult.errors} API requests answered 5xx`);
+
+    log('bundles: esbuild + module init time');
+    const bundles = await measureBundles();
+
+    const results: BenchResults = {
+      generator: { recordsPerSec: round(gen.recordsPerSec, 0), mbPerSec: round(gen.mbPerSec, 2) },
+      api: {
+        p50Ms: round(apiResult.p50Ms, 2),
+        p99Ms: round(apiResult.p99Ms, 2),
+        requestsPerSec: round(apiResult.requestsPerSec, 0),
+      },
+      bundles: {
+        stateProcessorBytes: bundles.stateProcessorBytes,
+        lookupApiBytes: bundles.lookupApiBytes,
+        stateProcessorInitMs: round(bundles.stateProcessorInitMs, 1),
+      },
+      workloads,
+    };
+    const problems = resultsShapeErrors(results);
+    if (problems.length > 0) throw new Error(`results do not match the contract: ${problems.join('; ')}`);
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(
+      `${formatBenchTable(results)}\n\nwrote ${out} in ${((performance.now() - started) / 1000).toFixed(0)} s (${mode})\n`,
+    );
+    return 0;
+  } catch (error) {
+    log(`bench failed: ${errorMessage(error)}`);
+    throw error;
+  } finally {
+    await services.stop().catch(() => {});
+    await rm(stateDir, { recursive: true, force: true }).catch(() => {});
+  }
+});

@@ -1,0 +1,116 @@
+/**
+ * `npm run cost -- --devices N --rate R --record-bytes B [--region us-east-1] [--json]`: the monthly bill of
+ * FleetStream next to the naive one-PutItem-per-record design, calibrated by bench/results/latest.json when present.
+ */
+import { pathToFileURL } from 'node:url';
+import { LATEST_RESULTS_PATH, readLatestResults } from './bench/results.ts';
+import { calibrationFrom, PROFILES } from './cost/calibration.ts';
+import { formatReport } from './cost/format.ts';
+import { type Assumptions, computeCost, DEFAULT_ASSUMPTIONS } from './cost/model.ts';
+import { PRICE_TABLES, PRICES_CHECKED_ON, SUPPORTED_REGIONS } from './cost/prices.ts';
+import { choiceFlag, numberFlag, optionalNumberFlag, runCli, UsageError } from './lib/cli.ts';
+
+export const costSpec = {
+  usage:
+    'usage: npm run cost -- --devices N --rate R --record-bytes B [--region us-east-1] [--json]\n' +
+    '         [--profile model|hot|wide] [--partitions P] [--memory-mb M] [--batch-size S] [--batching-window SEC]\n' +
+    '         [--gsi-projection all|keys-only]\n' +
+    '         [--results bench/results/latest.json]',
+  description: [
+    '--rate is records per second over the whole fleet (as `npm run generate -- --rate`).',
+    '--profile model (default): the model computes how many items each batch touches for this fleet, with unit',
+    '  sizes (WCU per write, reads per write, CPU per record) from the bench results when present;',
+    "  hot|wide: take that bench workload's measured per-1,000-record ratios as they are.",
+    `Prices: on-demand list prices for ${SUPPORTED_REGIONS.join(', ')}, checked ${PRICES_CHECKED_ON} (scripts/cost/prices.ts).`,
+  ].join('\n'),
+  options: {
+    devices: { type: 'string' },
+    rate: { type: 'string' },
+    'record-bytes': { type: 'string' },
+    region: { type: 'string', default: 'us-east-1' },
+    json: { type: 'boolean', default: false },
+    profile: { type: 'string', default: 'model' },
+    partitions: { type: 'string' },
+    'memory-mb': { type: 'string' },
+    'batch-size': { type: 'string' },
+    'batching-window': { type: 'string' },
+    'gsi-projection': { type: 'string', default: 'all' },
+    results: { type: 'string' },
+  },
+} as const;
+
+const required = (name: string, raw: string | undefined): string => {
+  if (raw === undefined) throw new UsageError(`--${name} is required`);
+  return raw;
+};
+
+const positive = (name: string, value: number): number => {
+  if (!(value > 0)) throw new UsageError(`--${name} must be > 0, got ${value}`);
+  return value;
+};
+
+export const main = async (argv: string[], print: (text: string) => void): Promise<number> => {
+  let code = 0;
+  await runCli(
+    costSpec,
+    async ({ values: v }) => {
+      const scenario = {
+        devices: numberFlag('devices', required('devices', v.devices), { min: 1, integer: true }),
+        recordsPerSecond: positive('rate', numberFlag('rate', required('rate', v.rate))),
+        recordBytes: numberFlag('record-bytes', required('record-bytes', v['record-bytes']), {
+          min: 1,
+          max: 8 * 1024 * 1024,
+          integer: true,
+        }),
+      };
+      const region = choiceFlag('region', v.region, SUPPORTED_REGIONS);
+      const profile = choiceFlag('profile', v.profile, PROFILES);
+      const assumptions: Assumptions = {
+        ...DEFAULT_ASSUMPTIONS,
+        partitions: optionalNumberFlag('partitions', v.partitions, 0, { min: 1, max: 2400, integer: true }),
+        memoryMb: optionalNumberFlag('memory-mb', v['memory-mb'], DEFAULT_ASSUMPTIONS.memoryMb, {
+          min: 128,
+          max: 10_240,
+          integer: true,
+        }),
+        batchSize: optionalNumberFlag('batch-size', v['batch-size'], DEFAULT_ASSUMPTIONS.batchSize, {
+          min: 1,
+          max: 10_000,
+          integer: true,
+        }),
+        batchingWindowSeconds: optionalNumberFlag(
+          'batching-window',
+          v['batching-window'],
+          DEFAULT_ASSUMPTIONS.batchingWindowSeconds,
+          { min: 0, max: 300 },
+        ),
+        gsiProjection: choiceFlag('gsi-projection', v['gsi-projection'], ['all', 'keys-only'] as const),
+      };
+      const resultsPath = v.results ?? LATEST_RESULTS_PATH;
+      const results = await readLatestResults(resultsPath);
+      const calibration = calibrationFrom(results, profile, v.results ?? 'bench/results/latest.json');
+      const prices = PRICE_TABLES[region];
+      if (prices === undefined) throw new UsageError(`no price table for ${region}`);
+      const report = computeCost(scenario, prices, calibration, assumptions);
+      print(
+        v.json
+          ? JSON.stringify({ pricesCheckedOn: PRICES_CHECKED_ON, ...report }, null, 2)
+          : formatReport(report, prices),
+      );
+      return 0;
+    },
+    {
+      argv,
+      exit: (c) => {
+        code = c;
+        return undefined;
+      },
+    },
+  );
+  return code;
+};
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const code = await main(process.argv.slice(2), (text) => process.stdout.write(`${text}\n`));
+  process.exit(code);
+}

@@ -1,0 +1,90 @@
+/**
+ * Turns measured bench results into the cost model's calibration. Two profiles: `model` keeps the model's own
+ * coalescing arithmetic and takes unit sizes (WCU per write, reads per write, CPU per record) from the bench;
+ * `hot` / `wide` take that workload's measured per-1,000-record ratios as they are.
+ */
+import type { BenchResults, DesignResult, WorkloadName } from '../bench/results.ts';
+import { type Calibration, DEFAULT_CALIBRATION, type DesignCalibration } from './model.ts';
+
+export const PROFILES = ['model', 'hot', 'wide'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+const sum = (results: DesignResult[], pick: (r: DesignResult) => number) =>
+  results.reduce((s, r) => s + pick(r), 0);
+
+/** Unit sizes pooled over both workloads (ratios of sums, so neither workload's record count dominates by accident). */
+const pooled = (results: DesignResult[], fallback: DesignCalibration): DesignCalibration => {
+  const writes = sum(results, (r) => r.ddbWriteRequestsPer1k);
+  return {
+    ...fallback,
+    cpuMsPer1k: sum(results, (r) => r.cpuMsPer1k) / results.length,
+    wcuPerItemWrite: writes > 0 ? sum(results, (r) => r.ddbWcuPer1k) / writes : fallback.wcuPerItemWrite,
+    readsPerItemWrite:
+      writes > 0 ? sum(results, (r) => r.ddbReadRequestsPer1k) / writes : fallback.readsPerItemWrite,
+  };
+};
+
+/**
+ * CPU grows with DynamoDB writes (each is an SDK request): fit cpu/1k = base + perWrite × writes/1k through the two
+ * workloads, which differ mostly in writes per record. Falls back to the mean when they cannot separate the two.
+ */
+export const fitCpu = (results: DesignResult[]): { base: number; perWrite: number } | undefined => {
+  const [a, b] = results;
+  if (a === undefined || b === undefined) return undefined;
+  const dw = b.ddbWriteRequestsPer1k - a.ddbWriteRequestsPer1k;
+  if (Math.abs(dw) < 1) return undefined;
+  const perWrite = (b.cpuMsPer1k - a.cpuMsPer1k) / dw;
+  const base = a.cpuMsPer1k - perWrite * a.ddbWriteRequestsPer1k;
+  return perWrite >= 0 && base >= 0 ? { base, perWrite } : undefined;
+};
+
+const measured = (r: DesignResult, fallback: DesignCalibration): DesignCalibration => ({
+  ...fallback,
+  cpuMsPer1k: r.cpuMsPer1k,
+  measuredWritesPer1k: r.ddbWriteRequestsPer1k,
+  measuredReadsPer1k: r.ddbReadRequestsPer1k,
+  measuredWcuPer1k: r.ddbWcuPer1k,
+});
+
+const withCpuFit = (c: DesignCalibration, results: DesignResult[]): DesignCalibration => {
+  const fit = fitCpu(results);
+  return fit ? { ...c, cpuMsPer1k: fit.base, cpuMsPerItemWrite: fit.perWrite } : c;
+};
+
+export const calibrationFrom = (
+  results: BenchResults | undefined,
+  profile: Profile,
+  where: string,
+): Calibration => {
+  if (results === undefined) {
+    if (profile !== 'model')
+      throw new Error(`--profile ${profile} needs ${where}: run \`npm run bench\` first`);
+    return DEFAULT_CALIBRATION;
+  }
+  const d = DEFAULT_CALIBRATION;
+  if (profile === 'model') {
+    const workloads = Object.values(results.workloads);
+    return {
+      ...d,
+      source: `${where} (unit sizes and CPU per record/per write fitted over hot + wide; coalescing modelled for this scenario)`,
+      fleetstream: withCpuFit(
+        pooled(
+          workloads.map((w) => w.fleetstream),
+          d.fleetstream,
+        ),
+        workloads.map((w) => w.fleetstream),
+      ),
+      naive: pooled(
+        workloads.map((w) => w.naive),
+        d.naive,
+      ),
+    };
+  }
+  const w = results.workloads[profile as WorkloadName];
+  return {
+    ...d,
+    source: `${where} ("${profile}" workload's measured per-1k ratios, ${w.records} records / ${w.devices} devices)`,
+    fleetstream: measured(w.fleetstream, d.fleetstream),
+    naive: measured(w.naive, d.naive),
+  };
+};

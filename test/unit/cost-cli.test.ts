@@ -1,0 +1,146 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { calibrationFrom } from '../../scripts/cost/calibration.ts';
+import { main } from '../../scripts/cost.ts';
+import { sampleResults } from './bench-fixtures.ts';
+
+const run = async (argv: string[]) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string) => {
+    err.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    const code = await main(argv, (text) => out.push(text));
+    return { code, out: out.join('\n'), err: err.join('') };
+  } finally {
+    process.stderr.write = write;
+  }
+};
+
+const missing = join(tmpdir(), 'fleetstream-no-such-results.json');
+
+describe('npm run cost', () => {
+  it('prints both designs with totals and the dated price table', async () => {
+    const { code, out } = await run([
+      '--devices',
+      '100',
+      '--rate',
+      '1000',
+      '--record-bytes',
+      '1024',
+      '--results',
+      missing,
+    ]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/FleetStream \(coalesced/);
+    expect(out).toMatch(/Naive design/);
+    expect(out).toMatch(/checked on \d{4}-\d{2}-\d{2}/);
+    expect(out).toMatch(/Calibration: defaults/);
+    expect(out).toMatch(/^total\s+\$[\d,.]+\s+\$[\d,.]+$/m);
+  });
+
+  it('answers JSON with --json', async () => {
+    const { code, out } = await run([
+      '--devices',
+      '10',
+      '--rate',
+      '5',
+      '--record-bytes',
+      '300',
+      '--json',
+      '--results',
+      missing,
+    ]);
+    expect(code).toBe(0);
+    const doc = JSON.parse(out);
+    expect(doc.region).toBe('us-east-1');
+    expect(doc.fleetstream.totalUsd).toBeGreaterThan(0);
+    expect(doc.naive.itemWritesPer1k).toBe(1000);
+  });
+
+  it.each([
+    [['--rate', '1', '--record-bytes', '1'], /--devices is required/],
+    [['--devices', '1.5', '--rate', '1', '--record-bytes', '1'], /--devices must be an integer/],
+    [['--devices', '1', '--rate=0', '--record-bytes', '1'], /--rate must be > 0/],
+    [
+      ['--devices', '1', '--rate', '1', '--record-bytes', '1', '--region', 'mars-1'],
+      /--region must be one of/,
+    ],
+    [['--devices', '1', '--rate', '1', '--record-bytes', '1', '--bogus'], /Unknown option/],
+    [
+      ['--devices', '1', '--rate', '1', '--record-bytes', '1', '--profile', 'cold'],
+      /--profile must be one of/,
+    ],
+  ])('exits 2 with the usage line on bad flags %#', async (argv, message) => {
+    const { code, err } = await run([...argv, '--results', missing]);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+    expect(err).toMatch(/usage: npm run cost/);
+  });
+
+  it('calibrates from a results file and says so', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fleetstream-cost-'));
+    const path = join(dir, 'latest.json');
+    await writeFile(path, JSON.stringify(sampleResults()));
+    const { code, out } = await run([
+      '--devices',
+      '100',
+      '--rate',
+      '1000',
+      '--record-bytes',
+      '1024',
+      '--results',
+      path,
+    ]);
+    expect(code).toBe(0);
+    expect(out).toMatch(new RegExp(`Calibration: ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  });
+
+  it('refuses a malformed results file with a clear error (exit 1)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fleetstream-cost-'));
+    const path = join(dir, 'latest.json');
+    await writeFile(path, '{"generator": {}}');
+    const { code, err } = await run([
+      '--devices',
+      '1',
+      '--rate',
+      '1',
+      '--record-bytes',
+      '1',
+      '--results',
+      path,
+    ]);
+    expect(code).toBe(1);
+    expect(err).toMatch(/generator\.recordsPerSec/);
+  });
+});
+
+describe('calibrationFrom', () => {
+  it('pools unit sizes over both workloads in the model profile', () => {
+    const c = calibrationFrom(sampleResults(), 'model', 'x.json');
+    // fixture: fleetstream writes 4 + 400 per 1k, WCU 8 + 800 → 2 WCU per write
+    expect(c.fleetstream.wcuPerItemWrite).toBeCloseTo(2, 10);
+    expect(c.fleetstream.measuredWritesPer1k).toBeUndefined();
+  });
+  it('fits CPU per record and per DynamoDB write through the two workloads', () => {
+    const r = sampleResults();
+    r.workloads.hot.fleetstream.cpuMsPer1k = 70; // 4 writes/1k
+    r.workloads.wide.fleetstream.cpuMsPer1k = 466; // 400 writes/1k
+    const c = calibrationFrom(r, 'model', 'x.json');
+    expect(c.fleetstream.cpuMsPerItemWrite).toBeCloseTo(1, 10);
+    expect(c.fleetstream.cpuMsPer1k).toBeCloseTo(66, 10);
+  });
+  it('takes a workload as measured in the hot profile', () => {
+    const c = calibrationFrom(sampleResults(), 'hot', 'x.json');
+    expect(c.fleetstream.measuredWritesPer1k).toBe(4);
+    expect(c.naive.measuredWritesPer1k).toBe(1000);
+  });
+  it('needs results for a measured profile', () => {
+    expect(() => calibrationFrom(undefined, 'wide', 'x.json')).toThrow(/npm run bench/);
+  });
+});
