@@ -34,7 +34,7 @@ export const costSpec = {
     'memory-mb': { type: 'string' },
     'batch-size': { type: 'string' },
     'batching-window': { type: 'string' },
-    'gsi-projection': { type: 'string', default: 'all' },
+    'gsi-projection': { type: 'string', default: 'keys-only' },
     results: { type: 'string' },
   },
 } as const;

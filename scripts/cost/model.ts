@@ -57,8 +57,8 @@ export interface Assumptions {
   /** Global secondary indexes on device items (byStatus, byModel). */
   readonly deviceGsis: number;
   /**
-   * 'all' (as deployed today): every device write rewrites its index entries. 'keys-only': an index entry is written
-   * only when its key (status, model) changes — a delete and a put, 1 WCU each.
+   * 'keys-only' (as deployed: byStatus projects keys + model, byModel keys only): an index entry is written only when
+   * its key (status, model) changes — a delete and a put, 1 WCU each. 'all': every device write rewrites its entries.
    */
   readonly gsiProjection: 'all' | 'keys-only';
   readonly availabilityZones: number;
@@ -79,7 +79,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   ddbLatencyMs: 8,
   ddbConcurrency: 16,
   deviceGsis: 2,
-  gsiProjection: 'all',
+  gsiProjection: 'keys-only',
   availabilityZones: 2,
   interfaceEndpoints: 2,
 };
