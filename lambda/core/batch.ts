@@ -1,7 +1,8 @@
 /**
  * "Plan a batch": group the batch's valid records by the item they fold into, list the keys to read, and — given
  * the items read, the rules and the registry — compute the items to write (only touched ones) and the alerts.
- * The same per-item planners re-plan a single item after a conditional-write conflict.
+ * The same planners re-plan after a conditional-write conflict: a window item alone, or a device together with
+ * the window items of its batch minutes (which minute is open decides where each record goes).
  */
 import type { BatchRecord } from './batch-record.ts';
 import { type DevicePlan, planDevice } from './device.ts';
@@ -102,20 +103,34 @@ export interface PlanContext {
   windowRetentionDays: number;
 }
 
+/** The minutes (window starts) of a device's records in the batch. */
+export const minutesOf = (records: readonly BatchRecord[]): string[] => [
+  ...new Set(records.map((r) => windowStart(r.record.eventTimeMs))),
+];
+
 /** Per-item planners bound to one batch: used for the first plan and to re-plan an item after a conflict. */
 export interface BatchPlanner {
   readonly groups: BatchGroups;
-  device(deviceId: string, current: DeviceItem | undefined): DevicePlan | null;
+  /** The device and the window items of its minutes in this batch: what `device` needs read. */
+  deviceKeys(deviceId: string): ItemKey[];
+  /** `items`: what was read (at least `deviceKeys`); absent = does not exist. */
+  device(deviceId: string, items: ReadonlyMap<string, StateItem>): DevicePlan | null;
   window(windowId: string, current: WindowItem | undefined): WindowPlan | null;
   fleetRecords(partitionId: string, current: FleetRecordsItem | undefined): FleetRecordsPlan | null;
 }
 
 export const createPlanner = (groups: BatchGroups, context: PlanContext): BatchPlanner => ({
   groups,
-  device: (deviceId, current) =>
-    planDevice(deviceId, current, groups.devices.get(deviceId) ?? [], {
+  deviceKeys: (deviceId) => [
+    deviceKey(deviceId),
+    ...minutesOf(groups.devices.get(deviceId) ?? []).map((start) => windowKey(deviceId, start)),
+  ],
+  device: (deviceId, items) =>
+    planDevice(deviceId, read(items, deviceKey(deviceId)), groups.devices.get(deviceId) ?? [], {
       rules: context.rules,
       registry: context.registryOf(deviceId),
+      windowOf: (start) => read(items, windowKey(deviceId, start)),
+      windowRetentionDays: context.windowRetentionDays,
     }),
   window: (windowId, current) => {
     const group = groups.windows.get(windowId);
@@ -132,12 +147,14 @@ export const createPlanner = (groups: BatchGroups, context: PlanContext): BatchP
 export interface BatchPlan {
   alerts: AlertItem[];
   fleetRecords: FleetRecordsPlan[];
+  /** Window items written on their own (every device's `windows`); closes travel with their device. */
   windows: WindowPlan[];
   devices: DevicePlan[];
 }
 
-const read = <T extends StateItem>(items: ReadonlyMap<string, StateItem>, key: ItemKey): T | undefined =>
-  items.get(itemId(key)) as T | undefined;
+function read<T extends StateItem>(items: ReadonlyMap<string, StateItem>, key: ItemKey): T | undefined {
+  return items.get(itemId(key)) as T | undefined;
+}
 
 /** The writes and alerts for the whole batch, given the items read (absent = does not exist yet). */
 export const planBatch = (planner: BatchPlanner, items: ReadonlyMap<string, StateItem>): BatchPlan => {
@@ -149,14 +166,11 @@ export const planBatch = (planner: BatchPlanner, items: ReadonlyMap<string, Stat
     );
     if (planned) plan.fleetRecords.push(planned);
   }
-  for (const [windowId, group] of planner.groups.windows) {
-    const planned = planner.window(windowId, read(items, windowKey(group.deviceId, group.start)));
-    if (planned) plan.windows.push(planned);
-  }
   for (const deviceId of planner.groups.devices.keys()) {
-    const planned = planner.device(deviceId, read(items, deviceKey(deviceId)));
+    const planned = planner.device(deviceId, items);
     if (!planned) continue;
     plan.devices.push(planned);
+    plan.windows.push(...planned.windows);
     plan.alerts.push(...planned.alerts);
   }
   return plan;

@@ -1,15 +1,25 @@
 /**
- * Plans the new device item (state + lifetime aggregates + edge-trigger state) from the item read and the batch's
- * records for that device. Returns null when every record is already folded (a replay): nothing to write.
+ * Plans the new device item (state + lifetime aggregates + edge-trigger state + open window) from the item read and
+ * the batch's records for that device, with the window items the batch touches. Returns null when every record is
+ * already folded (a replay): nothing to write.
  */
 import { buildAlert } from './alerts.ts';
 import { type BatchRecord, sortByEventOrder } from './batch-record.ts';
 import { foldAggregates } from './device-aggregates.ts';
 import { advancesState, type CurrentState, stateOf } from './device-state.ts';
 import type { FleetContribution } from './fleet-devices.ts';
-import { type AlertItem, type DeviceItem, deviceKey, type Registry, type Rule } from './items.ts';
+import {
+  type AlertItem,
+  type DeviceItem,
+  deviceKey,
+  type Registry,
+  type Rule,
+  type WindowItem,
+} from './items.ts';
+import { planDeviceWindows } from './open-window.ts';
 import { evaluateEdges } from './rules.ts';
 import { advanceWatermarks, unfolded } from './watermark.ts';
+import type { WindowPlan } from './window.ts';
 
 export interface DevicePlan {
   item: DeviceItem;
@@ -19,12 +29,20 @@ export interface DevicePlan {
   after: FleetContribution;
   /** Alerts raised by this batch's records, in event order. */
   alerts: AlertItem[];
+  /** Window items of minutes other than the open and the closing one: written before the device. */
+  windows: WindowPlan[];
+  /** The window item of the minute this batch closes: written in one transaction with the device. */
+  closed: WindowPlan | null;
 }
 
 export interface DeviceContext {
   rules: readonly Rule[];
   /** The device's registry row, or null when it has none. */
   registry: Registry | null;
+  /** The window item of a minute as read (undefined = absent or not read). @default none read */
+  windowOf?: (start: string) => WindowItem | undefined;
+  /** @default 7 */
+  windowRetentionDays?: number;
 }
 
 export const contributionOf = (item: { model: string; status: string }): FleetContribution => ({
@@ -58,6 +76,14 @@ export const planDevice = (
     fresh.map((r) => r.record),
   );
   if (state === undefined || aggregates === undefined) return null; // unreachable: fresh is non-empty
+  const windows = planDeviceWindows(
+    deviceId,
+    current,
+    records,
+    fresh,
+    context.windowOf ?? (() => undefined),
+    context.windowRetentionDays ?? 7,
+  );
 
   const item: DeviceItem = {
     ...deviceKey(deviceId),
@@ -83,6 +109,7 @@ export const planDevice = (
     ...(context.registry !== null ? { registry: context.registry } : {}),
     firing,
     offsets: advanceWatermarks(current?.offsets, fresh),
+    openWindow: windows.openWindow,
     version: (current?.version ?? 0) + 1,
   };
   return {
@@ -91,5 +118,7 @@ export const planDevice = (
     before: current ? contributionOf(current) : null,
     after: contributionOf(item),
     alerts,
+    windows: windows.windows,
+    closed: windows.closed,
   };
 };

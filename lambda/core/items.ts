@@ -60,6 +60,25 @@ export interface SourcePosition {
   offset: number;
 }
 
+/** Per-minute window statistics (sums kept exact to 0.001, see exact-sum.ts). */
+export interface WindowStats {
+  count: number;
+  cpuSum: number;
+  cpuMax: number;
+  memorySum: number;
+  memoryMax: number;
+  downCount: number;
+}
+
+/**
+ * The device's latest minute, kept inside the device item so a hot device costs one write per batch, not two.
+ * `offsets` = highest offset per partition of the records folded here (a window item's watermark once closed).
+ */
+export interface OpenWindow extends WindowStats {
+  start: string;
+  offsets: Offsets;
+}
+
 export interface DeviceItem extends ItemKey {
   deviceId: string;
   model: string;
@@ -84,18 +103,14 @@ export interface DeviceItem extends ItemKey {
   registry?: Registry;
   firing: string[];
   offsets: Offsets;
+  /** Absent only on items written before open windows existed (then every minute is a window item). */
+  openWindow?: OpenWindow;
   version: number;
 }
 
-export interface WindowItem extends ItemKey {
+export interface WindowItem extends ItemKey, WindowStats {
   deviceId: string;
   start: string;
-  count: number;
-  cpuSum: number;
-  cpuMax: number;
-  memorySum: number;
-  memoryMax: number;
-  downCount: number;
   offsets: Offsets;
   version: number;
   expiresAt: number;

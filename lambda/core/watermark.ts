@@ -24,3 +24,10 @@ export const advanceWatermarks = (
   }
   return next;
 };
+
+/** Watermarks of two places that together hold one window's records: the higher offset per partition. */
+export const maxOffsets = (a: Offsets | undefined, b: Offsets | undefined): Offsets => {
+  const next: Offsets = { ...a };
+  for (const [key, offset] of Object.entries(b ?? {})) next[key] = Math.max(next[key] ?? -1, offset);
+  return next;
+};

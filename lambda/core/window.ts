@@ -2,7 +2,7 @@
 
 import type { BatchRecord } from './batch-record.ts';
 import { addExact } from './exact-sum.ts';
-import { DOWN_STATUS, type WindowItem, windowKey } from './items.ts';
+import { DOWN_STATUS, type WindowItem, type WindowStats, windowKey } from './items.ts';
 import { advanceWatermarks, unfolded } from './watermark.ts';
 
 export interface WindowPlan {
@@ -16,6 +16,60 @@ const DAY_SECONDS = 86_400;
 export const windowExpiresAt = (start: string, retentionDays: number): number =>
   Math.floor(Date.parse(start) / 1000) + 60 + Math.round(retentionDays * DAY_SECONDS);
 
+/** Just the statistics of a window (item or open window). */
+export const statsOf = (w: WindowStats): WindowStats => ({
+  count: w.count,
+  cpuSum: w.cpuSum,
+  cpuMax: w.cpuMax,
+  memorySum: w.memorySum,
+  memoryMax: w.memoryMax,
+  downCount: w.downCount,
+});
+
+/** Folds records into the statistics (undefined = empty window); undefined when both are empty. */
+export const foldStats = (
+  base: WindowStats | undefined,
+  records: readonly BatchRecord[],
+): WindowStats | undefined => {
+  const first = records[0];
+  if (first === undefined) return base && statsOf(base);
+  const acc = base ? statsOf(base) : seed(first);
+  for (const { record } of records) {
+    acc.count += 1;
+    acc.cpuSum = addExact(acc.cpuSum, record.cpuUsage);
+    acc.cpuMax = Math.max(acc.cpuMax, record.cpuUsage);
+    acc.memorySum = addExact(acc.memorySum, record.memoryUsage);
+    acc.memoryMax = Math.max(acc.memoryMax, record.memoryUsage);
+    if (record.status === DOWN_STATUS) acc.downCount += 1;
+  }
+  return acc;
+};
+
+const seed = (first: BatchRecord): WindowStats => ({
+  count: 0,
+  cpuSum: 0,
+  cpuMax: first.record.cpuUsage,
+  memorySum: 0,
+  memoryMax: first.record.memoryUsage,
+  downCount: 0,
+});
+
+/** Statistics of two disjoint parts of one window (order-independent: sums are exact). */
+export const mergeStats = (
+  a: WindowStats | undefined,
+  b: WindowStats | undefined,
+): WindowStats | undefined => {
+  if (a === undefined || b === undefined) return (a ?? b) && statsOf((a ?? b) as WindowStats);
+  return {
+    count: a.count + b.count,
+    cpuSum: addExact(a.cpuSum, b.cpuSum),
+    cpuMax: Math.max(a.cpuMax, b.cpuMax),
+    memorySum: addExact(a.memorySum, b.memorySum),
+    memoryMax: Math.max(a.memoryMax, b.memoryMax),
+    downCount: a.downCount + b.downCount,
+  };
+};
+
 export const planWindow = (
   deviceId: string,
   start: string,
@@ -24,35 +78,14 @@ export const planWindow = (
   retentionDays: number,
 ): WindowPlan | null => {
   const fresh = unfolded(current?.offsets, records);
-  const first = fresh[0];
-  if (first === undefined) return null;
-  let { count, cpuSum, cpuMax, memorySum, memoryMax, downCount } = current ?? {
-    count: 0,
-    cpuSum: 0,
-    cpuMax: first.record.cpuUsage,
-    memorySum: 0,
-    memoryMax: first.record.memoryUsage,
-    downCount: 0,
-  };
-  for (const { record } of fresh) {
-    count += 1;
-    cpuSum = addExact(cpuSum, record.cpuUsage);
-    cpuMax = Math.max(cpuMax, record.cpuUsage);
-    memorySum = addExact(memorySum, record.memoryUsage);
-    memoryMax = Math.max(memoryMax, record.memoryUsage);
-    if (record.status === DOWN_STATUS) downCount += 1;
-  }
+  const stats = foldStats(current, fresh);
+  if (fresh.length === 0 || stats === undefined) return null;
   return {
     item: {
       ...windowKey(deviceId, start),
       deviceId,
       start,
-      count,
-      cpuSum,
-      cpuMax,
-      memorySum,
-      memoryMax,
-      downCount,
+      ...stats,
       offsets: advanceWatermarks(current?.offsets, fresh),
       version: (current?.version ?? 0) + 1,
       expiresAt: windowExpiresAt(start, retentionDays),

@@ -5,6 +5,7 @@ import {
   type QueryCommandInput,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { windowsInRange } from '#core/device-windows.ts';
 import {
   type AlertItem,
   type DeviceItem,
@@ -199,13 +200,24 @@ const getWindows = async (request: ApiRequest, deps: LookupDeps) => {
   if (from > to) throw badRequest('from must not be after to');
   if (to - from > MAX_WINDOW_RANGE_MS) throw badRequest('from..to may span at most 24 hours');
 
-  const [device, windows] = await Promise.all([
+  const [device, windowItems] = await Promise.all([
     deps.db.send(
-      new GetCommand({ TableName: deps.tables.state, Key: deviceKey(deviceId), ProjectionExpression: 'pk' }),
+      new GetCommand({
+        TableName: deps.tables.state,
+        Key: deviceKey(deviceId),
+        ProjectionExpression: 'pk, openWindow',
+      }),
     ),
     queryWindows(deps, deviceId, from, to),
   ]);
   if (device.Item === undefined) throw notFound(`device ${deviceId} not found`);
+  // The latest minute lives in the device item (its open window) until the next minute closes it.
+  const windows = windowsInRange(
+    windowItems,
+    device.Item as DeviceItem,
+    new Date(from).toISOString(),
+    new Date(to).toISOString(),
+  );
   return json(200, { deviceId, resolution: '1m', windows: windows.map(toWindowView) });
 };
 

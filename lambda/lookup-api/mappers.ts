@@ -1,3 +1,4 @@
+import type { DeviceWindow } from '#core/device-windows.ts';
 import type {
   AlertItem,
   DeviceItem,
@@ -6,7 +7,6 @@ import type {
   Registry,
   Rule,
   Severity,
-  WindowItem,
 } from '#core/items.ts';
 
 // Pure item → response mappers: the API's JSON shapes (DESIGN.md "Lookup API", docs/openapi.json) live here.
@@ -153,7 +153,7 @@ export const activeAlerts = (
   });
 };
 
-export const toWindowView = (item: WindowItem): WindowView => ({
+export const toWindowView = (item: DeviceWindow): WindowView => ({
   start: isoTime(item.start),
   count: item.count,
   cpu: { avg: average(item.cpuSum, item.count), max: item.cpuMax },

@@ -1,8 +1,9 @@
 /**
  * Writes a batch plan in the order that keeps retries convergent (docs/DATA_MODEL.md): alerts → fleet record
  * shards → windows → devices. Every write is conditional on the version read; on a conflict the item is re-read
- * and re-planned from the same records (the watermark drops what is already folded), a bounded number of times.
- * Devices whose fleet contribution changes go in transactions with their fleet-devices shard, grouped per shard.
+ * and re-planned from the same records (the watermarks drop what is already folded), a bounded number of times.
+ * A device that closes its open minute is written in one transaction with that minute's window item; a device whose
+ * fleet contribution changes goes in a transaction with its fleet-devices shard, grouped per shard.
  */
 import { type BatchPlan, type BatchPlanner, itemId, type StateItem } from '#core/batch.ts';
 import { forEachLimit } from '#core/concurrency.ts';
@@ -15,11 +16,14 @@ import {
   fleetDeviceShard,
   fleetDevicesKey,
   type ItemKey,
+  type WindowItem,
+  windowKey,
 } from '#core/items.ts';
+import type { WindowPlan } from '#core/window.ts';
 import type { AlertSink, ConditionalWrite, StateStore } from './ports.ts';
 
-/** DynamoDB allows 100 items per transaction: 99 devices + their shard. */
-const DEVICES_PER_TRANSACTION = 99;
+/** DynamoDB allows 100 items per transaction (each item at most once). */
+const ITEMS_PER_TRANSACTION = 100;
 
 export class WriteConflictError extends Error {
   override readonly name = 'WriteConflictError';
@@ -61,6 +65,11 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
   const reread = async <T extends StateItem>(key: ItemKey): Promise<T | undefined> =>
     (await store.read([key])).get(itemId(key)) as T | undefined;
 
+  const transact = async (writes: readonly ConditionalWrite[]): Promise<number[]> => {
+    stats.transactions += 1;
+    return store.transact(writes);
+  };
+
   /** Conditional put; on conflict re-read and re-plan until written or nothing is left to fold. */
   const putConverging = async <T extends Planned>(
     first: T,
@@ -79,6 +88,13 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
     }
   };
 
+  const writeWindows = (windows: readonly WindowPlan[]) =>
+    forEachLimit(windows, concurrency, (planned) =>
+      putConverging(planned, async (current) =>
+        planner.window(itemId(planned.item), current as WindowItem | undefined),
+      ),
+    );
+
   await writeAlerts(plan.alerts);
 
   await forEachLimit(plan.fleetRecords, concurrency, (planned) =>
@@ -86,40 +102,52 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
       planner.fleetRecords(itemId(planned.item), current as typeof planned.item | undefined),
     ),
   );
-  await forEachLimit(plan.windows, concurrency, (planned) =>
-    putConverging(planned, async (current) =>
-      planner.window(itemId(planned.item), current as typeof planned.item),
-    ),
-  );
+  await writeWindows(plan.windows);
 
-  // Devices: a plain conditional put when the fleet contribution is unchanged, else a shard transaction.
-  const transactional: DevicePlan[] = [];
-  const replanDevice = async (
-    deviceId: string,
-    current: StateItem | undefined,
-  ): Promise<DevicePlan | null> => {
-    const replanned = planner.device(deviceId, current as DeviceItem | undefined);
-    if (replanned) await writeAlerts(replanned.alerts);
+  /** After a device conflict: re-read the device and its windows, re-plan, write what must precede it. */
+  const replanDevice = async (deviceId: string): Promise<DevicePlan | null> => {
+    const keys = planner.deviceKeys(deviceId);
+    const items = await store.read(keys);
+    // The minute it would close may not be among the batch's minutes: read that window item too.
+    const open = (items.get(itemId(deviceKey(deviceId))) as DeviceItem | undefined)?.openWindow?.start;
+    const openKey = open === undefined ? undefined : windowKey(deviceId, open);
+    if (openKey && !keys.some((k) => itemId(k) === itemId(openKey)))
+      for (const [id, item] of await store.read([openKey])) items.set(id, item);
+    const replanned = planner.device(deviceId, items);
+    if (replanned) {
+      await writeAlerts(replanned.alerts);
+      await writeWindows(replanned.windows);
+    }
     return replanned;
   };
-  const plain = plan.devices.filter((d) => {
-    if (sameContribution(d.before, d.after)) return true;
-    transactional.push(d);
-    return false;
-  });
-  await forEachLimit(plain, concurrency, (planned) =>
-    putConverging(planned, async (current) => {
-      const replanned = await replanDevice(planned.item.deviceId, current);
-      if (replanned && !sameContribution(replanned.before, replanned.after)) {
-        transactional.push(replanned);
-        return null;
+
+  // Devices: alone (a put, or a transaction with the window it closes) when the fleet contribution is unchanged,
+  // else in a transaction with their fleet-devices shard.
+  const sharded: DevicePlan[] = [];
+  await forEachLimit(plan.devices, concurrency, async (first) => {
+    let planned: DevicePlan | null = first;
+    for (let attempt = 1; planned !== null; attempt++) {
+      if (!sameContribution(planned.before, planned.after)) {
+        sharded.push(planned);
+        return;
       }
-      return replanned;
-    }),
-  );
+      const writes = unitWrites(planned);
+      const [only] = writes;
+      const written =
+        writes.length === 1 && only ? await store.put(only) : (await transact(writes)).length === 0;
+      if (written) {
+        stats.itemWrites += writes.length;
+        return;
+      }
+      stats.conflicts += 1;
+      if (attempt >= maxAttempts)
+        throw new WriteConflictError(`gave up on ${describe(planned.item)} after ${attempt} conflicts`);
+      planned = await replanDevice(planned.item.deviceId);
+    }
+  });
 
   const byShard = new Map<number, DevicePlan[]>();
-  for (const d of transactional) {
+  for (const d of sharded) {
     const shard = fleetDeviceShard(d.item.deviceId);
     byShard.set(shard, [...(byShard.get(shard) ?? []), d]);
   }
@@ -128,17 +156,25 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
     let pending = devices;
     let attempts = 0;
     while (pending.length > 0) {
-      const chunk = pending.slice(0, DEVICES_PER_TRANSACTION);
+      const chunk = takeChunk(pending, ITEMS_PER_TRANSACTION - 1);
       const delta = emptyDelta();
       for (const d of chunk) accumulateDelta(delta, d.before, d.after);
+      const writes: ConditionalWrite[] = [];
+      const owner: number[] = []; // index of the chunk's device per write; -1 = the shard
+      for (const [index, d] of chunk.entries())
+        for (const write of unitWrites(d)) {
+          writes.push(write);
+          owner.push(index);
+        }
       const shardWrite: ConditionalWrite = {
         item: applyFleetDelta(shard, shardItem, delta),
         expectedVersion: shardItem?.version ?? null,
       };
-      const conflicts = await store.transact([...chunk.map(toWrite), shardWrite]);
-      stats.transactions += 1;
+      writes.push(shardWrite);
+      owner.push(-1);
+      const conflicts = await transact(writes);
       if (conflicts.length === 0) {
-        stats.itemWrites += chunk.length + 1;
+        stats.itemWrites += writes.length;
         shardItem = shardWrite.item as FleetDevicesItem;
         pending = pending.slice(chunk.length);
         attempts = 0;
@@ -149,20 +185,15 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
         throw new WriteConflictError(
           `gave up on fleet devices shard ${shard} after ${attempts} cancelled transactions`,
         );
-      const conflicted = new Set(conflicts);
-      const keys = conflicts.map((i) =>
-        i === chunk.length ? fleetDevicesKey(shard) : deviceKey(chunkAt(chunk, i)),
-      );
-      const fresh = await store.read(keys);
-      if (conflicted.has(chunk.length))
-        shardItem = fresh.get(itemId(fleetDevicesKey(shard))) as FleetDevicesItem;
+      const conflicted = new Set(conflicts.map((i) => owner[i]));
+      if (conflicted.has(-1)) shardItem = await reread<FleetDevicesItem>(fleetDevicesKey(shard));
       const replannedChunk: DevicePlan[] = [];
       for (const [index, d] of chunk.entries()) {
         if (!conflicted.has(index)) {
           replannedChunk.push(d);
           continue;
         }
-        const replanned = await replanDevice(d.item.deviceId, fresh.get(itemId(deviceKey(d.item.deviceId))));
+        const replanned = await replanDevice(d.item.deviceId);
         if (replanned) replannedChunk.push(replanned);
       }
       pending = [...replannedChunk, ...pending.slice(chunk.length)];
@@ -171,15 +202,25 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
   return stats;
 };
 
+/** A device's writes that must commit together: the device, and the window item of the minute it closes. */
+const unitWrites = (d: DevicePlan): ConditionalWrite[] =>
+  d.closed ? [toWrite(d), toWrite(d.closed)] : [toWrite(d)];
+
+/** The longest prefix of devices whose writes fit in `limit` items (at least one device). */
+const takeChunk = (pending: readonly DevicePlan[], limit: number): DevicePlan[] => {
+  let items = 0;
+  let count = 0;
+  for (const d of pending) {
+    items += unitWrites(d).length;
+    if (items > limit && count > 0) break;
+    count += 1;
+  }
+  return pending.slice(0, count);
+};
+
 const toWrite = (planned: Planned): ConditionalWrite => ({
   item: planned.item,
   expectedVersion: planned.expectedVersion,
 });
-
-const chunkAt = (chunk: readonly DevicePlan[], index: number): string => {
-  const d = chunk[index];
-  if (d === undefined) throw new Error(`transaction reported a conflict at unknown index ${index}`);
-  return d.item.deviceId;
-};
 
 const describe = (item: StateItem): string => `${item.pk} ${item.sk}`;

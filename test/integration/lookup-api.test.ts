@@ -125,7 +125,21 @@ const alert = (deviceId: string, ruleId: string, at: string, alertId: string): A
 
 const SPECIAL = 'dvc 7/ü';
 const devices = [
-  device('d01', 'EVG2000', 'down', { registry: { tier: 'gold' }, firing: ['modem-down', 'cpu-high'] }),
+  device('d01', 'EVG2000', 'down', {
+    registry: { tier: 'gold' },
+    firing: ['modem-down', 'cpu-high'],
+    // The latest minute lives in the device item; it adds to a leftover window item of the same minute.
+    openWindow: {
+      start: '2026-11-21T11:59Z',
+      count: 2,
+      cpuSum: 58,
+      cpuMax: 50,
+      memorySum: 2000,
+      memoryMax: 1000,
+      downCount: 1,
+      offsets: { 'modem-telemetry-0': 10 },
+    },
+  }),
   device('d02', 'EVG2000', 'connected'),
   device('d03', 'DG3450', 'down'),
   device('d04', 'DG3450', 'down'),
@@ -315,10 +329,10 @@ describe('lookup API against DynamoDB Local (through the local HTTP adapter)', (
           },
           {
             start: '2026-11-21T11:59:00.000Z',
-            count: 1,
-            cpu: { avg: 42, max: 80 },
+            count: 3,
+            cpu: { avg: 33.33, max: 80 },
             memory: { avg: 1000, max: 1200 },
-            downCount: 0,
+            downCount: 1,
           },
         ],
       },

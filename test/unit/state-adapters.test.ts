@@ -174,7 +174,17 @@ describe('DynamoDbStateStore', () => {
         eventTimeMs: Date.parse('2026-11-21T10:00:00.000Z'),
       },
     };
-    const planner = createPlanner(groupBatch([record]), {
+    // A later minute makes the first one a window item written on its own (the later one stays in the device).
+    const later = {
+      ...record,
+      offset: 9,
+      record: {
+        ...record.record,
+        eventTime: '2026-11-21T10:01:00.000Z',
+        eventTimeMs: Date.parse('2026-11-21T10:01:00.000Z'),
+      },
+    };
+    const planner = createPlanner(groupBatch([record, later]), {
       rules: [],
       registryOf: () => null,
       windowRetentionDays: 7,

@@ -75,7 +75,8 @@ describe('createStateProcessor', () => {
           offset: 2,
           timestampMs: T0 + 1000,
           key: null,
-          value: value('d1', 'down', 1),
+          // The next minute: the first one becomes a window item, this one the device's open window.
+          value: value('d1', 'down', 61),
         },
       ]),
     );

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Rule } from '#core/items.ts';
+import { windowsInRange } from '#core/device-windows.ts';
+import { addExact } from '#core/exact-sum.ts';
+import { type DeviceItem, type Rule, type WindowItem, windowStart } from '#core/items.ts';
 import { toMskEvent } from '#core/msk-event.ts';
-import { silentLogger } from '../../lambda/state-processor/ports.ts';
+import { type ConditionalWrite, silentLogger } from '../../lambda/state-processor/ports.ts';
 import { createStateProcessor } from '../../lambda/state-processor/processor.ts';
 import {
   type Fault,
@@ -15,7 +17,9 @@ import {
 } from '../support/memory-state.ts';
 
 // Exactly-once effect: any batch split, duplicates, overlapping re-deliveries and failures mid-batch (crashes,
-// lost acknowledgements, concurrent writers) end in the same items as one clean pass.
+// lost acknowledgements, concurrent writers) end in the same items as one clean pass. Records span several
+// minutes, so open windows close (in a transaction with their device), late records land in closed minutes, and
+// re-deliveries that are shorter or longer than the failed batch move the open minute differently.
 
 const TOPIC = 'modem-telemetry';
 const BASE_MS = Date.parse('2026-11-21T10:00:00Z');
@@ -74,7 +78,8 @@ const specArb = (keyed: boolean, monotonic: boolean) =>
         (s, i): Spec => ({
           ...s,
           partition: keyed ? s.device % 3 : s.partition,
-          second: monotonic ? i : s.second,
+          // In time order, 10 s apart: up to ten minutes, so each device's open window closes several times.
+          second: monotonic ? i * 10 : s.second,
         }),
       ),
     );
@@ -125,7 +130,10 @@ const mulberry32 = (seed: number) => () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 
-const pipeline = (fault: () => Fault = () => 'none', alertFault: () => boolean = () => false) => {
+const pipeline = (
+  fault: (write: ConditionalWrite) => Fault = () => 'none',
+  alertFault: () => boolean = () => false,
+) => {
   const store = new MemoryStateStore(fault);
   const alerts = new MemoryAlertSink(alertFault);
   const deadLetters = new MemoryDeadLetterSink();
@@ -191,6 +199,67 @@ const chaoticRun = async (logs: Produced[][], seed: number) => {
   return chaos;
 };
 
+/** Per (device, minute) window statistics computed the obvious way from what was produced. */
+const referenceWindows = (specs: Spec[]) => {
+  const out = new Map<
+    string,
+    Map<
+      string,
+      {
+        start: string;
+        count: number;
+        cpuSum: number;
+        cpuMax: number;
+        memorySum: number;
+        memoryMax: number;
+        downCount: number;
+      }
+    >
+  >();
+  for (const s of specs.filter((spec) => !spec.bad)) {
+    const device = out.get(`d${s.device}`) ?? new Map();
+    out.set(`d${s.device}`, device);
+    const start = windowStart(BASE_MS + s.second * 1000);
+    const w = device.get(start) ?? {
+      start,
+      count: 0,
+      cpuSum: 0,
+      cpuMax: 0,
+      memorySum: 0,
+      memoryMax: 0,
+      downCount: 0,
+    };
+    device.set(start, {
+      start,
+      count: w.count + 1,
+      cpuSum: addExact(w.cpuSum, s.cpu),
+      cpuMax: Math.max(w.cpuMax, s.cpu),
+      memorySum: addExact(w.memorySum, s.memory),
+      memoryMax: Math.max(w.memoryMax, s.memory),
+      downCount: w.downCount + (s.status === 1 ? 1 : 0),
+    });
+  }
+  return new Map(
+    [...out].map(([id, byStart]) => [id, [...byStart.values()].sort((a, b) => (a.start < b.start ? -1 : 1))]),
+  );
+};
+
+const storedWindows = (store: MemoryStateStore) => {
+  const items = [...store.items.values()];
+  const devices = items.filter((i): i is DeviceItem => i.sk === 'STATE');
+  return new Map(
+    devices.map((d) => [
+      d.deviceId,
+      windowsInRange(
+        items.filter((i): i is WindowItem => i.pk === d.pk && i.sk.startsWith('WIN#')),
+        d,
+        new Date(BASE_MS).toISOString(),
+        new Date(BASE_MS + 3_600_000).toISOString(),
+      ),
+    ]),
+  );
+};
+
 const positions = (letters: { partition: number; offset: number }[]) =>
   [...new Set(letters.map((l) => `${l.partition}@${l.offset}`))].sort();
 
@@ -203,6 +272,7 @@ describe('state processor: replay and merge laws', () => {
         const chaos = await chaoticRun(logs, seed);
         expect(chaos.store.snapshot()).toEqual(clean.store.snapshot());
         expect(positions(chaos.deadLetters.letters)).toEqual(positions(clean.deadLetters.letters));
+        expect(storedWindows(chaos.store)).toEqual(referenceWindows(specs));
       }),
       { numRuns: 100 },
     );
@@ -216,6 +286,7 @@ describe('state processor: replay and merge laws', () => {
         const chaos = await chaoticRun(logs, seed);
         expect(chaos.store.snapshot()).toEqual(clean.store.snapshot());
         expect([...chaos.alerts.alerts.keys()].sort()).toEqual([...clean.alerts.alerts.keys()].sort());
+        expect(storedWindows(chaos.store)).toEqual(referenceWindows(specs));
       }),
       { numRuns: 100 },
     );
@@ -242,4 +313,84 @@ describe('state processor: replay and merge laws', () => {
       { numRuns: 60 },
     );
   }, 60_000);
+
+  it('keeps each device latest minute in the device item only, every other minute in a window item', async () => {
+    await fc.assert(
+      fc.asyncProperty(specArb(false, false), async (specs) => {
+        const clean = await cleanRun(produce(specs, false));
+        const items = [...clean.store.items.values()];
+        const expected = referenceWindows(specs);
+        for (const device of items.filter((i): i is DeviceItem => i.sk === 'STATE')) {
+          const minutes = expected.get(device.deviceId)?.map((w) => w.start) ?? [];
+          const winItems = items
+            .filter((i) => i.pk === device.pk && i.sk.startsWith('WIN#'))
+            .map((i) => i.sk);
+          expect(device.openWindow?.start).toBe(minutes.at(-1));
+          expect(winItems.sort()).toEqual(minutes.slice(0, -1).map((m) => `WIN#${m}`));
+        }
+      }),
+      { numRuns: 60 },
+    );
+  }, 60_000);
+});
+
+describe('open windows across failed writes', () => {
+  const at = (partition: number, offset: number, second: number): Produced => ({
+    topic: TOPIC,
+    partition,
+    offset,
+    timestampMs: BASE_MS,
+    key: null,
+    value: Buffer.from(
+      JSON.stringify({
+        deviceid: 'd7',
+        model: 'EVG2000',
+        interface: 'eth0',
+        interfacestatus: 'up',
+        cpuusage: second % 100,
+        memoryusage: offset,
+        event_time: new Date(BASE_MS + second * 1000).toISOString(),
+      }),
+    ),
+  });
+  const p0 = [at(0, 0, 5), at(0, 1, 65), at(0, 2, 125), at(0, 3, 185)];
+  const p1 = [at(1, 0, 70)];
+
+  it('a window item left by a crashed attempt is merged, never double counted, when its minute opens then closes', async () => {
+    let crashDevice = false;
+    const run = pipeline((write) => (crashDevice && write.item.sk === 'STATE' ? 'crash' : 'none'));
+    await run.processor.process(toMskEvent([p0[0] as Produced]));
+    // Minutes 1 and 2: minute 1 is written as a window item, then the device write (closing minute 0) crashes.
+    crashDevice = true;
+    await expect(run.processor.process(toMskEvent(p0.slice(1, 3)))).rejects.toThrow('crash');
+    expect(run.store.items.has('DEVICE#d7\nWIN#2026-11-21T10:01Z')).toBe(true);
+    crashDevice = false;
+    // A shorter re-delivery: minute 1 becomes the open minute while its window item exists.
+    await run.processor.process(toMskEvent([p0[1] as Produced, ...p1]));
+    const device = run.store.items.get('DEVICE#d7\nSTATE') as DeviceItem;
+    expect(device.openWindow).toMatchObject({
+      start: '2026-11-21T10:01Z',
+      count: 1,
+      offsets: { [`${TOPIC}-1`]: 0 },
+    });
+    expect(
+      storedWindows(run.store)
+        .get('d7')
+        ?.map((w) => [w.start, w.count]),
+    ).toEqual([
+      ['2026-11-21T10:00Z', 1],
+      ['2026-11-21T10:01Z', 2],
+    ]);
+    // Minutes 2 and 3 close minute 1, whose window item this batch did not read: the Put expecting it absent
+    // fails, and the re-plan merges both places.
+    const summary = await run.processor.process(toMskEvent(p0.slice(2)));
+    expect(summary.conflicts).toBeGreaterThan(0);
+    const clean = await cleanRun([p0, p1]);
+    expect(run.store.snapshot()).toEqual(clean.store.snapshot());
+    expect(
+      storedWindows(run.store)
+        .get('d7')
+        ?.map((w) => w.count),
+    ).toEqual([1, 2, 1, 1]);
+  });
 });

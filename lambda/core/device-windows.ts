@@ -1,0 +1,42 @@
+/**
+ * The read side of per-minute windows: a device's minutes live in window items and, for its latest minute, in the
+ * device item's open window — and, briefly after a failed write, in both at once. Readers merge them here.
+ */
+import { type DeviceItem, type WindowItem, type WindowStats, windowStart } from './items.ts';
+import { mergeStats, statsOf } from './window.ts';
+
+export interface DeviceWindow extends WindowStats {
+  /** Minute start, `YYYY-MM-DDTHH:mmZ`. */
+  start: string;
+}
+
+const minuteOf = (name: string, iso: string): string => {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new RangeError(`${name} is not an ISO time: ${JSON.stringify(iso)}`);
+  return windowStart(ms);
+};
+
+/**
+ * Windows whose minute starts within [from, to], both rounded down to their minute (as the table query does),
+ * sorted by start; window items and the open window of the same minute are summed; empty minutes are left out.
+ */
+export const windowsInRange = (
+  windowItems: readonly WindowItem[],
+  device: DeviceItem | undefined,
+  fromIso: string,
+  toIso: string,
+): DeviceWindow[] => {
+  const from = minuteOf('from', fromIso);
+  const to = minuteOf('to', toIso);
+  const byStart = new Map<string, WindowStats>();
+  const add = (start: string, stats: WindowStats) => {
+    if (start < from || start > to) return;
+    byStart.set(start, mergeStats(byStart.get(start), stats) ?? statsOf(stats));
+  };
+  for (const item of windowItems) add(item.start, item);
+  if (device?.openWindow) add(device.openWindow.start, device.openWindow);
+  return [...byStart]
+    .filter(([, stats]) => stats.count > 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([start, stats]) => ({ start, ...statsOf(stats) }));
+};

@@ -1,0 +1,116 @@
+/**
+ * Splits a device's batch records between its open window (its latest minute, kept inside the device item) and
+ * window items, so a hot device costs one write per batch instead of one per (device, minute).
+ *
+ * A minute's records may live in two places at once — the open window and a window item of the same minute left
+ * by an earlier attempt that failed before its device write — each with its own watermark; a record is new to the
+ * minute only if it is above both. Closing a minute merges both places into the window item, in one transaction
+ * with the device (moving stats out of the device is not idempotent on its own). See docs/DATA_MODEL.md.
+ */
+import type { BatchRecord } from './batch-record.ts';
+import {
+  type DeviceItem,
+  type OpenWindow,
+  type WindowItem,
+  type WindowStats,
+  windowKey,
+  windowStart,
+} from './items.ts';
+import { advanceWatermarks, maxOffsets, unfolded } from './watermark.ts';
+import { foldStats, mergeStats, planWindow, type WindowPlan, windowExpiresAt } from './window.ts';
+
+export interface DeviceWindowsPlan {
+  openWindow: OpenWindow;
+  /** Window items of other minutes (late, or passed over within the batch): written before the device. */
+  windows: WindowPlan[];
+  /** The previous open minute, closed by a later one: written in one transaction with the device. */
+  closed: WindowPlan | null;
+}
+
+/** All zeros: the identity of mergeStats, as cpu and memory are never negative. */
+const EMPTY: WindowStats = { count: 0, cpuSum: 0, cpuMax: 0, memorySum: 0, memoryMax: 0, downCount: 0 };
+
+const byMinute = (records: readonly BatchRecord[]): Map<string, BatchRecord[]> => {
+  const out = new Map<string, BatchRecord[]>();
+  for (const r of records) {
+    const start = windowStart(r.record.eventTimeMs);
+    const list = out.get(start);
+    if (list) list.push(r);
+    else out.set(start, [r]);
+  }
+  return out;
+};
+
+/**
+ * @param records the batch's records of the device (duplicates removed)
+ * @param fresh those not yet folded into the device (non-empty)
+ * @param windowOf the window item of a minute as read (undefined = absent or not read)
+ */
+export const planDeviceWindows = (
+  deviceId: string,
+  current: DeviceItem | undefined,
+  records: readonly BatchRecord[],
+  fresh: readonly BatchRecord[],
+  windowOf: (start: string) => WindowItem | undefined,
+  retentionDays: number,
+): DeviceWindowsPlan => {
+  const minutes = byMinute(records);
+  const previous = current?.openWindow;
+  // The open minute only moves forward: the greatest minute of any record folded into the device.
+  let start = previous?.start ?? '';
+  for (const r of fresh) {
+    const minute = windowStart(r.record.eventTimeMs);
+    if (minute > start) start = minute;
+  }
+
+  const carried = previous?.start === start ? previous : undefined;
+  const openRecords = unfolded(
+    maxOffsets(carried?.offsets, windowOf(start)?.offsets),
+    minutes.get(start) ?? [],
+  );
+  const openWindow: OpenWindow = {
+    start,
+    ...(foldStats(carried, openRecords) ?? EMPTY),
+    offsets: advanceWatermarks(carried?.offsets, openRecords),
+  };
+
+  const closing = previous !== undefined && previous.start !== start ? previous : undefined;
+  const closed = closing
+    ? closeWindow(deviceId, closing, windowOf(closing.start), minutes, retentionDays)
+    : null;
+
+  const windows: WindowPlan[] = [];
+  for (const [minute, list] of minutes) {
+    if (minute === start || minute === closing?.start) continue;
+    const planned = planWindow(deviceId, minute, windowOf(minute), list, retentionDays);
+    if (planned) windows.push(planned);
+  }
+  return { openWindow, windows, closed };
+};
+
+/** The window item of a closing minute: open window + the item if one exists + the batch's new records. */
+const closeWindow = (
+  deviceId: string,
+  closing: OpenWindow,
+  item: WindowItem | undefined,
+  minutes: ReadonlyMap<string, BatchRecord[]>,
+  retentionDays: number,
+): WindowPlan | null => {
+  const watermark = maxOffsets(closing.offsets, item?.offsets);
+  const added = unfolded(watermark, minutes.get(closing.start) ?? []);
+  // Nothing to move: the item (if any) already holds every record of the minute.
+  if (closing.count === 0 && added.length === 0) return null;
+  const stats = mergeStats(foldStats(closing, added), item) ?? EMPTY;
+  return {
+    item: {
+      ...windowKey(deviceId, closing.start),
+      deviceId,
+      start: closing.start,
+      ...stats,
+      offsets: advanceWatermarks(watermark, added),
+      version: (item?.version ?? 0) + 1,
+      expiresAt: windowExpiresAt(closing.start, retentionDays),
+    },
+    expectedVersion: item?.version ?? null,
+  };
+};
