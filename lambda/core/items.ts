@@ -34,10 +34,18 @@ export const fleetRecordsKey = (topic: string, partition: number): ItemKey => ({
   sk: `RECORDS#${topic}#${partition}`,
 });
 
-export const fleetDevicesKey = (shard: number): ItemKey => ({
-  pk: FLEET_PK,
-  sk: `DEVICES#${String(shard).padStart(2, '0')}`,
-});
+/**
+ * Device-count shards each get their own partition key: a mass status change (thousands of modems going down at
+ * once) then spreads its transactional writes over 16 keys instead of one key's 1,000 WCU/s.
+ */
+export const fleetDevicesKey = (shard: number): ItemKey => {
+  const nn = String(shard).padStart(2, '0');
+  return { pk: `${FLEET_PK}#${nn}`, sk: `DEVICES#${nn}` };
+};
+
+/** Every fleet-devices shard key, for readers that sum them. */
+export const allFleetDevicesKeys = (): ItemKey[] =>
+  Array.from({ length: FLEET_DEVICE_SHARDS }, (_, shard) => fleetDevicesKey(shard));
 
 /** Stable shard for a device's contribution to fleet device counts (FNV-1a, no crypto needed). */
 export const fleetDeviceShard = (deviceId: string): number => {

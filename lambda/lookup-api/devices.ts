@@ -1,10 +1,6 @@
-import {
-  BatchGetCommand,
-  GetCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  ScanCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type QueryCommandInput, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '#adapters/batch-get.ts';
+import { createCounters } from '#adapters/dynamodb-counters.ts';
 import { windowsInRange } from '#core/device-windows.ts';
 import {
   type AlertItem,
@@ -150,22 +146,16 @@ const listDevices = async (request: ApiRequest, deps: LookupDeps) => {
   });
 };
 
-const BATCH_GET_ATTEMPTS = 5;
-
-/** Full device items for index entries, in the entries' order (one BatchGet: a page holds at most 100). */
+/** Full device items for index entries, in the entries' order (a page holds at most 100). */
 const readDevices = async (deps: LookupDeps, entries: readonly DeviceItem[]): Promise<DeviceItem[]> => {
-  const found = new Map<string, DeviceItem>();
-  let keys: Record<string, unknown>[] = entries.map((e) => ({ pk: e.pk, sk: e.sk }));
-  for (let attempt = 1; keys.length > 0; attempt++) {
-    if (attempt > BATCH_GET_ATTEMPTS) throw new Error(`BatchGet left ${keys.length} keys unprocessed`);
-    const result = await deps.db.send(
-      new BatchGetCommand({ RequestItems: { [deps.tables.state]: { Keys: keys } } }),
-    );
-    for (const item of (result.Responses?.[deps.tables.state] ?? []) as DeviceItem[])
-      found.set(item.pk, item);
-    keys = result.UnprocessedKeys?.[deps.tables.state]?.Keys ?? [];
-  }
-  return entries.flatMap((e) => found.get(e.pk) ?? []);
+  const items = (await batchGetAll(
+    deps.db,
+    deps.tables.state,
+    entries.map(({ pk, sk }) => ({ pk, sk })),
+    { consistentRead: false, counters: createCounters() },
+  )) as unknown as DeviceItem[];
+  const byPk = new Map(items.map((item) => [item.pk, item]));
+  return entries.flatMap((e) => byPk.get(e.pk) ?? []);
 };
 
 const queryInput = (

@@ -1,13 +1,15 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { FLEET_PK, type FleetDevicesItem, type FleetRecordsItem } from '#core/items.ts';
+import { batchGetAll } from '#adapters/batch-get.ts';
+import { createCounters } from '#adapters/dynamodb-counters.ts';
+import { allFleetDevicesKeys, FLEET_PK, type FleetDevicesItem, type FleetRecordsItem } from '#core/items.ts';
 import type { LookupDeps } from './deps.ts';
 import { json } from './http.ts';
 import { sumFleet } from './mappers.ts';
 import type { Route } from './router.ts';
 
-/** One Query over the FLEET partition (16 device shards + one record shard per source partition), summed. */
-const getFleet = async (_request: unknown, deps: LookupDeps) => {
-  const items: Array<FleetRecordsItem | FleetDevicesItem> = [];
+/** The record shards: one Query over the FLEET partition (one item per source partition). */
+const readRecordShards = async (deps: LookupDeps): Promise<FleetRecordsItem[]> => {
+  const items: FleetRecordsItem[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const result = await deps.db.send(
@@ -18,10 +20,25 @@ const getFleet = async (_request: unknown, deps: LookupDeps) => {
         ExclusiveStartKey: startKey,
       }),
     );
-    items.push(...((result.Items ?? []) as Array<FleetRecordsItem | FleetDevicesItem>));
+    items.push(...((result.Items ?? []) as FleetRecordsItem[]));
     startKey = result.LastEvaluatedKey;
   } while (startKey !== undefined);
-  return json(200, sumFleet(items));
+  return items;
+};
+
+/** The 16 device-count shards, each under its own partition key: one BatchGet. */
+const readDeviceShards = async (deps: LookupDeps): Promise<FleetDevicesItem[]> =>
+  (await batchGetAll(
+    deps.db,
+    deps.tables.state,
+    allFleetDevicesKeys().map(({ pk, sk }) => ({ pk, sk })),
+    { consistentRead: false, counters: createCounters() },
+  )) as unknown as FleetDevicesItem[];
+
+/** Record shards and device shards, summed (readers sum shards; writers own them). */
+const getFleet = async (_request: unknown, deps: LookupDeps) => {
+  const [records, devices] = await Promise.all([readRecordShards(deps), readDeviceShards(deps)]);
+  return json(200, sumFleet([...records, ...devices]));
 };
 
 export const fleetRoutes: Route<LookupDeps>[] = [{ method: 'GET', pattern: '/fleet', handler: getFleet }];
