@@ -341,6 +341,24 @@ export const computeCost = (
     ),
   ];
 
+  /** On-demand write and read request units, from units per 1,000 records. */
+  const dynamoDbLines = (wruPer1k: number, rruPer1k: number, writeNote = ''): LineItem[] => [
+    line(
+      'DynamoDB',
+      `write request units (${wruPer1k.toFixed(1)}/1k records${writeNote})`,
+      (recordsPerMonth / 1000) * wruPer1k,
+      'WRU',
+      ((recordsPerMonth / 1000) * wruPer1k * p.dynamodb.writeRequestUnitsPerMillion.usd) / 1e6,
+    ),
+    line(
+      'DynamoDB',
+      `read request units (${rruPer1k.toFixed(1)}/1k records)`,
+      (recordsPerMonth / 1000) * rruPer1k,
+      'RRU',
+      ((recordsPerMonth / 1000) * rruPer1k * p.dynamodb.readRequestUnitsPerMillion.usd) / 1e6,
+    ),
+  ];
+
   // ---- FleetStream ----
   const fs = calibration.fleetstream;
   const modelWritesPerBatch = devicesPerBatch * (1 + a.contributionChangeShare) + windowsPerBatch + 1;
@@ -373,20 +391,7 @@ export const computeCost = (
   const fsLines: LineItem[] = [
     ...mskLines(2),
     ...lambdaLines(fsLambda.gbSeconds, fsLambda.durationMs),
-    line(
-      'DynamoDB',
-      `write request units (${fsWruPer1k.toFixed(1)}/1k records incl. GSIs, projection ${a.gsiProjection})`,
-      (recordsPerMonth / 1000) * fsWruPer1k,
-      'WRU',
-      ((recordsPerMonth / 1000) * fsWruPer1k * p.dynamodb.writeRequestUnitsPerMillion.usd) / 1e6,
-    ),
-    line(
-      'DynamoDB',
-      `read request units (${fsRruPer1k.toFixed(1)}/1k records)`,
-      (recordsPerMonth / 1000) * fsRruPer1k,
-      'RRU',
-      ((recordsPerMonth / 1000) * fsRruPer1k * p.dynamodb.readRequestUnitsPerMillion.usd) / 1e6,
-    ),
+    ...dynamoDbLines(fsWruPer1k, fsRruPer1k, ` incl. GSIs, projection ${a.gsiProjection}`),
     line(
       'DynamoDB',
       `storage (devices + GSIs + ${a.windowRetentionDays} days of 1-minute windows)`,
@@ -432,20 +437,7 @@ export const computeCost = (
   const nvLines: LineItem[] = [
     ...mskLines(1),
     ...lambdaLines(nvLambda.gbSeconds, nvLambda.durationMs),
-    line(
-      'DynamoDB',
-      `write request units (${nvWruPer1k.toFixed(1)}/1k records)`,
-      (recordsPerMonth / 1000) * nvWruPer1k,
-      'WRU',
-      ((recordsPerMonth / 1000) * nvWruPer1k * p.dynamodb.writeRequestUnitsPerMillion.usd) / 1e6,
-    ),
-    line(
-      'DynamoDB',
-      `read request units (${nvRruPer1k.toFixed(1)}/1k records)`,
-      (recordsPerMonth / 1000) * nvRruPer1k,
-      'RRU',
-      ((recordsPerMonth / 1000) * nvRruPer1k * p.dynamodb.readRequestUnitsPerMillion.usd) / 1e6,
-    ),
+    ...dynamoDbLines(nvWruPer1k, nvRruPer1k),
     line(
       'DynamoDB',
       'storage (latest record per device)',
