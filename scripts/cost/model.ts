@@ -261,8 +261,9 @@ export const computeCost = (
   const invocationsPerMonth = invocationsPerSecond * SECONDS_PER_MONTH;
   const batchSpanSeconds = batch / partitionRate;
   const devicesPerBatch = expectedDistinct(partitionDevices, batch);
-  // A device's records in one batch straddle a minute boundary with probability ≈ span / 60 s.
-  const windowsPerBatch = Math.min(batch, devicesPerBatch * (1 + Math.min(1, batchSpanSeconds / 60)));
+  // The open minute lives in the device item: a window item is written only when a device's minute closes, which
+  // happens in a batch with probability ≈ span / 60 s.
+  const windowsPerBatch = Math.min(batch, devicesPerBatch * Math.min(1, batchSpanSeconds / 60));
 
   const gib = (bytes: number) => bytes / GIB;
   const monthBytesIn = recordsPerMonth * wireBytesPerRecord;

@@ -91,15 +91,18 @@ describe('computeCost', () => {
 
   it('coalesces: a hot fleet costs FleetStream far fewer writes per record', () => {
     const r = computeCost(scenario, prices);
-    // 1,000 records/s over 6 partitions, 1 s window → ~167 records per batch over ~17 devices.
+    // 1,000 records/s over 6 partitions, 1 s window → ~167 records per batch over ~17 devices: ~17 device writes,
+    // a minute closing for ~1/60 of them, one fleet shard → ~110 writes per 1,000 records.
     expect(r.derived.recordsPerBatch).toBeCloseTo(1000 / 6, 6);
-    expect(r.fleetstream.itemWritesPer1k).toBeLessThan(250);
-    expect(r.fleetstream.itemWritesPer1k).toBeGreaterThan(150);
+    expect(r.fleetstream.itemWritesPer1k).toBeLessThan(130);
+    expect(r.fleetstream.itemWritesPer1k).toBeGreaterThan(90);
   });
 
   it('gets no coalescing when every record is a new device', () => {
     const r = computeCost({ devices: 1_000_000, recordsPerSecond: 1000, recordBytes: 200 }, prices);
-    expect(r.fleetstream.itemWritesPer1k).toBeGreaterThan(1900);
+    // One device write per record (the open minute rides along in it), never fewer than the naive design.
+    expect(r.fleetstream.itemWritesPer1k).toBeGreaterThan(1000);
+    expect(r.fleetstream.itemWritesPer1k).toBeLessThan(1100);
   });
 
   it('uses measured per-1k ratios when the calibration carries them', () => {
