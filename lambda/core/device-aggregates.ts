@@ -1,22 +1,24 @@
 /** Lifetime aggregates of one device: order-independent folds (count, min/max/sum, first/last seen, interfaces). */
 
 import { addExact } from './exact-sum.ts';
-import { DOWN_STATUS } from './items.ts';
+import { type DeviceItem, DOWN_STATUS } from './items.ts';
 import type { TelemetryRecord } from './record.ts';
 
-export interface DeviceAggregates {
-  firstSeen: string;
-  lastSeen: string;
-  recordCount: number;
-  downCount: number;
-  cpuMin: number;
-  cpuMax: number;
-  cpuSum: number;
-  memoryMin: number;
-  memoryMax: number;
-  memorySum: number;
-  interfaces: string[];
-}
+/** The lifetime-aggregate fields of a device item. */
+export type DeviceAggregates = Pick<
+  DeviceItem,
+  | 'firstSeen'
+  | 'lastSeen'
+  | 'recordCount'
+  | 'downCount'
+  | 'cpuMin'
+  | 'cpuMax'
+  | 'cpuSum'
+  | 'memoryMin'
+  | 'memoryMax'
+  | 'memorySum'
+  | 'interfaces'
+>;
 
 const seed = (r: TelemetryRecord): DeviceAggregates => ({
   firstSeen: r.eventTime,

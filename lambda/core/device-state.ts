@@ -3,18 +3,16 @@
  * (partition, offset). Late records never roll it back, whatever order they arrive in.
  */
 import { type BatchRecord, compareEventOrder, eventOrderOf, positionOf } from './batch-record.ts';
-import type { SourcePosition } from './items.ts';
+import type { DeviceItem } from './items.ts';
 
-export interface CurrentState {
-  model: string;
-  interface: string;
-  status: string;
-  cpuUsage: number;
-  memoryUsage: number;
-  eventTime: string;
-  /** Absent only on items written before it existed: then any record at the same event_time wins the tie. */
-  stateSource?: SourcePosition;
-}
+/**
+ * The current-state fields of a device item. `stateSource` is absent only on items written before it existed: then
+ * any record at the same event_time wins the tie.
+ */
+export type CurrentState = Pick<
+  DeviceItem,
+  'model' | 'interface' | 'status' | 'cpuUsage' | 'memoryUsage' | 'eventTime' | 'stateSource'
+>;
 
 /** True when the record is newer in event order than the state (or there is no state yet). */
 export const advancesState = (state: CurrentState | undefined, r: BatchRecord): boolean =>
