@@ -49,7 +49,10 @@ export interface Assumptions {
   readonly windowRetentionDays: number;
   /** Compressed / raw size of the gzip JSON lake. */
   readonly lakeCompressionRatio: number;
-  /** Share of device writes whose fleet contribution (model, status) changes: a 2-item transaction. */
+  /**
+   * Share of device writes whose fleet contribution (model, status) changes. Each is counted with one fleet-devices
+   * shard write: an upper bound, since the processor shares one shard write among up to 99 such devices.
+   */
   readonly contributionChangeShare: number;
   /** In-region DynamoDB write latency, and writes in flight per invocation (both designs). */
   readonly ddbLatencyMs: number;
