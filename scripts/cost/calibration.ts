@@ -18,7 +18,9 @@ const pooled = (results: DesignResult[], fallback: DesignCalibration): DesignCal
   return {
     ...fallback,
     cpuMsPer1k: sum(results, (r) => r.cpuMsPer1k) / results.length,
-    wcuPerItemWrite: writes > 0 ? sum(results, (r) => r.ddbWcuPer1k) / writes : fallback.wcuPerItemWrite,
+    // AWS bills at least 1 WCU per item write; DynamoDB Local under-reports transactional writes, so floor it.
+    wcuPerItemWrite:
+      writes > 0 ? Math.max(1, sum(results, (r) => r.ddbWcuPer1k) / writes) : fallback.wcuPerItemWrite,
     readsPerItemWrite:
       writes > 0 ? sum(results, (r) => r.ddbReadRequestsPer1k) / writes : fallback.readsPerItemWrite,
   };
@@ -43,7 +45,7 @@ const measured = (r: DesignResult, fallback: DesignCalibration): DesignCalibrati
   cpuMsPer1k: r.cpuMsPer1k,
   measuredWritesPer1k: r.ddbWriteRequestsPer1k,
   measuredReadsPer1k: r.ddbReadRequestsPer1k,
-  measuredWcuPer1k: r.ddbWcuPer1k,
+  measuredWcuPer1k: Math.max(r.ddbWcuPer1k, r.ddbWriteRequestsPer1k),
 });
 
 const withCpuFit = (c: DesignCalibration, results: DesignResult[]): DesignCalibration => {
