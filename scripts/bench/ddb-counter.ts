@@ -4,10 +4,13 @@
  * baseline are counted by the same code, so their ratios are comparable.
  *
  * Item-level counting is what DynamoDB bills: a BatchWriteItem of 25 puts is 25 write requests, a TransactWriteItems
- * of 2 is 2; a conditional write that fails its condition still counts (it consumed capacity in AWS).
+ * of 2 is 2; a conditional write that fails its condition still counts (it consumed capacity in AWS). Write capacity
+ * is the larger of DynamoDB Local's report and what AWS would bill for the items sent (item-size.ts): Local reports
+ * transactions at half or less of AWS's 2 units per KB.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { billedWriteUnits } from './item-size.ts';
 
 export interface DdbCounts {
   writeCalls: number;
@@ -89,7 +92,11 @@ export const tally = (counts: DdbCounts, command: string, input: unknown, output
   if (WRITES.has(command)) {
     counts.writeCalls++;
     counts.itemWrites += itemsWritten(command, input, output);
-    counts.wcu += capacityUnits(obj(output).ConsumedCapacity);
+    // A failed condition is billed too (AWS: at least 1 unit), so the estimate applies with no output.
+    counts.wcu += Math.max(
+      capacityUnits(obj(output).ConsumedCapacity),
+      billedWriteUnits(command, input, output),
+    );
   } else if (READS.has(command)) {
     counts.readCalls++;
     counts.itemReads += output === undefined ? 0 : itemsRead(command, input, output);

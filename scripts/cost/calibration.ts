@@ -12,15 +12,23 @@ export type Profile = (typeof PROFILES)[number];
 const sum = (results: DesignResult[], pick: (r: DesignResult) => number) =>
   results.reduce((s, r) => s + pick(r), 0);
 
+/**
+ * The larger workload's WCU per item write, at least 1 (AWS's minimum): hot's device items carry a long history
+ * (over 1 KB), wide's are small but new devices cost a transaction (2 units per KB). A steady fleet can have both.
+ */
+const largestWcuPerItemWrite = (results: DesignResult[]): number =>
+  Math.max(
+    1,
+    ...results.filter((r) => r.ddbWriteRequestsPer1k > 0).map((r) => r.ddbWcuPer1k / r.ddbWriteRequestsPer1k),
+  );
+
 /** Unit sizes pooled over both workloads (ratios of sums, so neither workload's record count dominates by accident). */
 const pooled = (results: DesignResult[], fallback: DesignCalibration): DesignCalibration => {
   const writes = sum(results, (r) => r.ddbWriteRequestsPer1k);
   return {
     ...fallback,
     cpuMsPer1k: sum(results, (r) => r.cpuMsPer1k) / results.length,
-    // AWS bills at least 1 WCU per item write; DynamoDB Local under-reports transactional writes, so floor it.
-    wcuPerItemWrite:
-      writes > 0 ? Math.max(1, sum(results, (r) => r.ddbWcuPer1k) / writes) : fallback.wcuPerItemWrite,
+    wcuPerItemWrite: writes > 0 ? largestWcuPerItemWrite(results) : fallback.wcuPerItemWrite,
     readsPerItemWrite:
       writes > 0 ? sum(results, (r) => r.ddbReadRequestsPer1k) / writes : fallback.readsPerItemWrite,
   };

@@ -28,11 +28,21 @@ describe('item-level counting', () => {
     expect(capacityUnits([{ CapacityUnits: 2 }, { CapacityUnits: 4.5 }, {}])).toBe(6.5);
     expect(capacityUnits(undefined)).toBe(0);
   });
-  it('tallies a failed conditional write as a write with no known capacity', () => {
+  it('tallies a failed conditional write as a billed write', () => {
     const counts = emptyCounts();
-    tally(counts, 'PutItemCommand', {}, undefined);
+    tally(counts, 'PutItemCommand', { Item: { pk: { S: 'a' } } }, undefined);
     tally(counts, 'DescribeTableCommand', {}, {});
-    expect(counts).toMatchObject({ writeCalls: 1, itemWrites: 1, wcu: 0, otherCalls: 1 });
+    expect(counts).toMatchObject({ writeCalls: 1, itemWrites: 1, wcu: 1, otherCalls: 1 });
+  });
+  it('bills what DynamoDB Local under-reports: transactions at 2 units per KB', () => {
+    const counts = emptyCounts();
+    const small = { pk: { S: 'a' } };
+    const large = { pk: { S: 'b' }, blob: { S: 'x'.repeat(1500) } };
+    const transaction = { TransactItems: [{ Put: { Item: small } }, { Put: { Item: large } }] };
+    tally(counts, 'TransactWriteItemsCommand', transaction, { ConsumedCapacity: [{ CapacityUnits: 2 }] });
+    expect(counts.wcu).toBe(2 * 1 + 2 * 2);
+    tally(counts, 'PutItemCommand', { Item: small }, { ConsumedCapacity: { CapacityUnits: 3 } });
+    expect(counts.wcu).toBe(6 + 3); // Local's report wins when it is higher (index writes)
   });
 });
 

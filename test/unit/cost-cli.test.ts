@@ -121,11 +121,19 @@ describe('npm run cost', () => {
 });
 
 describe('calibrationFrom', () => {
-  it('pools unit sizes over both workloads in the model profile', () => {
+  it('takes unit sizes from the workloads in the model profile', () => {
     const c = calibrationFrom(sampleResults(), 'model', 'x.json');
     // fixture: fleetstream writes 4 + 400 per 1k, WCU 8 + 800 → 2 WCU per write
     expect(c.fleetstream.wcuPerItemWrite).toBeCloseTo(2, 10);
     expect(c.fleetstream.measuredWritesPer1k).toBeUndefined();
+  });
+  it('takes the larger workload WCU per item write, never below AWS minimum of 1', () => {
+    const r = sampleResults();
+    r.workloads.hot.fleetstream.ddbWcuPer1k = 12; // 3 per write on 4 writes/1k, wide stays at 2
+    expect(calibrationFrom(r, 'model', 'x.json').fleetstream.wcuPerItemWrite).toBeCloseTo(3, 10);
+    r.workloads.hot.fleetstream.ddbWcuPer1k = 2;
+    r.workloads.wide.fleetstream.ddbWcuPer1k = 200; // a results file from before the bench billed as AWS does
+    expect(calibrationFrom(r, 'model', 'x.json').fleetstream.wcuPerItemWrite).toBe(1);
   });
   it('fits CPU per record and per DynamoDB write through the two workloads', () => {
     const r = sampleResults();
