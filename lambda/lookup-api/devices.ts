@@ -15,7 +15,7 @@ import {
 } from '#core/items.ts';
 import { decodeCursor, encodeCursor, type PageKey } from './cursor.ts';
 import type { LookupDeps } from './deps.ts';
-import { badRequest, json, notFound } from './http.ts';
+import { badRequest, json, notFound, unavailable } from './http.ts';
 import { registryFromRow, toDeviceSummary, toDeviceView, toWindowView } from './mappers.ts';
 import type { ApiRequest, Route } from './router.ts';
 import { parseDeviceId, parseIsoTime, parseLimit, parseToken } from './validation.ts';
@@ -190,26 +190,49 @@ const getWindows = async (request: ApiRequest, deps: LookupDeps) => {
   if (from > to) throw badRequest('from must not be after to');
   if (to - from > MAX_WINDOW_RANGE_MS) throw badRequest('from..to may span at most 24 hours');
 
-  const [device, windowItems] = await Promise.all([
-    deps.db.send(
-      new GetCommand({
-        TableName: deps.tables.state,
-        Key: deviceKey(deviceId),
-        ProjectionExpression: 'pk, openWindow',
-      }),
-    ),
-    queryWindows(deps, deviceId, from, to),
-  ]);
-  if (device.Item === undefined) throw notFound(`device ${deviceId} not found`);
-  // The latest minute lives in the device item (its open window) until the next minute closes it.
+  const read = await readWindowsConsistently(deps, deviceId, from, to);
   const windows = windowsInRange(
-    windowItems,
-    device.Item as DeviceItem,
+    read.windowItems,
+    read.device,
     new Date(from).toISOString(),
     new Date(to).toISOString(),
   );
   return json(200, { deviceId, resolution: '1m', windows: windows.map(toWindowView) });
 };
+
+/** Reads of a device's windows that raced its minute closing, before giving up with a 503. */
+const WINDOW_READ_ATTEMPTS = 5;
+
+/**
+ * The latest minute lives in the device item (its open window) until a transaction moves it into a window item and
+ * opens the next. A read of the device and a query of its window items can straddle that move and see the minute in
+ * both (doubled) or neither (missing). So: read the device, query the windows, read the device again, and accept
+ * only when the open minute did not move in between (all reads strongly consistent).
+ */
+const readWindowsConsistently = async (deps: LookupDeps, deviceId: string, from: number, to: number) => {
+  let before = await readOpenWindow(deps, deviceId);
+  for (let attempt = 1; attempt <= WINDOW_READ_ATTEMPTS; attempt++) {
+    if (before === undefined) throw notFound(`device ${deviceId} not found`);
+    const windowItems = await queryWindows(deps, deviceId, from, to);
+    const after = await readOpenWindow(deps, deviceId);
+    if (after !== undefined && after.openWindow?.start === before.openWindow?.start)
+      return { device: after, windowItems };
+    before = after;
+  }
+  throw unavailable(`device ${deviceId}'s windows changed during ${WINDOW_READ_ATTEMPTS} reads; retry`);
+};
+
+const readOpenWindow = async (deps: LookupDeps, deviceId: string): Promise<DeviceItem | undefined> =>
+  (
+    await deps.db.send(
+      new GetCommand({
+        TableName: deps.tables.state,
+        Key: deviceKey(deviceId),
+        ProjectionExpression: 'pk, openWindow',
+        ConsistentRead: true,
+      }),
+    )
+  ).Item as DeviceItem | undefined;
 
 /** Windows whose minute starts within [from, to] (from rounded down to its minute). */
 const queryWindows = async (deps: LookupDeps, deviceId: string, from: number, to: number) => {
@@ -220,6 +243,7 @@ const queryWindows = async (deps: LookupDeps, deviceId: string, from: number, to
       new QueryCommand({
         TableName: deps.tables.state,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ConsistentRead: true,
         ExpressionAttributeValues: {
           ':pk': windowKey(deviceId, '').pk,
           ':from': windowKey(deviceId, windowStart(from)).sk,

@@ -3,7 +3,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 /** An error the client caused (or a thing that does not exist): becomes `{"error": message}` with this status. */
 export class HttpError extends Error {
   constructor(
-    readonly statusCode: 400 | 404 | 405 | 413,
+    readonly statusCode: 400 | 404 | 405 | 413 | 503,
     message: string,
   ) {
     super(message);
@@ -13,6 +13,8 @@ export class HttpError extends Error {
 
 export const badRequest = (message: string): HttpError => new HttpError(400, message);
 export const notFound = (message: string): HttpError => new HttpError(404, message);
+/** A read that kept racing writes: the client should retry shortly. */
+export const unavailable = (message: string): HttpError => new HttpError(503, message);
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
