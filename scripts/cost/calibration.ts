@@ -29,6 +29,7 @@ const pooled = (results: DesignResult[], fallback: DesignCalibration): DesignCal
     ...fallback,
     cpuMsPer1k: sum(results, (r) => r.cpuMsPer1k) / results.length,
     wcuPerItemWrite: writes > 0 ? largestWcuPerItemWrite(results) : fallback.wcuPerItemWrite,
+    wcuIncludesIndexes: writes > 0,
     readsPerItemWrite:
       writes > 0 ? sum(results, (r) => r.ddbReadRequestsPer1k) / writes : fallback.readsPerItemWrite,
   };
@@ -54,6 +55,7 @@ const measured = (r: DesignResult, fallback: DesignCalibration): DesignCalibrati
   measuredWritesPer1k: r.ddbWriteRequestsPer1k,
   measuredReadsPer1k: r.ddbReadRequestsPer1k,
   measuredWcuPer1k: Math.max(r.ddbWcuPer1k, r.ddbWriteRequestsPer1k),
+  wcuIncludesIndexes: true,
 });
 
 const withCpuFit = (c: DesignCalibration, results: DesignResult[]): DesignCalibration => {

@@ -93,8 +93,13 @@ export interface DesignCalibration {
   readonly cpuMsPer1k: number;
   /** CPU milliseconds per DynamoDB item write (SDK request cost), when measured; added per modelled write. */
   readonly cpuMsPerItemWrite?: number;
-  /** Base-table WCU per item write (GSI writes are added by the model). */
+  /** WCU per item write: base table only, or with the deployed (keys-only) index writes when `wcuIncludesIndexes`. */
   readonly wcuPerItemWrite: number;
+  /**
+   * Set when the WCU come from the bench: DynamoDB Local reports index writes in its consumed capacity (probed: a put
+   * that changes `status` reports 1 table + 2 byStatus units), so the keys-only index writes are already in them.
+   */
+  readonly wcuIncludesIndexes?: boolean;
   /** Item reads per item write. */
   readonly readsPerItemWrite: number;
   /** RRU per item read (strongly consistent, item ≤ 4 KB = 1). */
@@ -373,12 +378,15 @@ export const computeCost = (
       ? fs.measuredWritesPer1k * (devicesPerBatch / modelWritesPerBatch)
       : (devicesPerBatch / batch) * 1000;
   const fsBaseWruPer1k = fs.measuredWcuPer1k ?? fsWritesPer1k * fs.wcuPerItemWrite;
-  // With projection ALL every device write is written again to each index (DynamoDB Local does not bill these);
-  // with KEYS_ONLY only a changed status or model moves an entry (delete + put).
+  // With projection ALL every device write is written again to each index; with KEYS_ONLY only a changed status or
+  // model moves an entry (delete + put), which measured WCU already hold (then ALL slightly double-counts those).
+  const keysOnlyGsiWruPer1k = fs.wcuIncludesIndexes
+    ? 0
+    : fsDeviceWritesPer1k * a.deviceGsis * a.contributionChangeShare * 2;
   const fsGsiWruPer1k =
     a.gsiProjection === 'all'
       ? fsDeviceWritesPer1k * a.deviceGsis * calibration.deviceItemWcu
-      : fsDeviceWritesPer1k * a.deviceGsis * a.contributionChangeShare * 2;
+      : keysOnlyGsiWruPer1k;
   const fsWruPer1k = fsBaseWruPer1k + fsGsiWruPer1k;
   const fsRruPer1k = fsReadsPer1k * fs.rruPerItemRead;
   const fsCpuMsPer1k = fs.cpuMsPer1k + (fs.cpuMsPerItemWrite ?? 0) * fsWritesPer1k;

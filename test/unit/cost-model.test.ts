@@ -124,6 +124,21 @@ describe('computeCost', () => {
     expect(r.calibrationSource).toBe('test');
   });
 
+  it('adds no keys-only index writes to WCU measured with them (the bench), only ALL copies', () => {
+    const measured = {
+      ...DEFAULT_CALIBRATION,
+      fleetstream: { ...DEFAULT_CALIBRATION.fleetstream, wcuIncludesIndexes: true },
+    };
+    const keys = computeCost(scenario, prices, measured);
+    expect(keys.fleetstream.wruPer1k).toBeCloseTo(
+      keys.fleetstream.itemWritesPer1k * DEFAULT_CALIBRATION.fleetstream.wcuPerItemWrite,
+      9,
+    );
+    const all = computeCost(scenario, prices, measured, { ...DEFAULT_ASSUMPTIONS, gsiProjection: 'all' });
+    const devicesPer1k = (all.derived.devicesPerBatch / all.derived.recordsPerBatch) * 1000;
+    expect(all.fleetstream.wruPer1k - keys.fleetstream.wruPer1k).toBeCloseTo(devicesPer1k * 4, 6);
+  });
+
   it('keys-only GSIs write index entries only when status or model changes', () => {
     const all = computeCost(scenario, prices, DEFAULT_CALIBRATION, {
       ...DEFAULT_ASSUMPTIONS,
