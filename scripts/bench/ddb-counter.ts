@@ -10,7 +10,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { billedWriteUnits } from './item-size.ts';
+import { billedWriteUnits, type Obj, obj } from './item-size.ts';
 
 export interface DdbCounts {
   writeCalls: number;
@@ -49,8 +49,6 @@ const READS = new Set([
 /** Commands that accept ReturnConsumedCapacity. */
 const CAPACITY = new Set([...WRITES, ...READS]);
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
 const length = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
 const sumValues = (v: unknown, f: (x: unknown) => number): number =>
   Object.values(obj(v)).reduce<number>((s, x) => s + f(x), 0);

@@ -7,8 +7,9 @@
  * significant digits + 1, lists and maps 3 bytes + 1 per element. A put is billed on the item written; AWS bills the
  * larger of the old and new image, which this cannot see (FleetStream's items only grow or stay the same size).
  */
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
+export type Obj = Record<string, unknown>;
+/** A wire-level value as an object, or {} when it is not one (absent outputs, missing members). */
+export const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
 const utf8 = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 const numberBytes = (n: string): number => {
