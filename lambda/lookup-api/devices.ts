@@ -70,25 +70,18 @@ type Listing =
       hashValue: string;
     };
 
+/** A listing over one device index; a page key there is the table key plus the index key (hashName, deviceId). */
+const indexListing = (hashName: 'status' | 'model', hashValue: string): Listing => ({
+  kind: 'query',
+  index: hashName === 'status' ? GSI_BY_STATUS : GSI_BY_MODEL,
+  keyFields: ['pk', 'sk', hashName, 'deviceId'],
+  hashName,
+  hashValue,
+});
+
 const listingFor = (status: string | undefined, model: string | undefined): Listing => {
-  if (status !== undefined) {
-    return {
-      kind: 'query',
-      index: GSI_BY_STATUS,
-      keyFields: ['pk', 'sk', 'status', 'deviceId'],
-      hashName: 'status',
-      hashValue: status,
-    };
-  }
-  if (model !== undefined) {
-    return {
-      kind: 'query',
-      index: GSI_BY_MODEL,
-      keyFields: ['pk', 'sk', 'model', 'deviceId'],
-      hashName: 'model',
-      hashValue: model,
-    };
-  }
+  if (status !== undefined) return indexListing('status', status);
+  if (model !== undefined) return indexListing('model', model);
   return { kind: 'scan', keyFields: ['pk', 'sk'] };
 };
 
