@@ -2,12 +2,13 @@
  * The alerts table: one Put per alert, conditional on the alert not existing yet. Alert ids are deterministic,
  * so "already exists" means a previous attempt wrote it: success, not an error.
  */
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { forEachLimit } from '#core/concurrency.ts';
 import type { AlertItem } from '#core/items.ts';
 import type { AlertSink } from '../state-processor/ports.ts';
-import { type BackoffOptions, isRetryable, withBackoff } from './backoff.ts';
-import { addCapacity, createCounters, type DynamoDbCounters } from './dynamodb-counters.ts';
+import type { BackoffOptions } from './backoff.ts';
+import { conditionalPut } from './conditional-put.ts';
+import { createCounters, type DynamoDbCounters } from './dynamodb-counters.ts';
 
 export class DynamoDbAlertsStore implements AlertSink {
   readonly counters: DynamoDbCounters;
@@ -23,31 +24,13 @@ export class DynamoDbAlertsStore implements AlertSink {
   }
 
   async write(alerts: readonly AlertItem[]): Promise<void> {
-    await forEachLimit(alerts, this.concurrency, (alert) =>
-      withBackoff(
-        async () => {
-          this.counters.writeRequests += 1;
-          try {
-            const out = await this.client.send(
-              new PutCommand({
-                TableName: this.table,
-                Item: alert,
-                ConditionExpression: 'attribute_not_exists(alertKey)',
-                ReturnConsumedCapacity: 'TOTAL',
-              }),
-            );
-            addCapacity(this.counters, 'write', out.ConsumedCapacity);
-            this.counters.itemsWritten += 1;
-          } catch (error) {
-            if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-          }
-        },
-        isRetryable,
+    await forEachLimit(alerts, this.concurrency, async (alert) => {
+      await conditionalPut(
+        this.client,
+        { TableName: this.table, Item: alert, ConditionExpression: 'attribute_not_exists(alertKey)' },
+        this.counters,
         this.backoff,
-        () => {
-          this.counters.throttled += 1;
-        },
-      ),
-    );
+      );
+    });
   }
 }

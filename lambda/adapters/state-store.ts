@@ -3,7 +3,7 @@
  * version read, TransactWriteItems for device + fleet shard. Throttling and transaction conflicts are retried with
  * backoff here; a failed version condition is reported to the caller, which re-reads and re-plans the item.
  */
-import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { itemId, type StateItem } from '#core/batch.ts';
 import type { ItemKey } from '#core/items.ts';
 import type { ConditionalWrite, StateStore } from '../state-processor/ports.ts';
@@ -15,6 +15,7 @@ import {
   withBackoff,
 } from './backoff.ts';
 import { batchGetAll } from './batch-get.ts';
+import { conditionalPut } from './conditional-put.ts';
 import { addCapacity, createCounters, type DynamoDbCounters } from './dynamodb-counters.ts';
 
 const RETRYABLE_CANCELLATIONS = new Set(['TransactionConflict', ...THROTTLING_ERRORS]);
@@ -56,26 +57,14 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async put(write: ConditionalWrite): Promise<boolean> {
-    return this.retrying(async () => {
-      this.counters.writeRequests += 1;
-      try {
-        const out = await this.client.send(
-          new PutCommand({
-            TableName: this.table,
-            Item: write.item,
-            ...versionCondition(write.expectedVersion),
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        );
-        addCapacity(this.counters, 'write', out.ConsumedCapacity);
-        this.counters.itemsWritten += 1;
-        return true;
-      } catch (error) {
-        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-        this.counters.conditionalFailures += 1;
-        return false;
-      }
-    });
+    const written = await conditionalPut(
+      this.client,
+      { TableName: this.table, Item: write.item, ...versionCondition(write.expectedVersion) },
+      this.counters,
+      this.backoff,
+    );
+    if (!written) this.counters.conditionalFailures += 1;
+    return written;
   }
 
   async transact(writes: readonly ConditionalWrite[]): Promise<number[]> {
