@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { CustomResource, Duration, Validations } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResource } from '../nag.ts';
@@ -48,11 +48,12 @@ export class KafkaTopic extends Construct {
     }
     const deleteOnRemoval = props.deleteOnRemoval ?? false;
 
-    const securityGroup = new ec2.SecurityGroup(this, 'AdminSecurityGroup', {
-      vpc: props.vpc,
-      description: 'Topic admin Lambda: reaches the MSK brokers only',
-    });
-    props.kafka.allowClient(this, securityGroup, 'Topic admin Lambda');
+    const securityGroup = props.kafka.clientSecurityGroup(
+      this,
+      'AdminSecurityGroup',
+      props.vpc,
+      'Topic admin Lambda',
+    );
 
     this.admin = new FleetFunction(this, 'Admin', {
       entry: path.join(props.projectRoot, 'lambda/topic-admin/handler.ts'),

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { FleetFunction } from './fleet-function.ts';
 import type { ServerlessKafka } from './serverless-kafka.ts';
@@ -27,11 +27,12 @@ export class LoadGenerator extends Construct {
   constructor(scope: Construct, id: string, props: LoadGeneratorProps) {
     super(scope, id);
     if (props.topicName.trim() === '') throw new Error(`LoadGenerator ${id}: topicName must not be empty`);
-    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.vpc,
-      description: 'Load generator Lambda: reaches the MSK brokers only',
-    });
-    props.kafka.allowClient(this, securityGroup, 'Load generator Lambda');
+    const securityGroup = props.kafka.clientSecurityGroup(
+      this,
+      'SecurityGroup',
+      props.vpc,
+      'Load generator Lambda',
+    );
 
     this.fn = new FleetFunction(this, 'Function', {
       entry: path.join(props.projectRoot, 'lambda/load-generator/handler.ts'),

@@ -98,11 +98,21 @@ export class ServerlessKafka extends Construct implements ec2.IConnectable {
     acknowledgeSdkProvider(this);
   }
 
+  /** A security group for a Lambda that talks to the brokers (`who` names it), already let in. */
+  clientSecurityGroup(scope: Construct, id: string, vpc: ec2.IVpc, who: string): ec2.SecurityGroup {
+    const group = new ec2.SecurityGroup(scope, id, {
+      vpc,
+      description: `${who}: reaches the MSK brokers only`,
+    });
+    this.allowClient(scope, group, who);
+    return group;
+  }
+
   /**
    * Lets a client security group reach the brokers. The ingress rule is created in `scope` (the client's stack), so a
    * client in a stack that depends on this one does not make this stack depend back on it.
    */
-  allowClient(
+  private allowClient(
     scope: Construct,
     client: ec2.ISecurityGroup,
     description: string,
