@@ -32,10 +32,11 @@ const spec = {
     `usage: npm run generate -- (${KAFKA_CONNECTION_USAGE} | --remote [--function F] --region R) --devices N --rate R (--duration S | --count N) ` +
     '[--seed S] [--bad-ratio F] [--compression none|gzip] [--batch N] [--topic T] [--record-bytes B] [--json]',
   description: [
-    'Produces simulated modem telemetry keyed by device id. --rate 0 = unlimited.',
+    'Produces simulated modem telemetry keyed by device id: each report is a record per interface of one modem,',
+    'sent back to back. --rate 0 = unlimited.',
     `--bad-ratio F makes that share of records invalid (${BAD_CLASSES.join(', ')}).`,
     '--legacy-ratio F sends that share in the blog producer format (numeric strings, "YYYY-MM-DD HH:mm:ss").',
-    '--start-time ISO --time-step-ms N give reproducible event times (with --seed: an identical stream).',
+    '--start-time ISO --time-step-ms N give reproducible event times, a step per report (with --seed: an identical stream).',
     '--in-flight N sends awaiting acks (default 4); --acks -1|1 (default -1). Ctrl-C flushes and prints the summary.',
     '--remote [--function NAME] --region R: run it in the VPC through the deployed load-generator Lambda',
     '  (MSK Serverless is reachable only from inside its VPC); the function defaults to the stack output.',

@@ -1,11 +1,11 @@
 /**
  * End-to-end freshness: produce → visible through the lookup API. Every `intervalMs` a marker — a normal, valid
- * record of a fleet device, stamped with the current time as its event_time — is produced into the workload's topic,
- * and the API is polled until that device's `lastSeen` reaches the stamp. Markers queue behind whatever the workload
- * has in flight, exactly as a real record would.
+ * report of a fleet device (a record per interface), stamped with the current time as its event_time — is produced
+ * into the workload's topic, and the API is polled until that device's `lastSeen` reaches the stamp. Markers queue
+ * behind whatever the workload has in flight, exactly as a real report would.
  */
 import type { Producer } from 'kafkajs';
-import { createTelemetryStream } from '../generator/telemetry.ts';
+import { createReportStream } from '../generator/telemetry.ts';
 
 export interface FreshnessOptions {
   readonly producer: Producer;
@@ -23,7 +23,7 @@ export interface FreshnessOptions {
 }
 
 export interface FreshnessProbe {
-  /** Markers produced so far (the processor must see them too). */
+  /** Marker records produced so far (the processor must see them too). */
   readonly sent: () => number;
   /** Stops producing markers and waits for the ones in flight; resolves to the latencies in ms. */
   stop(): Promise<number[]>;
@@ -47,7 +47,7 @@ export const startFreshnessProbe = (options: FreshnessOptions): FreshnessProbe =
   const pollMs = options.pollMs ?? 25;
   const timeoutMs = options.timeoutMs ?? 300_000;
   let stamp = 0;
-  const stream = createTelemetryStream({
+  const reports = createReportStream({
     devices: options.devices,
     // Same seed as the workload: same device profiles (model, interfaces), so a marker changes nothing but time.
     seed: options.seed,
@@ -66,20 +66,21 @@ export const startFreshnessProbe = (options: FreshnessOptions): FreshnessProbe =
 
   const producing = (async () => {
     while (running) {
-      const { value: message } = stream.next();
+      const { value: report } = reports.next();
       const producedAt = stamp;
+      const deviceId = report[0]?.key ?? '';
       try {
         await options.producer.send({
           topic: options.topic,
-          messages: [{ key: message.key, value: message.value }],
+          messages: report.map(({ key, value }) => ({ key, value })),
         });
       } catch {
         // A marker that was not acknowledged is not counted; the next one tries again.
         await sleep(intervalMs);
         continue;
       }
-      sent++;
-      pending.push({ deviceId: message.key, producedAt });
+      sent += report.length;
+      pending.push({ deviceId, producedAt });
       await sleep(intervalMs);
     }
   })();

@@ -33,11 +33,11 @@ export const DRIFT = {
   memoryNoise: 0.005,
 } as const;
 
-/** Per-record transition probabilities of the status chain. */
+/** Per-report transition probabilities of the status chain. */
 export const STATUS_CHAIN = {
   connectedToDisconnected: 0.004,
   connectedToDown: 0.002,
-  /** Mean episode ≈ 1/p records. */
+  /** Mean episode ≈ 1/p reports. */
   disconnectedRecovers: 0.1,
   downRecovers: 0.05,
 } as const;
@@ -77,7 +77,10 @@ export const deviceProfiles = (devices: number, seed: string | number): DevicePr
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 
-/** The moving part of one device; `step` advances it by one record. */
+/**
+ * The moving part of one device. A modem reports a snapshot: one record per interface, all with the same reading
+ * (CPU and memory are the modem's; the status is its link state, so rules on it see one state per report).
+ */
 export class DeviceSimulation {
   private cpu: number;
   private memory: number;
@@ -88,7 +91,8 @@ export class DeviceSimulation {
     this.memory = profile.memoryBaseline;
   }
 
-  step(random: Random): DeviceReading {
+  /** Advances the device by one report: a reading for each of its interfaces, in the profile's order. */
+  report(random: Random): DeviceReading[] {
     const { model } = this.profile;
     this.cpu = clamp(
       this.cpu +
@@ -105,12 +109,8 @@ export class DeviceSimulation {
       model.memoryTotalMb,
     );
     this.status = nextStatus(this.status, random);
-    return {
-      interface: random.pick(this.profile.interfaces),
-      status: this.status,
-      cpu: Math.round(this.cpu),
-      memory: Math.round(this.memory),
-    };
+    const reading = { status: this.status, cpu: Math.round(this.cpu), memory: Math.round(this.memory) };
+    return this.profile.interfaces.map((name) => ({ interface: name, ...reading }));
   }
 }
 

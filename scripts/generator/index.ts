@@ -12,6 +12,7 @@ export {
   runGenerator,
 } from './run.ts';
 export {
+  createReportStream,
   createTelemetryStream,
   steppedClock,
   type TelemetryMessage,

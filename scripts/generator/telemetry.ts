@@ -33,7 +33,7 @@ export interface TelemetryStreamOptions {
   readonly clock?: () => number;
 }
 
-/** A clock for reproducible streams: `start`, `start + step`, … one tick per record. */
+/** A clock for reproducible streams: `start`, `start + step`, … one tick per report. */
 export const steppedClock = (startMs: number, stepMs: number): (() => number) => {
   let next = startMs;
   return () => {
@@ -80,7 +80,11 @@ export const validateStreamOptions = (options: TelemetryStreamOptions): void => 
   if (options.badClasses?.length === 0) throw new Error('badClasses must not be empty');
 };
 
-export function* createTelemetryStream(options: TelemetryStreamOptions): Generator<TelemetryMessage, never> {
+/**
+ * The stream as modem reports: each report is one device's snapshot, a message per interface with one event time.
+ * Which device reports next is drawn at random, so devices interleave report by report.
+ */
+export function* createReportStream(options: TelemetryStreamOptions): Generator<TelemetryMessage[], never> {
   validateStreamOptions(options);
   const seed = options.seed ?? 1;
   const random = createRandom(`${seed}/stream`);
@@ -92,23 +96,30 @@ export function* createTelemetryStream(options: TelemetryStreamOptions): Generat
 
   while (true) {
     const device = random.pick(simulations);
-    const reading = device.step(random);
+    const readings = device.report(random);
     const eventMs = clock();
-    const legacy = legacyRatio > 0 && random.chance(legacyRatio);
-    const fields: RecordFields = {
-      deviceid: device.profile.deviceId,
-      model: device.profile.model.name,
-      interface: reading.interface,
-      interfacestatus: reading.status,
-      cpuusage: legacy ? String(reading.cpu) : reading.cpu,
-      memoryusage: legacy ? String(reading.memory) : reading.memory,
-      event_time: legacy ? naiveUtc(eventMs) : new Date(eventMs).toISOString(),
-    };
-    if (badRatio > 0 && random.chance(badRatio)) {
-      const badClass = random.pick(badClasses);
-      yield { key: fields.deviceid, value: makeBadValue(badClass, fields, random), bad: true, badClass };
-    } else {
-      yield { key: fields.deviceid, value: Buffer.from(goodJson(fields, options.recordBytes)), bad: false };
-    }
+    yield readings.map((reading): TelemetryMessage => {
+      const legacy = legacyRatio > 0 && random.chance(legacyRatio);
+      const fields: RecordFields = {
+        deviceid: device.profile.deviceId,
+        model: device.profile.model.name,
+        interface: reading.interface,
+        interfacestatus: reading.status,
+        cpuusage: legacy ? String(reading.cpu) : reading.cpu,
+        memoryusage: legacy ? String(reading.memory) : reading.memory,
+        event_time: legacy ? naiveUtc(eventMs) : new Date(eventMs).toISOString(),
+      };
+      if (badRatio > 0 && random.chance(badRatio)) {
+        const badClass = random.pick(badClasses);
+        return { key: fields.deviceid, value: makeBadValue(badClass, fields, random), bad: true, badClass };
+      }
+      return { key: fields.deviceid, value: Buffer.from(goodJson(fields, options.recordBytes)), bad: false };
+    });
   }
+}
+
+/** The stream record by record (what a producer sends): the reports, flattened in order. */
+export function* createTelemetryStream(options: TelemetryStreamOptions): Generator<TelemetryMessage, never> {
+  const reports = createReportStream(options);
+  while (true) yield* reports.next().value;
 }

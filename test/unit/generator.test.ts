@@ -5,6 +5,7 @@ import { DRIFT, deviceIdOf, deviceProfiles } from '../../scripts/generator/devic
 import { CPU_LIMITS, MODEM_MODELS } from '../../scripts/generator/models.ts';
 import { createRandom } from '../../scripts/generator/prng.ts';
 import {
+  createReportStream,
   createTelemetryStream,
   steppedClock,
   type TelemetryMessage,
@@ -104,13 +105,37 @@ describe('telemetry stream', () => {
     expect(share('connected') + share('down') + share('disconnected')).toBeCloseTo(1, 10);
   });
 
-  it('takes event time from the injected clock', () => {
-    const times = take({ devices: 5, seed: 1 }, 3).map((m) => parse(m).event_time);
-    expect(times).toEqual([
-      '2026-11-21T10:00:00.000Z',
-      '2026-11-21T10:00:00.100Z',
-      '2026-11-21T10:00:00.200Z',
-    ]);
+  it('sends each report as a snapshot: a record per interface of the device, one reading, one event time', () => {
+    const profiles = new Map(deviceProfiles(300, 4).map((p) => [p.deviceId, p]));
+    const reports = Array.from(
+      { length: 2000 },
+      (
+        (stream) => () =>
+          stream.next().value
+      )(createReportStream({ devices: 300, seed: 4, clock: steppedClock(START, 100) })),
+    );
+    reports.forEach((report, i) => {
+      const records = report.map(parse);
+      const profile = profiles.get(report[0]?.key ?? '');
+      expect(records.map((r) => r.interface)).toEqual(profile?.interfaces);
+      expect(new Set(report.map((m) => m.key))).toEqual(new Set([profile?.deviceId]));
+      for (const field of ['model', 'interfacestatus', 'cpuusage', 'memoryusage'] as const)
+        expect(new Set(records.map((r) => r[field])).size).toBe(1);
+      expect(new Set(records.map((r) => r.event_time))).toEqual(
+        new Set([new Date(START + 100 * i).toISOString()]),
+      );
+    });
+    // Devices interleave report by report, and models differ in interface count, so reports do too.
+    expect(new Set(reports.map((r) => r[0]?.key)).size).toBeGreaterThan(250);
+    expect(new Set(reports.map((r) => r.length)).size).toBeGreaterThan(3);
+  });
+
+  it('flattens the reports into the record stream in order', () => {
+    const options = { devices: 40, seed: 6, badRatio: 0.2 };
+    const reports = createReportStream({ ...options, clock: steppedClock(START, 100) });
+    const flattened = Array.from({ length: 300 }, () => reports.next().value).flat();
+    const records = take(options, flattened.length);
+    expect(records.map((m) => m.value.toString())).toEqual(flattened.map((m) => m.value.toString()));
   });
 
   it('pads good records to exactly --record-bytes with a pad field', () => {
