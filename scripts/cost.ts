@@ -14,13 +14,15 @@ export const costSpec = {
   usage:
     'usage: npm run cost -- --devices N --rate R --record-bytes B [--region us-east-1] [--json]\n' +
     '         [--profile model|hot|wide] [--partitions P] [--memory-mb M] [--batch-size S] [--batching-window SEC]\n' +
-    '         [--gsi-projection all|keys-only]\n' +
+    '         [--records-per-report K] [--gsi-projection all|keys-only]\n' +
     '         [--results bench/results/latest.json]',
   description: [
     '--rate is records per second over the whole fleet (as `npm run generate -- --rate`).',
     '--profile model (default): the model computes how many items each batch touches for this fleet, with unit',
     '  sizes (WCU per write, reads per write, CPU per record) from the bench results when present;',
     "  hot|wide: take that bench workload's measured per-1,000-record ratios as they are.",
+    '--records-per-report K: records a device sends at once (a report with a record per interface, as the generator',
+    '  sends them; ~3 for its modems). Default 1: every record on its own, the worst case for coalescing.',
     `Prices: on-demand list prices for ${SUPPORTED_REGIONS.join(', ')}, checked ${PRICES_CHECKED_ON} (scripts/cost/prices.ts).`,
   ].join('\n'),
   options: {
@@ -34,6 +36,7 @@ export const costSpec = {
     'memory-mb': { type: 'string' },
     'batch-size': { type: 'string' },
     'batching-window': { type: 'string' },
+    'records-per-report': { type: 'string' },
     'gsi-projection': { type: 'string', default: 'keys-only' },
     results: { type: 'string' },
   },
@@ -83,6 +86,12 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
           v['batching-window'],
           DEFAULT_ASSUMPTIONS.batchingWindowSeconds,
           { min: 0, max: 300 },
+        ),
+        recordsPerReport: optionalNumberFlag(
+          'records-per-report',
+          v['records-per-report'],
+          DEFAULT_ASSUMPTIONS.recordsPerReport,
+          { min: 1, max: 1000 },
         ),
         gsiProjection: choiceFlag('gsi-projection', v['gsi-projection'], ['all', 'keys-only'] as const),
       };

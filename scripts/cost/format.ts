@@ -60,7 +60,10 @@ export const formatReport = (r: CostReport, prices: PriceTable): string => {
     `FleetStream monthly cost model — ${r.region} on-demand list prices as checked on ${PRICES_CHECKED_ON} (verify before quoting)`,
     '',
     `Scenario: ${number(s.devices)} devices × ${number(perDevice, 3)} records/s = ${number(s.recordsPerSecond)} records/s of ` +
-      `${number(s.recordBytes)} bytes → ${quantity(d.recordsPerMonth)} records/month, ${number(d.ingressMBps, 2)} MB/s into Kafka`,
+      `${number(s.recordBytes)} bytes → ${quantity(d.recordsPerMonth)} records/month, ${number(d.ingressMBps, 2)} MB/s into Kafka` +
+      (r.assumptions.recordsPerReport > 1
+        ? `, ${number(r.assumptions.recordsPerReport, 2)} records per report`
+        : ''),
     `Kafka: ${d.partitions} partitions on ${d.clusters} MSK Serverless cluster${d.clusters > 1 ? 's' : ''}. ` +
       `Lambda: batch ≈ ${number(d.recordsPerBatch)} records per partition, ${number(d.invocationsPerSecond, 1)} invocations/s, ` +
       `≈ ${number(d.devicesPerBatch)} devices and ${number(d.windowsPerBatch)} minute-windows per batch`,

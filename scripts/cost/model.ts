@@ -40,6 +40,11 @@ export interface Assumptions {
   readonly partitions: number;
   readonly batchSize: number;
   readonly batchingWindowSeconds: number;
+  /**
+   * Records a device sends at once (a modem's report: one record per interface, as the generator sends them). They
+   * land in one batch, so a batch spans fewer devices. 1 = every record on its own (the blog's producer; worst case).
+   */
+  readonly recordsPerReport: number;
   readonly memoryMb: number;
   /** Kafka bytes per record beyond the value (key, headers, record framing). */
   readonly kafkaOverheadBytes: number;
@@ -72,6 +77,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   partitions: 0,
   batchSize: 10_000,
   batchingWindowSeconds: 1,
+  recordsPerReport: 1,
   memoryMb: 1024,
   kafkaOverheadBytes: 40,
   quotaHeadroom: 0.8,
@@ -268,7 +274,7 @@ export const computeCost = (
   const invocationsPerSecond = rate / batch;
   const invocationsPerMonth = invocationsPerSecond * SECONDS_PER_MONTH;
   const batchSpanSeconds = batch / partitionRate;
-  const devicesPerBatch = expectedDistinct(partitionDevices, batch);
+  const devicesPerBatch = expectedDistinct(partitionDevices, batch / a.recordsPerReport);
   // The open minute lives in the device item: a window item is written only when a device's minute closes, which
   // happens in a batch with probability ≈ span / 60 s.
   const windowsPerBatch = Math.min(batch, devicesPerBatch * Math.min(1, batchSpanSeconds / 60));

@@ -76,11 +76,37 @@ describe('npm run cost', () => {
       ['--devices', '1', '--rate', '1', '--record-bytes', '1', '--profile', 'cold'],
       /--profile must be one of/,
     ],
+    [
+      ['--devices', '1', '--rate', '1', '--record-bytes', '1', '--records-per-report', '0.5'],
+      /--records-per-report must be >= 1/,
+    ],
   ])('exits 2 with the usage line on bad flags %#', async (argv, message) => {
     const { code, err } = await run([...argv, '--results', missing]);
     expect(code).toBe(2);
     expect(err).toMatch(message);
     expect(err).toMatch(/usage: npm run cost/);
+  });
+
+  it('takes records per report and says so', async () => {
+    const argv = [
+      '--devices',
+      '5000',
+      '--rate',
+      '10000',
+      '--record-bytes',
+      '1024',
+      '--json',
+      '--results',
+      missing,
+    ];
+    const single = JSON.parse((await run(argv)).out);
+    const reports = await run([...argv, '--records-per-report', '3']);
+    expect(reports.code).toBe(0);
+    const doc = JSON.parse(reports.out);
+    expect(doc.assumptions.recordsPerReport).toBe(3);
+    expect(doc.fleetstream.itemWritesPer1k).toBeLessThan(single.fleetstream.itemWritesPer1k);
+    const text = await run([...argv.filter((a) => a !== '--json'), '--records-per-report', '3']);
+    expect(text.out).toMatch(/, 3 records per report/);
   });
 
   it('calibrates from a results file and says so', async () => {

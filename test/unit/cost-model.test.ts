@@ -98,6 +98,21 @@ describe('computeCost', () => {
     expect(r.fleetstream.itemWritesPer1k).toBeGreaterThan(90);
   });
 
+  it("coalesces a device's report: k records sent at once span k times fewer devices in a batch", () => {
+    // 10,000 devices over 6 partitions, ~1,667 records per batch: one record per report spans ~1,500 of the ~1,667
+    // devices of a partition; reports of 3 records are ~556 draws, ~484 devices.
+    const wide = { devices: 10_000, recordsPerSecond: 10_000, recordBytes: 200 };
+    const single = computeCost(wide, prices);
+    const reports = computeCost(wide, prices, DEFAULT_CALIBRATION, {
+      ...DEFAULT_ASSUMPTIONS,
+      recordsPerReport: 3,
+    });
+    expect(reports.derived.recordsPerBatch).toBe(single.derived.recordsPerBatch);
+    expect(single.derived.devicesPerBatch).toBeCloseTo(expectedDistinct(10_000 / 6, 10_000 / 6), 6);
+    expect(reports.derived.devicesPerBatch).toBeCloseTo(expectedDistinct(10_000 / 6, 10_000 / 18), 6);
+    expect(reports.fleetstream.itemWritesPer1k).toBeLessThan(single.fleetstream.itemWritesPer1k / 2);
+  });
+
   it('gets no coalescing when every record is a new device', () => {
     const r = computeCost({ devices: 1_000_000, recordsPerSecond: 1000, recordBytes: 200 }, prices);
     // One device write per record (the open minute rides along in it), never fewer than the naive design.
