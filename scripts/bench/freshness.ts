@@ -3,6 +3,10 @@
  * report of a fleet device (a record per interface), stamped with the current time as its event_time — is produced
  * into the workload's topic, and the API is polled until that device's `lastSeen` reaches the stamp. Markers queue
  * behind whatever the workload has in flight, exactly as a real report would.
+ *
+ * A marker whose batch the processor has finished but whose stamp the API does not show was overwritten by an older
+ * record (last writer wins: the naive design can do that, FleetStream cannot). It is counted as rolled back, not
+ * timed: waiting for it would only measure the timeout and hold up every marker behind it.
  */
 import type { Producer } from 'kafkajs';
 import { createReportStream } from '../generator/telemetry.ts';
@@ -20,13 +24,22 @@ export interface FreshnessOptions {
   readonly pollMs?: number;
   /** A marker not visible after this long is recorded at this value (censored). @default 300_000 */
   readonly timeoutMs?: number;
+  /** The highest offset of a partition whose batch the processor has finished (-1: none yet). */
+  readonly handledOffset?: (partition: number) => number;
+}
+
+export interface FreshnessResult {
+  /** Produce → visible, per marker. */
+  readonly latenciesMs: number[];
+  /** Markers processed but overwritten by an older record before the API showed them. */
+  readonly rolledBack: number;
 }
 
 export interface FreshnessProbe {
   /** Marker records produced so far (the processor must see them too). */
   readonly sent: () => number;
-  /** Stops producing markers and waits for the ones in flight; resolves to the latencies in ms. */
-  stop(): Promise<number[]>;
+  /** Stops producing markers and waits for the ones in flight. */
+  stop(): Promise<FreshnessResult>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -60,7 +73,8 @@ export const startFreshnessProbe = (options: FreshnessOptions): FreshnessProbe =
   const latencies: number[] = [];
   // Oldest first: the pipeline is close to FIFO, so only the head is polled (bounded API load: about 1000/pollMs
   // requests/s, never one poller per marker, which would load the processor's own DynamoDB and CPU).
-  const pending: { deviceId: string; producedAt: number }[] = [];
+  const pending: { deviceId: string; producedAt: number; partition: number; lastOffset: number }[] = [];
+  let rolledBack = 0;
   let sent = 0;
   let running = true;
 
@@ -69,18 +83,25 @@ export const startFreshnessProbe = (options: FreshnessOptions): FreshnessProbe =
       const { value: report } = reports.next();
       const producedAt = stamp;
       const deviceId = report[0]?.key ?? '';
+      let partition = -1;
+      let lastOffset = Number.POSITIVE_INFINITY;
       try {
-        await options.producer.send({
+        // One key: the whole report lands on one partition, at consecutive offsets.
+        const [written] = await options.producer.send({
           topic: options.topic,
           messages: report.map(({ key, value }) => ({ key, value })),
         });
+        if (written?.baseOffset !== undefined) {
+          partition = written.partition;
+          lastOffset = Number(written.baseOffset) + report.length - 1;
+        }
       } catch {
         // A marker that was not acknowledged is not counted; the next one tries again.
         await sleep(intervalMs);
         continue;
       }
       sent += report.length;
-      pending.push({ deviceId, producedAt });
+      pending.push({ deviceId, producedAt, partition, lastOffset });
       await sleep(intervalMs);
     }
   })();
@@ -92,10 +113,17 @@ export const startFreshnessProbe = (options: FreshnessOptions): FreshnessProbe =
         await sleep(pollMs);
         continue;
       }
+      // Asked before the read: a batch finishing in between must not make a visible marker look rolled back.
+      const handled = (options.handledOffset?.(head.partition) ?? -1) >= head.lastOffset;
       const seen = await lastSeenMs(options.apiUrl, head.deviceId).catch(() => undefined);
       const elapsed = Date.now() - head.producedAt;
       if ((seen !== undefined && seen >= head.producedAt) || elapsed >= timeoutMs) {
         latencies.push(Math.min(elapsed, timeoutMs));
+        pending.shift();
+        continue;
+      }
+      if (handled && seen !== undefined) {
+        rolledBack++;
         pending.shift();
         continue;
       }
@@ -109,7 +137,7 @@ export const startFreshnessProbe = (options: FreshnessOptions): FreshnessProbe =
       running = false;
       await producing;
       await watching;
-      return latencies;
+      return { latenciesMs: latencies, rolledBack };
     },
   };
 };
