@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { windowsInRange } from '#core/device-windows.ts';
 import { addExact } from '#core/exact-sum.ts';
-import { type DeviceItem, type Rule, type WindowItem, windowStart } from '#core/items.ts';
-import { toMskEvent } from '#core/msk-event.ts';
+import { type DeviceItem, type Rule, type WindowItem, type WindowStats, windowStart } from '#core/items.ts';
+import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import { type ConditionalWrite, silentLogger } from '../../lambda/state-processor/ports.ts';
 import { createStateProcessor } from '../../lambda/state-processor/processor.ts';
 import {
@@ -84,14 +84,8 @@ const specArb = (keyed: boolean, monotonic: boolean) =>
       ),
     );
 
-interface Produced {
-  topic: string;
-  partition: number;
-  offset: number;
-  timestampMs: number;
-  key: Buffer | null;
-  value: Buffer;
-}
+/** A record as the broker holds it: what the event source mapping delivers. */
+type Produced = SourceRecord;
 
 const produce = (specs: Spec[], keyed: boolean): Produced[][] => {
   const logs: Produced[][] = [[], [], []];
@@ -201,21 +195,7 @@ const chaoticRun = async (logs: Produced[][], seed: number) => {
 
 /** Per (device, minute) window statistics computed the obvious way from what was produced. */
 const referenceWindows = (specs: Spec[]) => {
-  const out = new Map<
-    string,
-    Map<
-      string,
-      {
-        start: string;
-        count: number;
-        cpuSum: number;
-        cpuMax: number;
-        memorySum: number;
-        memoryMax: number;
-        downCount: number;
-      }
-    >
-  >();
+  const out = new Map<string, Map<string, WindowStats & { start: string }>>();
   for (const s of specs.filter((spec) => !spec.bad)) {
     const device = out.get(`d${s.device}`) ?? new Map();
     out.set(`d${s.device}`, device);
