@@ -23,19 +23,11 @@ const run = async (argv: string[]) => {
 };
 
 const missing = join(tmpdir(), 'fleetstream-no-such-results.json');
+const HUNDRED_DEVICES = ['--devices', '100', '--rate', '1000', '--record-bytes', '1024'];
 
 describe('npm run cost', () => {
   it('prints both designs with totals and the dated price table', async () => {
-    const { code, out } = await run([
-      '--devices',
-      '100',
-      '--rate',
-      '1000',
-      '--record-bytes',
-      '1024',
-      '--results',
-      missing,
-    ]);
+    const { code, out } = await run([...HUNDRED_DEVICES, '--results', missing]);
     expect(code).toBe(0);
     expect(out).toMatch(/FleetStream \(coalesced/);
     expect(out).toMatch(/Naive design/);
@@ -113,16 +105,7 @@ describe('npm run cost', () => {
     const dir = await mkdtemp(join(tmpdir(), 'fleetstream-cost-'));
     const path = join(dir, 'latest.json');
     await writeFile(path, JSON.stringify(sampleResults()));
-    const { code, out } = await run([
-      '--devices',
-      '100',
-      '--rate',
-      '1000',
-      '--record-bytes',
-      '1024',
-      '--results',
-      path,
-    ]);
+    const { code, out } = await run([...HUNDRED_DEVICES, '--results', path]);
     expect(code).toBe(0);
     expect(out).toMatch(new RegExp(`Calibration: ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });

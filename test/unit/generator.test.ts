@@ -107,13 +107,8 @@ describe('telemetry stream', () => {
 
   it('sends each report as a snapshot: a record per interface of the device, one reading, one event time', () => {
     const profiles = new Map(deviceProfiles(300, 4).map((p) => [p.deviceId, p]));
-    const reports = Array.from(
-      { length: 2000 },
-      (
-        (stream) => () =>
-          stream.next().value
-      )(createReportStream({ devices: 300, seed: 4, clock: steppedClock(START, 100) })),
-    );
+    const stream = createReportStream({ devices: 300, seed: 4, clock: steppedClock(START, 100) });
+    const reports = Array.from({ length: 2000 }, () => stream.next().value);
     reports.forEach((report, i) => {
       const records = report.map(parse);
       const profile = profiles.get(report[0]?.key ?? '');
