@@ -1,10 +1,12 @@
 /**
  * Local dead-letter sink, laid out like Firehose writes it in S3:
- * `<dir>/dead-letter/year=YYYY/month=MM/day=DD/hour=HH/<file>.jsonl`, one JSON line per rejected record.
+ * `<dir>/dead-letter/year=YYYY/month=MM/day=DD/hour=HH/<file>.jsonl`, one JSON line per rejected record, cut to
+ * the same size limit as in Firehose.
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DeadLetter } from '#core/dead-letter.ts';
+import { deadLetterJson } from '#core/dead-letter-line.ts';
 import type { DeadLetterSink } from '../state-processor/ports.ts';
 
 /** The hour folder for a time, in UTC (Firehose's default prefix uses UTC arrival time). */
@@ -24,7 +26,9 @@ export class FileDeadLetterSink implements DeadLetterSink {
     const byHour = new Map<string, string[]>();
     for (const letter of letters) {
       const prefix = hourPrefix(letter.at);
-      byHour.set(prefix, [...(byHour.get(prefix) ?? []), JSON.stringify(letter)]);
+      const lines = byHour.get(prefix);
+      if (lines) lines.push(deadLetterJson(letter));
+      else byHour.set(prefix, [deadLetterJson(letter)]);
     }
     for (const [prefix, lines] of byHour) {
       const dir = join(this.datalakeDir, 'dead-letter', prefix);

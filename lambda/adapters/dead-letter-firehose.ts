@@ -1,26 +1,20 @@
 /**
  * Dead-letter sink on Firehose (delivered to the lake's dead-letter/ prefix): PutRecordBatch with at most
  * 500 records / 4 MiB per call; entries Firehose reports as failed are retried with backoff, then the batch fails.
+ * At least once: a retried batch writes its dead-letters again, with the same `id` for readers to de-duplicate.
  */
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import type { DeadLetter } from '#core/dead-letter.ts';
+import { deadLetterJson, MAX_DEAD_LETTER_LINE_BYTES } from '#core/dead-letter-line.ts';
 import type { DeadLetterSink } from '../state-processor/ports.ts';
 import { type BackoffOptions, isRetryable, RetryableError, withBackoff } from './backoff.ts';
 
 const MAX_RECORDS = 500;
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
-/** Firehose's record limit is 1,000 KiB; keep a margin. */
-const MAX_RECORD_BYTES = 1000 * 1024 - 1024;
 
-/** One newline-terminated JSON line; a value too big for one Firehose record is cut and flagged as truncated. */
-export const deadLetterLine = (letter: DeadLetter, maxBytes = MAX_RECORD_BYTES): Buffer => {
-  const line = Buffer.from(`${JSON.stringify(letter)}\n`);
-  if (line.byteLength <= maxBytes) return line;
-  const valueBytes = Buffer.from(letter.value, 'base64').byteLength;
-  const room = Math.max(0, maxBytes - (line.byteLength - letter.value.length) - 200);
-  const value = letter.value.slice(0, room - (room % 4));
-  return Buffer.from(`${JSON.stringify({ ...letter, value, truncated: true, valueBytes })}\n`);
-};
+/** One newline-terminated JSON line within Firehose's record limit (key and value cut and flagged when too big). */
+export const deadLetterLine = (letter: DeadLetter, maxBytes = MAX_DEAD_LETTER_LINE_BYTES): Buffer =>
+  Buffer.from(`${deadLetterJson(letter, maxBytes)}\n`);
 
 /** Splits lines into PutRecordBatch calls within the record-count and size limits. */
 export const firehoseBatches = (lines: readonly Buffer[]): Buffer[][] => {

@@ -4,7 +4,8 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Registry } from '#core/items.ts';
-import type { RegistrySource } from '../state-processor/ports.ts';
+import { registryCopy, registryProblem } from '#core/registry.ts';
+import type { ProcessorLogger, RegistrySource } from '../state-processor/ports.ts';
 import type { BackoffOptions } from './backoff.ts';
 import { batchGetAll } from './batch-get.ts';
 import { createCounters, type DynamoDbCounters } from './dynamodb-counters.ts';
@@ -16,14 +17,27 @@ export interface RegistryCacheOptions {
   counters?: DynamoDbCounters;
   /** Entries kept before the cache is cleared (bounds memory on huge fleets). @default 200_000 */
   maxEntries?: number;
+  /** Told about rows dropped for being out of bounds. @default silent */
+  logger?: Pick<ProcessorLogger, 'warn'>;
 }
 
-/** A registry row as attributes: strings only, without the key. */
+/** A registry row as attributes: strings only, without the key, in a null-prototype map. */
 export const registryOf = (row: Record<string, unknown>): Registry => {
-  const registry: Registry = {};
-  for (const [name, value] of Object.entries(row))
-    if (name !== 'deviceId' && typeof value === 'string') registry[name] = value;
+  const registry = registryCopy(row);
+  delete registry.deviceId;
   return registry;
+};
+
+/**
+ * The row's registry, or null with a warning when it is out of bounds (loaded around `registry:load`'s checks): it
+ * would be copied into the device item and every alert item, so the device is processed without it.
+ */
+const boundedRegistry = (row: Record<string, unknown>, warn: (problem: string) => void): Registry | null => {
+  const registry = registryOf(row);
+  const problem = registryProblem(registry);
+  if (problem === null) return registry;
+  warn(problem);
+  return null;
 };
 
 export class DynamoDbRegistryCache implements RegistrySource {
@@ -54,7 +68,17 @@ export class DynamoDbRegistryCache implements RegistrySource {
       missing.map((deviceId) => ({ deviceId })),
       { consistentRead: false, counters: this.counters, backoff: this.options.backoff },
     );
-    const found = new Map(rows.map((row) => [String(row.deviceId), registryOf(row)]));
+    const found = new Map(
+      rows.map((row) => {
+        const deviceId = String(row.deviceId);
+        const warn = (problem: string) =>
+          this.options.logger?.warn('registry row out of bounds; device processed without it', {
+            deviceId,
+            problem,
+          });
+        return [deviceId, boundedRegistry(row, warn)];
+      }),
+    );
     if (this.cache.size + missing.length > (this.options.maxEntries ?? 200_000)) this.cache.clear();
     const expires = now + (this.options.ttlSeconds ?? 60) * 1000;
     for (const id of missing) {

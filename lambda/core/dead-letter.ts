@@ -1,10 +1,19 @@
-/** Splits a batch into valid records and dead-letters (the contract's rejected-record line). */
+/**
+ * Splits a batch into valid records and dead-letters (the contract's rejected-record line). Nothing a record holds
+ * can fail the batch: a record whose decoding throws anyway is dead-lettered with the error as its reason.
+ */
+import { createHash } from 'node:crypto';
 import type { BatchRecord } from './batch-record.ts';
 import type { SourceRecord } from './msk-event.ts';
-import { decodeRecord } from './record.ts';
+import { type DecodeOptions, decodeRecord, wellFormed } from './record.ts';
 
 /** One rejected record, as written to the dead-letter prefix: original bytes base64, key null when absent. */
 export interface DeadLetter {
+  /**
+   * Stable id of the rejected record (same record, same id, on every retry of its batch): readers de-duplicate
+   * by it, because dead-letters are written at least once. See `deadLetterId`.
+   */
+  id: string;
   topic: string;
   partition: number;
   offset: number;
@@ -15,19 +24,49 @@ export interface DeadLetter {
   at: string;
 }
 
+/**
+ * First 32 hex chars of sha256 over topic, partition, offset, key and value: a retried batch gives the same id,
+ * a different record at the same offset (a re-created topic) another.
+ */
+export const deadLetterId = (source: SourceRecord): string => {
+  const hash = createHash('sha256').update(`${source.topic}\n${source.partition}\n${source.offset}\n`);
+  hash.update(source.key === null ? 'null\n' : `${source.key.byteLength}\n`);
+  if (source.key !== null) hash.update(source.key);
+  return hash.update(source.value).digest('hex').slice(0, 32);
+};
+
+export interface DecodeBatchOptions {
+  /** How far (ms) an event_time may be ahead of the processing time (see record.ts). @default 5 minutes */
+  maxEventTimeSkewMs?: number;
+}
+
+const decodeSafely = (source: SourceRecord, options: DecodeOptions) => {
+  try {
+    return decodeRecord(source.value, source.key, options);
+  } catch (error) {
+    // Not expected (decodeRecord does not throw on any input), but one record must never fail its batch.
+    const message = error instanceof Error ? error.message : typeof error;
+    return { ok: false as const, reason: `undecodable: ${wellFormed(String(message).slice(0, 80))}` };
+  }
+};
+
 export const decodeBatch = (
   records: readonly SourceRecord[],
   nowMs: number,
+  options: DecodeBatchOptions = {},
 ): { valid: BatchRecord[]; invalid: DeadLetter[] } => {
   const valid: BatchRecord[] = [];
   const invalid: DeadLetter[] = [];
   const at = new Date(nowMs).toISOString();
+  const decodeOptions: DecodeOptions = { nowMs };
+  if (options.maxEventTimeSkewMs !== undefined) decodeOptions.maxEventTimeSkewMs = options.maxEventTimeSkewMs;
   for (const source of records) {
     const { topic, partition, offset } = source;
-    const decoded = decodeRecord(source.value, source.key);
+    const decoded = decodeSafely(source, decodeOptions);
     if (decoded.ok) valid.push({ topic, partition, offset, record: decoded.record });
     else
       invalid.push({
+        id: deadLetterId(source),
         topic,
         partition,
         offset,

@@ -18,7 +18,11 @@ export type DeviceAggregates = Pick<
   | 'memoryMax'
   | 'memorySum'
   | 'interfaces'
+  | 'interfacesOverflow'
 >;
+
+/** Interface names kept per device: the smallest ones, so the list is the same whatever the order of folds. */
+export const MAX_INTERFACES = 64;
 
 const seed = (r: TelemetryRecord): DeviceAggregates => ({
   firstSeen: r.eventTime,
@@ -59,6 +63,12 @@ export const foldAggregates = (
     acc.memorySum = addExact(acc.memorySum, r.memoryUsage);
     interfaces.add(r.interface);
   }
-  acc.interfaces = [...interfaces].sort();
+  // Bounded item: a device reporting thousands of interface names keeps MAX_INTERFACES and counts the rest.
+  acc.interfaces = [...interfaces].sort().slice(0, MAX_INTERFACES);
+  if (interfaces.size > MAX_INTERFACES) {
+    const kept = new Set(acc.interfaces);
+    const dropped = records.filter((r) => !kept.has(r.interface)).length;
+    acc.interfacesOverflow = (acc.interfacesOverflow ?? 0) + dropped;
+  }
   return acc;
 };

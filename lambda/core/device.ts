@@ -106,6 +106,7 @@ export const planDevice = (
     memoryMax: aggregates.memoryMax,
     memorySum: aggregates.memorySum,
     interfaces: aggregates.interfaces,
+    ...(aggregates.interfacesOverflow ? { interfacesOverflow: aggregates.interfacesOverflow } : {}),
     ...(context.registry !== null ? { registry: context.registry } : {}),
     firing,
     offsets: advanceWatermarks(current?.offsets, fresh),

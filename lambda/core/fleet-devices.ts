@@ -1,7 +1,9 @@
 /**
  * Fleet device counts: each device contributes (model, status) to one of 16 shards. A device whose contribution
  * changes is written in one transaction with its shard, so the counts move exactly when the device does.
+ * Models and statuses are data: the delta is kept in Maps and merged into bounded, escaped maps (data-map.ts).
  */
+import { bump, mergeCounts } from './data-map.ts';
 import { DOWN_STATUS, type FleetDevicesItem, fleetDevicesKey } from './items.ts';
 
 export interface FleetContribution {
@@ -11,21 +13,17 @@ export interface FleetContribution {
 
 export interface FleetDelta {
   devices: number;
-  byStatus: Record<string, number>;
-  byModelDevices: Record<string, number>;
-  byModelDown: Record<string, number>;
+  byStatus: Map<string, number>;
+  byModelDevices: Map<string, number>;
+  byModelDown: Map<string, number>;
 }
 
 export const emptyDelta = (): FleetDelta => ({
   devices: 0,
-  byStatus: {},
-  byModelDevices: {},
-  byModelDown: {},
+  byStatus: new Map(),
+  byModelDevices: new Map(),
+  byModelDown: new Map(),
 });
-
-const bump = (map: Record<string, number>, key: string, by: number) => {
-  map[key] = (map[key] ?? 0) + by;
-};
 
 const addContribution = (delta: FleetDelta, c: FleetContribution, sign: 1 | -1) => {
   delta.devices += sign;
@@ -47,19 +45,6 @@ export const accumulateDelta = (
   addContribution(delta, after, 1);
 };
 
-const merge = (
-  base: Record<string, number> | undefined,
-  change: Record<string, number>,
-): Record<string, number> => {
-  const out: Record<string, number> = { ...base };
-  for (const [key, by] of Object.entries(change)) {
-    const value = (out[key] ?? 0) + by;
-    if (value === 0) delete out[key];
-    else out[key] = value;
-  }
-  return out;
-};
-
 export const applyFleetDelta = (
   shard: number,
   current: FleetDevicesItem | undefined,
@@ -67,8 +52,8 @@ export const applyFleetDelta = (
 ): FleetDevicesItem => ({
   ...fleetDevicesKey(shard),
   devices: (current?.devices ?? 0) + delta.devices,
-  byStatus: merge(current?.byStatus, delta.byStatus),
-  byModelDevices: merge(current?.byModelDevices, delta.byModelDevices),
-  byModelDown: merge(current?.byModelDown, delta.byModelDown),
+  byStatus: mergeCounts(current?.byStatus, delta.byStatus),
+  byModelDevices: mergeCounts(current?.byModelDevices, delta.byModelDevices),
+  byModelDown: mergeCounts(current?.byModelDown, delta.byModelDown),
   version: (current?.version ?? 0) + 1,
 });

@@ -1,8 +1,9 @@
 /**
  * Fleet record counts, one shard per source partition: only the invocation reading that partition writes it,
- * so shards never contend; readers sum them.
+ * so shards never contend; readers sum them. `byModel` is a bounded map with escaped keys (data-map.ts).
  */
 import type { BatchRecord } from './batch-record.ts';
+import { bump, mergeCounts } from './data-map.ts';
 import { type FleetRecordsItem, fleetRecordsKey } from './items.ts';
 
 export interface FleetRecordsPlan {
@@ -19,10 +20,10 @@ export const planFleetRecords = (
   const watermark = current?.offset ?? -1;
   const fresh = records.filter((r) => r.topic === topic && r.partition === partition && r.offset > watermark);
   if (fresh.length === 0) return null;
-  const byModel = { ...current?.byModel };
+  const added = new Map<string, number>();
   let offset = watermark;
   for (const r of fresh) {
-    byModel[r.record.model] = (byModel[r.record.model] ?? 0) + 1;
+    bump(added, r.record.model, 1);
     offset = Math.max(offset, r.offset);
   }
   return {
@@ -31,7 +32,7 @@ export const planFleetRecords = (
       topic,
       partition,
       records: (current?.records ?? 0) + fresh.length,
-      byModel,
+      byModel: mergeCounts(current?.byModel, added),
       offset,
       version: (current?.version ?? 0) + 1,
     },

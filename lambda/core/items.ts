@@ -59,6 +59,7 @@ export const fleetDeviceShard = (deviceId: string): number => {
 
 export const sourceKey = (topic: string, partition: number): string => `${topic}-${partition}`;
 
+/** A device's registry attributes (null prototype when built by FleetStream; bounded, see registry.ts). */
 export type Registry = Record<string, string>;
 
 /** Where a record came from in Kafka. */
@@ -107,7 +108,10 @@ export interface DeviceItem extends ItemKey {
   memoryMin: number;
   memoryMax: number;
   memorySum: number;
+  /** Distinct interface names, sorted, at most MAX_INTERFACES (the smallest names are kept). */
   interfaces: string[];
+  /** Records whose interface was not among the kept names when folded (absent = none). */
+  interfacesOverflow?: number;
   registry?: Registry;
   firing: string[];
   offsets: Offsets;
@@ -128,6 +132,7 @@ export interface FleetRecordsItem extends ItemKey {
   topic: string;
   partition: number;
   records: number;
+  /** Model → records; bounded, escaped keys (data-map.ts, docs/DATA_MODEL.md). */
   byModel: Record<string, number>;
   offset: number;
   version: number;
@@ -135,6 +140,7 @@ export interface FleetRecordsItem extends ItemKey {
 
 export interface FleetDevicesItem extends ItemKey {
   devices: number;
+  /** Status / model → devices; bounded, escaped keys (data-map.ts, docs/DATA_MODEL.md). */
   byStatus: Record<string, number>;
   byModelDevices: Record<string, number>;
   byModelDown: Record<string, number>;

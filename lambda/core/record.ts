@@ -1,6 +1,7 @@
 /**
  * Decoding and validation of one telemetry record (the Kafka value) to the contract in DESIGN.md.
  * Pure: never throws on bad input, returns a short specific reason instead so the record can be dead-lettered.
+ * Describing a bad value never walks it (a 30,000-deep array would overflow the stack): it is bounded in time and size.
  */
 
 /** A valid telemetry record, normalised: numbers are numbers, time is epoch ms + canonical ISO (UTC, ms). */
@@ -25,6 +26,18 @@ export const MAX_DEVICE_ID_LENGTH = 128;
 export const MAX_TEXT_FIELD_LENGTH = 256;
 export const CPU_RANGE = { min: 0, max: 100 } as const;
 export const MEMORY_RANGE = { min: 0, max: 1_048_576 } as const;
+/** Default clock-skew margin: an event_time further ahead of the processing time is dead-lettered. */
+export const DEFAULT_MAX_EVENT_TIME_SKEW_MS = 5 * 60_000;
+export const FUTURE_EVENT_TIME_REASON = 'event_time in the future';
+/** Longest quote of a bad value in a reason. */
+const SHOWN_CHARACTERS = 40;
+
+export interface DecodeOptions {
+  /** Processing time (epoch ms); with it, an event_time more than `maxEventTimeSkewMs` ahead is refused. */
+  nowMs?: number;
+  /** @default DEFAULT_MAX_EVENT_TIME_SKEW_MS */
+  maxEventTimeSkewMs?: number;
+}
 
 // 9999-12-31T23:59:59.999Z: keeps the canonical ISO form four-digit (toISOString switches to ±YYYYYY beyond).
 const MAX_EPOCH_MS = 253_402_300_799_999;
@@ -33,20 +46,36 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 // Any "other" category character (control, format, surrogate, private use, unassigned) is not printable.
 const NON_PRINTABLE = /\p{C}/u;
+// In a `u` regex a paired surrogate is one code point, so this matches unpaired surrogates only.
+const LONE_SURROGATE = /\p{Cs}/u;
+const LONE_SURROGATES = /\p{Cs}/gu;
 const NUMERIC_STRING = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
 const ISO_WITH_ZONE =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
 // What the blog's Python producer sends (`%Y-%m-%d %H:%M:%S`, optionally with microseconds): read as UTC.
 const NAIVE_UTC = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/;
 
-/** Quotes a value for a reason, short enough for a log line. */
-const show = (value: unknown): string => {
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value) ?? value);
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-};
-
 const typeName = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+
+/** The string with each unpaired surrogate replaced by U+FFFD (cutting a string can split a pair). */
+export const wellFormed = (value: string): string => value.replace(LONE_SURROGATES, '\uFFFD');
+
+/**
+ * Quotes a value for a reason, short enough for a log line. Only scalars are quoted (a string is cut before it is
+ * escaped, and made well-formed); containers are named by type, never serialised.
+ */
+const show = (value: unknown): string => {
+  if (typeof value === 'string') {
+    const cut = value.length > SHOWN_CHARACTERS ? `${value.slice(0, SHOWN_CHARACTERS - 3)}...` : value;
+    return JSON.stringify(wellFormed(cut));
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) {
+    const text = String(value);
+    return text.length > SHOWN_CHARACTERS ? `${text.slice(0, SHOWN_CHARACTERS - 3)}...` : text;
+  }
+  return typeName(value);
+};
 
 const text = (doc: Record<string, unknown>, field: string): string | { reason: string } => {
   const value = doc[field];
@@ -55,6 +84,8 @@ const text = (doc: Record<string, unknown>, field: string): string | { reason: s
   if (value.length === 0) return { reason: `${field} is empty` };
   if (value.length > MAX_TEXT_FIELD_LENGTH)
     return { reason: `${field} longer than ${MAX_TEXT_FIELD_LENGTH} characters` };
+  // DynamoDB refuses strings with an unpaired surrogate ("\ud800" is valid JSON): refuse the record, not the batch.
+  if (LONE_SURROGATE.test(value)) return { reason: `${field} has an unpaired surrogate` };
   return value;
 };
 
@@ -109,7 +140,11 @@ export const parseEventTime = (value: string): number | null => {
  * Decodes one Kafka record value. The device id always comes from the value: the key may be absent
  * (the blog's producer sends none) or differ, so it is accepted only for symmetry with the source record.
  */
-export const decodeRecord = (value: Buffer | Uint8Array, _key?: Buffer | Uint8Array | null): DecodeResult => {
+export const decodeRecord = (
+  value: Buffer | Uint8Array,
+  _key?: Buffer | Uint8Array | null,
+  options: DecodeOptions = {},
+): DecodeResult => {
   const fail = (reason: string): DecodeResult => ({ ok: false, reason });
   if (value.byteLength > MAX_VALUE_BYTES)
     return fail(`value too large: ${value.byteLength} bytes > ${MAX_VALUE_BYTES}`);
@@ -125,7 +160,7 @@ export const decodeRecord = (value: Buffer | Uint8Array, _key?: Buffer | Uint8Ar
   try {
     doc = JSON.parse(json);
   } catch (error) {
-    return fail(`not JSON: ${(error as Error).message.slice(0, 80)}`);
+    return fail(`not JSON: ${wellFormed((error as Error).message.slice(0, 80))}`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
     return fail(`not a JSON object: got ${typeName(doc)}`);
@@ -157,6 +192,9 @@ export const decodeRecord = (value: Buffer | Uint8Array, _key?: Buffer | Uint8Ar
   if (eventTimeMs === null) return fail(`event_time unparseable: ${show(eventTime)}`);
   if (eventTimeMs < 0 || eventTimeMs > MAX_EPOCH_MS)
     return fail(`event_time out of range 1970-9999: ${show(eventTime)}`);
+  // A broken clock (one record dated 2099) would otherwise hold the device's current state and alerts for good.
+  const { nowMs, maxEventTimeSkewMs = DEFAULT_MAX_EVENT_TIME_SKEW_MS } = options;
+  if (nowMs !== undefined && eventTimeMs > nowMs + maxEventTimeSkewMs) return fail(FUTURE_EVENT_TIME_REASON);
 
   return {
     ok: true,

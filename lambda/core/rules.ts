@@ -3,7 +3,8 @@
  * The lookup API's PUT /rules and the processor's rules cache share `validateRule`.
  */
 import type { Registry, Rule, RuleField, RuleOp, Severity } from './items.ts';
-import type { TelemetryRecord } from './record.ts';
+import { CPU_RANGE, MAX_TEXT_FIELD_LENGTH, MEMORY_RANGE, type TelemetryRecord } from './record.ts';
+import { registryCopy, registryProblem } from './registry.ts';
 
 export const RULE_FIELDS: readonly RuleField[] = ['interfacestatus', 'cpuusage', 'memoryusage'];
 export const RULE_OPS: readonly RuleOp[] = ['==', '!=', '>', '>=', '<', '<='];
@@ -13,6 +14,11 @@ const KNOWN_FIELDS = new Set(['ruleId', 'description', 'when', 'models', 'regist
 // Stored alongside the rule in the rules table; tolerated so stored rows re-validate.
 const STORED_FIELDS = new Set(['updatedAt']);
 const MAX_DESCRIPTION = 1024;
+/** Bounds a rule (it is stored whole, and its id lands in device items' `firing`). */
+export const MAX_RULE_MODELS = 64;
+/** A rule's numeric threshold lies in its field's valid range (beyond it a rule is always or never true). */
+const FIELD_RANGES = { cpuusage: CPU_RANGE, memoryusage: MEMORY_RANGE } as const;
+const LONE_SURROGATE = /\p{Cs}/u;
 
 export type RuleValidation = { ok: true; rule: Rule } | { ok: false; reason: string };
 
@@ -20,6 +26,10 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+/** A value a record field can hold: 1-256 characters, no unpaired surrogate (DynamoDB refuses those). */
+const isFieldText = (value: unknown): value is string =>
+  isNonEmptyString(value) && value.length <= MAX_TEXT_FIELD_LENGTH && !LONE_SURROGATE.test(value);
 
 const validateWhen = (when: unknown): { ok: true; when: Rule['when'] } | { ok: false; reason: string } => {
   if (!isObject(when)) return { ok: false, reason: 'when must be an object {field, op, value}' };
@@ -31,10 +41,18 @@ const validateWhen = (when: unknown): { ok: true; when: Rule['when'] } | { ok: f
   if (field === 'interfacestatus') {
     if (op !== '==' && op !== '!=')
       return { ok: false, reason: 'when.op for interfacestatus must be == or !=' };
-    if (!isNonEmptyString(value))
-      return { ok: false, reason: 'when.value for interfacestatus must be a non-empty string' };
-  } else if (typeof value !== 'number' || !Number.isFinite(value)) {
-    return { ok: false, reason: `when.value for ${String(field)} must be a number` };
+    if (!isFieldText(value))
+      return {
+        ok: false,
+        reason: `when.value for interfacestatus must be a string of 1-${MAX_TEXT_FIELD_LENGTH} characters`,
+      };
+  } else {
+    const range = FIELD_RANGES[field as Exclude<RuleField, 'interfacestatus'>];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < range.min || value > range.max)
+      return {
+        ok: false,
+        reason: `when.value for ${String(field)} must be a number in ${range.min}-${range.max}`,
+      };
   }
   return { ok: true, when: { field: field as RuleField, op: op as RuleOp, value: value as string | number } };
 };
@@ -50,22 +68,32 @@ export const validateRule = (input: unknown): RuleValidation => {
       ok: false,
       reason: 'ruleId must be 1-128 characters of A-Z a-z 0-9 . _ : - (starting alphanumeric)',
     };
-  if (description !== undefined && (typeof description !== 'string' || description.length > MAX_DESCRIPTION))
+  if (
+    description !== undefined &&
+    (typeof description !== 'string' ||
+      description.length > MAX_DESCRIPTION ||
+      LONE_SURROGATE.test(description))
+  )
     return { ok: false, reason: `description must be a string of at most ${MAX_DESCRIPTION} characters` };
   const when = validateWhen(input.when);
   if (!when.ok) return when;
   if (
     models !== undefined &&
-    (!Array.isArray(models) || models.length === 0 || !models.every(isNonEmptyString))
+    (!Array.isArray(models) ||
+      models.length === 0 ||
+      models.length > MAX_RULE_MODELS ||
+      !models.every(isFieldText))
   )
-    return { ok: false, reason: 'models must be a non-empty array of model names' };
-  if (
-    registry !== undefined &&
-    (!isObject(registry) ||
-      Object.keys(registry).length === 0 ||
-      !Object.values(registry).every((v) => typeof v === 'string'))
-  )
-    return { ok: false, reason: 'registry must be a non-empty object of string attributes' };
+    return {
+      ok: false,
+      reason: `models must be an array of 1-${MAX_RULE_MODELS} model names of 1-${MAX_TEXT_FIELD_LENGTH} characters`,
+    };
+  if (registry !== undefined) {
+    if (!isObject(registry) || Object.keys(registry).length === 0)
+      return { ok: false, reason: 'registry must be a non-empty object of string attributes' };
+    const problem = registryProblem(registry);
+    if (problem) return { ok: false, reason: `registry: ${problem}` };
+  }
   if (!SEVERITIES.includes(severity as Severity))
     return { ok: false, reason: `severity must be one of ${SEVERITIES.join(', ')}` };
   if (enabled !== undefined && typeof enabled !== 'boolean')
@@ -74,7 +102,7 @@ export const validateRule = (input: unknown): RuleValidation => {
   const rule: Rule = { ruleId, when: when.when, severity: severity as Severity, enabled: enabled ?? true };
   if (description !== undefined) rule.description = description;
   if (models !== undefined) rule.models = [...(models as string[])];
-  if (registry !== undefined) rule.registry = { ...(registry as Registry) };
+  if (registry !== undefined) rule.registry = registryCopy(registry as Record<string, unknown>);
   return { ok: true, rule };
 };
 
@@ -106,7 +134,7 @@ export const ruleApplies = (rule: Rule, record: TelemetryRecord, registry: Regis
   if (rule.registry !== undefined) {
     if (registry === null) return false;
     for (const [attribute, value] of Object.entries(rule.registry))
-      if (registry[attribute] !== value) return false;
+      if (!Object.hasOwn(registry, attribute) || registry[attribute] !== value) return false;
   }
   return true;
 };

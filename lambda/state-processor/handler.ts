@@ -34,10 +34,12 @@ const processor = createStateProcessor({
   registry: new DynamoDbRegistryCache(client, requireEnv('REGISTRY_TABLE'), {
     ttlSeconds: numberEnv('REGISTRY_CACHE_SECONDS', 60),
     counters,
+    logger: log,
   }),
   logger: log,
   metrics: powertoolsMetrics(metrics),
   windowRetentionDays: numberEnv('WINDOW_RETENTION_DAYS', 7),
+  maxEventTimeSkewMs: numberEnv('MAX_EVENT_TIME_SKEW_SECONDS', 300) * 1000,
 });
 
 export const handler = async (event: MSKEvent): Promise<void> => {

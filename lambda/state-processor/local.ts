@@ -38,6 +38,8 @@ export interface LocalStateProcessorOptions {
   windowRetentionDays?: number;
   backoff?: BackoffOptions;
   clock?: () => number;
+  /** Clock-skew margin for event_time. @default 300 (the processor's default) */
+  maxEventTimeSkewSeconds?: number;
 }
 
 export interface LocalStateProcessor {
@@ -68,11 +70,15 @@ export const createLocalStateProcessor = (options: LocalStateProcessorOptions): 
       ttlSeconds: options.registryCacheSeconds ?? 60,
       counters,
       backoff: options.backoff,
+      logger,
     }),
     logger,
     metrics,
     windowRetentionDays: options.windowRetentionDays ?? 7,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.maxEventTimeSkewSeconds === undefined
+      ? {}
+      : { maxEventTimeSkewMs: options.maxEventTimeSkewSeconds * 1000 }),
   });
   return {
     handler: async (event) => {

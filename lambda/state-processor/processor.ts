@@ -33,6 +33,8 @@ export interface StateProcessorDeps {
   writeConcurrency?: number;
   /** Conditional-write attempts per item. @default 8 */
   maxWriteAttempts?: number;
+  /** How far (ms) an event_time may be ahead of the clock before the record is dead-lettered. @default 5 minutes */
+  maxEventTimeSkewMs?: number;
 }
 
 export interface BatchSummary {
@@ -58,7 +60,11 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
   const process = async (event: unknown): Promise<BatchSummary> => {
     const source = parseMskEvent(event);
     const now = clock();
-    const { valid, invalid } = decodeBatch(source, now);
+    const { valid, invalid } = decodeBatch(
+      source,
+      now,
+      deps.maxEventTimeSkewMs === undefined ? {} : { maxEventTimeSkewMs: deps.maxEventTimeSkewMs },
+    );
     if (invalid.length > 0) {
       await deps.deadLetters.write(invalid);
       logger.warn('invalid records sent to dead-letter', {

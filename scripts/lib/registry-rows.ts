@@ -1,8 +1,26 @@
 /**
  * Parses a device registry file (CSV with a header row, or a JSON array of objects) into registry rows:
- * `deviceId` plus string attributes. Every bad row is reported with its line (CSV) or index (JSON).
+ * `deviceId` plus string attributes. Every bad row is reported with its line (CSV) or index (JSON), including rows
+ * out of the registry's bounds (attribute count, bytes, reserved names: lambda/core/registry.ts).
  */
+import { nullMap } from '#core/data-map.ts';
+import { attributeNameProblem, registryProblem } from '#core/registry.ts';
+
 export type RegistryRow = { deviceId: string } & Record<string, string>;
+
+/** A null-prototype row: column names are data, never inherited members. */
+const newRow = (deviceId: string): RegistryRow => {
+  const row = nullMap<string>();
+  row.deviceId = deviceId;
+  return row as RegistryRow;
+};
+
+/** Why the row's attributes (everything but deviceId) are out of bounds, or null. */
+const rowProblem = (row: RegistryRow): string | null => {
+  const attributes = nullMap<string>();
+  for (const [name, value] of Object.entries(row)) if (name !== 'deviceId') attributes[name] = value;
+  return registryProblem(attributes);
+};
 
 export interface ParsedRegistry {
   rows: RegistryRow[];
@@ -68,6 +86,11 @@ export const parseCsvRegistry = (text: string): ParsedRegistry => {
   const columns = header.fields.map((c) => c.trim());
   const idColumn = columns.findIndex(isDeviceIdColumn);
   if (idColumn < 0) return { rows: [], errors: [`line ${header.line}: header has no deviceId column`] };
+  const badColumn = columns
+    .filter((c, i) => i !== idColumn && c !== '')
+    .map(attributeNameProblem)
+    .find((p) => p !== null);
+  if (badColumn) return { rows: [], errors: [`line ${header.line}: header: ${badColumn}`] };
   const rows: RegistryRow[] = [];
   const errors: string[] = [];
   for (const { line, fields } of records) {
@@ -81,12 +104,14 @@ export const parseCsvRegistry = (text: string): ParsedRegistry => {
       errors.push(`line ${line}: ${problem}`);
       continue;
     }
-    const row: RegistryRow = { deviceId };
+    const row = newRow(deviceId);
     columns.forEach((column, i) => {
       const value = fields[i] ?? '';
       if (i !== idColumn && column !== '' && value !== '') row[column] = value;
     });
-    rows.push(row);
+    const outOfBounds = rowProblem(row);
+    if (outOfBounds) errors.push(`line ${line}: ${outOfBounds}`);
+    else rows.push(row);
   }
   return { rows, errors };
 };
@@ -114,7 +139,7 @@ export const parseJsonRegistry = (text: string): ParsedRegistry => {
       errors.push(`${where}: ${problem}`);
       return;
     }
-    const row: RegistryRow = { deviceId: deviceId as string };
+    const row = newRow(deviceId as string);
     for (const [name, value] of Object.entries(fields)) {
       if (isDeviceIdColumn(name)) continue;
       if (typeof value === 'string') row[name] = value;
@@ -124,7 +149,9 @@ export const parseJsonRegistry = (text: string): ParsedRegistry => {
         return;
       }
     }
-    rows.push(row);
+    const outOfBounds = rowProblem(row);
+    if (outOfBounds) errors.push(`${where}: ${outOfBounds}`);
+    else rows.push(row);
   });
   return { rows, errors };
 };

@@ -287,6 +287,7 @@ describe('DynamoDbRegistryCache', () => {
 });
 
 const letter = (offset: number, value = 'eyJ4Ijox'): DeadLetter => ({
+  id: `id-${offset}`,
   topic: 't',
   partition: 2,
   offset,
@@ -361,7 +362,16 @@ describe('FileDeadLetterSink', () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.offset)).toEqual([1, 2, 3]);
-    expect(Object.keys(lines[0])).toEqual(['topic', 'partition', 'offset', 'key', 'value', 'reason', 'at']);
+    expect(Object.keys(lines[0])).toEqual([
+      'id',
+      'topic',
+      'partition',
+      'offset',
+      'key',
+      'value',
+      'reason',
+      'at',
+    ]);
     expect(lines[1].key).toBe('aw==');
   });
 });
