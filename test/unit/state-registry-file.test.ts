@@ -52,3 +52,37 @@ describe('registry file parsing', () => {
     ]);
   });
 });
+
+describe('registry rows out of bounds', () => {
+  it('rejects oversized rows, too many attributes and reserved column names, each with a clear message', () => {
+    const wide = Array.from({ length: 33 }, (_, i) => `a${i}`);
+    const csv = `deviceId,tier,note\nd1,gold,${'x'.repeat(4100)}\nd2,gold,short\n`;
+    expect(parseRegistryFile(csv, 'csv')).toMatchObject({
+      rows: [{ deviceId: 'd2' }],
+      errors: ['line 2: 4112 bytes of attributes, more than 4096'],
+    });
+    expect(parseRegistryFile(`deviceId,${wide.join(',')}\nd1,${wide.join(',')}\n`, 'csv').errors).toEqual([
+      'line 2: 33 attributes, more than 32',
+    ]);
+    expect(parseRegistryFile('deviceId,constructor\nd1,x\n', 'csv').errors).toEqual([
+      'line 1: header: attribute name "constructor" is reserved',
+    ]);
+    expect(
+      parseRegistryFile('[{"deviceId":"d1","__proto__":"x"},{"deviceId":"d2","tier":"a\\ud800"}]', 'json')
+        .errors,
+    ).toEqual([
+      'item 0: attribute name "__proto__" is reserved',
+      'item 1: attribute "tier" has an unpaired surrogate',
+    ]);
+  });
+
+  it('keeps prototype-named attributes as plain data in null-prototype rows', () => {
+    const { rows, errors } = parseRegistryFile(
+      '[{"deviceId":"toString","toString":"a","valueOf":"b"}]',
+      'json',
+    );
+    expect(errors).toEqual([]);
+    expect(rows[0] && Object.getPrototypeOf(rows[0])).toBeNull();
+    expect({ ...rows[0] }).toEqual({ deviceId: 'toString', toString: 'a', valueOf: 'b' });
+  });
+});
