@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { nullMap } from '#core/data-map.ts';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
@@ -45,17 +46,18 @@ export const toProxyEvent = (
   remoteAddress = '127.0.0.1',
 ): APIGatewayProxyEvent => {
   const url = new URL(request.url ?? '/', 'http://local');
-  const query: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) query[name] = [...(query[name] ?? []), value];
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Names are the client's (`?__proto__=x`, `?constructor=x`): a Map, and null-prototype objects for the event.
+  const query = new Map<string, string[]>();
+  for (const [name, value] of url.searchParams) query.set(name, [...(query.get(name) ?? []), value]);
+  const headers = nullMap<string>();
+  const multiValueHeaders = nullMap<string[]>();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value === undefined) continue;
     const values = Array.isArray(value) ? value : [value];
     headers[name] = values.join(',');
     multiValueHeaders[name] = values;
   }
-  const hasQuery = Object.keys(query).length > 0;
+  const hasQuery = query.size > 0;
   const proxy = url.pathname.replace(/^\//, '');
   let decodedProxy = proxy;
   try {
@@ -71,9 +73,9 @@ export const toProxyEvent = (
     headers,
     multiValueHeaders,
     queryStringParameters: hasQuery
-      ? Object.fromEntries(Object.entries(query).map(([name, values]) => [name, values[values.length - 1]]))
+      ? Object.fromEntries([...query].map(([name, values]) => [name, values[values.length - 1]]))
       : null,
-    multiValueQueryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? Object.fromEntries(query) : null,
     pathParameters: proxy === '' ? null : { proxy: decodedProxy },
     stageVariables: null,
     body: body.length === 0 ? null : body.toString('utf8'),

@@ -4,6 +4,7 @@
  * Every partition group is read (never just partition 0). A malformed shape is a bug upstream, not a bad record,
  * so it throws a typed error instead of being dead-lettered.
  */
+import { nullMap } from './data-map.ts';
 import { sourceKey } from './items.ts';
 
 /** One Kafka record as delivered, bytes decoded from base64. */
@@ -88,7 +89,7 @@ export const toMskEvent = (
   }[],
   eventSourceArn = 'arn:aws:kafka:local:000000000000:cluster/local/local',
 ) => {
-  const groups: Record<string, unknown[]> = {};
+  const groups = nullMap<unknown[]>();
   for (const r of records) {
     const group = sourceKey(r.topic, r.partition);
     const list = groups[group] ?? [];
