@@ -16,6 +16,8 @@ const spec = {
     'usage: npm run registry:load -- --file devices.csv|devices.json [--local] [--endpoint http://127.0.0.1:8000] [--table NAME]',
   description: [
     'CSV needs a header row with a deviceId column; JSON is an array of objects with deviceId.',
+    'Each row: at most 32 attributes and 4,096 bytes of names + values; names 1-64 characters, not __proto__ or',
+    'constructor; rows out of bounds are listed and nothing is loaded.',
     'Table: --table, else $REGISTRY_TABLE, else fleetstream-registry with --local.',
     'Endpoint with --local: --endpoint, else $DYNAMODB_ENDPOINT, else http://127.0.0.1:8000.',
   ].join('\n'),

@@ -1,4 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { csvRecords, parseRegistryFile } from '../../scripts/lib/registry-rows.ts';
 
@@ -85,4 +89,25 @@ describe('registry rows out of bounds', () => {
     expect(rows[0] && Object.getPrototypeOf(rows[0])).toBeNull();
     expect({ ...rows[0] }).toEqual({ deviceId: 'toString', toString: 'a', valueOf: 'b' });
   });
+});
+
+describe('npm run registry:load with rows out of bounds', () => {
+  it('lists each bad row with a clear message, loads nothing and exits 1 (before any connection)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'registry-'));
+    const file = join(dir, 'devices.csv');
+    await writeFile(file, `deviceId,tier\nd1,${'x'.repeat(5000)}\nd2,gold\n`);
+    const run = promisify(execFile)(
+      'npx',
+      ['tsx', 'scripts/load-registry.ts', '--file', file, '--local', '--endpoint', 'http://127.0.0.1:9'],
+      { encoding: 'utf8' },
+    );
+    const failure = await run.then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    await rm(dir, { recursive: true, force: true });
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain(`${file}: line 2: 5004 bytes of attributes, more than 4096`);
+    expect(failure?.stderr).toContain('1 bad row(s); nothing loaded');
+  }, 30_000);
 });
