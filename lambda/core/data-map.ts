@@ -27,6 +27,20 @@ export const storedKey = (name: string): string => (needsEscape(name) ? `~${name
 export const nameOfStoredKey = (key: string): string | null =>
   key === OVERFLOW_KEY ? null : key.startsWith('~') ? key.slice(1) : key;
 
+/** A stored map as readers show it: counts by name (decoded keys), and the count of names that did not fit. */
+export const readCounts = (
+  stored: Readonly<Record<string, unknown>> | undefined,
+): { byName: Map<string, number>; overflow: number } => {
+  const byName = new Map<string, number>();
+  let overflow = 0;
+  for (const [key, count] of Object.entries(countsFrom(stored))) {
+    const name = nameOfStoredKey(key);
+    if (name === null) overflow += count;
+    else byName.set(name, count);
+  }
+  return { byName, overflow };
+};
+
 /** Own numeric entries of a stored map (as read, any prototype) copied into a null-prototype map. */
 export const countsFrom = (stored: Readonly<Record<string, unknown>> | undefined): Counts => {
   const out = nullMap<number>();

@@ -10,6 +10,7 @@ import type { BackoffOptions } from '../adapters/backoff.ts';
 import { FileDeadLetterSink } from '../adapters/dead-letter-file.ts';
 import { createDocumentClient } from '../adapters/dynamodb-client.ts';
 import { createCounters, type DynamoDbCounters } from '../adapters/dynamodb-counters.ts';
+import { numberEnv } from '../adapters/env.ts';
 import { TotalsMetrics } from '../adapters/processor-telemetry.ts';
 import { DynamoDbRegistryCache } from '../adapters/registry-cache.ts';
 import { DynamoDbRulesCache } from '../adapters/rules-cache.ts';
@@ -38,7 +39,7 @@ export interface LocalStateProcessorOptions {
   windowRetentionDays?: number;
   backoff?: BackoffOptions;
   clock?: () => number;
-  /** Clock-skew margin for event_time. @default 300 (the processor's default) */
+  /** Clock-skew margin for event_time. @default $MAX_EVENT_TIME_SKEW_SECONDS, else 300 */
   maxEventTimeSkewSeconds?: number;
 }
 
@@ -76,9 +77,8 @@ export const createLocalStateProcessor = (options: LocalStateProcessorOptions): 
     metrics,
     windowRetentionDays: options.windowRetentionDays ?? 7,
     ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.maxEventTimeSkewSeconds === undefined
-      ? {}
-      : { maxEventTimeSkewMs: options.maxEventTimeSkewSeconds * 1000 }),
+    maxEventTimeSkewMs:
+      (options.maxEventTimeSkewSeconds ?? numberEnv('MAX_EVENT_TIME_SKEW_SECONDS', 300)) * 1000,
   });
   return {
     handler: async (event) => {

@@ -7,6 +7,7 @@ import {
   mergeCounts,
   nameOfStoredKey,
   OVERFLOW_KEY,
+  readCounts,
   storedKey,
 } from '#core/data-map.ts';
 import { accumulateDelta, applyFleetDelta, emptyDelta } from '#core/fleet-devices.ts';
@@ -75,6 +76,31 @@ describe('fleet items with prototype names', () => {
         ['down', 1],
       ]),
     );
+  });
+});
+
+describe('readCounts', () => {
+  it('decodes stored keys for readers and sets the overflow apart', () => {
+    const stored = mergeCounts(
+      undefined,
+      new Map([
+        ['constructor', 2],
+        ['~x', 1],
+        ['EVG2000', 4],
+      ]),
+    );
+    const { byName, overflow } = readCounts({
+      ...throughDynamoDb({ stored }).item.stored,
+      [OVERFLOW_KEY]: 3,
+    });
+    expect(byName).toEqual(
+      new Map([
+        ['constructor', 2],
+        ['~x', 1],
+        ['EVG2000', 4],
+      ]),
+    );
+    expect(overflow).toBe(3);
   });
 });
 
