@@ -15,10 +15,11 @@ export interface LocalFunction {
   readonly timeoutMs: number;
 }
 
+/** Memory and timeout as the default config deploys them (test/infra/local-functions.test.ts compares). */
 export const LOCAL_FUNCTIONS: ReadonlyMap<LocalFunctionName, LocalFunction> = new Map([
   ['state-processor', { entry: 'lambda/state-processor/handler.ts', memoryMb: 1024, timeoutMs: 120_000 }],
-  ['notifier', { entry: 'lambda/notifier/handler.ts', memoryMb: 512, timeoutMs: 30_000 }],
-  ['lookup-api', { entry: 'lambda/lookup-api/handler.ts', memoryMb: 512, timeoutMs: 30_000 }],
+  ['notifier', { entry: 'lambda/notifier/handler.ts', memoryMb: 256, timeoutMs: 30_000 }],
+  ['lookup-api', { entry: 'lambda/lookup-api/handler.ts', memoryMb: 1024, timeoutMs: 30_000 }],
 ]);
 
 /** Local names of the resources the functions are bound to. */

@@ -4,15 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../bin/config.ts';
-import { FleetFunction } from '../../lib/constructs/fleet-function.ts';
 import { addFleetStream } from '../../lib/fleetstream.ts';
 import { LAMBDA_BUNDLE_FILE, LAMBDA_NODE_MAJOR, lambdaBundling } from '../../lib/lambda-bundling.ts';
-import { projectRoot } from './support.ts';
+import { fleetFunctionsOf, projectRoot } from './support.ts';
 
 // The bundles that deploy, loaded the way the Lambda runtime loads them: alone in a folder with no node_modules
 // above it. Any module the bundle leaves out (e.g. an external @aws-sdk/* package) fails the import here.
@@ -49,32 +46,17 @@ beforeAll(() => {
   // Asset metadata (`aws:asset:path`) is what the CDK CLI turns on to find each function's staged folder.
   const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
   addFleetStream(app, parseConfig({}), projectRoot);
-  const templates = new Map<Stack, Template>();
-  bundles = app.node
-    .findAll()
-    .filter((c): c is FleetFunction => c instanceof FleetFunction)
-    .map((fleetFunction) => {
-      const stack = Stack.of(fleetFunction);
-      const template = templates.get(stack) ?? Template.fromStack(stack);
-      templates.set(stack, template);
-      const cfn = fleetFunction.function.node.defaultChild as CfnFunction;
-      const resource = (template.toJSON() as { Resources: Record<string, Record<string, unknown>> })
-        .Resources[stack.getLogicalId(cfn)];
-      const metadata = resource?.Metadata as Record<string, string> | undefined;
-      const props = resource?.Properties as
-        | { Handler: string; Runtime: string; Environment?: { Variables?: Record<string, unknown> } }
-        | undefined;
-      const assetPath = metadata?.['aws:asset:path'];
-      if (assetPath === undefined || props === undefined)
-        throw new Error(`no asset for ${fleetFunction.entry}`);
-      return {
-        entry: fleetFunction.entry,
-        assetDir: join(outdir, assetPath),
-        handler: props.Handler,
-        runtime: props.Runtime,
-        environment: plainEnvironment(props.Environment?.Variables),
-      };
-    });
+  bundles = fleetFunctionsOf(app).map((fn) => {
+    const assetPath = fn.metadata['aws:asset:path'];
+    if (typeof assetPath !== 'string') throw new Error(`no asset for ${fn.entry}`);
+    return {
+      entry: fn.entry,
+      assetDir: join(outdir, assetPath),
+      handler: fn.properties.Handler,
+      runtime: fn.properties.Runtime,
+      environment: plainEnvironment(fn.properties.Environment?.Variables),
+    };
+  });
 }, 300_000);
 
 afterAll(() => {
