@@ -74,6 +74,14 @@ interface WorkerError {
   readonly stack?: string;
 }
 
+interface WorkerMessage {
+  readonly type?: 'ready' | 'init-error';
+  readonly id?: number;
+  readonly ok?: boolean;
+  readonly result?: unknown;
+  readonly error?: WorkerError;
+}
+
 const toError = (failure: WorkerError): Error => {
   const error = new Error(failure.message);
   error.name = failure.name;
@@ -81,73 +89,91 @@ const toError = (failure: WorkerError): Error => {
   return error;
 };
 
-/** Starts the worker and waits for the bundle's cold start; a bundle that cannot load rejects here. */
+interface Container {
+  readonly worker: Worker;
+  readonly pending: Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>;
+  /** Set once the worker is gone: every later invocation needs a new container. */
+  gone?: Error;
+}
+
+/**
+ * Starts the worker and waits for the bundle's cold start; a bundle that cannot load rejects here. Like Lambda, a
+ * container whose invocation timed out or whose process died is discarded, and the next invocation cold-starts anew.
+ */
 export const startLambdaHost = async (options: LambdaHostOptions): Promise<LambdaHost> => {
   await mkdir(dirname(options.logFile), { recursive: true });
   const log = createWriteStream(options.logFile, { flags: 'a' });
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    env: { ...options.environment },
-    workerData: { url: pathToFileURL(options.bundle).href, name: options.name },
-    stdout: true,
-    stderr: true,
-  });
-  worker.stdout.pipe(log, { end: false });
-  worker.stderr.pipe(log, { end: false });
 
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-  let nextId = 0;
-  let invocations = 0;
-  let exited: Error | undefined;
-
-  const ready = new Promise<void>((resolve, reject) => {
-    worker.on(
-      'message',
-      (message: { type?: string; id?: number; ok?: boolean; result?: unknown; error?: WorkerError }) => {
+  const coldStart = async (): Promise<Container> => {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      env: { ...options.environment },
+      workerData: { url: pathToFileURL(options.bundle).href, name: options.name },
+      stdout: true,
+      stderr: true,
+    });
+    worker.stdout.pipe(log, { end: false });
+    worker.stderr.pipe(log, { end: false });
+    const container: Container = { worker, pending: new Map() };
+    const ready = new Promise<void>((resolve, reject) => {
+      const fail = (error: Error) => {
+        container.gone ??= error;
+        reject(container.gone);
+        for (const call of container.pending.values()) call.reject(container.gone);
+        container.pending.clear();
+      };
+      worker.on('message', (message: WorkerMessage) => {
         if (message.type === 'ready') return resolve();
         if (message.type === 'init-error' && message.error) {
           return reject(new Error(`${options.name}: the bundle failed to load: ${message.error.message}`));
         }
-        const call = message.id === undefined ? undefined : pending.get(message.id);
+        const call = message.id === undefined ? undefined : container.pending.get(message.id);
         if (call === undefined || message.id === undefined) return;
-        pending.delete(message.id);
+        container.pending.delete(message.id);
         if (message.ok) call.resolve(message.result);
         else call.reject(toError(message.error ?? { name: 'Error', message: 'unknown failure' }));
-      },
-    );
-    worker.on('error', (error) => {
-      exited = error;
-      reject(error);
-      for (const call of pending.values()) call.reject(error);
-      pending.clear();
+      });
+      worker.on('error', fail);
+      worker.on('exit', (code) =>
+        fail(new Error(`${options.name}: the function's worker exited (code ${code})`)),
+      );
     });
-    worker.on('exit', (code) => {
-      exited ??= new Error(`${options.name}: the function's worker exited (code ${code})`);
-      reject(exited);
-      for (const call of pending.values()) call.reject(exited);
-      pending.clear();
-    });
-  });
-  try {
-    await ready;
-  } catch (error) {
-    await worker.terminate();
-    log.end();
+    try {
+      await ready;
+    } catch (error) {
+      await worker.terminate();
+      throw error;
+    }
+    return container;
+  };
+
+  let container: Promise<Container> = coldStart().catch(async (error: unknown) => {
+    await new Promise<void>((resolve) => log.end(resolve));
     throw error;
-  }
+  });
+  await container;
+  let nextId = 0;
+  let invocations = 0;
 
   return {
     get invocations() {
       return invocations;
     },
-    invoke<T>(event: unknown): Promise<T> {
-      if (exited !== undefined) return Promise.reject(exited);
+    async invoke<T>(event: unknown): Promise<T> {
+      let current = await container.catch(() => undefined);
+      if (current === undefined || current.gone !== undefined) {
+        container = coldStart();
+        current = await container;
+      }
+      const { worker, pending } = current;
       const id = nextId++;
       invocations++;
       return new Promise<T>((resolve, reject) => {
-        // Like Lambda's timeout: the invocation fails (the worker keeps its module state, as a warm container would).
         const timer = setTimeout(() => {
           pending.delete(id);
+          // Lambda stops a timed-out invocation by discarding its container: nothing it started keeps running.
+          current.gone ??= new Error(`${options.name}: container discarded after a timeout`);
+          void worker.terminate();
           reject(new Error(`${options.name}: Task timed out after ${options.timeoutMs} ms`));
         }, options.timeoutMs);
         pending.set(id, {
@@ -169,7 +195,8 @@ export const startLambdaHost = async (options: LambdaHostOptions): Promise<Lambd
       });
     },
     async stop() {
-      await worker.terminate();
+      const current = await container.catch(() => undefined);
+      await current?.worker.terminate();
       await new Promise<void>((resolve) => log.end(resolve));
     },
   };

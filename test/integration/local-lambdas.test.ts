@@ -204,13 +204,16 @@ describe('Lambda host', () => {
     await expect(started).rejects.toThrow(/failed to load: Cannot find package '@aws-sdk\/client-sns'/);
   });
 
-  it("fails an invocation with the handler's error, and times out like Lambda", async () => {
+  it("fails an invocation with the handler's error, times out like Lambda, then cold-starts a new container", async () => {
     const bundle = join(dir, 'errors', 'index.mjs');
     await mkdir(join(dir, 'errors'), { recursive: true });
     await writeFile(
       bundle,
       [
+        'let invocations = 0;',
         'export const handler = async (event, context) => {',
+        '  invocations++;',
+        '  if (event.count) return { invocations, remainingMs: context.getRemainingTimeInMillis() };',
         "  if (event.wait) return new Promise((r) => setTimeout(() => r('late'), event.wait));",
         "  const error = new Error('bad event: ' + process.env.SETTING); error.name = 'BadEvent'; throw error;",
         '};',
@@ -227,7 +230,13 @@ describe('Lambda host', () => {
       name: 'BadEvent',
       message: 'bad event: from its env',
     });
+    await expect(host.invoke({ count: true })).resolves.toMatchObject({ invocations: 2 });
     await expect(host.invoke({ wait: 2_000 })).rejects.toThrow('Task timed out after 500 ms');
+    // The timed-out container is gone: the next invocation runs in a fresh one (module state starts over).
+    const fresh = (await host.invoke({ count: true })) as { invocations: number; remainingMs: number };
+    expect(fresh.invocations).toBe(1);
+    expect(fresh.remainingMs).toBeGreaterThan(0);
+    expect(fresh.remainingMs).toBeLessThanOrEqual(500);
     await host.stop();
   });
 });
