@@ -5,7 +5,7 @@
  * cold-start init work our code adds, SDK loading included).
  */
 import { execFile } from 'node:child_process';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,14 +15,14 @@ import { esbuildOptionsFor, LAMBDA_BUNDLE_FILE } from '#lib/lambda-bundling.ts';
 
 const run = promisify(execFile);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-// Outside the repository, as in Lambda: nothing the bundle leaves out could resolve from a node_modules above it.
-const OUT_DIR = join(tmpdir(), 'fleetstream-bench-bundles');
 
+/** Bundles one handler into `<outDir>/<outName>/index.mjs`. */
 export const bundleHandler = async (
   entry: string,
+  outDir: string,
   outName: string,
 ): Promise<{ path: string; bytes: number }> => {
-  const outfile = join(OUT_DIR, outName, LAMBDA_BUNDLE_FILE);
+  const outfile = join(outDir, outName, LAMBDA_BUNDLE_FILE);
   await mkdir(dirname(outfile), { recursive: true });
   await build({ ...esbuildOptionsFor(join(ROOT, entry), outfile), logLevel: 'silent' });
   return { path: outfile, bytes: (await stat(outfile)).size };
@@ -61,17 +61,23 @@ export interface BundleFigures {
 }
 
 export const measureBundles = async (): Promise<BundleFigures> => {
-  const [state, lookup] = await Promise.all([
-    bundleHandler('lambda/state-processor/handler.ts', 'state-processor'),
-    bundleHandler('lambda/lookup-api/handler.ts', 'lookup-api'),
-  ]);
-  const initMs = await measureInitMs(state.path, {
-    STATE_TABLE: 'bench-state',
-    REGISTRY_TABLE: 'bench-registry',
-    RULES_TABLE: 'bench-rules',
-    ALERTS_TABLE: 'bench-alerts',
-    DEAD_LETTER_STREAM: 'bench-dead-letter',
-    POWERTOOLS_DEV: 'false',
-  });
-  return { stateProcessorBytes: state.bytes, lookupApiBytes: lookup.bytes, stateProcessorInitMs: initMs };
+  // Outside the repository, as in Lambda: nothing the bundle leaves out could resolve from a node_modules above it.
+  const outDir = await mkdtemp(join(tmpdir(), 'fleetstream-bench-bundles-'));
+  try {
+    const [state, lookup] = await Promise.all([
+      bundleHandler('lambda/state-processor/handler.ts', outDir, 'state-processor'),
+      bundleHandler('lambda/lookup-api/handler.ts', outDir, 'lookup-api'),
+    ]);
+    const initMs = await measureInitMs(state.path, {
+      STATE_TABLE: 'bench-state',
+      REGISTRY_TABLE: 'bench-registry',
+      RULES_TABLE: 'bench-rules',
+      ALERTS_TABLE: 'bench-alerts',
+      DEAD_LETTER_STREAM: 'bench-dead-letter',
+      POWERTOOLS_DEV: 'false',
+    });
+    return { stateProcessorBytes: state.bytes, lookupApiBytes: lookup.bytes, stateProcessorInitMs: initMs };
+  } finally {
+    await rm(outDir, { recursive: true, force: true });
+  }
 };
