@@ -8,6 +8,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { LAMBDA_NODE_OPTIONS, lambdaBundling } from '../lambda-bundling.ts';
 
 /** Access a function gets to a table through {@link FleetFunction.bindTable}. */
 export type TableAccess = 'read' | 'write' | 'readWrite';
@@ -57,9 +58,14 @@ export interface FleetFunctionProps {
 
 /** The one place that decides how every FleetStream Lambda is built: runtime, architecture, tracing, logs, bundling. */
 export class FleetFunction extends Construct {
-  /** Newest Node.js runtime this aws-cdk-lib knows; pinned (not NODEJS_LATEST) so a CDK upgrade never changes it silently. */
+  /**
+   * Newest Node.js runtime this aws-cdk-lib knows; pinned (not NODEJS_LATEST) so a CDK upgrade never changes it
+   * silently. Must match LAMBDA_NODE_MAJOR, the bundling target (test/infra/bundles-load.test.ts holds them together).
+   */
   static readonly RUNTIME = lambda.Runtime.NODEJS_24_X;
 
+  /** The handler module this function bundles. */
+  readonly entry: string;
   readonly function: nodejs.NodejsFunction;
   readonly logGroup: logs.LogGroup;
   /** The function's own role: no AWS-managed policies, only what the bind*() and grant calls add. */
@@ -67,6 +73,7 @@ export class FleetFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: FleetFunctionProps) {
     super(scope, id);
+    this.entry = props.entry;
     const memoryMb = props.memoryMb ?? 512;
     if (!Number.isInteger(memoryMb) || memoryMb < 128 || memoryMb > 10_240) {
       throw new Error(`FleetFunction ${id}: memoryMb must be an integer from 128 to 10240, got ${memoryMb}`);
@@ -132,7 +139,8 @@ export class FleetFunction extends Construct {
       vpcSubnets: props.vpcSubnets,
       securityGroups: props.securityGroups,
       reservedConcurrentExecutions: props.reservedConcurrency,
-      environment: props.environment,
+      // Source maps ship in every bundle; this makes stack traces use them.
+      environment: { NODE_OPTIONS: LAMBDA_NODE_OPTIONS, ...props.environment },
       ...codeOrBundling(this, props.entry),
     });
   }
@@ -202,8 +210,8 @@ export class FleetFunction extends Construct {
 }
 
 /**
- * esbuild bundling, run locally (no Docker): ESM output with a `require` shim for CommonJS dependencies such as
- * kafkajs; the AWS SDK v3 is provided by the runtime. When the stack's bundling is skipped (`cdk list`, tests with
+ * esbuild bundling, run locally (no Docker), from the project's one bundling definition (lib/lambda-bundling.ts):
+ * self-contained ESM, the AWS SDK included. When the stack's bundling is skipped (`cdk list`, tests with
  * `aws:cdk:bundling-stacks: []`) and the handler does not exist yet, a placeholder stands in: no asset is built then.
  */
 const codeOrBundling = (scope: Construct, entry: string): Partial<nodejs.NodejsFunctionProps> => {
@@ -216,13 +224,14 @@ const codeOrBundling = (scope: Construct, entry: string): Partial<nodejs.NodejsF
   return {
     bundling: {
       format: nodejs.OutputFormat.ESM,
-      target: 'node24',
-      mainFields: ['module', 'main'],
-      minify: true,
-      sourceMap: true,
-      sourcesContent: false,
-      externalModules: ['@aws-sdk/*'],
-      banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      target: lambdaBundling.target,
+      mainFields: [...lambdaBundling.mainFields],
+      minify: lambdaBundling.minify,
+      sourceMap: lambdaBundling.sourcemap,
+      sourcesContent: lambdaBundling.sourcesContent,
+      // Explicitly empty: NodejsFunction's default for Node 18+ runtimes is `['@aws-sdk/*']`.
+      externalModules: [...lambdaBundling.external],
+      banner: lambdaBundling.banner,
       forceDockerBundling: false,
     },
   };

@@ -1,41 +1,30 @@
 /**
- * Lambda bundle sizes and the state processor's module init time: esbuild bundles the handlers the way the CDK
- * construct does (ESM, minified, `@aws-sdk/*` external — the runtime provides it), then a fresh node process imports
- * the bundle and reports how long the import took (the cold-start init work our code adds).
+ * Lambda bundle sizes and the state processor's module init time: esbuild bundles the handlers from the project's one
+ * bundling definition (lib/lambda-bundling.ts, the same CDK deploys: self-contained, AWS SDK included), then a fresh
+ * node process imports the bundle from a folder with no node_modules and reports how long the import took (the
+ * cold-start init work our code adds, SDK loading included).
  */
 import { execFile } from 'node:child_process';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { esbuildOptionsFor, LAMBDA_BUNDLE_FILE } from '#lib/lambda-bundling.ts';
 
 const run = promisify(execFile);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-// Inside the repository so the external @aws-sdk packages resolve from node_modules, as they do from the runtime.
-const OUT_DIR = join(ROOT, '.local', 'bench', 'bundles');
 
+/** Bundles one handler into `<outDir>/<outName>/index.mjs`. */
 export const bundleHandler = async (
   entry: string,
+  outDir: string,
   outName: string,
 ): Promise<{ path: string; bytes: number }> => {
-  const outfile = join(OUT_DIR, `${outName}.mjs`);
-  await mkdir(OUT_DIR, { recursive: true });
-  await build({
-    entryPoints: [join(ROOT, entry)],
-    outfile,
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    mainFields: ['module', 'main'],
-    external: ['@aws-sdk/*'],
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-    logLevel: 'silent',
-  });
+  const outfile = join(outDir, outName, LAMBDA_BUNDLE_FILE);
+  await mkdir(dirname(outfile), { recursive: true });
+  await build({ ...esbuildOptionsFor(join(ROOT, entry), outfile), logLevel: 'silent' });
   return { path: outfile, bytes: (await stat(outfile)).size };
 };
 
@@ -50,10 +39,11 @@ export const measureInitMs = async (
   env: Record<string, string>,
   runs = 5,
 ): Promise<number> => {
-  const script = `const t = performance.now(); await import(${JSON.stringify(bundlePath)}); console.log(performance.now() - t);`;
+  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(bundlePath).href)}); console.log(performance.now() - t);`;
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: dirname(bundlePath),
       env: { ...process.env, AWS_REGION: 'us-east-1', ...env },
       timeout: 30_000,
     });
@@ -71,17 +61,23 @@ export interface BundleFigures {
 }
 
 export const measureBundles = async (): Promise<BundleFigures> => {
-  const [state, lookup] = await Promise.all([
-    bundleHandler('lambda/state-processor/handler.ts', 'state-processor'),
-    bundleHandler('lambda/lookup-api/handler.ts', 'lookup-api'),
-  ]);
-  const initMs = await measureInitMs(state.path, {
-    STATE_TABLE: 'bench-state',
-    REGISTRY_TABLE: 'bench-registry',
-    RULES_TABLE: 'bench-rules',
-    ALERTS_TABLE: 'bench-alerts',
-    DEAD_LETTER_STREAM: 'bench-dead-letter',
-    POWERTOOLS_DEV: 'false',
-  });
-  return { stateProcessorBytes: state.bytes, lookupApiBytes: lookup.bytes, stateProcessorInitMs: initMs };
+  // Outside the repository, as in Lambda: nothing the bundle leaves out could resolve from a node_modules above it.
+  const outDir = await mkdtemp(join(tmpdir(), 'fleetstream-bench-bundles-'));
+  try {
+    const [state, lookup] = await Promise.all([
+      bundleHandler('lambda/state-processor/handler.ts', outDir, 'state-processor'),
+      bundleHandler('lambda/lookup-api/handler.ts', outDir, 'lookup-api'),
+    ]);
+    const initMs = await measureInitMs(state.path, {
+      STATE_TABLE: 'bench-state',
+      REGISTRY_TABLE: 'bench-registry',
+      RULES_TABLE: 'bench-rules',
+      ALERTS_TABLE: 'bench-alerts',
+      DEAD_LETTER_STREAM: 'bench-dead-letter',
+      POWERTOOLS_DEV: 'false',
+    });
+    return { stateProcessorBytes: state.bytes, lookupApiBytes: lookup.bytes, stateProcessorInitMs: initMs };
+  } finally {
+    await rm(outDir, { recursive: true, force: true });
+  }
 };

@@ -10,8 +10,8 @@ import {
   GetShardIteratorCommand,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { AlertItem } from '#core/items.ts';
-import { alertFromImage } from '../../lambda/notifier/format.ts';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { toLambdaStreamRecord } from './stream-event.ts';
 
 export interface AlertsStreamOptions {
   /** DynamoDB Local, e.g. http://127.0.0.1:8000 */
@@ -20,15 +20,21 @@ export interface AlertsStreamOptions {
   readonly table: string;
   /** Where the position per shard is kept (`<state dir>/alerts-stream.json`), so a restart does not re-read it all. */
   readonly positionFile: string;
-  /** Called once per inserted alert, in stream order per shard; a throw retries the record on the next poll. */
-  readonly onAlert: (alert: AlertItem) => Promise<void>;
+  /**
+   * The notifier's handler, invoked with Lambda's DynamoDB Streams event (every record of a page, in stream order).
+   * A throw retries the whole batch on the next poll; a reported batch item failure retries from that record.
+   */
+  readonly handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
+  /** Records per invocation (the event source mapping's BatchSize). @default 100 */
+  readonly batchSize?: number;
   /** @default 250 */
   readonly pollIntervalMs?: number;
   readonly onError?: (error: Error) => void;
 }
 
 export interface AlertsStream {
-  readonly stats: { records: number; alerts: number };
+  /** Records handled (advanced past) and invocations made. */
+  readonly stats: { records: number; invocations: number };
   stop(): Promise<void>;
 }
 
@@ -41,6 +47,7 @@ interface Positions {
 const SHARD_REFRESH_MS = 5_000;
 
 const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+const LOCAL_REGION = 'us-east-1';
 
 const readPositions = async (file: string, streamArn: string): Promise<Positions> => {
   try {
@@ -61,15 +68,15 @@ const writePositions = async (file: string, positions: Positions): Promise<void>
 
 /**
  * The local stand-in for Lambda's DynamoDB-stream event source: polls the alerts table's stream on DynamoDB Local
- * and hands each inserted alert to `onAlert` (the local notifier). Positions persist per shard, so a restart resumes;
- * what the position file cannot cover (a crash between notify and save) the notifier de-duplicates by alertId.
+ * and invokes the notifier's handler with the event Lambda would send. Positions persist per shard, so a restart
+ * resumes; a crash between an invocation and saving its position replays that batch (at-least-once, as in AWS).
  * Each poll opens a fresh iterator from the saved position: on DynamoDB Local, the iterator returned by an empty
  * read goes stale (TrimmedDataAccessException) as soon as any other table is written.
  */
 export const startAlertsStream = async (options: AlertsStreamOptions): Promise<AlertsStream> => {
   const clientConfig = {
     endpoint: options.dynamodbEndpoint,
-    region: 'us-east-1',
+    region: LOCAL_REGION,
     credentials: localCredentials,
   };
   const dynamodb = new DynamoDBClient(clientConfig);
@@ -83,7 +90,11 @@ export const startAlertsStream = async (options: AlertsStreamOptions): Promise<A
   await mkdir(dirname(options.positionFile), { recursive: true });
   const positions = await readPositions(options.positionFile, streamArn);
   const shards: string[] = [];
-  const stats = { records: 0, alerts: 0 };
+  const stats = { records: 0, invocations: 0 };
+  const batchSize = options.batchSize ?? 100;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
+    throw new Error(`batchSize must be within 1-10000, got ${batchSize}`);
+  }
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const onError = options.onError ?? ((error: Error) => console.error(`alerts stream: ${error.message}`));
   let stopping = false;
@@ -130,7 +141,7 @@ export const startAlertsStream = async (options: AlertsStreamOptions): Promise<A
     const iterator = await openIterator(shardId, false);
     if (iterator === undefined) return undefined;
     try {
-      return await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      return await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: batchSize }));
     } catch (error) {
       if ((error as Error).name !== 'TrimmedDataAccessException' || positions.shards[shardId] === undefined)
         throw error;
@@ -139,7 +150,7 @@ export const startAlertsStream = async (options: AlertsStreamOptions): Promise<A
       const fromStart = await openIterator(shardId, true);
       return fromStart === undefined
         ? undefined
-        : await streams.send(new GetRecordsCommand({ ShardIterator: fromStart, Limit: 1000 }));
+        : await streams.send(new GetRecordsCommand({ ShardIterator: fromStart, Limit: batchSize }));
     }
   };
 
@@ -149,28 +160,27 @@ export const startAlertsStream = async (options: AlertsStreamOptions): Promise<A
       const result = await readOnce(shardId);
       if (result === undefined) return;
       const records = result.Records ?? [];
-      try {
-        for (const record of records) {
-          const image = record.dynamodb?.NewImage;
-          if (record.eventName === 'INSERT' && image !== undefined) {
-            let alert: AlertItem | undefined;
-            try {
-              alert = alertFromImage(image);
-            } catch (error) {
-              onError(
-                new Error(`skipping a stream record that is not an alert: ${(error as Error).message}`),
-              );
-            }
-            if (alert !== undefined) {
-              await options.onAlert(alert);
-              stats.alerts++;
-            }
-          }
-          stats.records++;
-          positions.shards[shardId] = { sequenceNumber: record.dynamodb?.SequenceNumber };
+      if (records.length > 0) {
+        const event: DynamoDBStreamEvent = {
+          Records: records.map((record) => toLambdaStreamRecord(record, streamArn, LOCAL_REGION)),
+        };
+        stats.invocations++;
+        const response = await options.handler(event);
+        const failed = response?.batchItemFailures?.[0]?.itemIdentifier;
+        const failedAt =
+          failed === undefined ? -1 : records.findIndex((r) => r.dynamodb?.SequenceNumber === failed);
+        // Lambda's bisect-free retry: everything before the first reported failure is done, the rest is retried.
+        const handled = failed === undefined ? records : records.slice(0, Math.max(0, failedAt));
+        const last = handled.at(-1)?.dynamodb?.SequenceNumber;
+        if (last !== undefined) {
+          positions.shards[shardId] = { sequenceNumber: last };
+          stats.records += handled.length;
+          await writePositions(options.positionFile, positions);
         }
-      } finally {
-        if (records.length > 0) await writePositions(options.positionFile, positions);
+        if (failed !== undefined) {
+          onError(new Error(`the handler reported ${failed} in ${shardId} as failed; retrying from it`));
+          return;
+        }
       }
       if (result.NextShardIterator === undefined || result.NextShardIterator === null) {
         positions.shards[shardId] = { ...positions.shards[shardId], closed: true };

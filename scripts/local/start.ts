@@ -3,22 +3,34 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyResult, DynamoDBBatchResponse } from 'aws-lambda';
 import type { Admin } from 'kafkajs';
 import { startApiServer } from '../../lambda/adapters/api-gateway-http.ts';
 import { createDocumentClient } from '../../lambda/adapters/dynamodb-client.ts';
 import { createKafka } from '../../lambda/adapters/kafka-client.ts';
-import { createLookupApi } from '../../lambda/lookup-api/app.ts';
-import { createLocalNotifier } from '../../lambda/notifier/local.ts';
-import { createLocalStateProcessor } from '../../lambda/state-processor/local.ts';
 import { ensureTopic } from '../create-topic.ts';
 import { runGenerator } from '../generator/run.ts';
 import { errorMessage, numberFlag, runCli } from '../lib/cli.ts';
 import { startAlertsStream } from './alerts-stream.ts';
+import { buildLocalBundles } from './bundles.ts';
 import { startEventSourcePoller } from './event-source-poller.ts';
+import {
+  functionEnvironment,
+  functionSettings,
+  LOCAL_ACCOUNT,
+  LOCAL_FUNCTIONS,
+  LOCAL_REGION,
+  type LocalEndpoints,
+  type LocalFunctionName,
+  type LocalResources,
+} from './functions.ts';
+import { type LambdaHost, startLambdaHost } from './lambda-host.ts';
 import { startRawArchive } from './raw-archive.ts';
 import { seedRegistry, seedRules } from './seed.ts';
 import { REPO_LOCAL_DIR, startLocalServices } from './services/index.ts';
 import { isPortOpen } from './services/ports.ts';
+import { startFirehoseStandIn } from './stand-ins/firehose.ts';
+import { startSnsStandIn } from './stand-ins/sns.ts';
 import { formatStatus } from './status-line.ts';
 import { createTables, localTableNames } from './tables.ts';
 
@@ -26,8 +38,19 @@ const TOPIC = 'modem-telemetry';
 const PARTITIONS = 6;
 const PROCESSOR_GROUP = 'fleetstream-state-processor';
 const ARCHIVE_GROUP = 'fleetstream-raw-archive';
+const DEAD_LETTER_STREAM = 'fleetstream-dead-letter';
+const ALERT_TOPIC_ARN = `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:fleetstream-alerts`;
+const PROJECT_ROOT = resolve(REPO_LOCAL_DIR, '..');
 // What --reset removes from the state folder: only what this runtime writes there (never .local/cache, the jars).
-const STATE_ENTRIES = ['kafka', 'dynamodb', 'datalake', 'alerts.jsonl', 'alerts-stream.json', 'rules-seeded'];
+const STATE_ENTRIES = [
+  'kafka',
+  'dynamodb',
+  'datalake',
+  'alerts.jsonl',
+  'alerts-stream.json',
+  'rules-seeded',
+  'logs',
+];
 
 const spec = {
   usage:
@@ -249,17 +272,62 @@ const start = async (config: StartConfig, running: Running, out: ReturnType<type
   });
   await running.add('raw archive', () => archive.stop());
 
-  const processor = createLocalStateProcessor({
-    dynamodbEndpoint: services.dynamodbEndpoint,
-    tables,
+  // The Lambdas run from the bundles that deploy, with their deployed environment pointed at local endpoints.
+  log('bundling the Lambdas (the deploy bundles) …');
+  const bundles = await buildLocalBundles(PROJECT_ROOT);
+  await running.add('Lambda bundles', () => bundles.remove());
+  const firehose = await startFirehoseStandIn({
     datalakeDir,
-    rulesCacheSeconds: config.rulesCacheSeconds,
+    streams: new Map([[DEAD_LETTER_STREAM, 'dead-letter']]),
+  });
+  await running.add('Firehose stand-in', () => firehose.stop());
+  const sns = await startSnsStandIn({
+    topicArn: ALERT_TOPIC_ARN,
+    file: join(config.stateDir, 'alerts.jsonl'),
+    print: log,
+  });
+  await running.add('SNS stand-in', () => sns.stop());
+  const endpoints: LocalEndpoints = {
+    dynamodb: services.dynamodbEndpoint,
+    firehose: firehose.url,
+    sns: sns.url,
+  };
+  const resources: LocalResources = {
+    tables,
+    deadLetterStream: DEAD_LETTER_STREAM,
+    alertTopicArn: ALERT_TOPIC_ARN,
+    windowRetentionDays: 7,
+  };
+  const startFunction = async (name: LocalFunctionName, overrides: Record<string, string> = {}) => {
+    const fn = LOCAL_FUNCTIONS.get(name);
+    const bundle = bundles.paths.get(name);
+    if (fn === undefined || bundle === undefined) throw new Error(`no bundle for ${name}`);
+    const host: LambdaHost = await startLambdaHost({
+      name,
+      bundle,
+      environment: functionEnvironment(
+        name,
+        { ...functionSettings(name, resources), ...overrides },
+        endpoints,
+      ),
+      timeoutMs: fn.timeoutMs,
+      logFile: join(config.stateDir, 'logs', `${name}.log`),
+    });
+    await running.add(`${name} function`, () => host.stop());
+    return host;
+  };
+
+  // How soon a changed rule reaches the processor is a setting of the function (RULES_CACHE_SECONDS).
+  const stateProcessor = await startFunction('state-processor', {
+    RULES_CACHE_SECONDS: String(config.rulesCacheSeconds),
   });
   const poller = await startEventSourcePoller({
     brokers: services.brokers,
     topic: TOPIC,
     groupId: PROCESSOR_GROUP,
-    handler: processor.handler,
+    handler: async (event) => {
+      await stateProcessor.invoke(event);
+    },
     batchSize: 1000,
     maxBatchingWindowMs: 500,
     onError: (error, info) =>
@@ -268,19 +336,20 @@ const start = async (config: StartConfig, running: Running, out: ReturnType<type
   });
   await running.add('state processor', () => poller.stop());
 
-  const notifier = await createLocalNotifier({ file: join(config.stateDir, 'alerts.jsonl'), print: log });
+  const notifier = await startFunction('notifier');
   const alerts = await startAlertsStream({
     dynamodbEndpoint: services.dynamodbEndpoint,
     table: tables.alerts,
     positionFile: join(config.stateDir, 'alerts-stream.json'),
-    onAlert: async (alert) => {
-      await notifier.notify(alert);
-    },
+    handler: (event) => notifier.invoke<DynamoDBBatchResponse>(event),
     onError: (error) => (problem = `alerts stream: ${error.message}`),
   });
   await running.add('alerts stream', () => alerts.stop());
 
-  const api = await startApiServer(createLookupApi({ db, tables, now: Date.now }), { port: config.apiPort });
+  const lookupApi = await startFunction('lookup-api');
+  const api = await startApiServer((event) => lookupApi.invoke<APIGatewayProxyResult>(event), {
+    port: config.apiPort,
+  });
   await running.add('API', () => api.close());
 
   let generatorRate: number | null = null;
@@ -325,8 +394,8 @@ const start = async (config: StartConfig, running: Running, out: ReturnType<type
       out.status(
         formatStatus({
           ...progress,
-          alerts: notifier.notified,
-          invalid: processor.metrics.totals.RecordsInvalid,
+          alerts: sns.published,
+          invalid: firehose.records,
           generatorRate,
           apiUrl: api.url,
           ...(problem === undefined ? {} : { problem }),

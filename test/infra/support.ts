@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { parseConfig } from '../../bin/config.ts';
+import { FleetFunction } from '../../lib/constructs/fleet-function.ts';
 import { addFleetStream, type FleetStreamStacks } from '../../lib/fleetstream.ts';
 
 export const projectRoot = resolve(import.meta.dirname, '../..');
@@ -77,4 +79,41 @@ export const render = (value: unknown): string => {
     if (index === 2 && split?.[0] === '/') return `<uuid(${render(split[1])})>`;
   }
   return JSON.stringify(value);
+};
+
+/** A FleetFunction as synthesized: its handler entry and its Lambda resource in the stack's template. */
+export interface SynthesizedFunction {
+  readonly entry: string;
+  readonly logicalId: string;
+  readonly properties: {
+    readonly Handler: string;
+    readonly Runtime: string;
+    readonly MemorySize: number;
+    readonly Timeout: number;
+    readonly Environment?: { readonly Variables?: Record<string, unknown> };
+  };
+  readonly metadata: Record<string, unknown>;
+}
+
+/** Every FleetFunction of a synthesized app, found in the construct tree and read back from its stack's template. */
+export const fleetFunctionsOf = (app: App): SynthesizedFunction[] => {
+  const templates = new Map<Stack, Template>();
+  return app.node
+    .findAll()
+    .filter((c): c is FleetFunction => c instanceof FleetFunction)
+    .map((fleetFunction) => {
+      const stack = Stack.of(fleetFunction);
+      const template = templates.get(stack) ?? Template.fromStack(stack);
+      templates.set(stack, template);
+      const logicalId = stack.getLogicalId(fleetFunction.function.node.defaultChild as CfnFunction);
+      const resource = (template.toJSON() as { Resources: Record<string, Record<string, unknown>> })
+        .Resources[logicalId];
+      if (resource === undefined) throw new Error(`no resource ${logicalId} for ${fleetFunction.entry}`);
+      return {
+        entry: fleetFunction.entry,
+        logicalId,
+        properties: resource.Properties as SynthesizedFunction['properties'],
+        metadata: (resource.Metadata ?? {}) as Record<string, unknown>,
+      };
+    });
 };

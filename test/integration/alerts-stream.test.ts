@@ -1,11 +1,12 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '../../lambda/adapters/dynamodb-client.ts';
 import { type AlertItem, alertKey } from '../../lambda/core/items.ts';
-import { createLocalNotifier } from '../../lambda/notifier/local.ts';
 import { startAlertsStream } from '../../scripts/local/alerts-stream.ts';
 import { createTables, localTableNames } from '../../scripts/local/tables.ts';
 import { localDynamoDb, uniquePrefix } from '../support/local-aws.ts';
@@ -44,11 +45,30 @@ const waitFor = async (what: string, probe: () => boolean | Promise<boolean>, ti
   throw new Error(`timed out waiting for ${what}`);
 };
 
-const fileIds = async (file: string) =>
-  (await readFile(file, 'utf8').catch(() => ''))
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l).alertId as string);
+/** A stand-in for the notifier's handler that records each event and can report one record as failed, once. */
+const recordingHandler = () => {
+  const events: DynamoDBStreamEvent[] = [];
+  let failOnce: string | undefined;
+  return {
+    events,
+    failNext(alertId: string) {
+      failOnce = alertId;
+    },
+    /** Alert ids handed over in INSERT records, in order (repeats included). */
+    inserted: () =>
+      events
+        .flatMap((e) => e.Records)
+        .filter((r) => r.eventName === 'INSERT')
+        .map((r) => r.dynamodb?.NewImage?.alertId?.S),
+    handler: async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+      events.push(event);
+      const failing = event.Records.find((r) => r.dynamodb?.NewImage?.alertId?.S === failOnce);
+      if (failing?.dynamodb?.SequenceNumber === undefined) return { batchItemFailures: [] };
+      failOnce = undefined;
+      return { batchItemFailures: [{ itemIdentifier: failing.dynamodb.SequenceNumber }] };
+    },
+  };
+};
 
 beforeAll(async () => {
   endpoint = inject('dynamodbEndpoint');
@@ -59,58 +79,99 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('alerts stream → local notifier (DynamoDB Local streams)', () => {
-  it('notifies every inserted alert once, resumes after a restart, and never re-notifies', async () => {
+describe('alerts stream → notifier handler (DynamoDB Local streams)', () => {
+  it("hands the handler Lambda's DynamoDB Streams event, resumes after a restart, and retries from a reported failure", async () => {
     const db = createDocumentClient(endpoint);
-    const file = join(dir, 'alerts.jsonl');
     const positionFile = join(dir, 'alerts-stream.json');
     const put = (item: AlertItem) => db.send(new PutCommand({ TableName: names.alerts, Item: item }));
-    const run = async () => {
-      const notifier = await createLocalNotifier({ file, print: () => {} });
+    const run = async (recorder: ReturnType<typeof recordingHandler>) => {
       const errors: string[] = [];
       const stream = await startAlertsStream({
         dynamodbEndpoint: endpoint,
         table: names.alerts,
         positionFile,
         pollIntervalMs: 100,
-        onAlert: async (a) => {
-          await notifier.notify(a);
-        },
+        handler: recorder.handler,
         onError: (e) => errors.push(e.message),
       });
-      return { notifier, stream, errors };
+      return { stream, errors };
     };
+    const streamArn = (
+      await localDynamoDb(endpoint).send(new DescribeTableCommand({ TableName: names.alerts }))
+    ).Table?.LatestStreamArn;
 
-    const first = await run();
+    const first = recordingHandler();
+    const one = await run(first);
     // Writes to another table between polls: on DynamoDB Local they used to make a held iterator stale.
     for (let n = 1; n <= 5; n++) {
       await put(alert(n));
       await db.send(new PutCommand({ TableName: names.rules, Item: { ruleId: `noise-${n}` } }));
     }
-    await waitFor('5 alerts', async () => (await fileIds(file)).length === 5);
-    // An update of an existing alert (MODIFY) is not a new alert.
+    await waitFor('5 alerts', () => first.inserted().length === 5);
+    // An update of an existing alert reaches the handler as MODIFY (the notifier skips it).
     await put({ ...alert(1), message: 'changed' });
-    await new Promise((r) => setTimeout(r, 500));
-    await first.stream.stop();
-    expect(await fileIds(file)).toEqual(['alert-1', 'alert-2', 'alert-3', 'alert-4', 'alert-5']);
-    expect(first.stream.stats.alerts).toBe(5);
-    expect(first.errors).toEqual([]);
+    await waitFor('the MODIFY record', () =>
+      first.events.some((e) => e.Records.some((r) => r.eventName === 'MODIFY')),
+    );
+    await one.stream.stop();
+    expect(first.inserted()).toEqual(['alert-1', 'alert-2', 'alert-3', 'alert-4', 'alert-5']);
+    expect(one.errors).toEqual([]);
 
+    // Lambda's event shape, field for field.
+    const record = first.events[0]?.Records[0];
+    expect(Object.keys(record ?? {}).sort()).toEqual(
+      [
+        'awsRegion',
+        'dynamodb',
+        'eventID',
+        'eventName',
+        'eventSource',
+        'eventSourceARN',
+        'eventVersion',
+      ].sort(),
+    );
+    expect(record).toMatchObject({
+      eventName: 'INSERT',
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      eventSourceARN: streamArn,
+      dynamodb: {
+        Keys: { deviceId: { S: 'dvc1' }, alertKey: { S: alert(1).alertKey } },
+        NewImage: { alertId: { S: 'alert-1' }, partition: { N: '1' } },
+        StreamViewType: 'NEW_IMAGE',
+      },
+    });
+    const created = record?.dynamodb?.ApproximateCreationDateTime ?? 0;
+    // Epoch seconds, as Lambda sends it (not milliseconds, not a Date).
+    expect(Math.abs(created - Date.now() / 1000)).toBeLessThan(600);
+    expect(typeof record?.dynamodb?.SequenceNumber).toBe('string');
+    expect(record?.dynamodb?.SizeBytes).toBeGreaterThan(0);
+
+    // Resumed from the saved position: only the new alert; a reported failure is retried from that record on.
     await put(alert(6));
-    const second = await run();
-    await waitFor('alert 6', async () => (await fileIds(file)).length === 6);
-    await new Promise((r) => setTimeout(r, 500));
-    await second.stream.stop();
-    // Resumed from the saved position: only the new alert went through the notifier.
-    expect(second.stream.stats.alerts).toBe(1);
-    expect(second.notifier.notified).toBe(1);
+    await put(alert(7));
+    const second = recordingHandler();
+    second.failNext('alert-7');
+    const two = await run(second);
+    await waitFor('alert 7 retried', () => second.inserted().filter((id) => id === 'alert-7').length === 2);
+    await two.stream.stop();
+    expect(second.inserted()).toEqual(['alert-6', 'alert-7', 'alert-7']);
+    expect(two.errors.some((e) => e.includes('retrying from it'))).toBe(true);
 
-    // Without the position file the stream is read again from the start; the notifier drops what it already sent.
+    // Without the position file the stream is read again from the start: at-least-once, as with Lambda.
     await rm(positionFile);
-    const third = await run();
-    await waitFor('the stream reread', () => third.stream.stats.alerts >= 6);
-    await third.stream.stop();
-    expect(third.notifier.notified).toBe(0);
-    expect(await fileIds(file)).toEqual(['alert-1', 'alert-2', 'alert-3', 'alert-4', 'alert-5', 'alert-6']);
+    const third = recordingHandler();
+    const three = await run(third);
+    await waitFor('the stream reread', () => third.inserted().length === 7);
+    await three.stream.stop();
+    expect(third.inserted()).toEqual([
+      'alert-1',
+      'alert-2',
+      'alert-3',
+      'alert-4',
+      'alert-5',
+      'alert-6',
+      'alert-7',
+    ]);
   });
 });

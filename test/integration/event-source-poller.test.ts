@@ -87,11 +87,16 @@ describe('local event-source poller (MSK event source mapping stand-in)', () => 
 
     // The event looks like Lambda's: batches span partitions, grouped as "<topic>-<partition>".
     const shapes = first.calls.map((c) => c.event);
+    // The cluster's ARN as Lambda sends it, ending in the broker's own cluster id.
+    const admin = testKafka(brokers()).admin();
+    await admin.connect();
+    const { clusterId } = await admin.describeCluster();
+    await admin.disconnect();
     expect(shapes.every((e) => Object.values(e.records).flat().length <= 100)).toBe(true);
     expect(shapes.some((e) => Object.keys(e.records).length > 1)).toBe(true);
     for (const event of shapes) {
       expect(event).toMatchObject({ eventSource: 'aws:kafka', bootstrapServers: brokers() });
-      expect(event.eventSourceArn).toMatch(/^arn:aws:kafka:/);
+      expect(event.eventSourceArn).toBe(`arn:aws:kafka:local:000000000000:cluster/local/${clusterId}`);
       for (const [group, records] of Object.entries(event.records)) {
         for (const r of records) {
           expect(group).toBe(`${topic}-${r.partition}`);

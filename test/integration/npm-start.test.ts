@@ -8,6 +8,7 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/local/services/index.ts';
 import { isPortOpen } from '../../scripts/local/services/ports.ts';
+import type { PublishedMessage } from '../../scripts/local/stand-ins/sns.ts';
 
 // The issue's "done when": `npm start -- --no-generator` in a child process, driven from outside like a user would.
 
@@ -121,6 +122,17 @@ afterAll(async () => {
     await rm(stateDir, { recursive: true, force: true });
   }
 });
+
+/** Every line of every file under `dir` (plain newline-delimited files, as the dead-letter stream writes them). */
+const readLines = async (dir: string): Promise<string[]> => {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  const lines: string[] = [];
+  for (const entry of entries.filter((e) => e.isFile())) {
+    const text = await readFile(join(entry.parentPath, entry.name), 'utf8');
+    lines.push(...text.split('\n').filter((l) => l !== ''));
+  }
+  return lines;
+};
 
 const readArchive = async (dir: string): Promise<{ lines: string[]; paths: string[] }> => {
   const paths: string[] = [];
@@ -240,8 +252,8 @@ describe('npm start -- --no-generator', () => {
       (await readFile(alertsFile, 'utf8').catch(() => ''))
         .split('\n')
         .filter((l) => l !== '')
-        .map((l) => JSON.parse(l) as { ruleId: string; deviceId: string; alertId: string })
-        .filter((a) => a.ruleId === `${tag}-down`);
+        .map((l) => JSON.parse(l) as PublishedMessage)
+        .filter((m) => m.attributes.ruleId === `${tag}-down`);
     await waitFor(
       'the alert in alerts.jsonl',
       async () => ((await notifiedForRule()).length > 0 ? true : undefined),
@@ -259,10 +271,14 @@ describe('npm start -- --no-generator', () => {
     const viaNotifier = await notifiedForRule();
     expect(viaApi).toHaveLength(1);
     expect(viaNotifier).toHaveLength(1);
+    // What SNS received from the notifier's deployed bundle: attributes for filter policies, the alert id in the text.
     expect(viaNotifier[0]).toMatchObject({
-      deviceId: deviceB,
-      alertId: (viaApi[0] as unknown as { alertId: string }).alertId,
+      subject: `[CRITICAL] ${tag}-down on ${deviceB} (EVG2000)`,
+      attributes: { deviceId: deviceB, ruleId: `${tag}-down`, severity: 'critical', model: 'EVG2000' },
     });
+    expect(viaNotifier[0]?.message).toContain(
+      `Alert ${(viaApi[0] as unknown as { alertId: string }).alertId}`,
+    );
     expect(runtime.output()).toContain(`ALERT [CRITICAL] ${tag}-down on ${deviceB} (EVG2000)`);
 
     const fleet = (await getJson(`${api}/fleet`)).body;
@@ -271,6 +287,31 @@ describe('npm start -- --no-generator', () => {
       records: 8,
       byModel: { EVG2000: { devices: 2, records: 8, down: 0 } },
     });
+
+    // A bad record leaves the processor bundle through its Firehose client (AWS_ENDPOINT_URL_FIREHOSE) and lands in
+    // the lake's dead-letter/ folder with its offset and original bytes.
+    await send([[deviceA, '{"deviceid": "not json']]);
+    const deadLetters = await waitFor(
+      'the bad record in dead-letter/',
+      async () => {
+        const lines = await readLines(join(stateDir, 'datalake', 'dead-letter'));
+        return lines.length > 0 ? lines : undefined;
+      },
+      60_000,
+      runtime,
+    );
+    expect(deadLetters.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({
+        topic: 'modem-telemetry',
+        key: Buffer.from(deviceA).toString('base64'),
+        value: Buffer.from('{"deviceid": "not json').toString('base64'),
+        offset: expect.any(Number),
+      }),
+    ]);
+    // The functions log as in CloudWatch: the processor bundle's own powertools lines, per function.
+    expect(await readFile(join(stateDir, 'logs', 'state-processor.log'), 'utf8')).toContain(
+      '"batch processed"',
+    );
     await producer.disconnect();
 
     expect(await stopRuntime(runtime)).toBe(0);
