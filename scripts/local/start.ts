@@ -10,6 +10,7 @@ import { createKafka } from '../../lambda/adapters/kafka-client.ts';
 import { createLookupApi } from '../../lambda/lookup-api/app.ts';
 import { createLocalNotifier } from '../../lambda/notifier/local.ts';
 import { createLocalStateProcessor } from '../../lambda/state-processor/local.ts';
+import { createConsoleHandler } from '../console/serve.ts';
 import { ensureTopic } from '../create-topic.ts';
 import { runGenerator } from '../generator/run.ts';
 import { errorMessage, numberFlag, runCli } from '../lib/cli.ts';
@@ -280,7 +281,13 @@ const start = async (config: StartConfig, running: Running, out: ReturnType<type
   });
   await running.add('alerts stream', () => alerts.stop());
 
-  const api = await startApiServer(createLookupApi({ db, tables, now: Date.now }), { port: config.apiPort });
+  const api = await startApiServer(createLookupApi({ db, tables, now: Date.now }), {
+    port: config.apiPort,
+    beforeApi: createConsoleHandler({
+      config: { target: 'local', apiLabel: `http://127.0.0.1:${config.apiPort}` },
+      progress: () => topicProgress(admin),
+    }),
+  });
   await running.add('API', () => api.close());
 
   let generatorRate: number | null = null;
@@ -308,7 +315,7 @@ const start = async (config: StartConfig, running: Running, out: ReturnType<type
   log(
     [
       '',
-      `FleetStream is ready — API ${api.url}`,
+      `FleetStream is ready — API ${api.url}   console ${api.url}/`,
       `  devices    ${api.url}/devices?status=down   fleet ${api.url}/fleet   alerts ${api.url}/alerts   rules ${api.url}/rules`,
       `  lookup     npm run lookup -- ${firstDevice}${config.apiPort === 3000 ? '' : ` --url ${api.url}`}`,
       `  Kafka      ${services.brokers}  topic ${TOPIC}${config.generator ? `  (generator: ${config.devices} devices, ${config.rate} records/s)` : '  (no generator: produce your own)'}`,
