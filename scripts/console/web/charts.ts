@@ -26,7 +26,8 @@ export const windowChart = (
     windows.map((window) => pick(window).avg),
     windows.map((window) => pick(window).max),
   ];
-  const width = () => Math.max(WIDTH_MIN, (figure.parentElement?.clientWidth ?? 600) - 8);
+  // The figure's own box (a grid cell once attached); before that, a guess corrected on the next frame.
+  const width = () => Math.max(WIDTH_MIN, (figure.clientWidth || 600) - 8);
   const plot = new uPlot(
     {
       width: width(),

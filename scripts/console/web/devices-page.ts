@@ -3,18 +3,24 @@ import type { Context } from './context.ts';
 import { field, h, replaceChildren, select, table } from './dom.ts';
 import { deviceHash, entries, formatDecimal, formatInteger, formatTime } from './format.ts';
 
-const PAGE_SIZE = '25';
+const PAGE_SIZES = ['5', '25', '100'] as const;
 const POLL_MS = 5000;
 
 export const devicesPage = (root: HTMLElement, context: Context, query: URLSearchParams): void => {
   const status = query.get('status') ?? '';
   const model = query.get('model') ?? '';
+  const limit = PAGE_SIZES.find((size) => size === query.get('limit')) ?? '25';
   // Cursors of the pages before this one, so "Previous" can go back (the API's cursors only go forward).
   const cursors: Array<string | undefined> = [undefined];
   let next: string | null = null;
 
   const statusSelect = select('status', [['', 'any']], status);
   const modelSelect = select('model', [['', 'any']], model);
+  const limitSelect = select(
+    'limit',
+    PAGE_SIZES.map((size) => [size, size] as const),
+    limit,
+  );
   const filters = h(
     'form',
     {
@@ -22,11 +28,16 @@ export const devicesPage = (root: HTMLElement, context: Context, query: URLSearc
       'aria-label': 'Filter devices',
       onsubmit: (event: Event) => {
         event.preventDefault();
-        location.hash = withQuery('#/devices', { status: statusSelect.value, model: modelSelect.value });
+        location.hash = withQuery('#/devices', {
+          status: statusSelect.value,
+          model: modelSelect.value,
+          limit: limitSelect.value === '25' ? undefined : limitSelect.value,
+        });
       },
     },
     field('filter-status', 'Status', statusSelect),
     field('filter-model', 'Model', modelSelect),
+    field('filter-limit', 'Per page', limitSelect),
     h('button', { type: 'submit' }, 'Apply filters'),
   );
   const searchInput = h('input', {
@@ -72,9 +83,7 @@ export const devicesPage = (root: HTMLElement, context: Context, query: URLSearc
 
   const load = async () => {
     const cursor = cursors.at(-1);
-    const page = await get<Page<DeviceSummary>>(
-      withQuery('/devices', { status, model, limit: PAGE_SIZE, cursor }),
-    );
+    const page = await get<Page<DeviceSummary>>(withQuery('/devices', { status, model, limit, cursor }));
     next = page.cursor;
     const pageNumber = cursors.length;
     replaceChildren(
