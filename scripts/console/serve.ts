@@ -76,7 +76,10 @@ export const createConsoleHandler = (options: ConsoleHandlerOptions): ConsoleHan
     if (pathname === `${CONSOLE_PREFIX}progress.json`) {
       const progress =
         options.progress === undefined
-          ? { available: false, reason: "only the local runtime knows it; in AWS see the dashboard's OffsetLag" }
+          ? {
+              available: false,
+              reason: "only the local runtime knows it; in AWS see the dashboard's OffsetLag",
+            }
           : await options.progress().then(
               (p) => ({ available: true, ...p, lag: Math.max(0, p.recordsIn - p.processed) }),
               () => ({ available: false, reason: 'the broker did not answer' }),

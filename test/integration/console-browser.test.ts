@@ -377,4 +377,45 @@ describe('fleet console in Chromium against the local pipeline', () => {
     expect(await page.evaluate<boolean>('window.sameDocument === true')).toBe(true);
     await page.close();
   });
+
+  it('lists alerts newest first, filters them by device, and shows a new one live', async () => {
+    const page = await openPage();
+    await page.goto(`${runtime.apiUrl}/#/alerts`);
+    await page.waitForSelector('main[data-rendered="alerts"] table');
+    const rows = () =>
+      page.$$eval('main tbody tr', (trs) =>
+        trs.map((tr) => [
+          tr.querySelector('td')?.textContent ?? '',
+          tr.querySelector('a')?.textContent ?? '',
+        ]),
+      );
+    const all = await api('/alerts?limit=100');
+    const newestFirst = [...all.items].sort((a: { at: string }, b: { at: string }) => (a.at < b.at ? 1 : -1));
+    expect((await rows()).map(([, device]) => device)).toEqual(
+      newestFirst.map((a: { deviceId: string }) => a.deviceId),
+    );
+    expect(all.items.length).toBeGreaterThanOrEqual(2);
+
+    await page.getByLabel('Device id').fill(downDevice);
+    await page.click('button:text-is("Apply filters")');
+    await pageValue(page, 'location.hash').toBe(`#/alerts?deviceId=${downDevice}`);
+    const forDevice = await api(`/alerts?deviceId=${downDevice}`);
+    await expect
+      .poll(async () => (await rows()).map(([, device]) => device), { timeout: 15_000 })
+      .toEqual(forDevice.items.map(() => downDevice));
+    expect(forDevice.items.length).toBeGreaterThanOrEqual(1);
+    expect(await unlabelledControls(page)).toEqual([]);
+
+    // A modem goes down while the unfiltered list is open: its alert (the seeded modem-down rule) shows up by itself.
+    await page.goto(`${runtime.apiUrl}/#/alerts`);
+    await page.waitForSelector('main[data-rendered="alerts"] table');
+    await page.evaluate('window.sameDocument = true');
+    const newlyDown = `${tag}-live-alert`;
+    await produce([[newlyDown, record(newlyDown, 'DG3450', 0, 'down', 5, 100)]]);
+    await page.waitForSelector(`main tbody tr:first-child a[data-device="${newlyDown}"]`, {
+      timeout: 30_000,
+    });
+    expect(await page.evaluate<boolean>('window.sameDocument === true')).toBe(true);
+    await page.close();
+  });
 });

@@ -60,7 +60,7 @@ export const alertsPage = (root: HTMLElement, context: Context, query: URLSearch
             ['When', 'Device', 'Rule', 'Severity', 'Message'],
             items.map((alert) => [
               formatTime(alert.at),
-              h('a', { href: deviceHash(alert.deviceId) }, alert.deviceId),
+              h('a', { href: deviceHash(alert.deviceId), 'data-device': alert.deviceId }, alert.deviceId),
               alert.ruleId,
               h('span', { class: `severity severity-${alert.severity}` }, alert.severity),
               alert.message,
