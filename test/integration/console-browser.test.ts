@@ -281,6 +281,13 @@ describe('fleet console in Chromium against the local pipeline', () => {
     await page.waitForSelector('main[data-rendered="devices"] caption:text("(page 1)")');
     expect(await listed()).toEqual(first);
 
+    // A refresh that brings nothing new leaves the table alone: keyboard focus on a row's link survives the poll.
+    const focused = first[0] as string;
+    await page.focus(`main a[data-device="${focused}"]`);
+    await page.waitForResponse((response) => response.url().includes('/devices?'), { timeout: 15_000 });
+    await page.waitForTimeout(200); // let the page handle the reply
+    expect(await page.evaluate<string | undefined>('document.activeElement?.dataset.device')).toBe(focused);
+
     // Search by device id opens the device.
     await page.getByLabel('Device id').fill(downDevice);
     await page.getByLabel('Device id').press('Enter');

@@ -1,6 +1,6 @@
 import { type Alert, get, withQuery } from './api.ts';
 import type { Context } from './context.ts';
-import { field, h, replaceChildren, table } from './dom.ts';
+import { changed, field, h, replaceChildren, table } from './dom.ts';
 import { deviceHash, formatTime } from './format.ts';
 
 const POLL_MS = 5000;
@@ -51,22 +51,23 @@ export const alertsPage = (root: HTMLElement, context: Context, query: URLSearch
       withQuery('/alerts', { deviceId: deviceId || undefined, since: toInstant(since), limit: '100' }),
     );
     const items = [...page.items].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
-    replaceChildren(
-      results,
-      items.length === 0
-        ? h('p', { class: 'empty' }, 'No alert fired in this period. Rules are on the Rules page.')
-        : table(
-            'Alerts, newest first',
-            ['When', 'Device', 'Rule', 'Severity', 'Message'],
-            items.map((alert) => [
-              formatTime(alert.at),
-              h('a', { href: deviceHash(alert.deviceId), 'data-device': alert.deviceId }, alert.deviceId),
-              alert.ruleId,
-              h('span', { class: `severity severity-${alert.severity}` }, alert.severity),
-              alert.message,
-            ]),
-          ),
-    );
+    if (changed(results, items))
+      replaceChildren(
+        results,
+        items.length === 0
+          ? h('p', { class: 'empty' }, 'No alert fired in this period. Rules are on the Rules page.')
+          : table(
+              'Alerts, newest first',
+              ['When', 'Device', 'Rule', 'Severity', 'Message'],
+              items.map((alert) => [
+                formatTime(alert.at),
+                h('a', { href: deviceHash(alert.deviceId), 'data-device': alert.deviceId }, alert.deviceId),
+                alert.ruleId,
+                h('span', { class: `severity severity-${alert.severity}` }, alert.severity),
+                alert.message,
+              ]),
+            ),
+      );
     root.dataset.rendered = 'alerts';
   }, POLL_MS);
 };

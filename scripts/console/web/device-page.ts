@@ -1,7 +1,7 @@
 import { ApiError, type Device, get, type Windows, withQuery } from './api.ts';
 import { type Chart, windowChart } from './charts.ts';
 import type { Context } from './context.ts';
-import { field, h, replaceChildren, select, table } from './dom.ts';
+import { changed, field, h, replaceChildren, select, table } from './dom.ts';
 import { entries, formatDecimal, formatInteger, formatTime } from './format.ts';
 
 const POLL_MS = 5000;
@@ -73,87 +73,101 @@ export const devicePage = (
           ),
         );
         replaceChildren(chartsBox);
+        changed(details, 'missing');
+        changed(chartsBox, 'missing');
         root.dataset.rendered = 'device-missing';
         return;
       }
       throw error;
     }
-    replaceChildren(
-      details,
-      h(
-        'div',
-        { class: 'grid' },
+    if (changed(details, device))
+      replaceChildren(
+        details,
         h(
-          'section',
-          { 'aria-labelledby': 'now-title' },
-          h('h2', { id: 'now-title' }, 'Now'),
-          pairs([
-            [
-              'Status',
-              h(
-                'span',
-                { class: `status status-${device.status === 'down' ? 'down' : 'ok'}`, 'data-stat': 'status' },
-                device.status,
-              ),
-            ],
-            ['Model', device.model],
-            ['Interface', device.interface],
-            ['CPU', `${formatDecimal(device.cpuUsage)} %`],
-            ['Memory', `${formatInteger(device.memoryUsage)} MB`],
-            ['Event time', formatTime(device.eventTime)],
-          ]),
-        ),
-        h(
-          'section',
-          { 'aria-labelledby': 'life-title' },
-          h('h2', { id: 'life-title' }, 'Lifetime'),
-          pairs([
-            ['Records', formatInteger(device.recordCount)],
-            ['Times down', formatInteger(device.downCount)],
-            [
-              'CPU min / avg / max',
-              `${formatDecimal(device.cpu.min)} / ${formatDecimal(device.cpu.avg)} / ${formatDecimal(device.cpu.max)} %`,
-            ],
-            [
-              'Memory min / avg / max',
-              `${formatInteger(device.memory.min)} / ${formatInteger(device.memory.avg)} / ${formatInteger(device.memory.max)} MB`,
-            ],
-            ['First seen', formatTime(device.firstSeen)],
-            ['Last seen', formatTime(device.lastSeen)],
-            ['Interfaces', device.interfaces.join(', ') || '—'],
-          ]),
-        ),
-        h(
-          'section',
-          { 'aria-labelledby': 'registry-title' },
-          h('h2', { id: 'registry-title' }, 'Registry'),
-          device.registry === null
-            ? h('p', { class: 'empty' }, 'Not in the device registry (load it with "npm run registry:load").')
-            : pairs(entries(device.registry)),
-        ),
-      ),
-      h(
-        'section',
-        { 'aria-labelledby': 'active-title' },
-        h('h2', { id: 'active-title' }, 'Active alerts'),
-        device.activeAlerts.length === 0
-          ? h('p', { class: 'empty' }, 'No active alert.')
-          : table(
-              'Active alerts',
-              ['Rule', 'Severity', 'Message', 'Since'],
-              device.activeAlerts.map((alert) => [
-                alert.ruleId,
+          'div',
+          { class: 'grid' },
+          h(
+            'section',
+            { 'aria-labelledby': 'now-title' },
+            h('h2', { id: 'now-title' }, 'Now'),
+            pairs([
+              [
+                'Status',
                 h(
                   'span',
-                  { class: `severity severity-${alert.severity ?? 'unknown'}` },
-                  alert.severity ?? '—',
+                  {
+                    class: `status status-${device.status === 'down' ? 'down' : 'ok'}`,
+                    'data-stat': 'status',
+                  },
+                  device.status,
                 ),
-                alert.message ?? '—',
-                formatTime(alert.at),
-              ]),
-            ),
-      ),
-    );
+              ],
+              ['Model', device.model],
+              ['Interface', device.interface],
+              ['CPU', `${formatDecimal(device.cpuUsage)} %`],
+              ['Memory', `${formatInteger(device.memoryUsage)} MB`],
+              ['Event time', formatTime(device.eventTime)],
+            ]),
+          ),
+          h(
+            'section',
+            { 'aria-labelledby': 'life-title' },
+            h('h2', { id: 'life-title' }, 'Lifetime'),
+            pairs([
+              ['Records', formatInteger(device.recordCount)],
+              ['Times down', formatInteger(device.downCount)],
+              [
+                'CPU min / avg / max',
+                `${formatDecimal(device.cpu.min)} / ${formatDecimal(device.cpu.avg)} / ${formatDecimal(device.cpu.max)} %`,
+              ],
+              [
+                'Memory min / avg / max',
+                `${formatInteger(device.memory.min)} / ${formatInteger(device.memory.avg)} / ${formatInteger(device.memory.max)} MB`,
+              ],
+              ['First seen', formatTime(device.firstSeen)],
+              ['Last seen', formatTime(device.lastSeen)],
+              ['Interfaces', device.interfaces.join(', ') || '—'],
+            ]),
+          ),
+          h(
+            'section',
+            { 'aria-labelledby': 'registry-title' },
+            h('h2', { id: 'registry-title' }, 'Registry'),
+            device.registry === null
+              ? h(
+                  'p',
+                  { class: 'empty' },
+                  'Not in the device registry (load it with "npm run registry:load").',
+                )
+              : pairs(entries(device.registry)),
+          ),
+        ),
+        h(
+          'section',
+          { 'aria-labelledby': 'active-title' },
+          h('h2', { id: 'active-title' }, 'Active alerts'),
+          device.activeAlerts.length === 0
+            ? h('p', { class: 'empty' }, 'No active alert.')
+            : table(
+                'Active alerts',
+                ['Rule', 'Severity', 'Message', 'Since'],
+                device.activeAlerts.map((alert) => [
+                  alert.ruleId,
+                  h(
+                    'span',
+                    { class: `severity severity-${alert.severity ?? 'unknown'}` },
+                    alert.severity ?? '—',
+                  ),
+                  alert.message ?? '—',
+                  formatTime(alert.at),
+                ]),
+              ),
+        ),
+      );
+    if (!changed(chartsBox, windows.windows)) {
+      root.dataset.rendered = 'device';
+      return;
+    }
     for (const chart of charts) chart.destroy();
     charts = [];
     if (windows.windows.length === 0) {

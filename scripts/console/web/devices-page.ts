@@ -1,6 +1,6 @@
 import { type DeviceSummary, type Fleet, get, type Page, withQuery } from './api.ts';
 import type { Context } from './context.ts';
-import { field, h, replaceChildren, select, table } from './dom.ts';
+import { changed, field, h, replaceChildren, select, table } from './dom.ts';
 import { deviceHash, entries, formatDecimal, formatInteger, formatTime } from './format.ts';
 
 const PAGE_SIZES = ['5', '25', '100'] as const;
@@ -86,6 +86,10 @@ export const devicesPage = (root: HTMLElement, context: Context, query: URLSearc
     const page = await get<Page<DeviceSummary>>(withQuery('/devices', { status, model, limit, cursor }));
     next = page.cursor;
     const pageNumber = cursors.length;
+    if (!changed(results, [page, pageNumber])) {
+      root.dataset.rendered = 'devices';
+      return;
+    }
     replaceChildren(
       results,
       page.items.length === 0

@@ -26,6 +26,19 @@ export const append = (parent: Element, ...children: Child[]): void => {
   }
 };
 
+const shown = new WeakMap<Element, string>();
+
+/**
+ * Whether `data` differs from what `element` last showed (and remembers it). Polling pages redraw only on change, so
+ * a refresh never throws away the keyboard focus or a selection inside a table that did not change.
+ */
+export const changed = (element: Element, data: unknown): boolean => {
+  const key = JSON.stringify(data) ?? 'undefined';
+  if (shown.get(element) === key) return false;
+  shown.set(element, key);
+  return true;
+};
+
 export const replaceChildren = (parent: Element, ...children: Child[]): void => {
   parent.replaceChildren();
   append(parent, ...children);

@@ -1,6 +1,6 @@
 import { type DeviceSummary, type Fleet, get, type Page, type Progress, withQuery } from './api.ts';
 import type { Context } from './context.ts';
-import { h, replaceChildren, table } from './dom.ts';
+import { changed, h, replaceChildren, table } from './dom.ts';
 import { deviceHash, entries, formatDecimal, formatInteger, formatTime } from './format.ts';
 import { RateMeter } from './rate.ts';
 
@@ -86,7 +86,8 @@ export const fleetPage = (root: HTMLElement, context: Context): void => {
       stat('Processor lag', 'lag', 'measuring…', ' '),
     );
     showLag();
-    if (fleet.devices === 0) {
+    const chartsChanged = changed(charts, [fleet.devices === 0, fleet.byStatus, fleet.byModel]);
+    if (chartsChanged && fleet.devices === 0) {
       replaceChildren(
         charts,
         h(
@@ -102,7 +103,7 @@ export const fleetPage = (root: HTMLElement, context: Context): void => {
           ),
         ),
       );
-    } else {
+    } else if (chartsChanged) {
       const statusRows = entries(fleet.byStatus).map(([name, count]) => [name, count] as const);
       const modelRows = entries(fleet.byModel);
       replaceChildren(
@@ -142,31 +143,32 @@ export const fleetPage = (root: HTMLElement, context: Context): void => {
         ),
       );
     }
-    replaceChildren(
-      down,
-      h('h2', { id: 'down-title' }, 'Down right now'),
-      downPage.items.length === 0
-        ? h('p', { class: 'empty' }, 'No device is down.')
-        : h(
-            'ul',
-            { class: 'down-list' },
-            ...downPage.items.map((device) =>
-              h(
-                'li',
-                {},
+    if (changed(down, downPage))
+      replaceChildren(
+        down,
+        h('h2', { id: 'down-title' }, 'Down right now'),
+        downPage.items.length === 0
+          ? h('p', { class: 'empty' }, 'No device is down.')
+          : h(
+              'ul',
+              { class: 'down-list' },
+              ...downPage.items.map((device) =>
                 h(
-                  'a',
-                  { href: deviceHash(device.deviceId), 'data-device': device.deviceId },
-                  device.deviceId,
+                  'li',
+                  {},
+                  h(
+                    'a',
+                    { href: deviceHash(device.deviceId), 'data-device': device.deviceId },
+                    device.deviceId,
+                  ),
+                  ` ${device.model} · since ${formatTime(device.eventTime)}`,
                 ),
-                ` ${device.model} · since ${formatTime(device.eventTime)}`,
               ),
             ),
-          ),
-      downPage.cursor === null
-        ? null
-        : h('p', {}, h('a', { href: withQuery('#/devices', { status: 'down' }) }, 'All down devices →')),
-    );
+        downPage.cursor === null
+          ? null
+          : h('p', {}, h('a', { href: withQuery('#/devices', { status: 'down' }) }, 'All down devices →')),
+      );
     updated.textContent = `Updated ${formatTime(new Date().toISOString())} · refreshes every ${POLL_MS / 1000} s`;
     root.dataset.rendered = 'fleet';
     // Time to first render, for the browser test and anyone profiling: one mark per page load.

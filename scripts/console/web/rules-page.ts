@@ -1,7 +1,7 @@
 import { RULE_FIELDS, RULE_OPS, SEVERITIES } from '#core/rules.ts';
 import { ApiError, get, type Rule, request } from './api.ts';
 import type { Context } from './context.ts';
-import { field, h, replaceChildren, select, table } from './dom.ts';
+import { changed, field, h, replaceChildren, select, table } from './dom.ts';
 import { formatTime } from './format.ts';
 import {
   fieldOfReason,
@@ -194,76 +194,77 @@ export const rulesPage = (root: HTMLElement, context: Context): void => {
   };
   const refresh = async () => {
     const { items } = await get<{ items: Rule[] }>('/rules');
-    replaceChildren(
-      list,
-      items.length === 0
-        ? h('p', { class: 'empty' }, 'No rule yet: create one with the form below.')
-        : table(
-            'Alert rules',
-            ['Rule', 'Condition', 'Severity', 'State', 'Updated', 'Actions'],
-            items.map((rule) => [
-              h(
-                'span',
-                { 'data-rule': rule.ruleId },
-                rule.ruleId,
-                rule.description ? h('span', { class: 'hint block' }, rule.description) : null,
-              ),
-              describe(rule),
-              h('span', { class: `severity severity-${rule.severity}` }, rule.severity),
-              rule.enabled ? 'enabled' : 'disabled',
-              formatTime(rule.updatedAt),
-              h(
-                'span',
-                { class: 'actions' },
+    if (changed(list, items))
+      replaceChildren(
+        list,
+        items.length === 0
+          ? h('p', { class: 'empty' }, 'No rule yet: create one with the form below.')
+          : table(
+              'Alert rules',
+              ['Rule', 'Condition', 'Severity', 'State', 'Updated', 'Actions'],
+              items.map((rule) => [
                 h(
-                  'button',
-                  {
-                    type: 'button',
-                    'aria-label': `Edit rule ${rule.ruleId}`,
-                    onclick: () => {
-                      fill(formValues(rule), rule.ruleId);
-                      controls.description.focus();
+                  'span',
+                  { 'data-rule': rule.ruleId },
+                  rule.ruleId,
+                  rule.description ? h('span', { class: 'hint block' }, rule.description) : null,
+                ),
+                describe(rule),
+                h('span', { class: `severity severity-${rule.severity}` }, rule.severity),
+                rule.enabled ? 'enabled' : 'disabled',
+                formatTime(rule.updatedAt),
+                h(
+                  'span',
+                  { class: 'actions' },
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      'aria-label': `Edit rule ${rule.ruleId}`,
+                      onclick: () => {
+                        fill(formValues(rule), rule.ruleId);
+                        controls.description.focus();
+                      },
                     },
-                  },
-                  'Edit',
-                ),
-                h(
-                  'button',
-                  {
-                    type: 'button',
-                    'aria-label': `${rule.enabled ? 'Disable' : 'Enable'} rule ${rule.ruleId}`,
-                    onclick: () =>
-                      act(
-                        () =>
-                          request('PUT', rulePath(rule.ruleId), {
-                            ...editable(rule),
-                            enabled: !rule.enabled,
-                          }),
-                        `Rule ${rule.ruleId} ${rule.enabled ? 'disabled' : 'enabled'}.`,
-                      ),
-                  },
-                  rule.enabled ? 'Disable' : 'Enable',
-                ),
-                h(
-                  'button',
-                  {
-                    type: 'button',
-                    class: 'danger',
-                    'aria-label': `Delete rule ${rule.ruleId}`,
-                    onclick: () => {
-                      if (confirm(`Delete rule ${rule.ruleId}?`))
-                        void act(
-                          () => request('DELETE', rulePath(rule.ruleId)),
-                          `Rule ${rule.ruleId} deleted.`,
-                        );
+                    'Edit',
+                  ),
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      'aria-label': `${rule.enabled ? 'Disable' : 'Enable'} rule ${rule.ruleId}`,
+                      onclick: () =>
+                        act(
+                          () =>
+                            request('PUT', rulePath(rule.ruleId), {
+                              ...editable(rule),
+                              enabled: !rule.enabled,
+                            }),
+                          `Rule ${rule.ruleId} ${rule.enabled ? 'disabled' : 'enabled'}.`,
+                        ),
                     },
-                  },
-                  'Delete',
+                    rule.enabled ? 'Disable' : 'Enable',
+                  ),
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'danger',
+                      'aria-label': `Delete rule ${rule.ruleId}`,
+                      onclick: () => {
+                        if (confirm(`Delete rule ${rule.ruleId}?`))
+                          void act(
+                            () => request('DELETE', rulePath(rule.ruleId)),
+                            `Rule ${rule.ruleId} deleted.`,
+                          );
+                      },
+                    },
+                    'Delete',
+                  ),
                 ),
-              ),
-            ]),
-          ),
-    );
+              ]),
+            ),
+      );
     root.dataset.rendered = 'rules';
   };
 
