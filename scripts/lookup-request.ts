@@ -5,6 +5,44 @@ import { UsageError } from './lib/cli.ts';
 
 const EXECUTE_API = /^[a-z0-9]+\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
 
+export type Credentials = ReturnType<typeof fromNodeProviderChain>;
+
+/** The region in an API Gateway (execute-api) host name, or null for any other host. */
+export const executeApiRegion = (hostname: string): string | null => EXECUTE_API.exec(hostname)?.[1] ?? null;
+
+export interface ApiRequestToSign {
+  readonly method: string;
+  readonly url: URL;
+  /** Headers to sign and send besides host (e.g. content-type). */
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+  readonly region: string;
+  readonly credentials: Credentials;
+}
+
+/** SigV4 headers (service execute-api, IAM auth) for one API request: what `npm run lookup` and the console send. */
+export const signApiRequest = async (request: ApiRequestToSign): Promise<Record<string, string>> => {
+  const signer = new SignatureV4({
+    service: 'execute-api',
+    region: request.region,
+    credentials: request.credentials,
+    sha256: Sha256,
+  });
+  const { url } = request;
+  const signed = await signer.sign({
+    method: request.method,
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port === '' ? undefined : Number(url.port),
+    // The path as sent on the wire (percent-encoded); the signer encodes it once more, as SigV4 asks for API Gateway.
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers: { ...request.headers, host: url.host },
+    ...(request.body === undefined ? {} : { body: request.body }),
+  });
+  return signed.headers;
+};
+
 export interface DeviceRequest {
   readonly url: URL;
   readonly headers: Record<string, string>;
@@ -20,7 +58,7 @@ export const deviceRequest = async (
   base: string,
   deviceId: string,
   region: string | undefined,
-  credentials: ReturnType<typeof fromNodeProviderChain> = fromNodeProviderChain(),
+  credentials: Credentials = fromNodeProviderChain(),
 ): Promise<DeviceRequest> => {
   let url: URL;
   try {
@@ -29,25 +67,10 @@ export const deviceRequest = async (
     throw new UsageError(`--url is not a URL: ${base}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('--url must be http(s)');
-  const match = EXECUTE_API.exec(url.hostname);
-  if (match === null && region === undefined) return { url, headers: {}, signedFor: null };
-  const signingRegion = region ?? match?.[1] ?? process.env.AWS_REGION;
+  const urlRegion = executeApiRegion(url.hostname);
+  if (urlRegion === null && region === undefined) return { url, headers: {}, signedFor: null };
+  const signingRegion = region ?? urlRegion ?? process.env.AWS_REGION;
   if (signingRegion === undefined) throw new UsageError('--region is needed to sign requests for this URL');
-  const signer = new SignatureV4({
-    service: 'execute-api',
-    region: signingRegion,
-    credentials,
-    sha256: Sha256,
-  });
-  const signed = await signer.sign({
-    method: 'GET',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: url.port === '' ? undefined : Number(url.port),
-    // The path as sent on the wire (percent-encoded); the signer encodes it once more, as SigV4 asks for API Gateway.
-    path: url.pathname,
-    query: Object.fromEntries(url.searchParams),
-    headers: { host: url.host },
-  });
-  return { url, headers: signed.headers, signedFor: signingRegion };
+  const headers = await signApiRequest({ method: 'GET', url, region: signingRegion, credentials });
+  return { url, headers, signedFor: signingRegion };
 };

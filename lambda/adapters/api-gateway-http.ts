@@ -13,6 +13,8 @@ export interface ApiServerOptions {
   readonly host?: '127.0.0.1' | '::1' | 'localhost';
   /** Larger bodies get a 413 (API Gateway's own limit is 10 MB; nothing here needs more than a rule). @default 1 MiB */
   readonly maxBodyBytes?: number;
+  /** Answers requests that are not the API's first (the local console); returns false to pass one on. */
+  readonly beforeApi?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 }
 
 export interface ApiServer {
@@ -145,6 +147,7 @@ export const startApiServer = async (
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const server = createServer(async (request, response) => {
     try {
+      if (options.beforeApi !== undefined && (await options.beforeApi(request, response))) return;
       const body = await readBody(request, maxBodyBytes);
       if (body === null) return writeError(response, 413, `request body larger than ${maxBodyBytes} bytes`);
       writeResult(response, await handler(toProxyEvent(request, body, request.socket.remoteAddress)));

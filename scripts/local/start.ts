@@ -8,6 +8,7 @@ import type { Admin } from 'kafkajs';
 import { startApiServer } from '../../lambda/adapters/api-gateway-http.ts';
 import { createDocumentClient } from '../../lambda/adapters/dynamodb-client.ts';
 import { createKafka } from '../../lambda/adapters/kafka-client.ts';
+import { createConsoleHandler } from '../console/serve.ts';
 import { ensureTopic } from '../create-topic.ts';
 import { runGenerator } from '../generator/run.ts';
 import { errorMessage, numberFlag, runCli } from '../lib/cli.ts';
@@ -349,6 +350,10 @@ const start = async (config: StartConfig, running: Running, out: ReturnType<type
   const lookupApi = await startFunction('lookup-api');
   const api = await startApiServer((event) => lookupApi.invoke<APIGatewayProxyResult>(event), {
     port: config.apiPort,
+    beforeApi: createConsoleHandler({
+      config: { target: 'local', apiLabel: `http://127.0.0.1:${config.apiPort}` },
+      progress: () => topicProgress(admin),
+    }),
   });
   await running.add('API', () => api.close());
 
@@ -377,7 +382,7 @@ const start = async (config: StartConfig, running: Running, out: ReturnType<type
   log(
     [
       '',
-      `FleetStream is ready — API ${api.url}`,
+      `FleetStream is ready — API ${api.url}   console ${api.url}/`,
       `  devices    ${api.url}/devices?status=down   fleet ${api.url}/fleet   alerts ${api.url}/alerts   rules ${api.url}/rules`,
       `  lookup     npm run lookup -- ${firstDevice}${config.apiPort === 3000 ? '' : ` --url ${api.url}`}`,
       `  Kafka      ${services.brokers}  topic ${TOPIC}${config.generator ? `  (generator: ${config.devices} devices, ${config.rate} records/s)` : '  (no generator: produce your own)'}`,

@@ -1,0 +1,142 @@
+// The page's only way to the API: same origin (the local API server, or the signing proxy of `npm run console`).
+
+/** The API answered with an error status; `reason` is its `{"error"}` (or API Gateway's `{"message"}`). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+  ) {
+    super(`${status}: ${reason}`);
+  }
+}
+
+/** The API could not be reached at all (server stopped, proxy down, network). */
+export class UnreachableError extends Error {}
+
+const reasonOf = (text: string, status: number): string => {
+  try {
+    const body = JSON.parse(text) as { error?: unknown; message?: unknown };
+    const reason = body.error ?? body.message;
+    if (typeof reason === 'string') return reason;
+  } catch {
+    // not JSON: fall through
+  }
+  return text.trim() === '' ? `HTTP ${status}` : text.trim().slice(0, 300);
+};
+
+export const request = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+    });
+  } catch (error) {
+    throw new UnreachableError(error instanceof Error ? error.message : String(error));
+  }
+  const text = await response.text();
+  // A proxy in front of a stopped API answers 502/504: for the user that is "API down", not a bad request.
+  if (response.status === 502 || response.status === 504)
+    throw new UnreachableError(reasonOf(text, response.status));
+  if (!response.ok) throw new ApiError(response.status, reasonOf(text, response.status));
+  return (text === '' ? undefined : JSON.parse(text)) as T;
+};
+
+export const get = <T>(path: string): Promise<T> => request<T>('GET', path);
+
+/** Builds `path?name=value…`, leaving out empty values. */
+export const withQuery = (path: string, query: Record<string, string | undefined>): string => {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query))
+    if (value !== undefined && value !== '') params.set(name, value);
+  const text = params.toString();
+  return text === '' ? path : `${path}?${text}`;
+};
+
+// The API's shapes (docs/openapi.json), as far as the console reads them.
+export interface Fleet {
+  devices: number;
+  records: number;
+  byStatus: Record<string, number>;
+  byModel: Record<string, { devices: number; records: number; down: number }>;
+}
+export interface Stats {
+  min: number;
+  max: number;
+  avg: number;
+}
+export interface DeviceSummary {
+  deviceId: string;
+  model: string;
+  interface: string;
+  status: string;
+  cpuUsage: number;
+  memoryUsage: number;
+  eventTime: string;
+  firstSeen: string;
+  lastSeen: string;
+  recordCount: number;
+  downCount: number;
+  cpu: Stats;
+  memory: Stats;
+  interfaces: string[];
+  registry: Record<string, string> | null;
+}
+export interface ActiveAlert {
+  ruleId: string;
+  severity: string | null;
+  alertId: string | null;
+  message: string | null;
+  at: string | null;
+}
+export interface Device extends DeviceSummary {
+  activeAlerts: ActiveAlert[];
+}
+export interface Page<T> {
+  items: T[];
+  cursor: string | null;
+}
+export interface Window {
+  start: string;
+  count: number;
+  cpu: { avg: number; max: number };
+  memory: { avg: number; max: number };
+  downCount: number;
+}
+export interface Windows {
+  deviceId: string;
+  resolution: string;
+  windows: Window[];
+}
+export interface Alert {
+  alertId: string;
+  deviceId: string;
+  ruleId: string;
+  severity: string;
+  message: string;
+  at: string;
+  registry: Record<string, string> | null;
+}
+export interface Rule {
+  ruleId: string;
+  description?: string;
+  when: { field: string; op: string; value: string | number };
+  models?: string[];
+  registry?: Record<string, string>;
+  severity: string;
+  enabled: boolean;
+  updatedAt?: string;
+}
+export interface Progress {
+  available: boolean;
+  reason?: string;
+  recordsIn?: number;
+  processed?: number;
+  lag?: number;
+}
+export interface ConsoleConfig {
+  target: 'local' | 'aws';
+  apiLabel: string;
+}

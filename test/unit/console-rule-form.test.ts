@@ -1,0 +1,130 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { RULE_OPS, SEVERITIES, validateRule } from '#core/rules.ts';
+import {
+  fieldOfReason,
+  formValues,
+  type RuleFormField,
+  ruleDocument,
+} from '../../scripts/console/web/rule-form.ts';
+
+const valid = {
+  ruleId: 'cpu-hot',
+  when: { field: 'cpuusage', op: '>', value: 90 },
+  severity: 'warning',
+  enabled: true,
+};
+
+describe('fieldOfReason: the API reason goes under the field it is about', () => {
+  // Each case is a document the API rejects; the reason is the API's own (validateRule, as PUT /rules answers it).
+  it.each<[string, Record<string, unknown>, RuleFormField | null]>([
+    ['bad rule id', { ...valid, ruleId: 'has space' }, 'ruleId'],
+    ['long description', { ...valid, description: 'x'.repeat(1025) }, 'description'],
+    ['bad field', { ...valid, when: { field: 'temperature', op: '==', value: 1 } }, 'when.field'],
+    ['bad op', { ...valid, when: { field: 'cpuusage', op: '=~', value: 1 } }, 'when.op'],
+    [
+      'ordering on a status',
+      { ...valid, when: { field: 'interfacestatus', op: '>', value: 'down' } },
+      'when.op',
+    ],
+    ['text for a number', { ...valid, when: { field: 'cpuusage', op: '>', value: 'high' } }, 'when.value'],
+    [
+      'empty status value',
+      { ...valid, when: { field: 'interfacestatus', op: '==', value: '' } },
+      'when.value',
+    ],
+    ['missing when', { ...valid, when: undefined }, 'when.field'],
+    ['empty models', { ...valid, models: [] }, 'models'],
+    ['empty registry', { ...valid, registry: {} }, 'registry'],
+    ['bad severity', { ...valid, severity: 'urgent' }, 'severity'],
+    ['enabled not boolean', { ...valid, enabled: 'yes' }, 'enabled'],
+    ['unknown field', { ...valid, colour: 'red' }, null],
+  ])('%s', (_name, document, field) => {
+    const result = validateRule(document);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(fieldOfReason(`invalid rule: ${result.reason}`)).toBe(field);
+  });
+
+  it('maps the path and body checks of PUT /rules to the rule id', () => {
+    expect(fieldOfReason('ruleId must be 1-128 printable characters')).toBe('ruleId');
+    expect(fieldOfReason('ruleId in the body ("a") does not match the path ("b")')).toBe('ruleId');
+    expect(fieldOfReason('body is not valid JSON')).toBeNull();
+  });
+});
+
+const whenArbitrary = fc.oneof(
+  fc.record({
+    field: fc.constantFrom('cpuusage', 'memoryusage'),
+    op: fc.constantFrom(...RULE_OPS),
+    value: fc.oneof(
+      fc.integer({ min: -5, max: 1_048_576 }),
+      fc.double({ min: 0, max: 100, noNaN: true }).map((v) => Math.round(v * 100) / 100),
+    ),
+  }),
+  fc.record({
+    field: fc.constant('interfacestatus'),
+    op: fc.constantFrom('==', '!='),
+    value: fc.stringMatching(/^[a-z][a-z-]{0,11}$/).filter((value) => !/^-?\d+(\.\d+)?$/.test(value)),
+  }),
+);
+const ruleArbitrary = fc.record(
+  {
+    ruleId: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,30}$/),
+    description: fc
+      .string({ minLength: 1, maxLength: 40 })
+      .filter((text) => text.trim() === text && text !== ''),
+    when: whenArbitrary,
+    models: fc.array(fc.stringMatching(/^[A-Z][A-Z0-9]{1,8}$/), { minLength: 1, maxLength: 3 }),
+    registry: fc.dictionary(
+      fc.stringMatching(/^[a-z][a-z_]{0,8}$/),
+      fc.stringMatching(/^[a-z0-9][a-z0-9 ]{0,8}[a-z0-9]$/),
+      { minKeys: 1, maxKeys: 3 },
+    ),
+    severity: fc.constantFrom(...SEVERITIES),
+    enabled: fc.boolean(),
+  },
+  { requiredKeys: ['ruleId', 'when', 'severity', 'enabled'] },
+);
+
+describe('ruleDocument', () => {
+  it('editing a stored rule and saving it unchanged sends the same rule (generated rules)', () => {
+    fc.assert(
+      fc.property(ruleArbitrary, (rule) => {
+        const stored = validateRule(rule);
+        expect(stored.ok).toBe(true);
+        const result = ruleDocument(formValues(rule));
+        expect(result.ok).toBe(true);
+        if (!result.ok) return;
+        const again = validateRule(result.document);
+        expect(again).toEqual(stored);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps a value that is not a number as text, so the API says what is wrong with it', () => {
+    const result = ruleDocument({ ...formValues(valid), value: '9O' });
+    expect(result.ok && result.document.when).toEqual({ field: 'cpuusage', op: '>', value: '9O' });
+  });
+
+  it('leaves out empty optional fields and refuses a registry line without "="', () => {
+    const result = ruleDocument({ ...formValues(valid), description: '  ', models: ' , ', registry: '\n' });
+    expect(result).toEqual({ ok: true, document: valid });
+    expect(ruleDocument({ ...formValues(valid), registry: 'tier=gold\nplatinum' })).toEqual({
+      ok: false,
+      field: 'registry',
+      reason: 'line 2: write name=value (got "platinum")',
+    });
+  });
+
+  it('does not let a registry name reach a prototype', () => {
+    const result = ruleDocument({ ...formValues(valid), registry: '__proto__=x\nconstructor=y' });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const registry = result.document.registry as Record<string, string>;
+    expect(Object.keys(registry).sort()).toEqual(['__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(registry)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+});
