@@ -106,6 +106,15 @@ describe('raw archive and dead letters', () => {
     expect(Object.values(streams)[0]?.DependsOn).toContain(topicId);
   });
 
+  it('creates the archive stream only after the MSK cluster policy that lets Firehose connect privately', () => {
+    const streams = t.findResources('AWS::KinesisFirehose::DeliveryStream', {
+      Properties: { DeliveryStreamType: 'MSKAsSource' },
+    }) as Record<string, { DependsOn?: string[] }>;
+    const policies = Object.keys(t.findResources('AWS::MSK::ClusterPolicy'));
+    expect(policies).toHaveLength(1);
+    expect(Object.values(streams)[0]?.DependsOn).toContain(policies[0]);
+  });
+
   it('sends dead letters through an encrypted DirectPut stream under dead-letter/, lines kept as the processor writes them', () => {
     t.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
       DeliveryStreamType: 'DirectPut',
@@ -270,6 +279,7 @@ describe('tables and alert topic', () => {
       .map(([, e]) => JSON.stringify(e.ServiceName));
     expect(interfaces.some((name) => name.includes('.sts'))).toBe(true);
     expect(interfaces.some((name) => name.includes('.lambda'))).toBe(true);
+    expect(interfaces.some((name) => name.includes('.sqs'))).toBe(true);
   });
 
   it('outputs brokers, bucket and tables', () => {
