@@ -154,6 +154,24 @@ describe('raw archive and dead letters', () => {
     });
   });
 
+  it('lets S3 deliver access logs by bucket policy, with ACLs disabled on every bucket', () => {
+    for (const [id, bucket] of resourcesOf(t, 'AWS::S3::Bucket')) {
+      expect(bucket.AccessControl, id).toBeUndefined();
+      expect(bucket.OwnershipControls, id).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    }
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'logging.s3.amazonaws.com' },
+            Action: 's3:PutObject',
+          }),
+        ]),
+      },
+    });
+  });
+
   it('denies non-TLS access on every bucket', () => {
     const buckets = Object.keys(t.findResources('AWS::S3::Bucket'));
     const policies = resourcesOf(t, 'AWS::S3::BucketPolicy').map(([, p]) => p);
