@@ -10,6 +10,10 @@ const STATEFUL_TYPES = [
   'AWS::DynamoDB::Table',
   'AWS::S3::Bucket',
   'AWS::KinesisFirehose::DeliveryStream',
+  // Named by necessity (both types require a name); a replacement would drop partitions or query history.
+  'AWS::Glue::Database',
+  'AWS::Glue::Table',
+  'AWS::Athena::WorkGroup',
 ];
 
 type Context = Record<string, unknown>;
