@@ -18,9 +18,17 @@ const STATEFUL_TYPES = [
 
 type Context = Record<string, unknown>;
 
-const templates = (context: Context): Record<'stateful' | 'processing', CfnTemplate> => {
+type Templates = Record<'stateful' | 'processing', CfnTemplate>;
+// Synthesis is the slow part and most cases start from the defaults: synthesize each distinct context once.
+const synthesized = new Map<string, Templates>();
+const templates = (context: Context): Templates => {
+  const key = JSON.stringify(context);
+  const cached = synthesized.get(key);
+  if (cached !== undefined) return cached;
   const s = synthFleetStream(context);
-  return { stateful: s.stateful$.toJSON(), processing: s.processing$.toJSON() };
+  const fresh = { stateful: s.stateful$.toJSON(), processing: s.processing$.toJSON() };
+  synthesized.set(key, fresh);
+  return fresh;
 };
 
 const statefulIds = (template: CfnTemplate): string[] =>
