@@ -16,6 +16,28 @@ export interface ProcessorConfig {
   readonly timeoutSeconds: number;
   /** Kafka consumer group of the event source mapping. */
   readonly consumerGroupId: string;
+  /**
+   * Provisioned mode of the event source mapping (a floor and a ceiling of event pollers, billed per poller unit), with
+   * the mapping's Kafka metrics turned on; `undefined` = on-demand pollers. See docs/OPERATIONS.md for when to use it.
+   */
+  readonly provisionedPollers: ProvisionedPollers | undefined;
+}
+
+/** Lambda's accepted ranges for MSK: minimum 1–200, maximum 1–2,000 (API_ProvisionedPollerConfig). */
+export interface ProvisionedPollers {
+  readonly minimum: number;
+  readonly maximum: number;
+}
+
+export interface ApiConfig {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+  /**
+   * Create the region's account-level role API Gateway logs with (and point the account setting at it). The role is
+   * retained when the stack is deleted, so other APIs of the region keep logging. Set false when the account setting is
+   * managed elsewhere (it must then already name a role, or the stage's logging fails to deploy).
+   */
+  readonly accountCloudWatchRole: boolean;
 }
 
 export interface FleetStreamConfig {
@@ -23,6 +45,7 @@ export interface FleetStreamConfig {
   readonly topicPartitions: number;
   /** Delete the Kafka topic when the stack is deleted (the default keeps it, like a retained table). */
   readonly deleteTopicOnRemoval: boolean;
+  /** `maxAzs` is fixed at creation (changing it replaces the MSK cluster); `egress` changes in place. */
   readonly vpc: { readonly maxAzs: number; readonly egress: VpcEgress };
   readonly processor: ProcessorConfig;
   readonly windowRetentionDays: number;
@@ -31,7 +54,7 @@ export interface FleetStreamConfig {
   readonly alertEmail: string;
   /** Email subscribed to operational alarms; empty for none. */
   readonly opsEmail: string;
-  readonly api: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly api: ApiConfig;
 }
 
 export const CONTEXT_KEY = 'fleetstream';
@@ -48,12 +71,13 @@ const DEFAULTS = {
     memoryMb: 1024,
     timeoutSeconds: 120,
     consumerGroupId: 'fleetstream-state-processor',
+    provisionedPollers: undefined,
   },
   windowRetentionDays: 7,
   deletionProtection: true,
   alertEmail: '',
   opsEmail: '',
-  api: { rateLimit: 50, burstLimit: 100 },
+  api: { rateLimit: 50, burstLimit: 100, accountCloudWatchRole: true },
 } as const;
 
 type Raw = Record<string, unknown>;
@@ -122,6 +146,21 @@ const KAFKA_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 // Deliberately loose: SNS validates the address; this catches typos such as a missing @ at synth time.
 const EMAIL_OR_EMPTY = /^$|^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** `undefined`/absent = on-demand pollers; otherwise both bounds, within Lambda's ranges for Kafka, minimum ≤ maximum. */
+const parseProvisionedPollers = (c: Checker, raw: unknown, path: string): ProvisionedPollers | undefined => {
+  if (raw === undefined) return undefined;
+  const section = c.section(raw, path, ['minimum', 'maximum']);
+  if (!isRecord(raw)) return undefined;
+  for (const key of ['minimum', 'maximum'])
+    if (section[key] === undefined) c.errors.push(`${path}.${key} is required when ${path} is set`);
+  const errorsBefore = c.errors.length;
+  const minimum = c.int(section, path, 'minimum', 1, 1, 200);
+  const maximum = c.int(section, path, 'maximum', 1, 1, 2000);
+  if (c.errors.length === errorsBefore && minimum > maximum)
+    c.errors.push(`${path}.minimum (${minimum}) must not exceed ${path}.maximum (${maximum})`);
+  return { minimum, maximum };
+};
+
 /**
  * Builds the typed config from the raw context value, throwing one error that lists every invalid setting.
  * Missing settings take the defaults above; unknown settings are rejected so a typo cannot silently fall back.
@@ -156,8 +195,9 @@ export const parseConfig = (context: unknown): FleetStreamConfig => {
     'memoryMb',
     'timeoutSeconds',
     'consumerGroupId',
+    'provisionedPollers',
   ]);
-  const api = c.section(root.api, `${CONTEXT_KEY}.api`, ['rateLimit', 'burstLimit']);
+  const api = c.section(root.api, `${CONTEXT_KEY}.api`, ['rateLimit', 'burstLimit', 'accountCloudWatchRole']);
   const p = `${CONTEXT_KEY}.processor`;
   const d = DEFAULTS;
 
@@ -204,6 +244,7 @@ export const parseConfig = (context: unknown): FleetStreamConfig => {
         KAFKA_NAME,
         'a Kafka group id',
       ),
+      provisionedPollers: parseProvisionedPollers(c, processor.provisionedPollers, `${p}.provisionedPollers`),
     },
     windowRetentionDays: c.int(root, CONTEXT_KEY, 'windowRetentionDays', d.windowRetentionDays, 1, 3650),
     deletionProtection: c.bool(root, CONTEXT_KEY, 'deletionProtection', d.deletionProtection),
@@ -219,6 +260,12 @@ export const parseConfig = (context: unknown): FleetStreamConfig => {
     api: {
       rateLimit: c.int(api, `${CONTEXT_KEY}.api`, 'rateLimit', d.api.rateLimit, 1, 10_000),
       burstLimit: c.int(api, `${CONTEXT_KEY}.api`, 'burstLimit', d.api.burstLimit, 1, 5_000),
+      accountCloudWatchRole: c.bool(
+        api,
+        `${CONTEXT_KEY}.api`,
+        'accountCloudWatchRole',
+        d.api.accountCloudWatchRole,
+      ),
     },
   };
 

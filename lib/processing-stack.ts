@@ -58,6 +58,7 @@ export class ProcessingStack extends Stack {
       memoryMb: p.memoryMb,
       timeout: Duration.seconds(p.timeoutSeconds),
       windowRetentionDays: config.windowRetentionDays,
+      ...(p.provisionedPollers === undefined ? {} : { provisionedPollers: p.provisionedPollers }),
       projectRoot,
     });
     this.notifier = new AlertNotifier(this, 'Notifier', {
@@ -70,6 +71,7 @@ export class ProcessingStack extends Stack {
       tables: stateful.tables,
       rateLimit: config.api.rateLimit,
       burstLimit: config.api.burstLimit,
+      accountCloudWatchRole: config.api.accountCloudWatchRole,
       projectRoot,
     });
     this.loadGenerator = new LoadGenerator(this, 'LoadGenerator', {

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { FleetStreamConfig } from '../bin/config.ts';
 import { DataLake, LAKE_PREFIX } from './constructs/data-lake.ts';
@@ -28,10 +28,13 @@ export class StatefulStack extends Stack {
   readonly deadLetters: LakeDeliveryStream;
   readonly tables: FleetTables;
   readonly alerts: EncryptedTopic;
+  /** Set before anything reads {@link availabilityZones}. */
+  private readonly azCount: number;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
     const { config } = props;
+    this.azCount = config.vpc.maxAzs;
 
     this.network = new Network(this, 'Network', { maxAzs: config.vpc.maxAzs, egress: config.vpc.egress });
     const vpc = this.network.vpc;
@@ -92,5 +95,16 @@ export class StatefulStack extends Stack {
     };
     for (const [name, [value, description]] of Object.entries(outputs))
       new CfnOutput(this, name, { value, description });
+  }
+
+  /**
+   * An environment-agnostic stack only gets two AZ tokens from CDK, which would silently cap `vpc.maxAzs` at 2. Ask
+   * CloudFormation for the region's AZs instead (Fn::GetAZs at deploy time), as many as configured; a region with
+   * fewer AZs than `maxAzs` fails the deploy rather than quietly running in fewer.
+   */
+  override get availabilityZones(): string[] {
+    if (!Token.isUnresolved(this.region)) return super.availabilityZones;
+    const azs = Fn.getAzs();
+    return Array.from({ length: this.azCount }, (_, index) => Fn.select(index, azs));
   }
 }

@@ -14,6 +14,9 @@ export const LAKE_PREFIX = {
   athenaResults: 'athena-results/',
 } as const;
 
+/** CDK feature flag: server access logging grants `logging.s3.amazonaws.com` by bucket policy, not by ACL. */
+const S3_LOGS_USE_BUCKET_POLICY = '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy';
+
 export interface DataLakeProps {
   /** Days before raw objects move to Standard-IA (then Glacier Instant Retrieval 60 days later). @default 30 */
   readonly infrequentAccessAfterDays?: number;
@@ -54,6 +57,9 @@ export class DataLake extends Construct {
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
+    // Grant S3 log delivery through a bucket policy (AWS's current recommendation) instead of the legacy
+    // LogDeliveryWrite ACL, so the log bucket can disable ACLs like every other bucket here (cfn-lint W3045).
+    this.node.setContext(S3_LOGS_USE_BUCKET_POLICY, true);
     this.key = new kms.Key(this, 'Key', {
       description: 'FleetStream data lake: raw archive, dead letters, Athena results',
       enableKeyRotation: true,
@@ -65,8 +71,7 @@ export class DataLake extends Construct {
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      // S3 log delivery writes through the LogDeliveryWrite ACL, which needs object-writer ownership.
-      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [{ expiration: Duration.days(365) }],
       removalPolicy,
     });

@@ -109,6 +109,11 @@ export class LakeDeliveryStream extends Construct {
     props.key.grant(this.role, 'kms:GenerateDataKey', 'kms:Decrypt');
 
     const source = props.source;
+    if (source !== undefined && source.kafka.firehosePolicy === undefined) {
+      throw new Error(
+        `LakeDeliveryStream ${id}: the MSK source's cluster has no Firehose cluster policy (create ServerlessKafka with allowFirehose: true)`,
+      );
+    }
     if (source !== undefined) {
       source.kafka.grantConnect(this.role);
       iam.Grant.addToPrincipal({
@@ -179,6 +184,9 @@ export class LakeDeliveryStream extends Construct {
     }
     // The role's policy must exist before Firehose validates access at creation.
     this.deliveryStream.node.addDependency(this.role);
+    // Private connectivity creates a managed VPC connection, which the cluster policy must already allow.
+    if (source?.kafka.firehosePolicy !== undefined)
+      this.deliveryStream.node.addDependency(source.kafka.firehosePolicy);
 
     this.deliveryStreamName = this.deliveryStream.ref;
     this.deliveryStreamArn = this.deliveryStream.attrArn;

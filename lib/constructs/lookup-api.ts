@@ -17,6 +17,13 @@ export interface LookupApiProps {
   readonly projectRoot: string;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Create the account-level role API Gateway writes logs with and set it on the region's account settings. It is
+   * retained on stack deletion: the setting is shared by every API of the region, and deleting the role would break
+   * their logging. Turn off when the account setting is managed elsewhere (it must then already name a role).
+   * @default true
+   */
+  readonly accountCloudWatchRole?: boolean;
 }
 
 /**
@@ -32,6 +39,7 @@ export class LookupApi extends Construct {
     super(scope, id);
     const rateLimit = props.rateLimit ?? 50;
     const burstLimit = props.burstLimit ?? 100;
+    const accountCloudWatchRole = props.accountCloudWatchRole ?? true;
     if (!Number.isInteger(rateLimit) || rateLimit < 1)
       throw new Error(`LookupApi ${id}: rateLimit must be a positive integer, got ${rateLimit}`);
     if (!Number.isInteger(burstLimit) || burstLimit < 1)
@@ -57,8 +65,8 @@ export class LookupApi extends Construct {
       proxy: true,
       description: 'FleetStream lookup API (SigV4)',
       endpointTypes: [apigateway.EndpointType.REGIONAL],
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.DESTROY,
+      cloudWatchRole: accountCloudWatchRole,
+      ...(accountCloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       defaultMethodOptions: { authorizationType: apigateway.AuthorizationType.IAM },
       deployOptions: {
         stageName: 'v1',
@@ -72,9 +80,8 @@ export class LookupApi extends Construct {
         accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
       },
     });
-    // Parameters and bodies are validated by the handler (it answers 400 with a reason); this validator makes API
-    // Gateway reject requests missing declared parameters before they cost an invocation.
-    this.api.addRequestValidator('Validator', { validateRequestBody: true, validateRequestParameters: true });
+    // No request validator: the proxy methods declare no parameters or models for one to check; the handler validates
+    // every request and answers 400 with the reason.
 
     Validations.of(this.api).acknowledge(
       {
@@ -83,12 +90,20 @@ export class LookupApi extends Construct {
           'The API is SigV4-only (no anonymous callers) and stage-throttled; WAF is left to deployments that need it.',
       },
       { id: 'AwsSolutions-COG4', reason: 'Callers are AWS principals (IAM auth), not Cognito user pools.' },
+      {
+        id: 'AwsSolutions-APIG2',
+        reason:
+          'Proxy methods declare no parameters or models, so an API Gateway validator would check nothing; the handler ' +
+          'validates every path, query and body and answers 400 with the reason (docs/openapi.json).',
+      },
     );
-    Validations.of(this.api.node.findChild('CloudWatchRole')).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-      reason:
-        'The account-level role API Gateway needs to write execution logs; this AWS-managed policy covers only CloudWatch Logs.',
-    });
+    const cloudWatchRole = this.api.node.tryFindChild('CloudWatchRole');
+    if (cloudWatchRole !== undefined)
+      Validations.of(cloudWatchRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          'The account-level role API Gateway needs to write execution logs; this AWS-managed policy covers only CloudWatch Logs.',
+      });
   }
 
   /** The stage's invoke URL, ending in `/`. */

@@ -4,18 +4,32 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 export interface NetworkProps {
-  /** Availability zones (MSK Serverless needs at least 2). @default 2 */
+  /**
+   * Availability zones (MSK Serverless needs at least 2). Fixed at creation: the cluster's subnet list is a create-only
+   * property of MSK Serverless, so changing this replaces the cluster (a new, empty cluster; the old one is retained).
+   * @default 2
+   */
   readonly maxAzs?: number;
   /**
-   * How private subnets reach AWS APIs. `endpoints`: isolated subnets + interface endpoints for Lambda and STS (what the
-   * MSK event source mapping's pollers need) — no internet path at all. `nat`: one NAT gateway, for generators or
-   * tools that need the internet. S3 and DynamoDB gateway endpoints are added in both modes (free).
+   * How private subnets reach AWS APIs. `endpoints`: isolated workload subnets + interface endpoints for Lambda, STS
+   * (what the MSK event source mapping's pollers need) and SQS (its on-failure destination) — no internet path at all.
+   * `nat`: one NAT gateway, for generators or tools that need the internet. S3 and DynamoDB gateway endpoints are added
+   * in both modes (free). Changes in place: the workload subnets keep their CIDRs and logical ids in both modes.
    * @default 'endpoints'
    */
   readonly egress?: 'endpoints' | 'nat';
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly flowLogRetention?: logs.RetentionDays;
 }
+
+/** Interface endpoints of `endpoints` mode, by the id they get in the VPC. */
+export const INTERFACE_ENDPOINTS = [
+  ['Lambda', ec2.InterfaceVpcEndpointAwsService.LAMBDA],
+  ['Sts', ec2.InterfaceVpcEndpointAwsService.STS],
+  // The MSK event source mapping sends failed-batch records to an SQS queue, which AWS requires to be reachable through
+  // an endpoint in the cluster's VPC (https://docs.aws.amazon.com/lambda/latest/dg/with-msk-on-failure.html).
+  ['Sqs', ec2.InterfaceVpcEndpointAwsService.SQS],
+] as const;
 
 /** VPC for MSK Serverless and the in-VPC Lambdas: private subnets only for workloads, flow logs on. */
 export class Network extends Construct {
@@ -39,9 +53,11 @@ export class Network extends Construct {
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs,
       natGateways: nat ? 1 : 0,
+      // The workload group comes first so its CIDRs are allocated before (and never shifted by) the public subnets that
+      // `nat` adds; same name, so same logical ids. Only route tables differ between the modes (updated in place).
       subnetConfiguration: [
-        ...(nat ? [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }] : []),
         { name: 'workload', subnetType: workloadType, cidrMask: 22 },
+        ...(nat ? [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }] : []),
       ],
       gatewayEndpoints: {
         S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
@@ -60,11 +76,9 @@ export class Network extends Construct {
     });
 
     if (!nat) {
-      // The MSK event source mapping's pollers run in these subnets and call Lambda and STS; without a NAT they need these.
-      for (const [name, service] of [
-        ['Lambda', ec2.InterfaceVpcEndpointAwsService.LAMBDA],
-        ['Sts', ec2.InterfaceVpcEndpointAwsService.STS],
-      ] as const) {
+      // The MSK event source mapping's pollers run in these subnets and call Lambda, STS and SQS; without a NAT they
+      // need these.
+      for (const [name, service] of INTERFACE_ENDPOINTS) {
         const endpoint = this.vpc.addInterfaceEndpoint(name, {
           service,
           subnets: this.workloadSubnets,

@@ -1,4 +1,5 @@
-import { ArnFormat, Fn, Names, Stack, Validations } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { ArnFormat, Fn, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as msk from 'aws-cdk-lib/aws-msk';
@@ -30,6 +31,8 @@ export class ServerlessKafka extends Construct implements ec2.IConnectable {
   readonly bootstrapBrokers: string;
   readonly securityGroup: ec2.SecurityGroup;
   readonly connections: ec2.Connections;
+  /** The policy that lets Firehose connect privately; MSK-sourced streams must be created after it. */
+  readonly firehosePolicy?: msk.CfnClusterPolicy;
 
   constructor(scope: Construct, id: string, props: ServerlessKafkaProps) {
     super(scope, id);
@@ -55,12 +58,19 @@ export class ServerlessKafka extends Construct implements ec2.IConnectable {
       defaultPort: ec2.Port.tcp(MSK_IAM_PORT),
     });
 
-    this.clusterName = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
+    // MSK requires a name, and a fixed name would make any replacement fail ("already exists"). The suffix is a digest
+    // of what decides the create-only VpcConfigs (which subnet and group constructs), so a change that must replace the
+    // cluster also renames it and the replacement can be created next to the retained old one.
+    const placement = [...subnets.subnets.map((s) => s.node.path), this.securityGroup.node.path].join(',');
+    const digest = createHash('sha256').update(placement).digest('hex').slice(0, 8);
+    this.clusterName = `${Names.uniqueResourceName(this, { maxLength: 55, separator: '-' })}-${digest}`;
     this.cluster = new msk.CfnServerlessCluster(this, 'Cluster', {
       clusterName: this.clusterName,
       clientAuthentication: { sasl: { iam: { enabled: true } } },
       vpcConfigs: [{ subnetIds: subnets.subnetIds, securityGroups: [this.securityGroup.securityGroupId] }],
     });
+    // The topic's data lives in the cluster: deleting the stack, or a replacement, must not drop it.
+    this.cluster.applyRemovalPolicy(RemovalPolicy.RETAIN);
     this.clusterArn = this.cluster.attrArn;
     // arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>
     this.clusterUuid = Fn.select(2, Fn.split('/', this.clusterArn));
@@ -80,7 +90,7 @@ export class ServerlessKafka extends Construct implements ec2.IConnectable {
 
     if (props.allowFirehose === true) {
       // Firehose's MSK source with PRIVATE connectivity creates a managed VPC connection to the cluster.
-      new msk.CfnClusterPolicy(this, 'FirehosePolicy', {
+      this.firehosePolicy = new msk.CfnClusterPolicy(this, 'FirehosePolicy', {
         clusterArn: this.clusterArn,
         policy: {
           Version: '2012-10-17',

@@ -31,6 +31,11 @@ export interface StateProcessorProps {
   readonly timeout?: Duration;
   /** Days a per-minute window is kept after it ends (TTL). @default 7 */
   readonly windowRetentionDays?: number;
+  /**
+   * Provisioned mode: keep `minimum` to `maximum` event pollers (MSK: minimum 1–200, maximum 1–2,000) and turn on the
+   * mapping's event, error and Kafka consumer metrics. @default - on-demand pollers, no mapping metrics
+   */
+  readonly provisionedPollers?: { readonly minimum: number; readonly maximum: number };
   /** Repository root holding lambda/state-processor/handler.ts. */
   readonly projectRoot: string;
 }
@@ -58,6 +63,22 @@ export class StateProcessor extends Construct {
     if (props.startingPosition !== 'TRIM_HORIZON' && props.startingPosition !== 'LATEST') {
       throw new Error(
         `StateProcessor ${id}: startingPosition must be TRIM_HORIZON or LATEST, got ${String(props.startingPosition)}`,
+      );
+    }
+    const pollers = props.provisionedPollers;
+    if (
+      pollers !== undefined &&
+      !(
+        Number.isInteger(pollers.minimum) &&
+        Number.isInteger(pollers.maximum) &&
+        pollers.minimum >= 1 &&
+        pollers.minimum <= 200 &&
+        pollers.maximum <= 2000 &&
+        pollers.minimum <= pollers.maximum
+      )
+    ) {
+      throw new Error(
+        `StateProcessor ${id}: provisionedPollers needs integers 1 ≤ minimum ≤ 200, minimum ≤ maximum ≤ 2000, got ${JSON.stringify(pollers)}`,
       );
     }
     const retentionDays = props.windowRetentionDays ?? 7;
@@ -108,6 +129,13 @@ export class StateProcessor extends Construct {
       startingPosition: props.startingPosition,
       amazonManagedKafkaEventSourceConfig: { consumerGroupId: props.consumerGroupId },
       destinationConfig: { onFailure: { destination: props.failureQueue.queue.queueArn } },
+      ...(pollers === undefined
+        ? {}
+        : {
+            provisionedPollerConfig: { minimumPollers: pollers.minimum, maximumPollers: pollers.maximum },
+            // Consumer lag and poller metrics for sizing the floor and ceiling.
+            metricsConfig: { metrics: ['EventCount', 'ErrorCount', 'KafkaMetrics'] },
+          }),
       enabled: true,
     });
     // An event source mapping created before its topic stays disabled; and it validates the role's permissions.

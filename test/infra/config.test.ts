@@ -61,6 +61,34 @@ describe('config from cdk.json context', () => {
     expect(() => parseConfig('{oops')).toThrow('is not JSON');
   });
 
+  it('leaves pollers on demand unless provisionedPollers is set, then types both bounds', () => {
+    expect(parseConfig({}).processor.provisionedPollers).toBeUndefined();
+    expect(
+      parseConfig({ processor: { provisionedPollers: { minimum: 2, maximum: 20 } } }).processor
+        .provisionedPollers,
+    ).toEqual({ minimum: 2, maximum: 20 });
+  });
+
+  it.each([
+    [{ minimum: 0, maximum: 5 }, 'provisionedPollers.minimum must be an integer from 1 to 200, got 0'],
+    [{ minimum: 201, maximum: 500 }, 'provisionedPollers.minimum must be an integer from 1 to 200, got 201'],
+    [{ minimum: 1, maximum: 2001 }, 'provisionedPollers.maximum must be an integer from 1 to 2000, got 2001'],
+    [{ minimum: 10, maximum: 5 }, 'provisionedPollers.minimum (10) must not exceed'],
+    [{ minimum: 2 }, 'provisionedPollers.maximum is required when'],
+    [{ minimum: 2, maximum: 4, group: 'x' }, 'provisionedPollers.group is not a known setting'],
+    [true, 'provisionedPollers must be an object, got true'],
+  ])('rejects provisionedPollers %j outside Lambda’s Kafka ranges', (pollers, message) => {
+    expect(() => parseConfig({ processor: { provisionedPollers: pollers } })).toThrow(message);
+  });
+
+  it('owns the account-level API Gateway logging role unless told not to, and checks the flag', () => {
+    expect(parseConfig({}).api.accountCloudWatchRole).toBe(true);
+    expect(parseConfig({ api: { accountCloudWatchRole: false } }).api.accountCloudWatchRole).toBe(false);
+    expect(() => parseConfig({ api: { accountCloudWatchRole: 'no' } })).toThrow(
+      'fleetstream.api.accountCloudWatchRole must be true or false, got "no"',
+    );
+  });
+
   it('fails `cdk synth` (the real bin/app.ts) with the message and a non-zero exit', () => {
     const bad = {
       ...(cdkJson.context[CONTEXT_KEY] as object),

@@ -105,6 +105,62 @@ describe('construct prop validation', () => {
     ).toThrow('prefix and errorPrefix must differ');
   });
 
+  it('LakeDeliveryStream refuses an MSK source whose cluster does not let Firehose connect', () => {
+    const { kafka } = kafkaIn(stack);
+    const bucket = new s3.Bucket(stack, 'B');
+    const key = new kms.Key(stack, 'K');
+    expect(
+      () =>
+        new LakeDeliveryStream(stack, 'S', {
+          bucket,
+          key,
+          prefix: 'raw/',
+          errorPrefix: 'err/',
+          source: { kafka, topicName: 't' },
+        }),
+    ).toThrow("LakeDeliveryStream S: the MSK source's cluster has no Firehose cluster policy");
+  });
+
+  it('StateProcessor refuses provisioned pollers outside Lambda’s Kafka ranges', () => {
+    const { network, kafka } = kafkaIn(stack);
+    const topic = new KafkaTopic(stack, 'Topic', {
+      kafka,
+      vpc: network.vpc,
+      subnets: network.workloadSubnets,
+      topicName: 't',
+      partitions: 1,
+      projectRoot,
+    });
+    const lake = new DataLake(stack, 'Lake');
+    const props = {
+      kafka,
+      topic,
+      tables: new FleetTables(stack, 'Tables'),
+      deadLetterStream: new LakeDeliveryStream(stack, 'Dl', {
+        bucket: lake.bucket,
+        key: lake.key,
+        prefix: 'dl/',
+        errorPrefix: 'dle/',
+      }),
+      failureQueue: new FailureQueue(stack, 'Fq', { purpose: 'test' }),
+      batchSize: 100,
+      maxBatchingWindow: Duration.seconds(1),
+      startingPosition: 'LATEST' as const,
+      consumerGroupId: 'g',
+      projectRoot,
+    };
+    for (const [id, provisionedPollers] of [
+      ['P1', { minimum: 0, maximum: 5 }],
+      ['P2', { minimum: 201, maximum: 300 }],
+      ['P3', { minimum: 5, maximum: 2001 }],
+      ['P4', { minimum: 5, maximum: 4 }],
+    ] as const) {
+      expect(() => new StateProcessor(stack, id, { ...props, provisionedPollers })).toThrow(
+        `StateProcessor ${id}: provisionedPollers needs integers 1 ≤ minimum ≤ 200, minimum ≤ maximum ≤ 2000`,
+      );
+    }
+  });
+
   it('ServerlessKafka refuses subnets in a single AZ', () => {
     const vpc = new ec2.Vpc(stack, 'OneAz', {
       maxAzs: 1,

@@ -47,6 +47,25 @@ describe('state processor and its MSK event source', () => {
     });
   });
 
+  it('uses on-demand pollers and no mapping metrics by default', () => {
+    const [[, esm] = ['', {}]] = resourcesOf(t, 'AWS::Lambda::EventSourceMapping').filter(
+      ([, m]) => m.Topics !== undefined,
+    );
+    expect(esm.ProvisionedPollerConfig).toBeUndefined();
+    expect(esm.MetricsConfig).toBeUndefined();
+  });
+
+  it('sets provisioned pollers with the Kafka metrics on when configured', () => {
+    const { processing$ } = synthFleetStream({
+      processor: { provisionedPollers: { minimum: 2, maximum: 40 } },
+    });
+    processing$.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      Topics: ['modem-telemetry'],
+      ProvisionedPollerConfig: { MinimumPollers: 2, MaximumPollers: 40 },
+      MetricsConfig: { Metrics: Match.arrayWith(['KafkaMetrics']) },
+    });
+  });
+
   it('is deployed only after the topic exists (processing stack depends on the stateful stack)', () => {
     expect(s.processing.dependencies).toContain(s.stateful);
     const esm = s.processing.processor.eventSourceMapping.node.dependencies;
@@ -170,7 +189,28 @@ describe('notifier, API, load generator', () => {
         Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, LoggingLevel: 'ERROR' }),
       ]),
     });
-    t.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestParameters: true });
+  });
+
+  it('has no request validator (the proxy declares nothing one could check; the handler answers 400)', () => {
+    t.resourceCountIs('AWS::ApiGateway::RequestValidator', 0);
+  });
+
+  it('keeps the account-level API Gateway logging role when the stack is deleted', () => {
+    const roles = Object.entries(t.findResources('AWS::IAM::Role')).filter(([, role]) =>
+      JSON.stringify(role).includes('AmazonAPIGatewayPushToCloudWatchLogs'),
+    );
+    expect(roles).toHaveLength(1);
+    const [, role] = roles[0] ?? [];
+    expect(role).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    const accounts = Object.values(t.findResources('AWS::ApiGateway::Account'));
+    expect(accounts).toHaveLength(1);
+    expect(accounts[0]).toMatchObject({ DeletionPolicy: 'Retain' });
+  });
+
+  it('leaves the account setting alone when accountCloudWatchRole is false', () => {
+    const { processing$ } = synthFleetStream({ api: { accountCloudWatchRole: false } });
+    processing$.resourceCountIs('AWS::ApiGateway::Account', 0);
+    expect(JSON.stringify(processing$.toJSON())).not.toContain('AmazonAPIGatewayPushToCloudWatchLogs');
   });
 
   it('runs the load generator in the VPC with produce-only access to the topic', () => {

@@ -106,6 +106,15 @@ describe('raw archive and dead letters', () => {
     expect(Object.values(streams)[0]?.DependsOn).toContain(topicId);
   });
 
+  it('creates the archive stream only after the MSK cluster policy that lets Firehose connect privately', () => {
+    const streams = t.findResources('AWS::KinesisFirehose::DeliveryStream', {
+      Properties: { DeliveryStreamType: 'MSKAsSource' },
+    }) as Record<string, { DependsOn?: string[] }>;
+    const policies = Object.keys(t.findResources('AWS::MSK::ClusterPolicy'));
+    expect(policies).toHaveLength(1);
+    expect(Object.values(streams)[0]?.DependsOn).toContain(policies[0]);
+  });
+
   it('sends dead letters through an encrypted DirectPut stream under dead-letter/, lines kept as the processor writes them', () => {
     t.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
       DeliveryStreamType: 'DirectPut',
@@ -139,6 +148,24 @@ describe('raw archive and dead letters', () => {
           Match.objectLike({
             Prefix: 'raw/',
             Transitions: Match.arrayWith([Match.objectLike({ StorageClass: 'STANDARD_IA' })]),
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('lets S3 deliver access logs by bucket policy, with ACLs disabled on every bucket', () => {
+    for (const [id, bucket] of resourcesOf(t, 'AWS::S3::Bucket')) {
+      expect(bucket.AccessControl, id).toBeUndefined();
+      expect(bucket.OwnershipControls, id).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    }
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'logging.s3.amazonaws.com' },
+            Action: 's3:PutObject',
           }),
         ]),
       },
@@ -270,6 +297,7 @@ describe('tables and alert topic', () => {
       .map(([, e]) => JSON.stringify(e.ServiceName));
     expect(interfaces.some((name) => name.includes('.sts'))).toBe(true);
     expect(interfaces.some((name) => name.includes('.lambda'))).toBe(true);
+    expect(interfaces.some((name) => name.includes('.sqs'))).toBe(true);
   });
 
   it('outputs brokers, bucket and tables', () => {
