@@ -45,17 +45,17 @@ export const toProxyEvent = (
   remoteAddress = '127.0.0.1',
 ): APIGatewayProxyEvent => {
   const url = new URL(request.url ?? '/', 'http://local');
-  const query: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) query[name] = [...(query[name] ?? []), value];
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Parameter and header names are the client's: collected in Maps, then made own properties with fromEntries
+  // (`?constructor=x` or a `__proto__` header must arrive as data, the way API Gateway's JSON event carries them).
+  const query = new Map<string, string[]>();
+  for (const [name, value] of url.searchParams) query.set(name, [...(query.get(name) ?? []), value]);
+  const headerValues = new Map<string, string[]>();
   for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
-    const values = Array.isArray(value) ? value : [value];
-    headers[name] = values.join(',');
-    multiValueHeaders[name] = values;
+    if (value !== undefined) headerValues.set(name, Array.isArray(value) ? value : [value]);
   }
-  const hasQuery = Object.keys(query).length > 0;
+  const headers = Object.fromEntries([...headerValues].map(([name, values]) => [name, values.join(',')]));
+  const multiValueHeaders = Object.fromEntries(headerValues);
+  const hasQuery = query.size > 0;
   const proxy = url.pathname.replace(/^\//, '');
   let decodedProxy = proxy;
   try {
@@ -71,9 +71,9 @@ export const toProxyEvent = (
     headers,
     multiValueHeaders,
     queryStringParameters: hasQuery
-      ? Object.fromEntries(Object.entries(query).map(([name, values]) => [name, values[values.length - 1]]))
+      ? Object.fromEntries([...query].map(([name, values]) => [name, values[values.length - 1]]))
       : null,
-    multiValueQueryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? Object.fromEntries(query) : null,
     pathParameters: proxy === '' ? null : { proxy: decodedProxy },
     stageVariables: null,
     body: body.length === 0 ? null : body.toString('utf8'),
@@ -151,6 +151,19 @@ export const startApiServer = async (
       if (!response.headersSent) writeError(response, 500, 'internal error');
       else response.destroy();
     }
+  });
+  // Requests node's parser refuses (bad framing, oversized headers, unknown methods) still get a JSON error.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = JSON.stringify({
+      error: status === 431 ? 'request headers too large' : 'malformed HTTP request',
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+        `connection: close\r\n\r\n${body}`,
+    );
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
