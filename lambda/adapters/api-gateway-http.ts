@@ -38,13 +38,29 @@ const readBody = (request: IncomingMessage, maxBytes: number): Promise<Buffer | 
     request.on('error', reject);
   });
 
+/** A request target the adapter cannot read as a path: answered 400 (API Gateway would refuse it too). */
+export class BadRequestTarget extends Error {}
+
+/**
+ * The request target as a URL. Only the origin form (`/path?query`) is served; it is appended to a fixed origin rather
+ * than resolved against one, so `//host/x` stays a path instead of becoming a host.
+ */
+const requestUrl = (target: string): URL => {
+  if (!target.startsWith('/')) throw new BadRequestTarget('request target must be a path starting with /');
+  try {
+    return new URL(`http://local${target}`);
+  } catch {
+    throw new BadRequestTarget('request target is not a valid URL path');
+  }
+};
+
 /** Builds the REST API (v1) proxy event API Gateway would send for this request (path kept percent-encoded). */
 export const toProxyEvent = (
   request: IncomingMessage,
   body: Buffer,
   remoteAddress = '127.0.0.1',
 ): APIGatewayProxyEvent => {
-  const url = new URL(request.url ?? '/', 'http://local');
+  const url = requestUrl(request.url ?? '/');
   // Parameter and header names are the client's: collected in Maps, then made own properties with fromEntries
   // (`?constructor=x` or a `__proto__` header must arrive as data, the way API Gateway's JSON event carries them).
   const query = new Map<string, string[]>();
@@ -147,6 +163,8 @@ export const startApiServer = async (
       if (body === null) return writeError(response, 413, `request body larger than ${maxBodyBytes} bytes`);
       writeResult(response, await handler(toProxyEvent(request, body, request.socket.remoteAddress)));
     } catch (error) {
+      if (error instanceof BadRequestTarget && !response.headersSent)
+        return writeError(response, 400, error.message);
       console.error('local API adapter failed', error);
       if (!response.headersSent) writeError(response, 500, 'internal error');
       else response.destroy();

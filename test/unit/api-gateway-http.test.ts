@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { toProxyEvent } from '../../lambda/adapters/api-gateway-http.ts';
+import { BadRequestTarget, toProxyEvent } from '../../lambda/adapters/api-gateway-http.ts';
 
 const request = (url: string, headers: Record<string, string> = {}) =>
   ({ url, method: 'GET', httpVersion: '1.1', headers }) as unknown as IncomingMessage;
@@ -23,4 +23,17 @@ describe('toProxyEvent', () => {
     expect(Object.keys(event.headers).sort()).toEqual(['__proto__', 'constructor', 'host']);
     expect(event.multiValueHeaders.constructor).toEqual(['c']);
   });
+
+  it('keeps a path that starts with // a path (it was resolved as a host, then a 500)', () => {
+    const event = toProxyEvent(request('//%2F/devices?limit=1'), Buffer.alloc(0));
+    expect(event.path).toBe('//%2F/devices');
+    expect(event.queryStringParameters).toEqual({ limit: '1' });
+  });
+
+  it.each(['*', 'http://elsewhere/devices', 'devices'])(
+    'refuses the request target %s as a bad request',
+    (target) => {
+      expect(() => toProxyEvent(request(target), Buffer.alloc(0))).toThrow(BadRequestTarget);
+    },
+  );
 });
