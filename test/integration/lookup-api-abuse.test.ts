@@ -282,7 +282,78 @@ const headers = fc
   .array(fc.tuple(headerName, headerValue), { maxLength: 4 })
   .map((pairs) => Object.fromEntries(pairs));
 
-const clientRequest: fc.Arbitrary<ClientRequest> = fc
+// Near-valid requests: right route, right shape, one hostile part; these reach the deepest validation and DynamoDB.
+const hostileNumber = fc.oneof(
+  fc.constantFrom(1e16, 2 ** 53, 1e-200, 5e-324, -1, 101, 1_048_577, 0.1234567, 1e300),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+);
+// A valid rule with exactly one hostile part, so that part is what the API must refuse.
+const nearValidRule = fc
+  .record({
+    field: fc.constantFrom('cpuusage', 'memoryusage'),
+    hostile: fc.constantFrom('value', 'value', 'models', 'registry', 'description'),
+    value: hostileNumber,
+    text: hostileText,
+    count: fc.integer({ min: 1, max: 60 }),
+  })
+  .map(({ field, hostile, value, text, count }) => {
+    const rule = new Map<string, unknown>([
+      ['when', { field, op: '>', value: hostile === 'value' ? value : 50 }],
+      ['severity', 'warning'],
+    ]);
+    if (hostile === 'models')
+      rule.set(
+        'models',
+        Array.from({ length: count }, (_, i) => (i === 0 ? text : `m${i}`)),
+      );
+    if (hostile === 'registry')
+      rule.set(
+        'registry',
+        Object.fromEntries(Array.from({ length: count }, (_, i) => [i === 0 ? text : `a${i}`, 'v'])),
+      );
+    if (hostile === 'description') rule.set('description', text.repeat(count));
+    return JSON.stringify(Object.fromEntries(rule));
+  });
+const nearValidCursor = fc
+  .record({
+    hostile: fc.constantFrom('pk', 'sk', 'status', 'deviceId'),
+    value: fc.oneof(hostileText, fc.constant(`DEVICE#${'x'.repeat(3000)}`)),
+  })
+  .map(({ hostile, value }) => {
+    const key = new Map([
+      ['pk', 'DEVICE#d01'],
+      ['sk', 'STATE'],
+      ['status', 'down'],
+      ['deviceId', 'd01'],
+    ]);
+    key.set(hostile, value);
+    return Buffer.from(JSON.stringify(Object.fromEntries(key))).toString('base64url');
+  });
+const nearValid: fc.Arbitrary<ClientRequest> = fc.oneof(
+  fc.tuple(fc.integer({ min: 0, max: 20 }), nearValidRule).map(([n, body]) => ({
+    method: 'PUT',
+    path: `/rules/near-${n}`,
+    headers: { 'content-type': 'application/json' },
+    body,
+  })),
+  nearValidCursor.map((cursor) => ({
+    method: 'GET',
+    path: `/devices?status=down&limit=1&cursor=${encodeURIComponent(cursor)}`,
+    headers: {},
+  })),
+  fc.tuple(segment, time).map(([id, from]) => ({
+    method: 'GET',
+    path: `/devices/${id}/windows?from=${encodeURIComponent(from)}`,
+    headers: {},
+  })),
+  fc.tuple(hostileText, time).map(([deviceId, since]) => ({
+    method: 'GET',
+    path: `/alerts?deviceId=${encodeURIComponent(safe(deviceId))}&since=${encodeURIComponent(since)}`,
+    headers: {},
+  })),
+);
+
+const anyRequest: fc.Arbitrary<ClientRequest> = fc
   .record({
     method: fc.constantFrom('GET', 'GET', 'GET', 'PUT', 'PUT', 'DELETE', 'POST', 'PATCH', 'OPTIONS', 'FOO'),
     path: routePath,
@@ -291,6 +362,8 @@ const clientRequest: fc.Arbitrary<ClientRequest> = fc
     body: fc.option(body, { nil: undefined }),
   })
   .map(({ method, path, query, headers, body }) => ({ method, path: `${path}${query}`, headers, body }));
+
+const clientRequest = fc.oneof({ arbitrary: anyRequest, weight: 3 }, { arbitrary: nearValid, weight: 2 });
 
 // ---- the test ------------------------------------------------------------------------------------------------
 
