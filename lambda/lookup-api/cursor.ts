@@ -3,9 +3,11 @@ import { badRequest } from './http.ts';
 /** A DynamoDB key of string attributes: what LastEvaluatedKey holds for the state table and its GSIs. */
 export type PageKey = Record<string, string>;
 
-const MAX_CURSOR_CHARS = 2048;
+// The longest legitimate key (256 four-byte characters in a model, 128 in a device id) is about 2,800 characters here.
+const MAX_CURSOR_CHARS = 4096;
 // Every key this API pages over is built from record fields (ids <= 128, text fields <= 256 characters) plus a short
 // prefix, so a longer value (or one DynamoDB cannot store) is forged: refuse it rather than let DynamoDB answer 500.
+// Characters are code points, as in the record contract.
 const MAX_KEY_VALUE_CHARS = 300;
 const MAX_KEY_VALUE_BYTES = 1024;
 const NON_PRINTABLE = /\p{C}/u;
@@ -13,7 +15,8 @@ const NON_PRINTABLE = /\p{C}/u;
 const validKeyValue = (value: unknown): value is string =>
   typeof value === 'string' &&
   value.length > 0 &&
-  value.length <= MAX_KEY_VALUE_CHARS &&
+  value.length <= 2 * MAX_KEY_VALUE_CHARS &&
+  [...value].length <= MAX_KEY_VALUE_CHARS &&
   Buffer.byteLength(value, 'utf8') <= MAX_KEY_VALUE_BYTES &&
   !NON_PRINTABLE.test(value);
 

@@ -136,9 +136,10 @@ const checkFilters = (body: Record<string, unknown>): void => {
         `invalid rule: registry may filter on at most ${RULE_LIMITS.maxRegistryAttributes} attributes`,
       );
     for (const [name, value] of entries) {
-      if (!REGISTRY_NAME.test(name))
+      // `constructor` & co.: the SDK's marshaller refuses a map with such a key (the PutItem would fail).
+      if (!REGISTRY_NAME.test(name) || Object.hasOwn(Object.prototype, name))
         throw badRequest(
-          `invalid rule: registry attribute names must be 1-64 characters of A-Z a-z 0-9 _ . - starting with a letter (got ${describeValue(name)})`,
+          `invalid rule: registry attribute names must be 1-64 characters of A-Z a-z 0-9 _ . - starting with a letter, not an Object.prototype member such as constructor (got ${describeValue(name)})`,
         );
       text(`registry.${name}`, value, RULE_LIMITS.maxTextChars);
     }

@@ -62,7 +62,7 @@ describe('parseRuleDocument', () => {
       rule({
         when: { field: 'interfacestatus', op: '==', value: '__proto__' },
         models: ['constructor', 'toString'],
-        registry: { tier: 'hasOwnProperty' },
+        registry: { tier: 'hasOwnProperty', constructorId: 'toString' },
       }),
     );
     expect(parsed.models).toEqual(['constructor', 'toString']);
@@ -100,6 +100,11 @@ describe('parseRuleDocument', () => {
       /at most 16 attributes/,
     ],
     ['a __proto__ registry attribute', '{"registry":{"__proto__":"x"}}', /registry attribute names must be/],
+    [
+      'a constructor registry attribute (the SDK cannot marshal it)',
+      rule({ registry: { constructor: 'x' } }),
+      /registry attribute names must be/,
+    ],
     [
       'a __proto__ field',
       '{"__proto__":{"x":1},"when":{"field":"cpuusage","op":">","value":1},"severity":"info"}',
