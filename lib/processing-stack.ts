@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Construct } from 'constructs';
 import type { FleetStreamConfig } from '../bin/config.ts';
 import { AlertNotifier } from './constructs/alert-notifier.ts';
@@ -87,6 +88,7 @@ export class ProcessingStack extends Stack {
       email: config.opsEmail,
       allowCloudWatchAlarms: true,
     });
+    this.notifier.notificationsFailedAlarm.addAlarmAction(new SnsAction(this.ops.topic));
     this.dashboard = new OperationsDashboard(this, 'Operations', {
       clusterName: stateful.kafka.clusterName,
       topicName: stateful.topic.topicName,
@@ -107,6 +109,11 @@ export class ProcessingStack extends Stack {
 
     const outputs: Record<string, [string, string]> = {
       ApiUrl: [this.api.url, 'Lookup API base URL (SigV4, service execute-api)'],
+      ApiReadPolicyArn: [this.api.readPolicy.managedPolicyArn, 'Managed policy: read the lookup API (GET)'],
+      ApiRulesAdminPolicyArn: [
+        this.api.rulesAdminPolicy.managedPolicyArn,
+        'Managed policy: change/delete alert rules (PUT/DELETE /rules/*)',
+      ],
       LoadGeneratorFunction: [
         this.loadGenerator.fn.function.functionName,
         'Invoke for in-VPC load (npm run generate -- --remote)',

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { nullMap } from '#core/data-map.ts';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
@@ -41,24 +40,39 @@ const readBody = (request: IncomingMessage, maxBytes: number): Promise<Buffer | 
     request.on('error', reject);
   });
 
+/** A request target the adapter cannot read as a path: answered 400 (API Gateway would refuse it too). */
+export class BadRequestTarget extends Error {}
+
+/**
+ * The request target as a URL. Only the origin form (`/path?query`) is served; it is appended to a fixed origin rather
+ * than resolved against one, so `//host/x` stays a path instead of becoming a host.
+ */
+const requestUrl = (target: string): URL => {
+  if (!target.startsWith('/')) throw new BadRequestTarget('request target must be a path starting with /');
+  try {
+    return new URL(`http://local${target}`);
+  } catch {
+    throw new BadRequestTarget('request target is not a valid URL path');
+  }
+};
+
 /** Builds the REST API (v1) proxy event API Gateway would send for this request (path kept percent-encoded). */
 export const toProxyEvent = (
   request: IncomingMessage,
   body: Buffer,
   remoteAddress = '127.0.0.1',
 ): APIGatewayProxyEvent => {
-  const url = new URL(request.url ?? '/', 'http://local');
-  // Names are the client's (`?__proto__=x`, `?constructor=x`): a Map, and null-prototype objects for the event.
+  const url = requestUrl(request.url ?? '/');
+  // Parameter and header names are the client's: collected in Maps, then made own properties with fromEntries
+  // (`?constructor=x` or a `__proto__` header must arrive as data, the way API Gateway's JSON event carries them).
   const query = new Map<string, string[]>();
   for (const [name, value] of url.searchParams) query.set(name, [...(query.get(name) ?? []), value]);
-  const headers = nullMap<string>();
-  const multiValueHeaders = nullMap<string[]>();
+  const headerValues = new Map<string, string[]>();
   for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
-    const values = Array.isArray(value) ? value : [value];
-    headers[name] = values.join(',');
-    multiValueHeaders[name] = values;
+    if (value !== undefined) headerValues.set(name, Array.isArray(value) ? value : [value]);
   }
+  const headers = Object.fromEntries([...headerValues].map(([name, values]) => [name, values.join(',')]));
+  const multiValueHeaders = Object.fromEntries(headerValues);
   const hasQuery = query.size > 0;
   const proxy = url.pathname.replace(/^\//, '');
   let decodedProxy = proxy;
@@ -152,10 +166,25 @@ export const startApiServer = async (
       if (body === null) return writeError(response, 413, `request body larger than ${maxBodyBytes} bytes`);
       writeResult(response, await handler(toProxyEvent(request, body, request.socket.remoteAddress)));
     } catch (error) {
+      if (error instanceof BadRequestTarget && !response.headersSent)
+        return writeError(response, 400, error.message);
       console.error('local API adapter failed', error);
       if (!response.headersSent) writeError(response, 500, 'internal error');
       else response.destroy();
     }
+  });
+  // Requests node's parser refuses (bad framing, oversized headers, unknown methods) still get a JSON error.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = JSON.stringify({
+      error: status === 431 ? 'request headers too large' : 'malformed HTTP request',
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+        `connection: close\r\n\r\n${body}`,
+    );
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

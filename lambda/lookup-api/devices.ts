@@ -13,6 +13,7 @@ import {
   windowKey,
   windowStart,
 } from '#core/items.ts';
+import { MAX_DEVICE_ID_LENGTH } from '#core/record.ts';
 import { decodeCursor, encodeCursor, type PageKey } from './cursor.ts';
 import type { LookupDeps } from './deps.ts';
 import { badRequest, json, notFound, unavailable } from './http.ts';
@@ -85,6 +86,18 @@ const listingFor = (status: string | undefined, model: string | undefined): List
   return { kind: 'scan', keyFields: ['pk', 'sk'] };
 };
 
+/** An index page key resumes this query: same index value, and the key of a device item (not a forged one). */
+const resumesQuery = (key: PageKey, listing: Extract<Listing, { kind: 'query' }>): boolean => {
+  const deviceId = key.deviceId ?? '';
+  return (
+    key[listing.hashName] === listing.hashValue &&
+    key.sk === STATE_SK &&
+    deviceId.length > 0 &&
+    [...deviceId].length <= MAX_DEVICE_ID_LENGTH &&
+    key.pk === deviceKey(deviceId).pk
+  );
+};
+
 const keyOf = (item: Record<string, unknown>, fields: readonly string[]): PageKey =>
   Object.fromEntries(fields.map((field) => [field, String(item[field])]));
 
@@ -99,11 +112,7 @@ const listDevices = async (request: ApiRequest, deps: LookupDeps) => {
   const listing = listingFor(status, model);
   let startKey: PageKey | undefined =
     request.query.cursor === undefined ? undefined : decodeCursor(request.query.cursor, listing.keyFields);
-  if (
-    listing.kind === 'query' &&
-    startKey !== undefined &&
-    startKey[listing.hashName] !== listing.hashValue
-  ) {
+  if (listing.kind === 'query' && startKey !== undefined && !resumesQuery(startKey, listing)) {
     throw badRequest('cursor is invalid for this query; use the cursor returned by the previous page');
   }
 

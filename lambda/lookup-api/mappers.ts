@@ -85,14 +85,17 @@ export const isoTime = (value: string): string => {
   return Number.isNaN(ms) ? value : new Date(ms).toISOString();
 };
 
-/** A registry table row without its key, or null when there is none. */
+/**
+ * A registry table row without its key, or null when there is none. Attribute names are data (any CSV header), so
+ * the view is built with Object.fromEntries: each name becomes an own property, `__proto__` and `constructor` too.
+ */
 export const registryFromRow = (row: Record<string, unknown> | undefined): Registry | null => {
   if (row === undefined) return null;
-  const registry: Registry = {};
-  for (const [name, value] of Object.entries(row)) {
-    if (name !== 'deviceId' && value !== undefined && value !== null) registry[name] = String(value);
-  }
-  return registry;
+  return Object.fromEntries(
+    Object.entries(row)
+      .filter(([name, value]) => name !== 'deviceId' && value !== undefined && value !== null)
+      .map(([name, value]) => [name, String(value)]),
+  );
 };
 
 export const toDeviceSummary = (item: DeviceItem): DeviceSummaryView => ({
@@ -164,48 +167,54 @@ export const toWindowView = (item: DeviceWindow): WindowView => ({
 const isRecordsShard = (item: { sk: string }): boolean => item.sk.startsWith('RECORDS#');
 const isDevicesShard = (item: { sk: string }): boolean => item.sk.startsWith('DEVICES#');
 
-const addTo = (target: Record<string, number>, source: Record<string, number> | undefined) => {
-  for (const [key, value] of Object.entries(source ?? {})) target[key] = (target[key] ?? 0) + value;
+/** Adds a shard's counts (keys are statuses and models: data, hence a Map); anything but a finite number is skipped. */
+const addTo = (target: Map<string, number>, source: Record<string, unknown> | undefined) => {
+  for (const [key, value] of Object.entries(source ?? {}))
+    if (typeof value === 'number' && Number.isFinite(value)) target.set(key, (target.get(key) ?? 0) + value);
 };
+
+const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 
 /** Sums the FLEET shards: record counts per source partition, device counts per hash shard (readers sum shards). */
 export const sumFleet = (items: ReadonlyArray<FleetRecordsItem | FleetDevicesItem>): FleetView => {
   let devices = 0;
   let records = 0;
-  const byStatus: Record<string, number> = {};
-  const modelRecords: Record<string, number> = {};
-  const modelDevices: Record<string, number> = {};
-  const modelDown: Record<string, number> = {};
+  const byStatus = new Map<string, number>();
+  const modelRecords = new Map<string, number>();
+  const modelDevices = new Map<string, number>();
+  const modelDown = new Map<string, number>();
   for (const item of items) {
     if (isRecordsShard(item)) {
       const shard = item as FleetRecordsItem;
-      records += shard.records ?? 0;
+      records += count(shard.records);
       addTo(modelRecords, shard.byModel);
     } else if (isDevicesShard(item)) {
       const shard = item as FleetDevicesItem;
-      devices += shard.devices ?? 0;
+      devices += count(shard.devices);
       addTo(byStatus, shard.byStatus);
       addTo(modelDevices, shard.byModelDevices);
       addTo(modelDown, shard.byModelDown);
     }
   }
-  const byModel: FleetView['byModel'] = {};
-  const models = [
-    ...new Set([...Object.keys(modelRecords), ...Object.keys(modelDevices), ...Object.keys(modelDown)]),
-  ];
-  for (const model of models.sort()) {
-    byModel[model] = {
-      devices: modelDevices[model] ?? 0,
-      records: modelRecords[model] ?? 0,
-      down: modelDown[model] ?? 0,
-    };
-  }
-  return { devices, records, byStatus: dropZeros(byStatus), byModel };
+  const models = [...new Set([...modelRecords.keys(), ...modelDevices.keys(), ...modelDown.keys()])].sort();
+  const byModel = Object.fromEntries(
+    models.map((model) => [
+      model,
+      {
+        devices: modelDevices.get(model) ?? 0,
+        records: modelRecords.get(model) ?? 0,
+        down: modelDown.get(model) ?? 0,
+      },
+    ]),
+  );
+  // A status whose last device moved away stays in the shard maps as 0; it is not part of the fleet any more.
+  return {
+    devices,
+    records,
+    byStatus: Object.fromEntries([...byStatus].filter(([, n]) => n !== 0)),
+    byModel,
+  };
 };
-
-// A status whose last device moved away stays in the shard maps as 0; it is not part of the fleet any more.
-const dropZeros = (counts: Record<string, number>): Record<string, number> =>
-  Object.fromEntries(Object.entries(counts).filter(([, n]) => n !== 0));
 
 export const toAlertView = (item: AlertItem): AlertView => ({
   alertId: item.alertId,

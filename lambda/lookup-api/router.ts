@@ -39,7 +39,7 @@ export const pathSegments = (path: string): string[] => {
 export const matchPattern = (pattern: string, segments: readonly string[]): Record<string, string> | null => {
   const parts = pathSegments(pattern);
   if (parts.length !== segments.length) return null;
-  const params: Record<string, string> = {};
+  const params: Record<string, string> = Object.create(null);
   for (const [i, part] of parts.entries()) {
     const segment = segments[i] as string;
     if (part.startsWith('{') && part.endsWith('}')) params[part.slice(1, -1)] = segment;
@@ -48,25 +48,36 @@ export const matchPattern = (pattern: string, segments: readonly string[]): Reco
   return params;
 };
 
+/**
+ * The query parameters a route allows, each at most once. Names are the client's: only allowed names are read, with
+ * own-property checks, into a null-prototype object (`?constructor=x` is an unknown parameter, not Object's).
+ */
 const readQuery = (event: APIGatewayProxyEvent, allowed: readonly string[]): Record<string, string> => {
   const multi = event.multiValueQueryStringParameters ?? {};
   const single = event.queryStringParameters ?? {};
-  const query: Record<string, string> = {};
+  const query: Record<string, string> = Object.create(null);
   for (const name of new Set([...Object.keys(single), ...Object.keys(multi)])) {
     if (!allowed.includes(name)) {
       throw badRequest(
         allowed.length === 0
-          ? `unknown query parameter "${name}" (this route takes none)`
-          : `unknown query parameter "${name}" (allowed: ${allowed.join(', ')})`,
+          ? `unknown query parameter ${describeName(name)} (this route takes none)`
+          : `unknown query parameter ${describeName(name)} (allowed: ${allowed.join(', ')})`,
       );
     }
-    const values = multi[name] ?? (single[name] === undefined ? [] : [single[name]]);
+    const many = Object.hasOwn(multi, name) ? multi[name] : undefined;
+    const one = Object.hasOwn(single, name) ? single[name] : undefined;
+    const values = many ?? (one === undefined ? [] : [one]);
     if (values.length > 1) throw badRequest(`query parameter "${name}" given more than once`);
     const value = values[0];
     if (value !== undefined) query[name] = value;
   }
   return query;
 };
+
+// Client text echoed in an error: bounded and printable.
+const bounded = (text: string): string =>
+  (text.length > 64 ? `${text.slice(0, 64)}…` : text).replace(/\p{C}/gu, '?');
+const describeName = (name: string): string => `"${bounded(name)}"`;
 
 const readBody = (event: APIGatewayProxyEvent): string | null => {
   if (event.body === null || event.body === undefined) return null;
@@ -97,6 +108,6 @@ export const createRouter = <D>(routes: readonly Route<D>[]) => {
     if (allowedMethods.length > 0) {
       throw new HttpError(405, `method ${method} not allowed here (allowed: ${allowedMethods.join(', ')})`);
     }
-    throw new HttpError(404, `no such resource: ${event.path}`);
+    throw new HttpError(404, `no such resource: ${bounded(event.path ?? '/')}`);
   };
 };

@@ -50,3 +50,12 @@ export const parseLimit = (raw: string | undefined, range: LimitRange = DEFAULT_
     throw badRequest(`limit must be an integer from ${range.min} to ${range.max}`);
   return Number(raw);
 };
+
+// Rule ids as the core's validateRule accepts them (lambda/core/rules.ts): also what DELETE takes.
+const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+export const parseRuleId = (raw: string): string => {
+  if (!RULE_ID.test(raw))
+    throw badRequest('ruleId must be 1-128 characters of A-Z a-z 0-9 . _ : - (starting alphanumeric)');
+  return raw;
+};

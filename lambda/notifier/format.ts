@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AlertItem } from '#core/items.ts';
+import { boundedMessage, snsSafe } from './sns-text.ts';
 
 /** An alert as subscribers receive it: SNS Subject, Message and the attributes filter policies match on. */
 export interface FormattedAlert {
@@ -22,18 +23,30 @@ export const alertFromImage = (image: Record<string, unknown>): AlertItem => {
 // SNS subjects: ASCII, no line breaks or control characters, under 100 characters.
 const subjectSafe = (text: string): string => text.replace(/[^\x20-\x7E]/g, '?').slice(0, 99);
 
+/** Any stored value as text, without calling a value's own toString (an image is data, not code). */
+const text = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  try {
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return typeof value;
+  }
+};
+
+/** Subject, message (at most MAX_MESSAGE_BYTES) and attributes SNS accepts, whatever the alert holds. */
 export const formatAlert = (alert: AlertItem): FormattedAlert => {
-  const model = alert.model ? ` (${alert.model})` : '';
+  const model = alert.model ? ` (${text(alert.model)})` : '';
   const headline = `[${alert.severity.toUpperCase()}] ${alert.ruleId} on ${alert.deviceId}${model}`;
   const registry = Object.entries(alert.registry ?? {})
-    .map(([name, value]) => `${name}=${value}`)
+    .map(([name, value]) => `${name}=${text(value)}`)
     .join(', ');
   const lines = [
     headline,
-    alert.message,
-    alert.field === undefined ? undefined : `${alert.field} = ${String(alert.value)} at ${alert.at}`,
+    alert.message === undefined ? undefined : text(alert.message),
+    alert.field === undefined ? undefined : `${text(alert.field)} = ${text(alert.value)} at ${alert.at}`,
     registry === '' ? undefined : `Registry: ${registry}`,
-    `Alert ${alert.alertId}${alert.topic === undefined ? '' : ` from ${alert.topic}-${alert.partition} offset ${alert.offset}`}`,
+    `Alert ${alert.alertId}${alert.topic === undefined ? '' : ` from ${text(alert.topic)}-${text(alert.partition)} offset ${text(alert.offset)}`}`,
   ].filter((line): line is string => line !== undefined && line !== '');
   // SNS rejects empty attribute values, so an alert without a model simply carries no model attribute.
   const attributes: Record<string, string> = {};
@@ -43,7 +56,7 @@ export const formatAlert = (alert: AlertItem): FormattedAlert => {
     ruleId: alert.ruleId,
     deviceId: alert.deviceId,
   })) {
-    if (typeof value === 'string' && value !== '') attributes[name] = value;
+    if (typeof value === 'string' && value !== '') attributes[name] = snsSafe(value);
   }
-  return { subject: subjectSafe(headline), message: lines.join('\n'), attributes };
+  return { subject: subjectSafe(headline), message: boundedMessage(lines.join('\n')), attributes };
 };

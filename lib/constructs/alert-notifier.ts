@@ -1,4 +1,6 @@
 import * as path from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -22,6 +24,8 @@ export interface AlertNotifierProps {
 /** Alerts table stream (NEW_IMAGE) → notifier Lambda → SNS. The handler reports partial failures, so retries resume. */
 export class AlertNotifier extends Construct {
   readonly fn: FleetFunction;
+  /** Fires when an alert could not be published for good (SNS refused it, or its image was not an alert). */
+  readonly notificationsFailedAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: AlertNotifierProps) {
     super(scope, id);
@@ -39,6 +43,23 @@ export class AlertNotifier extends Construct {
       description: 'Publishes new alerts from the alerts table stream to SNS',
       memoryMb: 256,
     }).bindTopic('ALERT_TOPIC_ARN', props.alertTopic);
+
+    // The handler's EMF metric (Powertools adds the `service` dimension).
+    this.notificationsFailedAlarm = new cloudwatch.Alarm(this, 'NotificationsFailed', {
+      alarmDescription:
+        'Alerts skipped because SNS refused them (InvalidParameter) or their stream image was not an alert',
+      metric: new cloudwatch.Metric({
+        namespace: 'FleetStream',
+        metricName: 'NotificationsFailed',
+        dimensionsMap: { service: 'notifier' },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
 
     this.fn.function.addEventSource(
       new sources.DynamoEventSource(props.tables.alerts, {

@@ -158,14 +158,19 @@ export class FleetFunction extends Construct {
   bindTable(
     name: string,
     table: dynamodb.ITable,
-    access: TableAccess,
+    access: TableAccess | readonly `dynamodb:${string}`[],
     indexes: readonly string[] = [],
   ): this {
     this.function.addEnvironment(name, table.tableName);
+    // An explicit action list is least privilege for functions whose calls are known (tested in test/infra).
+    const actions = typeof access === 'string' ? TABLE_ACTIONS[access] : [...access];
+    const writes = actions.some(
+      (action) => TABLE_WRITE.includes(action) && action !== 'dynamodb:ConditionCheckItem',
+    );
     const readable = access !== 'write';
     this.role.addToPolicy(
       new iam.PolicyStatement({
-        actions: TABLE_ACTIONS[access],
+        actions,
         resources: [
           table.tableArn,
           ...(readable ? indexes.map((index) => `${table.tableArn}/index/${index}`) : []),
@@ -173,7 +178,7 @@ export class FleetFunction extends Construct {
       }),
     );
     if (table.encryptionKey !== undefined) {
-      if (access === 'read') table.encryptionKey.grantDecrypt(this.role);
+      if (!writes) table.encryptionKey.grantDecrypt(this.role);
       else table.encryptionKey.grantEncryptDecrypt(this.role);
     }
     return this;

@@ -1,11 +1,14 @@
 import * as path from 'node:path';
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { GSI_ALERTS_BY_DAY, GSI_BY_MODEL, GSI_BY_STATUS } from '#core/items.ts';
 import { FleetFunction } from './fleet-function.ts';
 import type { FleetTables } from './fleet-tables.ts';
+
+const STAGE = 'v1';
 
 export interface LookupApiProps {
   readonly tables: FleetTables;
@@ -34,6 +37,10 @@ export class LookupApi extends Construct {
   readonly fn: FleetFunction;
   readonly api: apigateway.LambdaRestApi;
   readonly accessLogs: logs.LogGroup;
+  /** Attach to principals that may read devices, fleet, alerts and rules. */
+  readonly readPolicy: iam.ManagedPolicy;
+  /** Attach (with readPolicy) to principals that may change alert rules. */
+  readonly rulesAdminPolicy: iam.ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: LookupApiProps) {
     super(scope, id);
@@ -50,10 +57,21 @@ export class LookupApi extends Construct {
       description: 'FleetStream lookup API: devices, windows, fleet, alerts, rules',
       memoryMb: 1024,
     })
-      .bindTable('STATE_TABLE', props.tables.state, 'read', [GSI_BY_STATUS, GSI_BY_MODEL])
-      .bindTable('REGISTRY_TABLE', props.tables.registry, 'read')
-      .bindTable('RULES_TABLE', props.tables.rules, 'readWrite')
-      .bindTable('ALERTS_TABLE', props.tables.alerts, 'read', [GSI_ALERTS_BY_DAY]);
+      // Exactly the calls the routes make (lambda/lookup-api): it reads everything and writes only the rules table.
+      .bindTable(
+        'STATE_TABLE',
+        props.tables.state,
+        ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan'],
+        [GSI_BY_STATUS, GSI_BY_MODEL],
+      )
+      .bindTable('REGISTRY_TABLE', props.tables.registry, ['dynamodb:GetItem'])
+      .bindTable('RULES_TABLE', props.tables.rules, [
+        'dynamodb:GetItem',
+        'dynamodb:Scan',
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+      ])
+      .bindTable('ALERTS_TABLE', props.tables.alerts, ['dynamodb:Query'], [GSI_ALERTS_BY_DAY]);
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -69,7 +87,7 @@ export class LookupApi extends Construct {
       ...(accountCloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       defaultMethodOptions: { authorizationType: apigateway.AuthorizationType.IAM },
       deployOptions: {
-        stageName: 'v1',
+        stageName: STAGE,
         throttlingRateLimit: rateLimit,
         throttlingBurstLimit: burstLimit,
         tracingEnabled: true,
@@ -80,6 +98,35 @@ export class LookupApi extends Construct {
         accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
       },
     });
+    // Callers get `execute-api:Invoke` from one of these. API Gateway authorizes each SigV4 request against
+    // `<api>/<stage>/<HTTP verb>/<path>` of that request, so reading (`GET/*`) and rules admin (`PUT`/`DELETE`
+    // `/rules/*`) are separate permissions even though one proxy method serves every route.
+    const invoke = (...routes: Array<[string, string]>) =>
+      new iam.PolicyStatement({
+        actions: ['execute-api:Invoke'],
+        resources: routes.map(([method, route]) => this.api.arnForExecuteApi(method, route, STAGE)),
+      });
+    this.readPolicy = new iam.ManagedPolicy(this, 'ReadPolicy', {
+      description: 'FleetStream lookup API: read-only (GET on every route)',
+      statements: [invoke(['GET', '/*'])],
+    });
+    this.rulesAdminPolicy = new iam.ManagedPolicy(this, 'RulesAdminPolicy', {
+      description: 'FleetStream lookup API: change and delete alert rules (PUT/DELETE /rules/{ruleId})',
+      statements: [invoke(['PUT', '/rules/*'], ['DELETE', '/rules/*'])],
+    });
+    // cdk-nag names a finding by the resource as it renders it: the API's logical id stands for its Ref.
+    const stack = Stack.of(this);
+    const apiId = stack.resolve(stack.getLogicalId(this.api.node.defaultChild as apigateway.CfnRestApi));
+    const routeFinding = (route: string) =>
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiId}>/${STAGE}/${route}]`;
+    const reason =
+      'An execute-api ARN ends in a route pattern: GET/* is every read route of this API stage, PUT|DELETE/rules/* ' +
+      'every rule; both are scoped to this API and stage.';
+    Validations.of(this.readPolicy).acknowledge({ id: routeFinding('GET/*'), reason });
+    Validations.of(this.rulesAdminPolicy).acknowledge(
+      { id: routeFinding('PUT/rules/*'), reason },
+      { id: routeFinding('DELETE/rules/*'), reason },
+    );
     // No request validator: the proxy methods declare no parameters or models for one to check; the handler validates
     // every request and answers 400 with the reason.
 

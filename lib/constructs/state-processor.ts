@@ -94,10 +94,17 @@ export class StateProcessor extends Construct {
       memoryMb: props.memoryMb ?? 1024,
       timeout: props.timeout ?? Duration.minutes(2),
     })
-      .bindTable('STATE_TABLE', props.tables.state, 'readWrite')
-      .bindTable('REGISTRY_TABLE', props.tables.registry, 'read')
-      .bindTable('RULES_TABLE', props.tables.rules, 'read')
-      .bindTable('ALERTS_TABLE', props.tables.alerts, 'readWrite')
+      // Exactly the calls the processor makes (lambda/adapters): strongly consistent BatchGet, conditional Puts and
+      // TransactWriteItems of Puts/ConditionChecks on the state table; conditional Puts of alerts; BatchGet of registry
+      // rows; a Scan of the (small) rules table. It never deletes, updates in place, queries or scans state.
+      .bindTable('STATE_TABLE', props.tables.state, [
+        'dynamodb:BatchGetItem',
+        'dynamodb:PutItem',
+        'dynamodb:ConditionCheckItem',
+      ])
+      .bindTable('REGISTRY_TABLE', props.tables.registry, ['dynamodb:BatchGetItem'])
+      .bindTable('RULES_TABLE', props.tables.rules, ['dynamodb:Scan'])
+      .bindTable('ALERTS_TABLE', props.tables.alerts, ['dynamodb:PutItem'])
       .bindDeliveryStream('DEAD_LETTER_STREAM', props.deadLetterStream)
       .bindSetting('WINDOW_RETENTION_DAYS', String(retentionDays));
 

@@ -284,3 +284,75 @@ describe('operations', () => {
     t.hasOutput('LoadGeneratorFunction', {});
   });
 });
+
+describe('least privilege on tables and on the API', () => {
+  /** For one function role: table (State, Registry, Rules, Alerts) → the DynamoDB actions granted on it. */
+  const tableActions = (rolePrefix: string): Map<string, Set<string>> => {
+    const policy = resourcesOf(t, 'AWS::IAM::Policy').find(([id]) => id.startsWith(rolePrefix))?.[1];
+    if (policy === undefined) throw new Error(`no policy ${rolePrefix}`);
+    const byTable = new Map<string, Set<string>>();
+    for (const statement of (policy.PolicyDocument as { Statement: Parameters<typeof actionsOf>[0][] })
+      .Statement) {
+      const actions = actionsOf(statement).filter((a) => a.startsWith('dynamodb:'));
+      for (const resource of resourcesOfStatement(statement)) {
+        const table = /Tables(State|Registry|Rules|Alerts)/.exec(render(resource))?.[1];
+        if (table === undefined || actions.length === 0) continue;
+        byTable.set(table, new Set([...(byTable.get(table) ?? []), ...actions]));
+      }
+    }
+    return byTable;
+  };
+
+  it('grants the processor exactly the DynamoDB calls it makes (no delete, scan of state, update or query)', () => {
+    expect(tableActions('ProcessorFunctionRole')).toEqual(
+      new Map([
+        ['State', new Set(['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'])],
+        ['Registry', new Set(['dynamodb:BatchGetItem'])],
+        ['Rules', new Set(['dynamodb:Scan'])],
+        ['Alerts', new Set(['dynamodb:PutItem'])],
+      ]),
+    );
+  });
+
+  it('grants the lookup API reads everywhere and writes on the rules table only', () => {
+    expect(tableActions('LookupApiFunctionRole')).toEqual(
+      new Map([
+        ['State', new Set(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan'])],
+        ['Registry', new Set(['dynamodb:GetItem'])],
+        ['Rules', new Set(['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:DeleteItem'])],
+        ['Alerts', new Set(['dynamodb:Query'])],
+      ]),
+    );
+  });
+
+  const invokeResources = (policyPrefix: string): string[] => {
+    const policy = resourcesOf(t, 'AWS::IAM::ManagedPolicy').find(([id]) => id.startsWith(policyPrefix))?.[1];
+    if (policy === undefined) throw new Error(`no managed policy ${policyPrefix}`);
+    const statements = (policy.PolicyDocument as { Statement: Parameters<typeof actionsOf>[0][] }).Statement;
+    expect(statements.flatMap(actionsOf)).toEqual(statements.map(() => 'execute-api:Invoke'));
+    return statements.flatMap(resourcesOfStatement).map(render);
+  };
+
+  it('offers a read-only API policy (GET only) and a separate rules-admin policy, both as stack outputs', () => {
+    const api = /^arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<LookupApi\w+>\/v1\//;
+    const read = invokeResources('LookupApiReadPolicy');
+    expect(read.map((r) => r.replace(api, ''))).toEqual(['GET/*']);
+    const admin = invokeResources('LookupApiRulesAdminPolicy');
+    expect(admin.map((r) => r.replace(api, '')).sort()).toEqual(['DELETE/rules/*', 'PUT/rules/*']);
+    const outputs = t.findOutputs('*');
+    expect(outputs.ApiReadPolicyArn?.Value).toEqual({ Ref: expect.stringMatching(/^LookupApiReadPolicy/) });
+    expect(outputs.ApiRulesAdminPolicyArn?.Value).toEqual({
+      Ref: expect.stringMatching(/^LookupApiRulesAdminPolicy/),
+    });
+  });
+
+  it('alarms the ops topic when the notifier skips alerts SNS refused', () => {
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'FleetStream',
+      MetricName: 'NotificationsFailed',
+      Dimensions: [{ Name: 'service', Value: 'notifier' }],
+      Threshold: 1,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^OpsTopic') }],
+    });
+  });
+});

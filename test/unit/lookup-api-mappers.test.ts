@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type AlertItem,
@@ -84,6 +85,15 @@ describe('device mappers', () => {
       interfaces: ['eth4.1', 'wlan0'],
       registry: null,
     });
+  });
+
+  it('answers registry attributes named like prototype members as data', () => {
+    const row = JSON.parse('{"deviceId":"d","__proto__":"p","constructor":"c","toString":"t"}');
+    const registry = registryFromRow(row);
+    expect(JSON.parse(JSON.stringify(registry))).toEqual(
+      JSON.parse('{"__proto__":"p","constructor":"c","toString":"t"}'),
+    );
+    expect(Object.keys(registry ?? {}).sort()).toEqual(['__proto__', 'constructor', 'toString']);
   });
 
   it('joins the registry row (without its key) and lists the latest alert of each firing rule', () => {
@@ -178,6 +188,60 @@ describe('sumFleet', () => {
       byStatus: { connected: 3, down: 1 },
       byModel: { DG3450: { devices: 1, records: 4, down: 0 }, EVG2000: { devices: 3, records: 11, down: 1 } },
     });
+  });
+
+  // Statuses and models are record data: `constructor`, `toString` or `__proto__` are counted like any other name.
+  it('counts prototype member names as plain names (generated shards)', () => {
+    const name = fc.constantFrom(
+      '__proto__',
+      'constructor',
+      'toString',
+      'valueOf',
+      'hasOwnProperty',
+      'down',
+      'EVG',
+    );
+    // Shards as DynamoDB (and JSON.parse) hand them over: each name an own property, `__proto__` included.
+    const counts = fc
+      .array(fc.tuple(name, fc.integer({ min: 0, max: 50 })), { maxLength: 6 })
+      .map((pairs) => JSON.parse(`{${pairs.map(([k, n]) => `${JSON.stringify(k)}:${n}`).join(',')}}`));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(counts, counts, counts), { maxLength: 5 }), (shards) => {
+        const items = shards.flatMap(([byStatus, byModelDevices, byModel], i) => [
+          { ...fleetDevicesKey(i), devices: 1, byStatus, byModelDevices, byModelDown: {}, version: 1 },
+          {
+            ...fleetRecordsKey('t', i),
+            topic: 't',
+            partition: i,
+            records: 1,
+            byModel,
+            offset: 1,
+            version: 1,
+          },
+        ]) as Array<FleetDevicesItem | FleetRecordsItem>;
+        const total = (pick: (s: (typeof shards)[number]) => Record<string, number>) => {
+          const sums = new Map<string, number>();
+          for (const shard of shards)
+            for (const [k, n] of Object.entries(pick(shard))) sums.set(k, (sums.get(k) ?? 0) + n);
+          return sums;
+        };
+        const fleet = JSON.parse(JSON.stringify(sumFleet(items)));
+        const statuses = [...total(([s]) => s)].filter(([, n]) => n !== 0).sort();
+        expect(Object.entries(fleet.byStatus).sort()).toEqual(statuses);
+        const records = total(([, , m]) => m);
+        const devices = total(([, d]) => d);
+        for (const [model, view] of Object.entries(fleet.byModel) as Array<
+          [string, { devices: number; records: number }]
+        >) {
+          expect(view.records).toBe(records.get(model) ?? 0);
+          expect(view.devices).toBe(devices.get(model) ?? 0);
+        }
+        expect(Object.keys(fleet.byModel).sort()).toEqual(
+          [...new Set([...records.keys(), ...devices.keys()])].sort(),
+        );
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('is all zeros for an empty fleet', () => {

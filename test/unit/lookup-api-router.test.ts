@@ -190,6 +190,38 @@ describe('createLookupApi error mapping', () => {
     expect(ddb.calls()).toHaveLength(0);
   });
 
+  it.each([
+    ['constructor', 'unknown query parameter "constructor" (allowed: status, model, limit, cursor)'],
+    ['__proto__', 'unknown query parameter "__proto__" (allowed: status, model, limit, cursor)'],
+    ['toString', 'unknown query parameter "toString" (allowed: status, model, limit, cursor)'],
+  ])('refuses a query parameter named %s as unknown (never Object.prototype)', async (name, reason) => {
+    const query = JSON.parse(`{${JSON.stringify(name)}:["x"]}`);
+    const result = await api(event('GET', '/devices', query));
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body)).toEqual({ error: reason });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    [
+      'a pk too long for DynamoDB',
+      { pk: `DEVICE#${'x'.repeat(3000)}`, sk: 'STATE', status: 'down', deviceId: 'x' },
+    ],
+    ['a pk of another device', { pk: 'DEVICE#b', sk: 'STATE', status: 'down', deviceId: 'a' }],
+    ['a window key', { pk: 'DEVICE#a', sk: 'W#2026-11-21T10:00Z', status: 'down', deviceId: 'a' }],
+    ['another status', { pk: 'DEVICE#a', sk: 'STATE', status: 'up', deviceId: 'a' }],
+    ['an unpaired surrogate', { pk: 'DEVICE#\ud800', sk: 'STATE', status: 'down', deviceId: '\ud800' }],
+    ['a __proto__ attribute', JSON.parse('{"__proto__":"x","sk":"STATE","status":"down","deviceId":"a"}')],
+  ])('refuses a forged cursor with %s', async (_name, key) => {
+    const cursor = Buffer.from(JSON.stringify(key)).toString('base64url');
+    const result = await api(event('GET', '/devices', { status: ['down'], cursor: [cursor] }));
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body)).toEqual({
+      error: 'cursor is invalid for this query; use the cursor returned by the previous page',
+    });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
   it('hides unexpected errors behind a generic 500 and logs the details', async () => {
     ddb.on(GetCommand).rejects(new Error('socket hang up'));
     const result = await api(event('GET', '/devices/d1'));

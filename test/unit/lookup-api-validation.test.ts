@@ -73,14 +73,23 @@ describe('cursor', () => {
     expect(decodeCursor(cursor, fields)).toEqual(key);
   });
 
+  it('round-trips the longest keys the record contract allows (256 astral characters in a model)', () => {
+    const model = '😀'.repeat(256);
+    const deviceId = '😀'.repeat(128);
+    const longest = { pk: `DEVICE#${deviceId}`, sk: 'STATE', model, deviceId };
+    expect({ ...decodeCursor(encodeCursor(longest), ['pk', 'sk', 'model', 'deviceId']) }).toEqual(longest);
+  });
+
   it.each([
+    ['a value too long for any key of ours', encodeCursor({ ...key, pk: `DEVICE#${'x'.repeat(301)}` })],
+    ['a control character', encodeCursor({ ...key, status: 'do\u0000wn' })],
     ['not base64url', '***'],
     ['not JSON', Buffer.from('{oops').toString('base64url')],
     ['an array', encodeCursor(['pk'] as unknown as Record<string, string>)],
     ['missing attributes', encodeCursor({ pk: 'DEVICE#d', sk: 'STATE' })],
     ['extra attributes', encodeCursor({ ...key, more: 'x' })],
     ['a non-string value', Buffer.from(JSON.stringify({ ...key, sk: 1 })).toString('base64url')],
-    ['too long', 'A'.repeat(4000)],
+    ['too long', 'A'.repeat(4100)],
   ])('rejects %s as a 400', (_name, raw) => {
     expect(() => decodeCursor(raw, fields)).toThrow(expect.objectContaining({ statusCode: 400 }));
   });

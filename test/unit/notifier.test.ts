@@ -3,10 +3,12 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
+import fc from 'fast-check';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AlertItem } from '../../lambda/core/items.ts';
 import { alertFromImage, formatAlert } from '../../lambda/notifier/format.ts';
 import { createNotifier } from '../../lambda/notifier/notifier.ts';
+import { boundedMessage, MAX_MESSAGE_BYTES, snsSafe } from '../../lambda/notifier/sns-text.ts';
 
 const alert = (n: number, overrides: Partial<AlertItem> = {}): AlertItem => ({
   deviceId: `dvc${n}`,
@@ -86,15 +88,64 @@ describe('alertFromImage', () => {
 describe('createNotifier', () => {
   const sns = mockClient(SNSClient);
   const log = vi.fn();
+  const counted = new Map<string, number>();
   const notify = createNotifier({
     sns: new SNSClient({ region: 'us-east-1' }),
     topicArn: 'arn:aws:sns:x:1:alerts',
     log,
+    metrics: { add: (name, n) => counted.set(name, (counted.get(name) ?? 0) + n), flush: () => {} },
   });
+  const snsError = (name: string, message: string) => Object.assign(new Error(message), { name });
 
   beforeEach(() => {
     sns.reset();
     log.mockReset();
+    counted.clear();
+  });
+
+  it('skips and counts an alert SNS refuses as invalid, and goes on with the next', async () => {
+    sns
+      .on(PublishCommand)
+      .rejectsOnce(snsError('InvalidParameterException', 'Invalid parameter: Message too long'))
+      .resolves({ MessageId: 'm' });
+    const result = await notify(
+      streamEvent(streamRecord(alert(1), 'INSERT', '1'), streamRecord(alert(2), 'INSERT', '2')),
+    );
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
+    expect(counted).toEqual(
+      new Map([
+        ['NotificationsSent', 1],
+        ['NotificationsFailed', 1],
+      ]),
+    );
+    expect(log).toHaveBeenCalledWith(
+      'error',
+      'SNS refused the alert as invalid; skipping it (not retried)',
+      expect.objectContaining({ alertId: 'a1', sequenceNumber: '1' }),
+    );
+  });
+
+  it.each([
+    'ThrottledException',
+    'InternalErrorException',
+    'KMSThrottlingException',
+    'AuthorizationErrorException',
+  ])('retries from the record on %s (transient, or fixable by an operator)', async (name) => {
+    sns.on(PublishCommand).rejects(snsError(name, 'try again'));
+    const result = await notify(streamEvent(streamRecord(alert(1), 'INSERT', '7')));
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '7' }] });
+    expect(counted.get('NotificationsFailed')).toBe(0);
+  });
+
+  it('publishes a huge alert cut to the message bound, with SNS-safe attributes', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm' });
+    const registry = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`a${i}`, '€'.repeat(300)]));
+    await notify(streamEvent(streamRecord(alert(1, { registry, model: 'EVG\u0000\ud800' }), 'INSERT', '1')));
+    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(Buffer.byteLength(input?.Message ?? '', 'utf8')).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+    expect(input?.Message).toMatch(/\[truncated: \d+ bytes\]$/);
+    expect(input?.MessageAttributes?.model?.StringValue).toBe('EVG\uFFFD\uFFFD');
   });
 
   it('publishes each inserted alert with severity/model/ruleId message attributes', async () => {
@@ -161,6 +212,39 @@ describe('createNotifier', () => {
       'error',
       'skipping a stream record that is not an alert',
       expect.objectContaining({ reason: expect.stringContaining('missing alertId') }),
+    );
+  });
+});
+
+describe('boundedMessage', () => {
+  // Any text, including astral characters and unpaired surrogates, at any bound: within the bound, well-formed,
+  // unchanged when it fits, and otherwise a prefix of the safe text plus the marker.
+  it('bounds any text by UTF-8 bytes without splitting a character', () => {
+    fc.assert(
+      fc.property(
+        fc.string({
+          unit: fc.oneof(
+            fc.constantFrom('a', 'é', '€', '😀', '\ud800', '\u0007'),
+            fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+          ),
+          maxLength: 400,
+          size: 'max',
+        }),
+        fc.integer({ min: 40, max: 1200 }),
+        (text, maxBytes) => {
+          const bounded = boundedMessage(text, maxBytes);
+          expect(Buffer.byteLength(bounded, 'utf8')).toBeLessThanOrEqual(maxBytes);
+          expect(/\p{Cs}/u.test(bounded)).toBe(false);
+          const safe = snsSafe(text);
+          if (Buffer.byteLength(safe, 'utf8') <= maxBytes) expect(bounded).toBe(safe);
+          else {
+            const [kept = ''] = bounded.split('\n… [truncated: ');
+            expect(safe.startsWith(kept)).toBe(true);
+            expect(bounded.endsWith(`[truncated: ${Buffer.byteLength(safe, 'utf8')} bytes]`)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });
