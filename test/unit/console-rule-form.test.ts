@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CPU_RANGE, MEMORY_RANGE } from '#core/record.ts';
 import { RULE_OPS, SEVERITIES, validateRule } from '#core/rules.ts';
 import {
   fieldOfReason,
@@ -54,14 +55,22 @@ describe('fieldOfReason: the API reason goes under the field it is about', () =>
 });
 
 const whenArbitrary = fc.oneof(
-  fc.record({
-    field: fc.constantFrom('cpuusage', 'memoryusage'),
-    op: fc.constantFrom(...RULE_OPS),
-    value: fc.oneof(
-      fc.integer({ min: -5, max: 1_048_576 }),
-      fc.double({ min: 0, max: 100, noNaN: true }).map((v) => Math.round(v * 100) / 100),
-    ),
-  }),
+  // Numeric thresholds within their field's range (the record contract's), whole or with two decimals.
+  ...(
+    [
+      ['cpuusage', CPU_RANGE],
+      ['memoryusage', MEMORY_RANGE],
+    ] as const
+  ).map(([field, range]) =>
+    fc.record({
+      field: fc.constant(field),
+      op: fc.constantFrom(...RULE_OPS),
+      value: fc.oneof(
+        fc.integer(range),
+        fc.double({ ...range, noNaN: true }).map((v) => Math.round(v * 100) / 100),
+      ),
+    }),
+  ),
   fc.record({
     field: fc.constant('interfacestatus'),
     op: fc.constantFrom('==', '!='),
