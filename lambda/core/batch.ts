@@ -147,7 +147,7 @@ export const createPlanner = (groups: BatchGroups, context: PlanContext): BatchP
 export interface BatchPlan {
   alerts: AlertItem[];
   fleetRecords: FleetRecordsPlan[];
-  /** Window items written on their own (every device's `windows`); closes travel with their device. */
+  /** Window items written on their own (every device's `late`); the others travel with their device. */
   windows: WindowPlan[];
   devices: DevicePlan[];
 }
@@ -170,7 +170,7 @@ export const planBatch = (planner: BatchPlanner, items: ReadonlyMap<string, Stat
     const planned = planner.device(deviceId, items);
     if (!planned) continue;
     plan.devices.push(planned);
-    plan.windows.push(...planned.windows);
+    plan.windows.push(...planned.late);
     plan.alerts.push(...planned.alerts);
   }
   return plan;

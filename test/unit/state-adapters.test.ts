@@ -174,7 +174,8 @@ describe('DynamoDbStateStore', () => {
         eventTimeMs: Date.parse('2026-11-21T10:00:00.000Z'),
       },
     };
-    // A later minute makes the first one a window item written on its own (the later one stays in the device).
+    // A later minute makes the first one a window item (the later one stays in the device); written here on its own,
+    // as a late minute's window item is.
     const later = {
       ...record,
       offset: 9,
@@ -189,7 +190,7 @@ describe('DynamoDbStateStore', () => {
       registryOf: () => null,
       windowRetentionDays: 7,
     });
-    const window = planBatch(planner, new Map()).windows[0];
+    const window = planBatch(planner, new Map()).devices[0]?.withDevice[0];
     if (!window) throw new Error('fixture');
     // Someone else created the window meanwhile (folding partition 1): our Put (attribute_not_exists) fails.
     const theirs = { ...window.item, count: 5, cpuSum: 5, offsets: { 't-1': 3 }, version: 1 };
