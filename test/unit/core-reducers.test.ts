@@ -219,15 +219,17 @@ describe('batch planning', () => {
       windowRetentionDays: 7,
     });
     const plan = planBatch(planner, new Map());
-    // a's 10:00 is a window item; a's 10:01 and b's 10:00 are open windows inside the device items.
-    expect([plan.devices.length, plan.windows.length, plan.fleetRecords.length]).toEqual([2, 1, 2]);
-    expect(plan.windows[0]?.item.sk).toBe('WIN#2026-11-21T10:00Z');
+    // a's 10:00 is a window item, in a's transaction (no late window on its own); a's 10:01 and b's 10:00 are open
+    // windows inside the device items.
+    expect([plan.devices.length, plan.windows.length, plan.fleetRecords.length]).toEqual([2, 0, 2]);
+    const withDevice = plan.devices.flatMap((d) => d.withDevice);
+    expect(withDevice.map((w) => w.item.sk)).toEqual(['WIN#2026-11-21T10:00Z']);
     expect(plan.devices.map((d) => d.item.openWindow?.start)).toEqual([
       '2026-11-21T10:01Z',
       '2026-11-21T10:00Z',
     ]);
     const written = new Map(
-      [...plan.devices, ...plan.windows, ...plan.fleetRecords].map((p) => [itemId(p.item), p.item]),
+      [...plan.devices, ...withDevice, ...plan.fleetRecords].map((p) => [itemId(p.item), p.item]),
     );
     const replay = planBatch(planner, written);
     expect(replay).toEqual({ alerts: [], devices: [], windows: [], fleetRecords: [] });
