@@ -20,7 +20,7 @@ import {
 } from './items.ts';
 import { planDeviceWindows } from './open-window.ts';
 import { evaluateEdges } from './rules.ts';
-import { advanceWatermarks, isAboveWatermark, unfolded } from './watermark.ts';
+import { advanceWatermarks, isAboveWatermark, unfolded, watermarksFor } from './watermark.ts';
 import type { WindowPlan } from './window.ts';
 
 export interface DevicePlan {
@@ -47,6 +47,8 @@ export interface DeviceContext {
   windowOf?: (start: string) => WindowItem | undefined;
   /** @default 7 */
   windowRetentionDays?: number;
+  /** Incarnation of the topic the records come from (watermark.ts `sourceOf`). @default '' */
+  source?: string;
 }
 
 export const contributionOf = (item: { model: string; status: string }): FleetContribution => ({
@@ -60,7 +62,9 @@ export const planDevice = (
   records: readonly BatchRecord[],
   context: DeviceContext,
 ): DevicePlan | null => {
-  const round = takeRound(unfolded(current?.offsets, records));
+  const source = context.source ?? '';
+  const watermark = watermarksFor(current, source);
+  const round = takeRound(unfolded(watermark, records));
   const fresh = sortByEventOrder(round.taken);
   if (fresh.length === 0) return null;
   // A partial round plans only the minutes of the records it takes (the others are already in their windows).
@@ -69,8 +73,7 @@ export const planDevice = (
     ? [
         ...fresh,
         ...records.filter(
-          (r) =>
-            !isAboveWatermark(current?.offsets, r) && roundMinutes.has(windowStart(r.record.eventTimeMs)),
+          (r) => !isAboveWatermark(watermark, r) && roundMinutes.has(windowStart(r.record.eventTimeMs)),
         ),
       ]
     : records;
@@ -99,6 +102,7 @@ export const planDevice = (
     fresh,
     context.windowOf ?? (() => undefined),
     context.windowRetentionDays ?? 7,
+    source,
   );
 
   const item: DeviceItem = {
@@ -124,7 +128,8 @@ export const planDevice = (
     interfaces: aggregates.interfaces,
     ...(context.registry !== null ? { registry: context.registry } : {}),
     firing,
-    offsets: advanceWatermarks(current?.offsets, fresh),
+    source,
+    offsets: advanceWatermarks(watermark, fresh),
     openWindow: windows.openWindow,
     version: (current?.version ?? 0) + 1,
   };

@@ -19,7 +19,7 @@ import {
   windowKey,
   windowStart,
 } from './items.ts';
-import { advanceWatermarks, maxOffsets, unfolded } from './watermark.ts';
+import { advanceWatermarks, maxOffsets, unfolded, watermarksFor } from './watermark.ts';
 import { foldStats, mergeStats, planWindow, type WindowPlan, windowExpiresAt } from './window.ts';
 
 export interface DeviceWindowsPlan {
@@ -56,9 +56,16 @@ export const planDeviceWindows = (
   fresh: readonly BatchRecord[],
   windowOf: (start: string) => WindowItem | undefined,
   retentionDays: number,
+  source: string,
 ): DeviceWindowsPlan => {
   const minutes = byMinute(records);
   const previous = current?.openWindow;
+  // The open window's watermarks belong to the device's source: fresh ones when the topic's incarnation changed.
+  const openOffsets = (open: OpenWindow) =>
+    watermarksFor(
+      { ...(current?.source !== undefined ? { source: current.source } : {}), offsets: open.offsets },
+      source,
+    );
   // The open minute only moves forward: the greatest minute of any record folded into the device.
   let start = previous?.start ?? '';
   for (const r of fresh) {
@@ -67,26 +74,35 @@ export const planDeviceWindows = (
   }
 
   const carried = previous?.start === start ? previous : undefined;
+  const carriedOffsets = carried && openOffsets(carried);
   const openRecords = unfolded(
-    maxOffsets(carried?.offsets, windowOf(start)?.offsets),
+    maxOffsets(carriedOffsets, watermarksFor(windowOf(start), source)),
     minutes.get(start) ?? [],
   );
   const openWindow: OpenWindow = {
     start,
     ...(foldStats(carried, openRecords) ?? EMPTY),
-    offsets: advanceWatermarks(carried?.offsets, openRecords),
+    offsets: advanceWatermarks(carriedOffsets, openRecords),
   };
 
   const closing = previous !== undefined && previous.start !== start ? previous : undefined;
   const closed = closing
-    ? closeWindow(deviceId, closing, windowOf(closing.start), minutes, retentionDays)
+    ? closeWindow(
+        deviceId,
+        closing,
+        openOffsets(closing),
+        windowOf(closing.start),
+        minutes,
+        retentionDays,
+        source,
+      )
     : null;
 
   const late: WindowPlan[] = [];
   const withDevice: WindowPlan[] = closed ? [closed] : [];
   for (const [minute, list] of minutes) {
     if (minute === start || minute === closing?.start) continue;
-    const planned = planWindow(deviceId, minute, windowOf(minute), list, retentionDays);
+    const planned = planWindow(deviceId, minute, windowOf(minute), list, retentionDays, source);
     if (!planned) continue;
     if (previous !== undefined && minute < previous.start) late.push(planned);
     else withDevice.push(planned);
@@ -98,11 +114,13 @@ export const planDeviceWindows = (
 const closeWindow = (
   deviceId: string,
   closing: OpenWindow,
+  closingOffsets: OpenWindow['offsets'] | undefined,
   item: WindowItem | undefined,
   minutes: ReadonlyMap<string, BatchRecord[]>,
   retentionDays: number,
+  source: string,
 ): WindowPlan | null => {
-  const watermark = maxOffsets(closing.offsets, item?.offsets);
+  const watermark = maxOffsets(closingOffsets, watermarksFor(item, source));
   const added = unfolded(watermark, minutes.get(closing.start) ?? []);
   // Nothing to move: the item (if any) already holds every record of the minute.
   if (closing.count === 0 && added.length === 0) return null;
@@ -113,6 +131,7 @@ const closeWindow = (
       deviceId,
       start: closing.start,
       ...stats,
+      source,
       offsets: advanceWatermarks(watermark, added),
       version: (item?.version ?? 0) + 1,
       expiresAt: windowExpiresAt(closing.start, retentionDays),

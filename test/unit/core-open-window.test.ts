@@ -43,11 +43,11 @@ describe('open window (the device latest minute, inside the device item)', () =>
       memorySum: 201,
       memoryMax: 101,
       downCount: 1,
-      offsets: { 't-0': 1 },
+      offsets: { 0: 1 },
     });
     expect([first?.late, first?.withDevice]).toEqual([[], []]);
     const more = plan(first?.item, [rec(30, 2, 5)]);
-    expect(more?.item.openWindow).toMatchObject({ start: M0, count: 3, cpuSum: 85, offsets: { 't-0': 2 } });
+    expect(more?.item.openWindow).toMatchObject({ start: M0, count: 3, cpuSum: 85, offsets: { 0: 2 } });
     expect(more?.withDevice).toEqual([]);
   });
 
@@ -61,7 +61,7 @@ describe('open window (the device latest minute, inside the device item)', () =>
         count: 2,
         cpuSum: 50,
         cpuMax: 30,
-        offsets: { 't-0': 1 },
+        offsets: { 0: 1 },
         version: 1,
       }),
       expectedVersion: null,
@@ -70,7 +70,7 @@ describe('open window (the device latest minute, inside the device item)', () =>
       [M1, 1, null],
     ]);
     expect(next?.late).toEqual([]);
-    expect(next?.item.openWindow).toMatchObject({ start: M2, count: 2, cpuSum: 5, offsets: { 't-0': 4 } });
+    expect(next?.item.openWindow).toMatchObject({ start: M2, count: 2, cpuSum: 5, offsets: { 0: 4 } });
   });
 
   it('sends a late record to its closed minute window item (by that item watermark); the open minute stays', () => {
@@ -92,14 +92,14 @@ describe('open window (the device latest minute, inside the device item)', () =>
     // A shorter re-delivery opens M1: offset 1 is already in the item, offset 5 of partition 1 is not.
     const retry = plan(first?.item, [rec(70, 1, 7), rec(75, 5, 9, 1)], [orphan]);
     expect(retry?.item.recordCount).toBe(3);
-    expect(retry?.item.openWindow).toMatchObject({ start: M1, count: 1, cpuSum: 9, offsets: { 't-1': 5 } });
+    expect(retry?.item.openWindow).toMatchObject({ start: M1, count: 1, cpuSum: 9, offsets: { 1: 5 } });
     expect(windowsInRange([orphan], retry?.item, M0, M1).map((w) => [w.start, w.count, w.cpuSum])).toEqual([
       [M1, 2, 16],
     ]);
     // Closing M1 merges both places into the item, with the higher watermark per partition.
     const close = plan(retry?.item, [rec(70, 1, 7), rec(190, 2)], [orphan]);
     expect(close?.withDevice[0]).toEqual({
-      item: expect.objectContaining({ start: M1, count: 2, cpuSum: 16, offsets: { 't-0': 1, 't-1': 5 } }),
+      item: expect.objectContaining({ start: M1, count: 2, cpuSum: 16, offsets: { 0: 1, 1: 5 } }),
       expectedVersion: orphan.version,
     });
     expect(close?.item.openWindow?.start).toBe(M3);

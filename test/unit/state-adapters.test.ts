@@ -189,11 +189,12 @@ describe('DynamoDbStateStore', () => {
       rules: [],
       registryOf: () => null,
       windowRetentionDays: 7,
+      source: 'c/t',
     });
     const window = planBatch(planner, new Map()).devices[0]?.withDevice[0];
     if (!window) throw new Error('fixture');
     // Someone else created the window meanwhile (folding partition 1): our Put (attribute_not_exists) fails.
-    const theirs = { ...window.item, count: 5, cpuSum: 5, offsets: { 't-1': 3 }, version: 1 };
+    const theirs = { ...window.item, count: 5, cpuSum: 5, offsets: { 1: 3 }, version: 1 };
     ddb.on(PutCommand).rejectsOnce(awsError('ConditionalCheckFailedException')).resolves({});
     ddb.on(BatchGetCommand).resolves({ Responses: { state: [theirs] } });
     const store = new DynamoDbStateStore(client, 'state', noWait);
@@ -204,7 +205,7 @@ describe('DynamoDbStateStore', () => {
     expect(stats).toMatchObject({ itemWrites: 1, conflicts: 1 });
     expect(ddb).toHaveReceivedCommandTimes(BatchGetCommand, 1);
     expect(ddb).toHaveReceivedNthCommandWith(PutCommand, 2, {
-      Item: expect.objectContaining({ count: 6, offsets: { 't-0': 8, 't-1': 3 }, version: 2 }),
+      Item: expect.objectContaining({ count: 6, offsets: { 0: 8, 1: 3 }, version: 2 }),
       ExpressionAttributeValues: { ':version': 1 },
     });
   });

@@ -92,6 +92,7 @@ describe('createStateProcessor', () => {
       DynamoDBWrites: 4,
       AlertsRaised: 1,
       BatchLagMs: 5_000,
+      OffsetsRewound: 0,
     });
     expect(store.items.size).toBe(4);
   });
