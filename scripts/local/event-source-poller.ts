@@ -25,7 +25,7 @@ export interface EventSourcePollerOptions {
   readonly fromBeginning?: boolean;
   /** @default { initialMs: 200, maxMs: 10_000 } */
   readonly retryBackoff?: { readonly initialMs?: number; readonly maxMs?: number };
-  /** @default a local ARN naming the topic */
+  /** @default an MSK-shaped ARN carrying the local Kafka cluster id (see localEventSourceArn) */
   readonly eventSourceArn?: string;
   /** Called for every failed invocation (the batch will be retried) and for commit failures. */
   readonly onError?: (error: unknown, info: { readonly attempt: number; readonly records: number }) => void;
@@ -115,6 +115,21 @@ export const toMskRecord = (topic: string, partition: number, message: KafkaMess
 
 const sleep = (ms: number, wake: Signal) => wake.wait(ms);
 
+/**
+ * Lambda's eventSourceArn ends with the MSK cluster's UUID; locally the Kafka cluster id plays that part, so a wiped
+ * and re-formatted broker (offsets back at 0) is a new incarnation to the processor, as a replaced cluster is in AWS.
+ */
+export const localEventSourceArn = async (kafka: Kafka): Promise<string> => {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { clusterId } = await admin.describeCluster();
+    return `arn:aws:kafka:local:000000000000:cluster/local/${clusterId}`;
+  } finally {
+    await admin.disconnect();
+  }
+};
+
 export const startEventSourcePoller = async (
   options: EventSourcePollerOptions,
 ): Promise<EventSourcePoller> => {
@@ -129,8 +144,8 @@ export const startEventSourcePoller = async (
   }
   if (!(windowMs >= 0 && windowMs <= 300_000)) throw new Error(`maxBatchingWindowMs must be within 0-300000`);
   const bootstrapServers = [options.brokers].flat().join(',');
-  const eventSourceArn = options.eventSourceArn ?? `arn:aws:kafka:local:000000000000:cluster/local/${topic}`;
   const kafka = options.kafka ?? createKafka({ mode: 'local', brokers: options.brokers });
+  const eventSourceArn = options.eventSourceArn ?? (await localEventSourceArn(kafka));
 
   const stats: PollerStats = { batches: 0, records: 0, failures: 0 };
   /** Per partition, in offset order: fetched but not yet handled successfully. */

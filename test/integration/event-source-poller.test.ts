@@ -1,5 +1,6 @@
 import type { MSKEvent } from 'aws-lambda';
 import { describe, expect, inject, it } from 'vitest';
+import { clusterIdOf } from '#core/watermark.ts';
 import { createRandom } from '../../scripts/generator/prng.ts';
 import { startEventSourcePoller } from '../../scripts/local/event-source-poller.ts';
 import { createTestTopic, testKafka } from '../support/kafka.ts';
@@ -91,7 +92,9 @@ describe('local event-source poller (MSK event source mapping stand-in)', () => 
     expect(shapes.some((e) => Object.keys(e.records).length > 1)).toBe(true);
     for (const event of shapes) {
       expect(event).toMatchObject({ eventSource: 'aws:kafka', bootstrapServers: brokers() });
-      expect(event.eventSourceArn).toMatch(/^arn:aws:kafka:/);
+      // MSK-shaped, ending with the local Kafka cluster id (the processor's incarnation of the topic).
+      expect(event.eventSourceArn).toMatch(/^arn:aws:kafka:local:000000000000:cluster\/local\/[\w-]+$/);
+      expect(clusterIdOf(event.eventSourceArn)).not.toBe('');
       for (const [group, records] of Object.entries(event.records)) {
         for (const r of records) {
           expect(group).toBe(`${topic}-${r.partition}`);
