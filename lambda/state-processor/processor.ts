@@ -3,6 +3,7 @@
  * registry, plan the batch and write it. Built from injected ports so Lambda, the local runtime, benchmarks and
  * tests share it. Throws when a failure persists, so Lambda retries the whole batch (which is safe: see write-plan).
  */
+import type { BackoffOptions } from '#adapters/backoff.ts';
 import { createPlanner, groupBatch, keysToRead, planBatch } from '#core/batch.ts';
 import { decodeBatch } from '#core/dead-letter.ts';
 import { MskEventError, parseMskEvent } from '#core/msk-event.ts';
@@ -35,6 +36,10 @@ export interface StateProcessorDeps {
   writeConcurrency?: number;
   /** Conditional-write attempts per item. @default 8 */
   maxWriteAttempts?: number;
+  /** Attempts per fleet-devices shard transaction lost to another invocation (see write-plan). @default 100 */
+  maxShardAttempts?: number;
+  /** Backoff between those attempts (tests inject `sleep`). @default 10 ms base, 1 s cap, full jitter */
+  shardBackoff?: BackoffOptions;
 }
 
 export interface BatchSummary {
@@ -45,6 +50,7 @@ export interface BatchSummary {
   itemWrites: number;
   transactions: number;
   conflicts: number;
+  shardConflicts: number;
   alerts: number;
   lagMs: number;
 }
@@ -111,6 +117,8 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
       items,
       concurrency: deps.writeConcurrency ?? 16,
       maxAttempts: deps.maxWriteAttempts ?? 8,
+      ...(deps.maxShardAttempts !== undefined ? { maxShardAttempts: deps.maxShardAttempts } : {}),
+      ...(deps.shardBackoff !== undefined ? { shardBackoff: deps.shardBackoff } : {}),
     });
 
     const oldest = source.reduce((min, r) => Math.min(min, r.timestampMs), Number.POSITIVE_INFINITY);

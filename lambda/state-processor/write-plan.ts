@@ -7,6 +7,7 @@
  * changes goes in a transaction with its fleet-devices shard, grouped per shard and chunked by items and bytes.
  */
 
+import { type BackoffOptions, backoffDelay } from '#adapters/backoff.ts';
 import { documentItemBytes } from '#adapters/item-size.ts';
 import { type BatchPlan, type BatchPlanner, itemId, type StateItem } from '#core/batch.ts';
 import { forEachLimit } from '#core/concurrency.ts';
@@ -44,6 +45,15 @@ export interface WriteOptions {
   concurrency: number;
   /** Conditional-write attempts per item before giving up (then the batch is retried by Lambda). */
   maxAttempts: number;
+  /**
+   * Attempts per fleet-devices shard transaction. A shard is shared by every invocation whose devices change status,
+   * so a mass status change makes them all contend for it; a lost race only means "re-read the shard and add the
+   * same delta again", and some contender wins each round, so a larger budget (with jittered backoff) converges.
+   * @default 100
+   */
+  maxShardAttempts?: number;
+  /** Backoff between shard attempts. @default 10 ms base, 1 s cap, full jitter, real sleep */
+  shardBackoff?: BackoffOptions;
 }
 
 export interface WriteStats {
@@ -51,6 +61,8 @@ export interface WriteStats {
   transactions: number;
   conflicts: number;
   alerts: number;
+  /** Shard transactions cancelled because another invocation wrote the shard first. */
+  shardConflicts: number;
 }
 
 interface Planned {
@@ -60,7 +72,10 @@ interface Planned {
 
 export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise<WriteStats> => {
   const { store, planner, concurrency, maxAttempts } = options;
-  const stats: WriteStats = { itemWrites: 0, transactions: 0, conflicts: 0, alerts: 0 };
+  const stats: WriteStats = { itemWrites: 0, transactions: 0, conflicts: 0, alerts: 0, shardConflicts: 0 };
+  const maxShardAttempts = options.maxShardAttempts ?? 100;
+  const shardBackoff = { baseMs: 10, maxMs: 1_000, ...options.shardBackoff };
+  const sleep = shardBackoff.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
   const writeAlerts = async (alerts: DevicePlan['alerts']) => {
     if (alerts.length === 0) return;
@@ -199,11 +214,15 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
           continue;
         }
         stats.conflicts += conflicts.length;
-        if (++attempts >= maxAttempts)
+        const conflicted = new Set(conflicts.map((i) => owner[i]));
+        if (conflicted.has(-1)) stats.shardConflicts += 1;
+        // Only the shard lost a race: the devices' plans still hold, so the bigger shard budget applies.
+        const budget = conflicted.size === 1 && conflicted.has(-1) ? maxShardAttempts : maxAttempts;
+        if (++attempts >= budget)
           throw new WriteConflictError(
             `gave up on fleet devices shard ${shard} after ${attempts} cancelled transactions`,
           );
-        const conflicted = new Set(conflicts.map((i) => owner[i]));
+        await sleep(backoffDelay(attempts, shardBackoff));
         if (conflicted.has(-1)) shardItems.set(shard, await reread<FleetDevicesItem>(fleetDevicesKey(shard)));
         const replannedChunk: DevicePlan[] = [];
         for (const [index, d] of chunk.entries()) {

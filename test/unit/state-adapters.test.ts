@@ -130,9 +130,14 @@ describe('DynamoDbStateStore', () => {
     expect(ddb).toHaveReceivedCommandTimes(PutCommand, 5);
   });
 
-  it('maps TransactionCanceled reasons: failed conditions per item, conflicts retried', async () => {
+  it('maps TransactionCanceled reasons: failed conditions and conflicts per item, throttling retried', async () => {
     ddb
       .on(TransactWriteCommand)
+      .rejectsOnce(
+        awsError('TransactionCanceledException', {
+          CancellationReasons: [{ Code: 'None' }, { Code: 'ThrottlingError' }],
+        }),
+      )
       .rejectsOnce(
         awsError('TransactionCanceledException', {
           CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }],
@@ -149,8 +154,10 @@ describe('DynamoDbStateStore', () => {
       { item: device(2), expectedVersion: 1 },
       { item: device(5), expectedVersion: 4 },
     ];
-    expect(await store.transact(writes)).toEqual([0]);
+    // Throttled, then another writer holds item 1: reported so the caller re-reads and re-plans it.
+    expect(await store.transact(writes)).toEqual([1]);
     expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
+    expect(await store.transact(writes)).toEqual([0]);
     expect(await store.transact(writes)).toEqual([]);
     expect(ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Put).toMatchObject({
       TableName: 'state',

@@ -91,6 +91,8 @@ const processorOn = (store: StateStore, alerts: MemoryAlertSink) =>
     // An hour after the records: none is in the future.
     clock: () => BASE_MS + 3_600_000,
     maxWriteAttempts: 1_000,
+    // Backoff between shard attempts would be a real timer, outside the scheduler.
+    shardBackoff: { sleep: async () => {} },
   });
 
 const cleanRun = async (logs: SourceRecord[][]) => {
@@ -160,4 +162,63 @@ describe('state processor: concurrent invocations on the same partitions', () =>
     },
     120_000,
   );
+});
+
+describe('fleet-devices shards under a mass status change', () => {
+  const INVOCATIONS = 16;
+  const DEVICES = 16;
+  const batch = (invocation: number, offset: number, status: string) =>
+    toMskEvent(
+      Array.from({ length: DEVICES }, (_, i) => ({
+        topic: TOPIC,
+        partition: invocation,
+        offset: offset + i,
+        key: null,
+        value: Buffer.from(
+          JSON.stringify({
+            deviceid: `dev-${invocation}-${i}`,
+            model: 'EVG2000',
+            interface: 'eth0',
+            interfacestatus: status,
+            cpuusage: 1,
+            memoryusage: 1,
+            event_time: new Date(BASE_MS + offset * 1000).toISOString(),
+          }),
+        ),
+      })),
+    );
+
+  it('converges with the default attempt budgets, whatever the interleaving, with exact counts', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), async (scheduler) => {
+        const store = new MemoryStateStore();
+        const processor = (s: StateStore) =>
+          createStateProcessor({
+            store: s,
+            alerts: new MemoryAlertSink(),
+            deadLetters: new MemoryDeadLetterSink(),
+            rules: staticRules([]),
+            registry: staticRegistry({}),
+            logger: silentLogger,
+            metrics: new MemoryMetrics(),
+            clock: () => BASE_MS + 3_600_000,
+            shardBackoff: { sleep: async () => {} },
+          });
+        for (let p = 0; p < INVOCATIONS; p++) await processor(store).process(batch(p, 0, 'up'));
+        // Every partition's invocation turns its devices down at once: all of them contend for the 16 shards.
+        const all = Array.from({ length: INVOCATIONS }, (_, p) =>
+          processor(new ScheduledStateStore(store, scheduler, `p${p}`)).process(batch(p, DEVICES, 'down')),
+        );
+        await scheduler.waitFor(Promise.all(all));
+        const shards = [...store.items.values()].filter((i) => i.sk.startsWith('DEVICES#'));
+        const sum = (f: (s: Record<string, unknown>) => number) =>
+          shards.reduce((total, s) => total + f(s as unknown as Record<string, unknown>), 0);
+        const total = INVOCATIONS * DEVICES;
+        expect(sum((s) => s.devices as number)).toBe(total);
+        expect(sum((s) => (s.byStatus as Record<string, number>).down ?? 0)).toBe(total);
+        expect(sum((s) => (s.byStatus as Record<string, number>).up ?? 0)).toBe(0);
+      }),
+      { numRuns: 30 },
+    );
+  }, 120_000);
 });
