@@ -139,9 +139,11 @@ describe('fleet-devices shard transactions', () => {
     for (let i = 0; ids.length < 99; i++) if (fleetDeviceShard(`dev${i}`) === 0) ids.push(`dev${i}`);
     const store = new BoundedMemoryStore();
     const processor = processorOn(store);
-    // One record per partition: the first device carries 2,400 watermarks; the others are copies of it.
+    // One record per partition, at offsets of a long-lived topic (12 digits): the first device carries 2,400
+    // watermarks (in its offsets and its open window's); the others are copies of it.
+    const base = 123_456_789_000;
     await processor.process(
-      toMskEvent(Array.from({ length: 2_400 }, (_, p) => source(p, 0, ids[0] as string, 1))),
+      toMskEvent(Array.from({ length: 2_400 }, (_, p) => source(p, base, ids[0] as string, 1))),
     );
     const first = store.items.get(`DEVICE#${ids[0]}\nSTATE`) as DeviceItem;
     for (const id of ids.slice(1)) {
@@ -159,8 +161,11 @@ describe('fleet-devices shard transactions', () => {
     const wide = store.items.get(`DEVICE#${ids[0]}\nSTATE`) as DeviceItem;
     expect(Object.keys(wide.offsets)).toHaveLength(2_400);
     // Now every device goes down in one batch: each device write goes in its shard's transaction.
-    const summary = await processor.process(toMskEvent(ids.map((id, i) => source(i, 1, id, 2, 'down'))));
+    const summary = await processor.process(
+      toMskEvent(ids.map((id, i) => source(i, base + 1, id, 2, 'down'))),
+    );
     expect(summary.conflicts).toBe(0);
+    expect(summary.transactions).toBeGreaterThan(1); // 99 devices × ~55 KB do not fit in one transaction
     expect(store.maxTransactionBytes).toBeGreaterThan(0);
     expect(store.maxTransactionBytes).toBeLessThanOrEqual(TRANSACTION_BYTES);
     expect(store.maxTransactionItems).toBeLessThanOrEqual(ITEMS_PER_TRANSACTION);
