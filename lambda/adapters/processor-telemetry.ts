@@ -9,6 +9,7 @@ const UNITS: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = 
   DynamoDBWrites: MetricUnit.Count,
   AlertsRaised: MetricUnit.Count,
   BatchLagMs: MetricUnit.Milliseconds,
+  OffsetsRewound: MetricUnit.Count,
 };
 
 export const powertoolsLogger = (logger: Logger): ProcessorLogger => ({
@@ -31,6 +32,7 @@ export class TotalsMetrics implements ProcessorMetrics {
     DynamoDBWrites: 0,
     AlertsRaised: 0,
     BatchLagMs: 0,
+    OffsetsRewound: 0,
   };
   add(name: MetricName, value: number): void {
     if (name === 'BatchLagMs')

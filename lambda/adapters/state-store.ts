@@ -18,7 +18,13 @@ import { batchGetAll } from './batch-get.ts';
 import { conditionalPut } from './conditional-put.ts';
 import { addCapacity, createCounters, type DynamoDbCounters } from './dynamodb-counters.ts';
 
-const RETRYABLE_CANCELLATIONS = new Set(['TransactionConflict', ...THROTTLING_ERRORS]);
+const RETRYABLE_CANCELLATIONS = new Set(THROTTLING_ERRORS);
+/**
+ * Item-level reasons that mean "someone else wrote (or is writing) this item": reported to the caller like a failed
+ * version condition, so it re-reads and re-plans that item (with its own backoff) instead of resending a transaction
+ * whose conditions are about to fail anyway.
+ */
+const CONFLICT_CANCELLATIONS = new Set(['ConditionalCheckFailed', 'TransactionConflict']);
 
 /** The condition that makes a Put optimistic: the version read, or "still absent". */
 export const versionCondition = (expectedVersion: number | null) =>
@@ -87,7 +93,7 @@ export class DynamoDbStateStore implements StateStore {
         const reasons = (
           (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? []
         ).map((r) => r.Code ?? 'None');
-        const failed = reasons.flatMap((code, index) => (code === 'ConditionalCheckFailed' ? [index] : []));
+        const failed = reasons.flatMap((code, index) => (CONFLICT_CANCELLATIONS.has(code) ? [index] : []));
         if (failed.length > 0) {
           this.counters.conditionalFailures += failed.length;
           return failed;

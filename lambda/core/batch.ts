@@ -101,6 +101,8 @@ export interface PlanContext {
   /** The registry row of a device in this batch, null when it has none. */
   registryOf: (deviceId: string) => Registry | null;
   windowRetentionDays: number;
+  /** Incarnation of the topic the batch comes from (watermark.ts `sourceOf`). */
+  source: string;
 }
 
 /** The minutes (window starts) of a device's records in the batch. */
@@ -131,23 +133,36 @@ export const createPlanner = (groups: BatchGroups, context: PlanContext): BatchP
       registry: context.registryOf(deviceId),
       windowOf: (start) => read(items, windowKey(deviceId, start)),
       windowRetentionDays: context.windowRetentionDays,
+      source: context.source,
     }),
   window: (windowId, current) => {
     const group = groups.windows.get(windowId);
     return group
-      ? planWindow(group.deviceId, group.start, current, group.records, context.windowRetentionDays)
+      ? planWindow(
+          group.deviceId,
+          group.start,
+          current,
+          group.records,
+          context.windowRetentionDays,
+          context.source,
+        )
       : null;
   },
   fleetRecords: (partitionId, current) => {
     const group = groups.partitions.get(partitionId);
-    return group ? planFleetRecords(group.topic, group.partition, current, group.records) : null;
+    if (!group) return null;
+    // A shard folded from another incarnation of the topic keeps its counts but starts a fresh watermark.
+    const sameSource = current?.source === undefined || current.source === context.source;
+    const base = current && !sameSource ? { ...current, offset: -1 } : current;
+    const planned = planFleetRecords(group.topic, group.partition, base, group.records);
+    return planned && { ...planned, item: { ...planned.item, source: context.source } };
   },
 });
 
 export interface BatchPlan {
   alerts: AlertItem[];
   fleetRecords: FleetRecordsPlan[];
-  /** Window items written on their own (every device's `windows`); closes travel with their device. */
+  /** Window items written on their own (every device's `late`); the others travel with their device. */
   windows: WindowPlan[];
   devices: DevicePlan[];
 }
@@ -170,7 +185,7 @@ export const planBatch = (planner: BatchPlanner, items: ReadonlyMap<string, Stat
     const planned = planner.device(deviceId, items);
     if (!planned) continue;
     plan.devices.push(planned);
-    plan.windows.push(...planned.windows);
+    plan.windows.push(...planned.late);
     plan.alerts.push(...planned.alerts);
   }
   return plan;

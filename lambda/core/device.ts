@@ -6,6 +6,7 @@
 import { buildAlert } from './alerts.ts';
 import { type BatchRecord, sortByEventOrder } from './batch-record.ts';
 import { foldAggregates } from './device-aggregates.ts';
+import { takeRound } from './device-round.ts';
 import { advancesState, type CurrentState, stateOf } from './device-state.ts';
 import type { FleetContribution } from './fleet-devices.ts';
 import {
@@ -15,10 +16,11 @@ import {
   type Registry,
   type Rule,
   type WindowItem,
+  windowStart,
 } from './items.ts';
 import { planDeviceWindows } from './open-window.ts';
 import { evaluateEdges } from './rules.ts';
-import { advanceWatermarks, unfolded } from './watermark.ts';
+import { advanceWatermarks, isAboveWatermark, unfolded, watermarksFor } from './watermark.ts';
 import type { WindowPlan } from './window.ts';
 
 export interface DevicePlan {
@@ -29,10 +31,12 @@ export interface DevicePlan {
   after: FleetContribution;
   /** Alerts raised by this batch's records, in event order. */
   alerts: AlertItem[];
-  /** Window items of minutes other than the open and the closing one: written before the device. */
-  windows: WindowPlan[];
-  /** The window item of the minute this batch closes: written in one transaction with the device. */
-  closed: WindowPlan | null;
+  /** Window items of late minutes (before the open minute read): written on their own, before the device. */
+  late: WindowPlan[];
+  /** Window items of the minute this batch closes and of minutes it passes over: in the device's transaction. */
+  withDevice: WindowPlan[];
+  /** Records of this device are left for another round (see device-round.ts): re-plan after writing this one. */
+  more: boolean;
 }
 
 export interface DeviceContext {
@@ -43,6 +47,8 @@ export interface DeviceContext {
   windowOf?: (start: string) => WindowItem | undefined;
   /** @default 7 */
   windowRetentionDays?: number;
+  /** Incarnation of the topic the records come from (watermark.ts `sourceOf`). @default '' */
+  source?: string;
 }
 
 export const contributionOf = (item: { model: string; status: string }): FleetContribution => ({
@@ -56,8 +62,21 @@ export const planDevice = (
   records: readonly BatchRecord[],
   context: DeviceContext,
 ): DevicePlan | null => {
-  const fresh = sortByEventOrder(unfolded(current?.offsets, records));
+  const source = context.source ?? '';
+  const watermark = watermarksFor(current, source);
+  const round = takeRound(unfolded(watermark, records));
+  const fresh = sortByEventOrder(round.taken);
   if (fresh.length === 0) return null;
+  // A partial round plans only the minutes of the records it takes (the others are already in their windows).
+  const roundMinutes = new Set(fresh.map((r) => windowStart(r.record.eventTimeMs)));
+  const roundRecords = round.more
+    ? [
+        ...fresh,
+        ...records.filter(
+          (r) => !isAboveWatermark(watermark, r) && roundMinutes.has(windowStart(r.record.eventTimeMs)),
+        ),
+      ]
+    : records;
 
   // Rules are evaluated on each record that advances the current state, in event order; late records
   // are history: they update aggregates, never state or firing.
@@ -79,10 +98,11 @@ export const planDevice = (
   const windows = planDeviceWindows(
     deviceId,
     current,
-    records,
+    roundRecords,
     fresh,
     context.windowOf ?? (() => undefined),
     context.windowRetentionDays ?? 7,
+    source,
   );
 
   const item: DeviceItem = {
@@ -109,7 +129,8 @@ export const planDevice = (
     ...(aggregates.interfacesOverflow ? { interfacesOverflow: aggregates.interfacesOverflow } : {}),
     ...(context.registry !== null ? { registry: context.registry } : {}),
     firing,
-    offsets: advanceWatermarks(current?.offsets, fresh),
+    source,
+    offsets: advanceWatermarks(watermark, fresh),
     openWindow: windows.openWindow,
     version: (current?.version ?? 0) + 1,
   };
@@ -119,7 +140,8 @@ export const planDevice = (
     before: current ? contributionOf(current) : null,
     after: contributionOf(item),
     alerts,
-    windows: windows.windows,
-    closed: windows.closed,
+    late: windows.late,
+    withDevice: windows.withDevice,
+    more: round.more,
   };
 };

@@ -11,7 +11,10 @@ export const GSI_BY_MODEL = 'byModel';
 export const GSI_ALERTS_BY_DAY = 'byDay';
 export const DOWN_STATUS = 'down';
 
-/** Watermarks: "<topic>-<partition>" → highest offset already folded into the item. */
+/**
+ * Watermarks: partition number → highest offset already folded into the item, for the item's `source` (cluster id +
+ * topic, see watermark.ts). Items written before sources were recorded are keyed "<topic>-<partition>".
+ */
 export type Offsets = Record<string, number>;
 
 export interface ItemKey {
@@ -114,6 +117,8 @@ export interface DeviceItem extends ItemKey {
   interfacesOverflow?: number;
   registry?: Registry;
   firing: string[];
+  /** Incarnation of the topic the watermarks (`offsets`, `openWindow.offsets`) belong to. */
+  source?: string;
   offsets: Offsets;
   /** Absent only on items written before open windows existed (then every minute is a window item). */
   openWindow?: OpenWindow;
@@ -123,6 +128,8 @@ export interface DeviceItem extends ItemKey {
 export interface WindowItem extends ItemKey, WindowStats {
   deviceId: string;
   start: string;
+  /** Incarnation of the topic `offsets` belongs to. */
+  source?: string;
   offsets: Offsets;
   version: number;
   expiresAt: number;
@@ -134,6 +141,8 @@ export interface FleetRecordsItem extends ItemKey {
   records: number;
   /** Model → records; bounded, escaped keys (data-map.ts, docs/DATA_MODEL.md). */
   byModel: Record<string, number>;
+  /** Incarnation of the topic `offset` belongs to. */
+  source?: string;
   offset: number;
   version: number;
 }

@@ -1,11 +1,58 @@
 /**
  * Per-source-partition offset watermarks: a record is folded into an item only if its offset is above the item's
  * watermark for the record's partition. This is what makes re-delivered and replayed batches harmless.
+ *
+ * Watermarks belong to one incarnation of the source (`source` = cluster id from the event's eventSourceArn + topic):
+ * offsets restart at 0 when the cluster is replaced, so an item folded from another incarnation starts with fresh
+ * watermarks instead of skipping every new record as "already folded". Keyed by partition number only, so a map
+ * holds at most one entry per partition of the topic (see docs/DATA_MODEL.md for the bound).
  */
-import { type Offsets, type SourcePosition, sourceKey } from './items.ts';
+import { nullMap } from './data-map.ts';
+import type { Offsets, SourcePosition } from './items.ts';
+
+/** The incarnation id of a topic: `<cluster id>/<topic>`. */
+export const sourceOf = (clusterId: string, topic: string): string => `${clusterId}/${topic}`;
+
+/** The cluster id in an MSK eventSourceArn (`arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>`), else ''. */
+export const clusterIdOf = (eventSourceArn: unknown): string => {
+  if (typeof eventSourceArn !== 'string') return '';
+  const match = /^arn:[^:]+:kafka:[^:]*:[^:]*:cluster\/[^/]+\/([^/]+)$/.exec(eventSourceArn);
+  return match?.[1] ?? '';
+};
+
+export interface Watermarked {
+  /** Incarnation the offsets belong to; absent on items written before incarnations were recorded. */
+  source?: string;
+  offsets: Offsets;
+}
+
+const legacyPartition = /^(.*)-(\d+)$/;
+
+/**
+ * The item's watermarks as they apply to records of `source`: its offsets when folded from the same incarnation,
+ * none when folded from another one. An item written before incarnations (no `source`, keys `<topic>-<partition>`)
+ * is read as the same incarnation.
+ */
+export const watermarksFor = (item: Watermarked | undefined, source: string): Offsets | undefined => {
+  if (item === undefined) return undefined;
+  if (item.source === source) return item.offsets;
+  if (item.source !== undefined) return undefined;
+  const topic = source.slice(source.indexOf('/') + 1);
+  const out = nullMap<number>();
+  for (const [key, offset] of Object.entries(item.offsets)) {
+    const match = legacyPartition.exec(key);
+    if (match?.[1] === topic && match[2] !== undefined) out[match[2]] = offset;
+  }
+  return out;
+};
+
+const key = (r: SourcePosition): string => String(r.partition);
+
+const own = (offsets: Offsets | undefined, partition: string): number | undefined =>
+  offsets !== undefined && Object.hasOwn(offsets, partition) ? offsets[partition] : undefined;
 
 export const isAboveWatermark = (offsets: Offsets | undefined, r: SourcePosition): boolean =>
-  r.offset > (offsets?.[sourceKey(r.topic, r.partition)] ?? -1);
+  r.offset > (own(offsets, key(r)) ?? -1);
 
 /** Records not yet folded into the item. */
 export const unfolded = <T extends SourcePosition>(
@@ -17,17 +64,15 @@ export const advanceWatermarks = (
   offsets: Offsets | undefined,
   records: readonly SourcePosition[],
 ): Offsets => {
-  const next: Offsets = { ...offsets };
-  for (const r of records) {
-    const key = sourceKey(r.topic, r.partition);
-    next[key] = Math.max(next[key] ?? -1, r.offset);
-  }
+  const next = Object.assign(nullMap<number>(), offsets);
+  for (const r of records) next[key(r)] = Math.max(own(next, key(r)) ?? -1, r.offset);
   return next;
 };
 
 /** Watermarks of two places that together hold one window's records: the higher offset per partition. */
 export const maxOffsets = (a: Offsets | undefined, b: Offsets | undefined): Offsets => {
-  const next: Offsets = { ...a };
-  for (const [key, offset] of Object.entries(b ?? {})) next[key] = Math.max(next[key] ?? -1, offset);
+  const next = Object.assign(nullMap<number>(), a);
+  for (const [partition, offset] of Object.entries(b ?? {}))
+    next[partition] = Math.max(own(next, partition) ?? -1, offset);
   return next;
 };

@@ -3,7 +3,7 @@
 import type { BatchRecord } from './batch-record.ts';
 import { addExact } from './exact-sum.ts';
 import { DOWN_STATUS, type WindowItem, type WindowStats, windowKey } from './items.ts';
-import { advanceWatermarks, unfolded } from './watermark.ts';
+import { advanceWatermarks, unfolded, watermarksFor } from './watermark.ts';
 
 export interface WindowPlan {
   item: WindowItem;
@@ -76,8 +76,10 @@ export const planWindow = (
   current: WindowItem | undefined,
   records: readonly BatchRecord[],
   retentionDays: number,
+  source: string,
 ): WindowPlan | null => {
-  const fresh = unfolded(current?.offsets, records);
+  const watermark = watermarksFor(current, source);
+  const fresh = unfolded(watermark, records);
   const stats = foldStats(current, fresh);
   if (fresh.length === 0 || stats === undefined) return null;
   return {
@@ -86,7 +88,8 @@ export const planWindow = (
       deviceId,
       start,
       ...stats,
-      offsets: advanceWatermarks(current?.offsets, fresh),
+      source,
+      offsets: advanceWatermarks(watermark, fresh),
       version: (current?.version ?? 0) + 1,
       expiresAt: windowExpiresAt(start, retentionDays),
     },

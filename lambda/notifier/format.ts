@@ -49,14 +49,16 @@ export const formatAlert = (alert: AlertItem): FormattedAlert => {
     `Alert ${alert.alertId}${alert.topic === undefined ? '' : ` from ${text(alert.topic)}-${text(alert.partition)} offset ${text(alert.offset)}`}`,
   ].filter((line): line is string => line !== undefined && line !== '');
   // SNS rejects empty attribute values, so an alert without a model simply carries no model attribute.
-  const attributes: Record<string, string> = {};
-  for (const [name, value] of Object.entries({
+  const named = {
     severity: alert.severity,
     model: alert.model,
     ruleId: alert.ruleId,
     deviceId: alert.deviceId,
-  })) {
-    if (typeof value === 'string' && value !== '') attributes[name] = snsSafe(value);
-  }
+  };
+  const attributes = Object.fromEntries(
+    Object.entries(named).flatMap(([name, value]) =>
+      typeof value === 'string' && value !== '' ? [[name, snsSafe(value)]] : [],
+    ),
+  );
   return { subject: subjectSafe(headline), message: boundedMessage(lines.join('\n')), attributes };
 };

@@ -5,6 +5,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { MSKEvent } from 'aws-lambda';
+import { METRICS_NAMESPACE, PROCESSOR_SERVICE } from '#core/processor-metrics.ts';
 import { DynamoDbAlertsStore } from '../adapters/alerts-store.ts';
 import { createFirehoseClient, FirehoseDeadLetterSink } from '../adapters/dead-letter-firehose.ts';
 import { createDocumentClient } from '../adapters/dynamodb-client.ts';
@@ -17,7 +18,7 @@ import { DynamoDbStateStore } from '../adapters/state-store.ts';
 import { createStateProcessor } from './processor.ts';
 
 const logger = new Logger({ serviceName: 'state-processor' });
-const metrics = new Metrics({ namespace: 'FleetStream', serviceName: 'state-processor' });
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: PROCESSOR_SERVICE });
 const client = createDocumentClient();
 const counters = createCounters();
 const log = powertoolsLogger(logger);

@@ -51,7 +51,8 @@ export type MetricName =
   | 'RecordsInvalid'
   | 'DynamoDBWrites'
   | 'AlertsRaised'
-  | 'BatchLagMs';
+  | 'BatchLagMs'
+  | 'OffsetsRewound';
 
 export interface ProcessorMetrics {
   add(name: MetricName, value: number): void;

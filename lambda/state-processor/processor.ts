@@ -3,9 +3,12 @@
  * registry, plan the batch and write it. Built from injected ports so Lambda, the local runtime, benchmarks and
  * tests share it. Throws when a failure persists, so Lambda retries the whole batch (which is safe: see write-plan).
  */
+import type { BackoffOptions } from '#adapters/backoff.ts';
 import { createPlanner, groupBatch, keysToRead, planBatch } from '#core/batch.ts';
 import { decodeBatch } from '#core/dead-letter.ts';
-import { parseMskEvent } from '#core/msk-event.ts';
+import { MskEventError, parseMskEvent } from '#core/msk-event.ts';
+import { rewoundPartitions } from '#core/rewound.ts';
+import { clusterIdOf, sourceOf } from '#core/watermark.ts';
 import type {
   AlertSink,
   DeadLetterSink,
@@ -35,6 +38,10 @@ export interface StateProcessorDeps {
   maxWriteAttempts?: number;
   /** How far (ms) an event_time may be ahead of the clock before the record is dead-lettered. @default 5 minutes */
   maxEventTimeSkewMs?: number;
+  /** Attempts per fleet-devices shard transaction lost to another invocation (see write-plan). @default 100 */
+  maxShardAttempts?: number;
+  /** Backoff between those attempts (tests inject `sleep`). @default 10 ms base, 1 s cap, full jitter */
+  shardBackoff?: BackoffOptions;
 }
 
 export interface BatchSummary {
@@ -45,6 +52,7 @@ export interface BatchSummary {
   itemWrites: number;
   transactions: number;
   conflicts: number;
+  shardConflicts: number;
   alerts: number;
   lagMs: number;
 }
@@ -53,12 +61,25 @@ export interface StateProcessor {
   process(event: unknown): Promise<BatchSummary>;
 }
 
+/**
+ * The incarnation of the batch's topic: the cluster id in the event's eventSourceArn (Lambda: the MSK cluster UUID;
+ * locally: the Kafka cluster id) + the topic. Watermarks are kept per incarnation (see watermark.ts), so an event
+ * source mapping reads one topic: an event with two is refused.
+ */
+const incarnationOf = (event: unknown, records: readonly { topic: string }[]): string => {
+  const topics = new Set(records.map((r) => r.topic));
+  if (topics.size > 1) throw new MskEventError(`event holds ${topics.size} topics; one is expected`);
+  const clusterId = clusterIdOf((event as { eventSourceArn?: unknown }).eventSourceArn);
+  return sourceOf(clusterId, records[0]?.topic ?? '');
+};
+
 export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor => {
   const clock = deps.clock ?? Date.now;
   const { logger, metrics } = deps;
 
   const process = async (event: unknown): Promise<BatchSummary> => {
     const source = parseMskEvent(event);
+    const incarnation = incarnationOf(event, source);
     const now = clock();
     const { valid, invalid } = decodeBatch(
       source,
@@ -84,7 +105,16 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
       rules,
       registryOf: (deviceId) => registry.get(deviceId) ?? null,
       windowRetentionDays: deps.windowRetentionDays ?? 7,
+      source: incarnation,
     });
+    // Same incarnation, yet a partition's batch ends below what it already folded: a retry can do this once; a topic
+    // re-created in the same cluster (offsets restart, records skipped as folded) does it on every batch.
+    const rewound = rewoundPartitions(groups, items, incarnation);
+    if (rewound.length > 0)
+      logger.warn('offsets went backwards: records at or below a folded offset are skipped', {
+        source: incarnation,
+        partitions: rewound,
+      });
     const plan = planBatch(planner, items);
     const stats = await writePlan(plan, {
       store: deps.store,
@@ -93,6 +123,8 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
       items,
       concurrency: deps.writeConcurrency ?? 16,
       maxAttempts: deps.maxWriteAttempts ?? 8,
+      ...(deps.maxShardAttempts !== undefined ? { maxShardAttempts: deps.maxShardAttempts } : {}),
+      ...(deps.shardBackoff !== undefined ? { shardBackoff: deps.shardBackoff } : {}),
     });
 
     const oldest = source.reduce((min, r) => Math.min(min, r.timestampMs), Number.POSITIVE_INFINITY);
@@ -109,6 +141,7 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
     metrics.add('DynamoDBWrites', summary.itemWrites);
     metrics.add('AlertsRaised', summary.alerts);
     if (source.length > 0) metrics.add('BatchLagMs', summary.lagMs);
+    metrics.add('OffsetsRewound', rewound.length);
     metrics.flush();
     logger.debug('batch processed', { ...summary });
     return summary;

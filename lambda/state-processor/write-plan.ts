@@ -1,10 +1,14 @@
 /**
  * Writes a batch plan in the order that keeps retries convergent (docs/DATA_MODEL.md): alerts → fleet record
- * shards → windows → devices. Every write is conditional on the version read; on a conflict the item is re-read
- * and re-planned from the same records (the watermarks drop what is already folded), a bounded number of times.
- * A device that closes its open minute is written in one transaction with that minute's window item; a device whose
- * fleet contribution changes goes in a transaction with its fleet-devices shard, grouped per shard.
+ * shards → late windows → devices. Every write is conditional on the version of each item it was planned from, so
+ * concurrent invocations of the same partition stay exact; on a conflict the item is re-read and re-planned from the
+ * same records (the watermarks drop what is already folded), a bounded number of times. A device is written in one
+ * transaction with the window items of the minutes it closes or passes over; a device whose fleet contribution
+ * changes goes in a transaction with its fleet-devices shard, grouped per shard and chunked by items and bytes.
  */
+
+import { type BackoffOptions, backoffDelay } from '#adapters/backoff.ts';
+import { documentItemBytes } from '#adapters/item-size.ts';
 import { type BatchPlan, type BatchPlanner, itemId, type StateItem } from '#core/batch.ts';
 import { forEachLimit } from '#core/concurrency.ts';
 import type { DevicePlan } from '#core/device.ts';
@@ -22,8 +26,11 @@ import {
 import type { WindowPlan } from '#core/window.ts';
 import type { AlertSink, ConditionalWrite, StateStore } from './ports.ts';
 
-/** DynamoDB allows 100 items per transaction (each item at most once). */
-const ITEMS_PER_TRANSACTION = 100;
+/** DynamoDB allows 100 items per transaction (each item at most once) and 4 MB in all. */
+export const ITEMS_PER_TRANSACTION = 100;
+export const TRANSACTION_BYTES = 4 * 1024 * 1024;
+/** Room left for the fleet-devices shard item (a few counters per status and model). */
+const SHARD_MARGIN_BYTES = 64 * 1024;
 
 export class WriteConflictError extends Error {
   override readonly name = 'WriteConflictError';
@@ -38,6 +45,15 @@ export interface WriteOptions {
   concurrency: number;
   /** Conditional-write attempts per item before giving up (then the batch is retried by Lambda). */
   maxAttempts: number;
+  /**
+   * Attempts per fleet-devices shard transaction. A shard is shared by every invocation whose devices change status,
+   * so a mass status change makes them all contend for it; a lost race only means "re-read the shard and add the
+   * same delta again", and some contender wins each round, so a larger budget (with jittered backoff) converges.
+   * @default 100
+   */
+  maxShardAttempts?: number;
+  /** Backoff between shard attempts. @default 10 ms base, 1 s cap, full jitter, real sleep */
+  shardBackoff?: BackoffOptions;
 }
 
 export interface WriteStats {
@@ -45,6 +61,8 @@ export interface WriteStats {
   transactions: number;
   conflicts: number;
   alerts: number;
+  /** Shard transactions cancelled because another invocation wrote the shard first. */
+  shardConflicts: number;
 }
 
 interface Planned {
@@ -54,7 +72,10 @@ interface Planned {
 
 export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise<WriteStats> => {
   const { store, planner, concurrency, maxAttempts } = options;
-  const stats: WriteStats = { itemWrites: 0, transactions: 0, conflicts: 0, alerts: 0 };
+  const stats: WriteStats = { itemWrites: 0, transactions: 0, conflicts: 0, alerts: 0, shardConflicts: 0 };
+  const maxShardAttempts = options.maxShardAttempts ?? 100;
+  const shardBackoff = { baseMs: 10, maxMs: 1_000, ...options.shardBackoff };
+  const sleep = shardBackoff.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
   const writeAlerts = async (alerts: DevicePlan['alerts']) => {
     if (alerts.length === 0) return;
@@ -104,7 +125,7 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
   );
   await writeWindows(plan.windows);
 
-  /** After a device conflict: re-read the device and its windows, re-plan, write what must precede it. */
+  /** After a device conflict or a partial round: re-read the device and its windows, re-plan, write its late windows. */
   const replanDevice = async (deviceId: string): Promise<DevicePlan | null> => {
     const keys = planner.deviceKeys(deviceId);
     const items = await store.read(keys);
@@ -116,103 +137,135 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
     const replanned = planner.device(deviceId, items);
     if (replanned) {
       await writeAlerts(replanned.alerts);
-      await writeWindows(replanned.windows);
+      await writeWindows(replanned.late);
     }
     return replanned;
   };
 
-  // Devices: alone (a put, or a transaction with the window it closes) when the fleet contribution is unchanged,
-  // else in a transaction with their fleet-devices shard.
-  const sharded: DevicePlan[] = [];
-  await forEachLimit(plan.devices, concurrency, async (first) => {
-    let planned: DevicePlan | null = first;
-    for (let attempt = 1; planned !== null; attempt++) {
-      if (!sameContribution(planned.before, planned.after)) {
-        sharded.push(planned);
-        return;
-      }
-      const writes = unitWrites(planned);
-      const [only] = writes;
-      const written =
-        writes.length === 1 && only ? await store.put(only) : (await transact(writes)).length === 0;
-      if (written) {
-        stats.itemWrites += writes.length;
-        return;
-      }
-      stats.conflicts += 1;
-      if (attempt >= maxAttempts)
-        throw new WriteConflictError(`gave up on ${describe(planned.item)} after ${attempt} conflicts`);
-      planned = await replanDevice(planned.item.deviceId);
-    }
-  });
+  /** Fleet-devices shards as last written or read (re-read after a conflict). */
+  const shardItems = new Map<number, FleetDevicesItem | undefined>();
+  const shardItem = (shard: number): FleetDevicesItem | undefined =>
+    shardItems.has(shard)
+      ? shardItems.get(shard)
+      : (options.items.get(itemId(fleetDevicesKey(shard))) as FleetDevicesItem | undefined);
 
-  const byShard = new Map<number, DevicePlan[]>();
-  for (const d of sharded) {
-    const shard = fleetDeviceShard(d.item.deviceId);
-    byShard.set(shard, [...(byShard.get(shard) ?? []), d]);
-  }
-  await forEachLimit([...byShard], concurrency, async ([shard, devices]) => {
-    let shardItem = options.items.get(itemId(fleetDevicesKey(shard))) as FleetDevicesItem | undefined;
-    let pending = devices;
-    let attempts = 0;
-    while (pending.length > 0) {
-      const chunk = takeChunk(pending, ITEMS_PER_TRANSACTION - 1);
-      const delta = emptyDelta();
-      for (const d of chunk) accumulateDelta(delta, d.before, d.after);
-      const writes: ConditionalWrite[] = [];
-      const owner: number[] = []; // index of the chunk's device per write; -1 = the shard
-      for (const [index, d] of chunk.entries())
-        for (const write of unitWrites(d)) {
-          writes.push(write);
-          owner.push(index);
+  /** Writes one round of device plans; returns the next round of those that had more records. */
+  const writeDevices = async (plans: readonly DevicePlan[]): Promise<DevicePlan[]> => {
+    const unfinished: string[] = [];
+    // Alone (a put, or a transaction with its windows) when the fleet contribution is unchanged, else in a
+    // transaction with their fleet-devices shard.
+    const sharded: DevicePlan[] = [];
+    await forEachLimit(plans, concurrency, async (first) => {
+      let planned: DevicePlan | null = first;
+      for (let attempt = 1; planned !== null; attempt++) {
+        if (!sameContribution(planned.before, planned.after)) {
+          sharded.push(planned);
+          return;
         }
-      const shardWrite: ConditionalWrite = {
-        item: applyFleetDelta(shard, shardItem, delta),
-        expectedVersion: shardItem?.version ?? null,
-      };
-      writes.push(shardWrite);
-      owner.push(-1);
-      const conflicts = await transact(writes);
-      if (conflicts.length === 0) {
-        stats.itemWrites += writes.length;
-        shardItem = shardWrite.item as FleetDevicesItem;
-        pending = pending.slice(chunk.length);
-        attempts = 0;
-        continue;
+        const writes = unitWrites(planned);
+        const [only] = writes;
+        const written =
+          writes.length === 1 && only ? await store.put(only) : (await transact(writes)).length === 0;
+        if (written) {
+          stats.itemWrites += writes.length;
+          if (planned.more) unfinished.push(planned.item.deviceId);
+          return;
+        }
+        stats.conflicts += 1;
+        if (attempt >= maxAttempts)
+          throw new WriteConflictError(`gave up on ${describe(planned.item)} after ${attempt} conflicts`);
+        planned = await replanDevice(planned.item.deviceId);
       }
-      stats.conflicts += conflicts.length;
-      if (++attempts >= maxAttempts)
-        throw new WriteConflictError(
-          `gave up on fleet devices shard ${shard} after ${attempts} cancelled transactions`,
-        );
-      const conflicted = new Set(conflicts.map((i) => owner[i]));
-      if (conflicted.has(-1)) shardItem = await reread<FleetDevicesItem>(fleetDevicesKey(shard));
-      const replannedChunk: DevicePlan[] = [];
-      for (const [index, d] of chunk.entries()) {
-        if (!conflicted.has(index)) {
-          replannedChunk.push(d);
+    });
+
+    const byShard = new Map<number, DevicePlan[]>();
+    for (const d of sharded) {
+      const shard = fleetDeviceShard(d.item.deviceId);
+      byShard.set(shard, [...(byShard.get(shard) ?? []), d]);
+    }
+    await forEachLimit([...byShard], concurrency, async ([shard, devices]) => {
+      let pending = devices;
+      let attempts = 0;
+      while (pending.length > 0) {
+        const current = shardItem(shard);
+        const chunk = takeChunk(pending);
+        const delta = emptyDelta();
+        for (const d of chunk) accumulateDelta(delta, d.before, d.after);
+        const writes: ConditionalWrite[] = [];
+        const owner: number[] = []; // index of the chunk's device per write; -1 = the shard
+        for (const [index, d] of chunk.entries())
+          for (const write of unitWrites(d)) {
+            writes.push(write);
+            owner.push(index);
+          }
+        const shardWrite: ConditionalWrite = {
+          item: applyFleetDelta(shard, current, delta),
+          expectedVersion: current?.version ?? null,
+        };
+        writes.push(shardWrite);
+        owner.push(-1);
+        const conflicts = await transact(writes);
+        if (conflicts.length === 0) {
+          stats.itemWrites += writes.length;
+          shardItems.set(shard, shardWrite.item as FleetDevicesItem);
+          for (const d of chunk) if (d.more) unfinished.push(d.item.deviceId);
+          pending = pending.slice(chunk.length);
+          attempts = 0;
           continue;
         }
-        const replanned = await replanDevice(d.item.deviceId);
-        if (replanned) replannedChunk.push(replanned);
+        stats.conflicts += conflicts.length;
+        const conflicted = new Set(conflicts.map((i) => owner[i]));
+        if (conflicted.has(-1)) stats.shardConflicts += 1;
+        // Only the shard lost a race: the devices' plans still hold, so the bigger shard budget applies.
+        const budget = conflicted.size === 1 && conflicted.has(-1) ? maxShardAttempts : maxAttempts;
+        if (++attempts >= budget)
+          throw new WriteConflictError(
+            `gave up on fleet devices shard ${shard} after ${attempts} cancelled transactions`,
+          );
+        await sleep(backoffDelay(attempts, shardBackoff));
+        if (conflicted.has(-1)) shardItems.set(shard, await reread<FleetDevicesItem>(fleetDevicesKey(shard)));
+        const replannedChunk: DevicePlan[] = [];
+        for (const [index, d] of chunk.entries()) {
+          if (!conflicted.has(index)) {
+            replannedChunk.push(d);
+            continue;
+          }
+          const replanned = await replanDevice(d.item.deviceId);
+          if (replanned) replannedChunk.push(replanned);
+        }
+        pending = [...replannedChunk, ...pending.slice(chunk.length)];
       }
-      pending = [...replannedChunk, ...pending.slice(chunk.length)];
-    }
-  });
+    });
+
+    const next: DevicePlan[] = [];
+    await forEachLimit(unfinished, concurrency, async (deviceId) => {
+      const replanned = await replanDevice(deviceId);
+      if (replanned) next.push(replanned);
+    });
+    return next;
+  };
+
+  for (let round = plan.devices; round.length > 0; ) round = await writeDevices(round);
   return stats;
 };
 
-/** A device's writes that must commit together: the device, and the window item of the minute it closes. */
-const unitWrites = (d: DevicePlan): ConditionalWrite[] =>
-  d.closed ? [toWrite(d), toWrite(d.closed)] : [toWrite(d)];
+/** A device's writes that must commit together: the device, and the window items it closes or passes over. */
+const unitWrites = (d: DevicePlan): ConditionalWrite[] => [toWrite(d), ...d.withDevice.map(toWrite)];
 
-/** The longest prefix of devices whose writes fit in `limit` items (at least one device). */
-const takeChunk = (pending: readonly DevicePlan[], limit: number): DevicePlan[] => {
+/**
+ * The longest prefix of devices whose writes fit in one transaction beside their shard: at most 100 items and
+ * 4 MB (measured as marshalled, with a margin for the shard item); at least one device.
+ */
+export const takeChunk = (pending: readonly DevicePlan[]): DevicePlan[] => {
   let items = 0;
+  let bytes = 0;
   let count = 0;
   for (const d of pending) {
-    items += unitWrites(d).length;
-    if (items > limit && count > 0) break;
+    const writes = unitWrites(d);
+    items += writes.length;
+    bytes += writes.reduce((sum, w) => sum + documentItemBytes(w.item), 0);
+    if ((items > ITEMS_PER_TRANSACTION - 1 || bytes > TRANSACTION_BYTES - SHARD_MARGIN_BYTES) && count > 0)
+      break;
     count += 1;
   }
   return pending.slice(0, count);

@@ -7,6 +7,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, OFFSETS_REWOUND_METRIC, PROCESSOR_SERVICE } from '#core/processor-metrics.ts';
 
 export interface OperationsDashboardProps {
   /** MSK cluster name (metric dimension "Cluster Name"). */
@@ -181,6 +182,20 @@ export class OperationsDashboard extends Construct {
       props.apiStage.metricServerError({ period: FIVE_MINUTES }),
       0,
       'The lookup API answers 5XX.',
+    );
+    // Sustained (3 × 5 min): a retried batch can end below its partition's folded offset once; a topic re-created in
+    // the same cluster, whose records are then skipped as already folded, does it on every batch.
+    alarm(
+      'OffsetsRewound',
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: OFFSETS_REWOUND_METRIC,
+        dimensionsMap: { service: PROCESSOR_SERVICE },
+        statistic: 'Sum',
+        period: FIVE_MINUTES,
+      }),
+      0,
+      'Kafka offsets went backwards within one cluster (topic re-created?): records are skipped as already folded.',
     );
     alarm(
       'NotifierErrors',

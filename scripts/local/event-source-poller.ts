@@ -25,7 +25,7 @@ export interface EventSourcePollerOptions {
   readonly fromBeginning?: boolean;
   /** @default { initialMs: 200, maxMs: 10_000 } */
   readonly retryBackoff?: { readonly initialMs?: number; readonly maxMs?: number };
-  /** @default the cluster's ARN as Lambda sends it, with the broker's cluster id: `arn:aws:kafka:local:000000000000:cluster/local/<clusterId>` */
+  /** @default an MSK-shaped ARN carrying the local Kafka cluster id (see localEventSourceArn) */
   readonly eventSourceArn?: string;
   /** Called for every failed invocation (the batch will be retried) and for commit failures. */
   readonly onError?: (error: unknown, info: { readonly attempt: number; readonly records: number }) => void;
@@ -115,8 +115,11 @@ export const toMskRecord = (topic: string, partition: number, message: KafkaMess
 
 const sleep = (ms: number, wake: Signal) => wake.wait(ms);
 
-/** The local cluster's ARN in MSK's shape; its last segment is the broker's cluster id, as in AWS. */
-const localClusterArn = async (kafka: Kafka): Promise<string> => {
+/**
+ * Lambda's eventSourceArn ends with the MSK cluster's UUID; locally the Kafka cluster id plays that part, so a wiped
+ * and re-formatted broker (offsets back at 0) is a new incarnation to the processor, as a replaced cluster is in AWS.
+ */
+export const localEventSourceArn = async (kafka: Kafka): Promise<string> => {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -142,7 +145,7 @@ export const startEventSourcePoller = async (
   if (!(windowMs >= 0 && windowMs <= 300_000)) throw new Error(`maxBatchingWindowMs must be within 0-300000`);
   const bootstrapServers = [options.brokers].flat().join(',');
   const kafka = options.kafka ?? createKafka({ mode: 'local', brokers: options.brokers });
-  const eventSourceArn = options.eventSourceArn ?? (await localClusterArn(kafka));
+  const eventSourceArn = options.eventSourceArn ?? (await localEventSourceArn(kafka));
 
   const stats: PollerStats = { batches: 0, records: 0, failures: 0 };
   /** Per partition, in offset order: fetched but not yet handled successfully. */

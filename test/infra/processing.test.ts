@@ -267,6 +267,19 @@ describe('operations', () => {
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'OffsetLag', Threshold: 100_000 });
   });
 
+  it('alarms when the processor keeps seeing offsets go backwards (3 periods of 5 minutes)', () => {
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'FleetStream',
+      MetricName: 'OffsetsRewound',
+      Dimensions: [{ Name: 'service', Value: 'state-processor' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 0,
+      EvaluationPeriods: 3,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
   it('encrypts the ops topic with a key CloudWatch alarms may use', () => {
     t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     t.hasResourceProperties('AWS::KMS::Key', {

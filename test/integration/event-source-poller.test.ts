@@ -1,5 +1,6 @@
 import type { MSKEvent } from 'aws-lambda';
 import { describe, expect, inject, it } from 'vitest';
+import { clusterIdOf } from '#core/watermark.ts';
 import { createRandom } from '../../scripts/generator/prng.ts';
 import { startEventSourcePoller } from '../../scripts/local/event-source-poller.ts';
 import { createTestTopic, testKafka } from '../support/kafka.ts';
@@ -97,6 +98,7 @@ describe('local event-source poller (MSK event source mapping stand-in)', () => 
     for (const event of shapes) {
       expect(event).toMatchObject({ eventSource: 'aws:kafka', bootstrapServers: brokers() });
       expect(event.eventSourceArn).toBe(`arn:aws:kafka:local:000000000000:cluster/local/${clusterId}`);
+      expect(clusterIdOf(event.eventSourceArn)).toBe(clusterId);
       for (const [group, records] of Object.entries(event.records)) {
         for (const r of records) {
           expect(group).toBe(`${topic}-${r.partition}`);

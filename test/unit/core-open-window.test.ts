@@ -43,61 +43,63 @@ describe('open window (the device latest minute, inside the device item)', () =>
       memorySum: 201,
       memoryMax: 101,
       downCount: 1,
-      offsets: { 't-0': 1 },
+      offsets: { 0: 1 },
     });
-    expect([first?.windows, first?.closed]).toEqual([[], null]);
+    expect([first?.late, first?.withDevice]).toEqual([[], []]);
     const more = plan(first?.item, [rec(30, 2, 5)]);
-    expect(more?.item.openWindow).toMatchObject({ start: M0, count: 3, cpuSum: 85, offsets: { 't-0': 2 } });
-    expect(more?.closed).toBeNull();
+    expect(more?.item.openWindow).toMatchObject({ start: M0, count: 3, cpuSum: 85, offsets: { 0: 2 } });
+    expect(more?.withDevice).toEqual([]);
   });
 
   it('closes the open minute into a window item when a later minute arrives; minutes in between are items', () => {
     const first = plan(undefined, [rec(1, 0, 20)]);
     const next = plan(first?.item, [rec(5, 1, 30), rec(70, 2, 1), rec(130, 3, 2), rec(140, 4, 3)]);
-    expect(next?.closed).toEqual({
+    // The closed minute and the minute passed over go in the device's transaction.
+    expect(next?.withDevice[0]).toEqual({
       item: expect.objectContaining({
         ...windowKey('d1', M0),
         count: 2,
         cpuSum: 50,
         cpuMax: 30,
-        offsets: { 't-0': 1 },
+        offsets: { 0: 1 },
         version: 1,
       }),
       expectedVersion: null,
     });
-    expect(next?.windows.map((w) => [w.item.start, w.item.count, w.expectedVersion])).toEqual([
+    expect(next?.withDevice.slice(1).map((w) => [w.item.start, w.item.count, w.expectedVersion])).toEqual([
       [M1, 1, null],
     ]);
-    expect(next?.item.openWindow).toMatchObject({ start: M2, count: 2, cpuSum: 5, offsets: { 't-0': 4 } });
+    expect(next?.late).toEqual([]);
+    expect(next?.item.openWindow).toMatchObject({ start: M2, count: 2, cpuSum: 5, offsets: { 0: 4 } });
   });
 
   it('sends a late record to its closed minute window item (by that item watermark); the open minute stays', () => {
     const first = plan(undefined, [rec(1, 0), rec(70, 1)]);
-    const closedItem = first?.windows[0]?.item as WindowItem;
+    const closedItem = first?.withDevice[0]?.item as WindowItem;
     const late = plan(first?.item, [rec(2, 2, 40)], [closedItem]);
-    expect(late?.windows).toEqual([
+    expect(late?.late).toEqual([
       { item: expect.objectContaining({ start: M0, count: 2, cpuSum: 50, version: 2 }), expectedVersion: 1 },
     ]);
-    expect(late?.closed).toBeNull();
+    expect(late?.withDevice).toEqual([]);
     expect(late?.item.openWindow).toEqual(first?.item.openWindow);
   });
 
   it('never folds a record twice when a window item of the open or closing minute already holds it', () => {
     // An earlier attempt wrote M1 as a window item (offset 1) and crashed before its device write.
     const first = plan(undefined, [rec(1, 0)]);
-    const orphan = plan(first?.item, [rec(70, 1, 7), rec(130, 2)])?.windows[0]?.item as WindowItem;
+    const orphan = plan(first?.item, [rec(70, 1, 7), rec(130, 2)])?.withDevice[1]?.item as WindowItem;
     expect(orphan.start).toBe(M1);
     // A shorter re-delivery opens M1: offset 1 is already in the item, offset 5 of partition 1 is not.
     const retry = plan(first?.item, [rec(70, 1, 7), rec(75, 5, 9, 1)], [orphan]);
     expect(retry?.item.recordCount).toBe(3);
-    expect(retry?.item.openWindow).toMatchObject({ start: M1, count: 1, cpuSum: 9, offsets: { 't-1': 5 } });
+    expect(retry?.item.openWindow).toMatchObject({ start: M1, count: 1, cpuSum: 9, offsets: { 1: 5 } });
     expect(windowsInRange([orphan], retry?.item, M0, M1).map((w) => [w.start, w.count, w.cpuSum])).toEqual([
       [M1, 2, 16],
     ]);
     // Closing M1 merges both places into the item, with the higher watermark per partition.
     const close = plan(retry?.item, [rec(70, 1, 7), rec(190, 2)], [orphan]);
-    expect(close?.closed).toEqual({
-      item: expect.objectContaining({ start: M1, count: 2, cpuSum: 16, offsets: { 't-0': 1, 't-1': 5 } }),
+    expect(close?.withDevice[0]).toEqual({
+      item: expect.objectContaining({ start: M1, count: 2, cpuSum: 16, offsets: { 0: 1, 1: 5 } }),
       expectedVersion: orphan.version,
     });
     expect(close?.item.openWindow?.start).toBe(M3);

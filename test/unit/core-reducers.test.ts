@@ -114,7 +114,7 @@ describe('device state', () => {
   it('skips records at or below the watermark (replays) and returns null when nothing is new', () => {
     const records = [rec({}, { offset: 1 }), rec({}, { offset: 2 })];
     const first = planDevice('d1', undefined, records, noRules);
-    expect(first?.item.offsets).toEqual({ 't-0': 2 });
+    expect(first?.item.offsets).toEqual({ 0: 2 });
     expect(planDevice('d1', first?.item, records, noRules)).toBeNull();
     const overlap = planDevice('d1', first?.item, [...records, rec({}, { offset: 3 })], noRules);
     expect(overlap?.item.recordCount).toBe(3);
@@ -137,6 +137,7 @@ describe('per-minute windows', () => {
       undefined,
       [rec({ cpuUsage: 10, memoryUsage: 5 }), rec({ cpuUsage: 30, memoryUsage: 2, status: 'down' })],
       7,
+      'c/t',
     );
     expect(plan?.item).toMatchObject({
       ...windowKey('d1', '2026-11-21T10:00Z'),
@@ -149,7 +150,7 @@ describe('per-minute windows', () => {
       expiresAt: T0 / 1000 + 60 + 7 * 86_400,
     });
     expect(windowExpiresAt('2026-11-21T10:00Z', 1)).toBe(T0 / 1000 + 60 + 86_400);
-    expect(planWindow('d1', '2026-11-21T10:00Z', plan?.item, [], 7)).toBeNull();
+    expect(planWindow('d1', '2026-11-21T10:00Z', plan?.item, [], 7, 'c/t')).toBeNull();
   });
 });
 
@@ -217,17 +218,20 @@ describe('batch planning', () => {
       rules: [],
       registryOf: () => null,
       windowRetentionDays: 7,
+      source: 'c/t',
     });
     const plan = planBatch(planner, new Map());
-    // a's 10:00 is a window item; a's 10:01 and b's 10:00 are open windows inside the device items.
-    expect([plan.devices.length, plan.windows.length, plan.fleetRecords.length]).toEqual([2, 1, 2]);
-    expect(plan.windows[0]?.item.sk).toBe('WIN#2026-11-21T10:00Z');
+    // a's 10:00 is a window item, in a's transaction (no late window on its own); a's 10:01 and b's 10:00 are open
+    // windows inside the device items.
+    expect([plan.devices.length, plan.windows.length, plan.fleetRecords.length]).toEqual([2, 0, 2]);
+    const withDevice = plan.devices.flatMap((d) => d.withDevice);
+    expect(withDevice.map((w) => w.item.sk)).toEqual(['WIN#2026-11-21T10:00Z']);
     expect(plan.devices.map((d) => d.item.openWindow?.start)).toEqual([
       '2026-11-21T10:01Z',
       '2026-11-21T10:00Z',
     ]);
     const written = new Map(
-      [...plan.devices, ...plan.windows, ...plan.fleetRecords].map((p) => [itemId(p.item), p.item]),
+      [...plan.devices, ...withDevice, ...plan.fleetRecords].map((p) => [itemId(p.item), p.item]),
     );
     const replay = planBatch(planner, written);
     expect(replay).toEqual({ alerts: [], devices: [], windows: [], fleetRecords: [] });

@@ -19,15 +19,6 @@ const PATTERNS: readonly { name: string; pattern: RegExp }[] = [
   { name: 'reduce into a plain {}', pattern: /\breduce\b.*,\s*\{\}\s*\)/ },
 ];
 
-/**
- * Files another engineer is fixing in parallel (issue 11), with their violation count: the lookup API and the
- * notifier (h11-api), the watermarks (h11-state). Remove an entry when its file is clean; the test says when.
- */
-const PENDING = new Map<string, number>([
-  ['notifier/format.ts', 1],
-  ['core/watermark.ts', 3],
-]);
-
 /** Each violation in a source text, as `line: pattern name`. Comments are not code. */
 const violations = (source: string): string[] =>
   source.split('\n').flatMap((line, i) => {
@@ -57,16 +48,12 @@ describe('data-keyed maps guard', () => {
     expect(violations('// a comment: const r: Record<string, number> = {};')).toEqual([]);
   });
 
-  it('finds none in lambda/ outside the files pending their owner’s fix', () => {
+  it('finds none in lambda/', () => {
     const found = new Map<string, string[]>();
     for (const file of sources(ROOT)) {
       const lines = violations(readFileSync(file, 'utf8'));
       if (lines.length > 0) found.set(relative(ROOT, file), lines);
     }
-    const unexpected = [...found].filter(([file, lines]) => (PENDING.get(file) ?? 0) < lines.length);
-    expect(unexpected).toEqual([]);
-    // A pending file that got cleaner must shrink its entry, so the list only ever goes down to empty.
-    const stale = [...PENDING].filter(([file, count]) => (found.get(file)?.length ?? 0) < count);
-    expect(stale).toEqual([]);
+    expect([...found]).toEqual([]);
   });
 });

@@ -130,9 +130,14 @@ describe('DynamoDbStateStore', () => {
     expect(ddb).toHaveReceivedCommandTimes(PutCommand, 5);
   });
 
-  it('maps TransactionCanceled reasons: failed conditions per item, conflicts retried', async () => {
+  it('maps TransactionCanceled reasons: failed conditions and conflicts per item, throttling retried', async () => {
     ddb
       .on(TransactWriteCommand)
+      .rejectsOnce(
+        awsError('TransactionCanceledException', {
+          CancellationReasons: [{ Code: 'None' }, { Code: 'ThrottlingError' }],
+        }),
+      )
       .rejectsOnce(
         awsError('TransactionCanceledException', {
           CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }],
@@ -149,8 +154,10 @@ describe('DynamoDbStateStore', () => {
       { item: device(2), expectedVersion: 1 },
       { item: device(5), expectedVersion: 4 },
     ];
-    expect(await store.transact(writes)).toEqual([0]);
+    // Throttled, then another writer holds item 1: reported so the caller re-reads and re-plans it.
+    expect(await store.transact(writes)).toEqual([1]);
     expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
+    expect(await store.transact(writes)).toEqual([0]);
     expect(await store.transact(writes)).toEqual([]);
     expect(ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Put).toMatchObject({
       TableName: 'state',
@@ -174,7 +181,8 @@ describe('DynamoDbStateStore', () => {
         eventTimeMs: Date.parse('2026-11-21T10:00:00.000Z'),
       },
     };
-    // A later minute makes the first one a window item written on its own (the later one stays in the device).
+    // A later minute makes the first one a window item (the later one stays in the device); written here on its own,
+    // as a late minute's window item is.
     const later = {
       ...record,
       offset: 9,
@@ -188,11 +196,12 @@ describe('DynamoDbStateStore', () => {
       rules: [],
       registryOf: () => null,
       windowRetentionDays: 7,
+      source: 'c/t',
     });
-    const window = planBatch(planner, new Map()).windows[0];
+    const window = planBatch(planner, new Map()).devices[0]?.withDevice[0];
     if (!window) throw new Error('fixture');
     // Someone else created the window meanwhile (folding partition 1): our Put (attribute_not_exists) fails.
-    const theirs = { ...window.item, count: 5, cpuSum: 5, offsets: { 't-1': 3 }, version: 1 };
+    const theirs = { ...window.item, count: 5, cpuSum: 5, offsets: { 1: 3 }, version: 1 };
     ddb.on(PutCommand).rejectsOnce(awsError('ConditionalCheckFailedException')).resolves({});
     ddb.on(BatchGetCommand).resolves({ Responses: { state: [theirs] } });
     const store = new DynamoDbStateStore(client, 'state', noWait);
@@ -203,7 +212,7 @@ describe('DynamoDbStateStore', () => {
     expect(stats).toMatchObject({ itemWrites: 1, conflicts: 1 });
     expect(ddb).toHaveReceivedCommandTimes(BatchGetCommand, 1);
     expect(ddb).toHaveReceivedNthCommandWith(PutCommand, 2, {
-      Item: expect.objectContaining({ count: 6, offsets: { 't-0': 8, 't-1': 3 }, version: 2 }),
+      Item: expect.objectContaining({ count: 6, offsets: { 0: 8, 1: 3 }, version: 2 }),
       ExpressionAttributeValues: { ':version': 1 },
     });
   });

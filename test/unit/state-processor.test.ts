@@ -63,7 +63,7 @@ const build = () => {
 };
 
 describe('createStateProcessor', () => {
-  it('writes dead-letters, alerts, fleet records, windows, then devices; reports metrics', async () => {
+  it('writes dead-letters, alerts, fleet records, then devices with the windows they pass over; reports metrics', async () => {
     const { log, store, alerts, deadLetters, metrics, processor } = build();
     const summary = await processor.process(
       toMskEvent([
@@ -80,7 +80,7 @@ describe('createStateProcessor', () => {
         },
       ]),
     );
-    expect(log).toEqual(['DEAD', 'ALERT', 'RECORDS', 'WIN', 'STATE', 'DEVICES']);
+    expect(log).toEqual(['DEAD', 'ALERT', 'RECORDS', 'STATE', 'WIN', 'DEVICES']);
     expect(deadLetters.letters).toEqual([expect.objectContaining({ partition: 3, offset: 1 })]);
     expect([...alerts.alerts.values()]).toEqual([
       expect.objectContaining({ deviceId: 'd1', ruleId: 'down', offset: 2, registry: { tier: 'gold' } }),
@@ -92,6 +92,7 @@ describe('createStateProcessor', () => {
       DynamoDBWrites: 4,
       AlertsRaised: 1,
       BatchLagMs: 5_000,
+      OffsetsRewound: 0,
     });
     expect(store.items.size).toBe(4);
   });

@@ -1,0 +1,25 @@
+/**
+ * Partitions whose batch ends strictly below the offset their fleet-records shard already folded, within the same
+ * incarnation of the topic: their records are skipped as "already folded". A retried batch may do this once (its
+ * first attempt wrote the shard); a topic re-created in the same cluster, whose offsets restart at 0, does it on
+ * every batch — hence a metric and an alarm on it being sustained.
+ */
+import { type BatchGroups, itemId, type StateItem } from './batch.ts';
+import { type FleetRecordsItem, fleetRecordsKey } from './items.ts';
+
+export const rewoundPartitions = (
+  groups: BatchGroups,
+  items: ReadonlyMap<string, StateItem>,
+  source: string,
+): number[] => {
+  const out: number[] = [];
+  for (const group of groups.partitions.values()) {
+    const shard = items.get(itemId(fleetRecordsKey(group.topic, group.partition))) as
+      | FleetRecordsItem
+      | undefined;
+    if (shard === undefined || (shard.source !== undefined && shard.source !== source)) continue;
+    const last = group.records.reduce((max, r) => Math.max(max, r.offset), -1);
+    if (last < shard.offset) out.push(group.partition);
+  }
+  return out.sort((a, b) => a - b);
+};

@@ -1,0 +1,39 @@
+/**
+ * A MemoryStateStore that measures what DynamoDB would refuse: items per transaction, bytes per transaction and per
+ * item (marshalled, as the document client sends them).
+ */
+import { documentItemBytes } from '#adapters/item-size.ts';
+import type { ConditionalWrite } from '../../lambda/state-processor/ports.ts';
+import { MemoryStateStore } from './memory-state.ts';
+
+export class BoundedMemoryStore extends MemoryStateStore {
+  maxTransactionItems = 0;
+  maxTransactionBytes = 0;
+  maxItemBytes = 0;
+
+  private measure(writes: readonly ConditionalWrite[]): void {
+    const sizes = writes.map((w) => documentItemBytes(w.item));
+    this.maxItemBytes = Math.max(this.maxItemBytes, ...sizes);
+    if (writes.length > 1 || this.inTransaction) {
+      this.maxTransactionItems = Math.max(this.maxTransactionItems, writes.length);
+      this.maxTransactionBytes = Math.max(
+        this.maxTransactionBytes,
+        sizes.reduce((a, b) => a + b, 0),
+      );
+    }
+  }
+
+  private inTransaction = false;
+
+  override async put(write: ConditionalWrite): Promise<boolean> {
+    this.measure([write]);
+    return super.put(write);
+  }
+
+  override async transact(writes: readonly ConditionalWrite[]): Promise<number[]> {
+    this.inTransaction = true;
+    this.measure(writes);
+    this.inTransaction = false;
+    return super.transact(writes);
+  }
+}

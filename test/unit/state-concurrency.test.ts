@@ -1,0 +1,224 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Rule } from '#core/items.ts';
+import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
+import { type StateStore, silentLogger } from '../../lambda/state-processor/ports.ts';
+import { createStateProcessor } from '../../lambda/state-processor/processor.ts';
+import {
+  MemoryAlertSink,
+  MemoryDeadLetterSink,
+  MemoryMetrics,
+  MemoryStateStore,
+  staticRegistry,
+  staticRules,
+} from '../support/memory-state.ts';
+import { ScheduledStateStore } from '../support/scheduled-store.ts';
+
+// Two invocations of the same partitions at once (Lambda does this around a rebalance or a timeout): each takes a
+// batch from the committed offset (sometimes re-reading a few records before it), with its own boundaries, and
+// their DynamoDB calls interleave in any order. The tables must equal one clean pass.
+
+const TOPIC = 'modem-telemetry';
+const BASE_MS = Date.parse('2026-11-21T10:00:00Z');
+const PARTITIONS = 3;
+const rules: Rule[] = [
+  {
+    ruleId: 'down',
+    when: { field: 'interfacestatus', op: '==', value: 'down' },
+    severity: 'critical',
+    enabled: true,
+  },
+];
+
+const recordArb = fc.record({
+  partition: fc.integer({ min: 0, max: PARTITIONS - 1 }),
+  device: fc.integer({ min: 0, max: 2 }),
+  status: fc.integer({ min: 0, max: 1 }),
+  cpu: fc.integer({ min: 0, max: 100 }),
+  second: fc.integer({ min: 0, max: 299 }),
+});
+type Spec = typeof recordArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** Per partition: records behind the committed offset re-read, and records taken after it. */
+const stepArb = fc.array(
+  fc.record({ back: fc.integer({ min: 0, max: 3 }), take: fc.integer({ min: 0, max: 6 }) }),
+  {
+    minLength: PARTITIONS,
+    maxLength: PARTITIONS,
+  },
+);
+const workerArb = fc.array(stepArb, { minLength: 1, maxLength: 4 });
+
+const produce = (specs: readonly Spec[], keyed: boolean): SourceRecord[][] => {
+  const logs: SourceRecord[][] = Array.from({ length: PARTITIONS }, () => []);
+  for (const [index, s] of specs.entries()) {
+    // Keyed: each device on one partition and in time order, so even alerts (edge-triggered) are boundary-free.
+    const second = keyed ? index * 10 : s.second;
+    const partition = keyed ? s.device % PARTITIONS : s.partition;
+    const log = logs[partition] as SourceRecord[];
+    const deviceid = `d${s.device}`;
+    log.push({
+      topic: TOPIC,
+      partition,
+      offset: log.length,
+      timestampMs: BASE_MS,
+      key: keyed ? Buffer.from(deviceid) : null,
+      value: Buffer.from(
+        JSON.stringify({
+          deviceid,
+          model: 'EVG2000',
+          interface: 'eth0',
+          interfacestatus: ['up', 'down'][s.status],
+          cpuusage: s.cpu,
+          memoryusage: second,
+          event_time: new Date(BASE_MS + second * 1000).toISOString(),
+        }),
+      ),
+    });
+  }
+  return logs;
+};
+
+const processorOn = (store: StateStore, alerts: MemoryAlertSink) =>
+  createStateProcessor({
+    store,
+    alerts,
+    deadLetters: new MemoryDeadLetterSink(),
+    rules: staticRules(rules),
+    registry: staticRegistry({}),
+    logger: silentLogger,
+    metrics: new MemoryMetrics(),
+    // An hour after the records: none is in the future.
+    clock: () => BASE_MS + 3_600_000,
+    maxWriteAttempts: 1_000,
+    // Backoff between shard attempts would be a real timer, outside the scheduler.
+    shardBackoff: { sleep: async () => {} },
+  });
+
+const cleanRun = async (logs: SourceRecord[][]) => {
+  const store = new MemoryStateStore();
+  const alerts = new MemoryAlertSink();
+  await processorOn(store, alerts).process(toMskEvent(logs.flat()));
+  return { store, alerts };
+};
+
+const concurrentRun = async (
+  logs: SourceRecord[][],
+  workers: { back: number; take: number }[][][],
+  scheduler: fc.Scheduler,
+) => {
+  const store = new MemoryStateStore();
+  const alerts = new MemoryAlertSink();
+  const committed = logs.map(() => 0);
+  const consume = async (steps: { back: number; take: number }[][], name: string) => {
+    const processor = processorOn(new ScheduledStateStore(store, scheduler, name), alerts);
+    for (const step of steps) {
+      const ends: number[] = [];
+      const batch = logs.flatMap((log, p) => {
+        const from = committed[p] as number;
+        const { back, take } = step[p] as { back: number; take: number };
+        ends[p] = Math.min(log.length, from + take);
+        return log.slice(Math.max(0, from - back), ends[p]);
+      });
+      if (batch.length === 0) continue;
+      await processor.process(toMskEvent(batch));
+      ends.forEach((end, p) => {
+        committed[p] = Math.max(committed[p] as number, end);
+      });
+    }
+  };
+  await scheduler.waitFor(Promise.all(workers.map((steps, i) => consume(steps, `w${i}`))));
+  // Whatever the workers left behind, one more invocation drains.
+  const rest = logs.flatMap((log, p) => log.slice(committed[p]));
+  if (rest.length > 0) await processorOn(store, alerts).process(toMskEvent(rest));
+  return { store, alerts };
+};
+
+describe('state processor: concurrent invocations on the same partitions', () => {
+  it.each([
+    ['unkeyed, out of order', false],
+    ['keyed, in time order', true],
+  ])(
+    'equals one clean pass for any batch boundaries and interleaving (%s)',
+    async (_name, keyed) => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(recordArb, { minLength: 1, maxLength: 30 }),
+          fc.array(workerArb, { minLength: 2, maxLength: 3 }),
+          fc.scheduler(),
+          async (specs, workers, scheduler) => {
+            const logs = produce(specs, keyed);
+            const clean = await cleanRun(logs);
+            const concurrent = await concurrentRun(logs, workers, scheduler);
+            expect(concurrent.store.snapshot()).toEqual(clean.store.snapshot());
+            if (keyed)
+              expect([...concurrent.alerts.alerts.keys()].sort()).toEqual(
+                [...clean.alerts.alerts.keys()].sort(),
+              );
+          },
+        ),
+        { numRuns: 200 },
+      );
+    },
+    120_000,
+  );
+});
+
+describe('fleet-devices shards under a mass status change', () => {
+  const INVOCATIONS = 16;
+  const DEVICES = 16;
+  const batch = (invocation: number, offset: number, status: string) =>
+    toMskEvent(
+      Array.from({ length: DEVICES }, (_, i) => ({
+        topic: TOPIC,
+        partition: invocation,
+        offset: offset + i,
+        key: null,
+        value: Buffer.from(
+          JSON.stringify({
+            deviceid: `dev-${invocation}-${i}`,
+            model: 'EVG2000',
+            interface: 'eth0',
+            interfacestatus: status,
+            cpuusage: 1,
+            memoryusage: 1,
+            event_time: new Date(BASE_MS + offset * 1000).toISOString(),
+          }),
+        ),
+      })),
+    );
+
+  it('converges with the default attempt budgets, whatever the interleaving, with exact counts', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), async (scheduler) => {
+        const store = new MemoryStateStore();
+        const processor = (s: StateStore) =>
+          createStateProcessor({
+            store: s,
+            alerts: new MemoryAlertSink(),
+            deadLetters: new MemoryDeadLetterSink(),
+            rules: staticRules([]),
+            registry: staticRegistry({}),
+            logger: silentLogger,
+            metrics: new MemoryMetrics(),
+            clock: () => BASE_MS + 3_600_000,
+            shardBackoff: { sleep: async () => {} },
+          });
+        for (let p = 0; p < INVOCATIONS; p++) await processor(store).process(batch(p, 0, 'up'));
+        // Every partition's invocation turns its devices down at once: all of them contend for the 16 shards.
+        const all = Array.from({ length: INVOCATIONS }, (_, p) =>
+          processor(new ScheduledStateStore(store, scheduler, `p${p}`)).process(batch(p, DEVICES, 'down')),
+        );
+        await scheduler.waitFor(Promise.all(all));
+        const shards = [...store.items.values()].filter((i) => i.sk.startsWith('DEVICES#'));
+        const sum = (f: (s: Record<string, unknown>) => number) =>
+          shards.reduce((total, s) => total + f(s as unknown as Record<string, unknown>), 0);
+        const total = INVOCATIONS * DEVICES;
+        expect(sum((s) => s.devices as number)).toBe(total);
+        expect(sum((s) => (s.byStatus as Record<string, number>).down ?? 0)).toBe(total);
+        expect(sum((s) => (s.byStatus as Record<string, number>).up ?? 0)).toBe(0);
+      }),
+      { numRuns: 30 },
+    );
+  }, 120_000);
+});
