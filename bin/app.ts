@@ -3,8 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { addFleetStream } from '../lib/fleetstream.ts';
-import { CONTEXT_KEY, parseConfig } from './config.ts';
+import { CONTEXT_KEY, parseConfig } from '#lib/config.ts';
+import { addFleetStream } from '#lib/fleetstream.ts';
 
 // Wiring only: context is read once here, validated into a typed config, and passed down as props.
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,5 +1,5 @@
 import type { App, StackProps } from 'aws-cdk-lib';
-import type { FleetStreamConfig } from '../bin/config.ts';
+import type { FleetStreamConfig } from './config.ts';
 import { ProcessingStack } from './processing-stack.ts';
 import { StatefulStack } from './stateful-stack.ts';
 

@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Construct } from 'constructs';
-import type { FleetStreamConfig } from '../bin/config.ts';
+import type { FleetStreamConfig } from './config.ts';
 import { AlertNotifier } from './constructs/alert-notifier.ts';
 import { EncryptedTopic } from './constructs/encrypted-topic.ts';
 import { FailureQueue } from './constructs/failure-queue.ts';

@@ -1,7 +1,8 @@
 import { CfnOutput, Fn, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { FleetStreamConfig } from '../bin/config.ts';
-import { DataLake, LAKE_PREFIX } from './constructs/data-lake.ts';
+import { LAKE_PREFIX, TABLES } from '#core/contract/index.ts';
+import type { FleetStreamConfig } from './config.ts';
+import { DataLake } from './constructs/data-lake.ts';
 import { EncryptedTopic } from './constructs/encrypted-topic.ts';
 import { FleetTables } from './constructs/fleet-tables.ts';
 import { KafkaTopic } from './constructs/kafka-topic.ts';
@@ -86,10 +87,10 @@ export class StatefulStack extends Stack {
       LakeBucket: [this.lake.bucket.bucketName, 'Data lake bucket (raw/, dead-letter/)'],
       GlueDatabase: [this.lake.databaseName, 'Glue database of the raw table'],
       AthenaWorkGroup: [this.lake.workGroupName, 'Athena workgroup for lake queries'],
-      StateTable: [this.tables.state.tableName, 'STATE_TABLE'],
-      RegistryTable: [this.tables.registry.tableName, 'REGISTRY_TABLE'],
-      RulesTable: [this.tables.rules.tableName, 'RULES_TABLE'],
-      AlertsTable: [this.tables.alerts.tableName, 'ALERTS_TABLE'],
+      StateTable: [this.tables.state.tableName, TABLES.state.envVar],
+      RegistryTable: [this.tables.registry.tableName, TABLES.registry.envVar],
+      RulesTable: [this.tables.rules.tableName, TABLES.rules.envVar],
+      AlertsTable: [this.tables.alerts.tableName, TABLES.alerts.envVar],
       AlertTopicArn: [this.alerts.topic.topicArn, 'SNS topic of device alerts'],
       DeadLetterStream: [this.deadLetters.deliveryStreamName, 'Firehose stream of rejected records'],
     };

@@ -3,6 +3,7 @@
  * FleetStream next to the naive one-PutItem-per-record design, calibrated by bench/results/latest.json when present.
  */
 import { pathToFileURL } from 'node:url';
+import { PARTITIONS } from '#core/contract/index.ts';
 import { LATEST_RESULTS_PATH, readLatestResults } from './bench/results.ts';
 import { calibrationFrom, PROFILES } from './cost/calibration.ts';
 import { formatReport } from './cost/format.ts';
@@ -70,7 +71,11 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
       const profile = choiceFlag('profile', v.profile, PROFILES);
       const assumptions: Assumptions = {
         ...DEFAULT_ASSUMPTIONS,
-        partitions: optionalNumberFlag('partitions', v.partitions, 0, { min: 1, max: 2400, integer: true }),
+        partitions: optionalNumberFlag('partitions', v.partitions, 0, {
+          min: PARTITIONS.min,
+          max: PARTITIONS.max,
+          integer: true,
+        }),
         memoryMb: optionalNumberFlag('memory-mb', v['memory-mb'], DEFAULT_ASSUMPTIONS.memoryMb, {
           min: 128,
           max: 10_240,

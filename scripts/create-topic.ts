@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
-import { describeTopicResult, ensureTopic, type TopicSpec } from '../lambda/adapters/kafka-topic.ts';
+import { describeTopicResult, ensureTopic, type TopicSpec } from '#adapters/kafka-topic.ts';
+import { DEFAULT_TOPIC, PARTITIONS } from '#core/contract/index.ts';
 import { type CliArgs, numberFlag, optionalNumberFlag, runCli, UsageError } from './lib/cli.ts';
 import {
   describeConnection,
@@ -9,7 +10,7 @@ import {
   scriptKafka,
 } from './lib/kafka-connection.ts';
 
-export { type EnsureTopicResult, ensureTopic, type TopicSpec } from '../lambda/adapters/kafka-topic.ts';
+export { type EnsureTopicResult, ensureTopic, type TopicSpec } from '#adapters/kafka-topic.ts';
 
 const spec = {
   usage: `usage: npm run topic:create -- ${KAFKA_CONNECTION_USAGE} [--topic modem-telemetry] [--partitions 6] [--replication-factor N] [--config k=v ...]`,
@@ -38,8 +39,12 @@ const parseConfigs = (entries: readonly string[] = []): Record<string, string> =
 const main = async ({ values }: CliArgs<typeof spec.options>): Promise<number> => {
   const connection = kafkaConnectionFromFlags(values);
   const topicSpec: TopicSpec = {
-    topic: values.topic ?? 'modem-telemetry',
-    partitions: optionalNumberFlag('partitions', values.partitions, 6, { integer: true, min: 1, max: 2400 }),
+    topic: values.topic ?? DEFAULT_TOPIC,
+    partitions: optionalNumberFlag('partitions', values.partitions, 6, {
+      integer: true,
+      min: PARTITIONS.min,
+      max: PARTITIONS.max,
+    }),
     ...(values['replication-factor'] !== undefined
       ? {
           replicationFactor: numberFlag('replication-factor', values['replication-factor'], {

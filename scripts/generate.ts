@@ -1,14 +1,15 @@
-import type { KafkaConnection } from '../lambda/adapters/kafka-client.ts';
-import { BAD_CLASSES } from './generator/bad-records.ts';
-import { remoteLoadRequest } from './generator/remote-request.ts';
+import type { KafkaConnection } from '#adapters/kafka-client.ts';
+import { DEFAULT_TOPIC } from '#core/contract/index.ts';
+import { BAD_CLASSES } from '#lambda/generator/bad-records.ts';
 import {
   COMPRESSIONS,
   type GeneratorOptions,
   type GeneratorSummary,
   generatorProducer,
   runGenerator,
-} from './generator/run.ts';
-import { steppedClock } from './generator/telemetry.ts';
+} from '#lambda/generator/run.ts';
+import { steppedClock } from '#lambda/generator/telemetry.ts';
+import { remoteLoadRequest } from './generator/remote-request.ts';
 import { invokeLoadGenerator, PROCESSING_STACK, requireOutput, stackOutputs } from './lib/aws-stack.ts';
 import {
   type CliArgs,
@@ -80,7 +81,7 @@ const generatorOptions = (values: Values, signal: AbortSignal): GeneratorOptions
   }
   const recordBytes = values['record-bytes'];
   return {
-    topic: values.topic ?? 'modem-telemetry',
+    topic: values.topic ?? DEFAULT_TOPIC,
     devices: numberFlag('devices', values.devices, { integer: true, min: 1, max: 10_000_000 }),
     rate: numberFlag('rate', values.rate, { min: 0 }),
     ...(values.duration !== undefined

@@ -6,7 +6,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { createDocumentClient } from '../lambda/adapters/dynamodb-client.ts';
+import { createDocumentClient } from '#adapters/dynamodb-client.ts';
 import { runCli, UsageError } from './lib/cli.ts';
 import { parseRegistryFile } from './lib/registry-rows.ts';
 import { writeRegistryRows } from './lib/registry-writer.ts';

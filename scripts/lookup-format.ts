@@ -1,4 +1,4 @@
-import type { DeviceView } from '../lambda/lookup-api/mappers.ts';
+import type { DeviceView } from '#lambda/lookup-api/mappers.ts';
 
 /** How long ago, for people: "12 s ago", "5 min ago", "3 h ago", "2 d ago" (or "in the future" for clock skew). */
 export const ago = (iso: string, now: number): string => {

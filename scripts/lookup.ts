@@ -1,4 +1,4 @@
-import type { DeviceView } from '../lambda/lookup-api/mappers.ts';
+import type { DeviceView } from '#lambda/lookup-api/mappers.ts';
 import { runCli, UsageError } from './lib/cli.ts';
 import { formatDevice } from './lookup-format.ts';
 import { deviceRequest } from './lookup-request.ts';

@@ -5,9 +5,10 @@
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LAKE_PREFIX, lakeFolder } from '#core/contract/index.ts';
 import type { DeadLetter } from '#core/dead-letter.ts';
 import { deadLetterJson } from '#core/dead-letter-line.ts';
-import type { DeadLetterSink } from '../state-processor/ports.ts';
+import type { DeadLetterSink } from '#core/ports.ts';
 
 /** The hour folder for a time, in UTC (Firehose's default prefix uses UTC arrival time). */
 export const hourPrefix = (iso: string): string => {
@@ -31,7 +32,7 @@ export class FileDeadLetterSink implements DeadLetterSink {
       else byHour.set(prefix, [deadLetterJson(letter)]);
     }
     for (const [prefix, lines] of byHour) {
-      const dir = join(this.datalakeDir, 'dead-letter', prefix);
+      const dir = join(this.datalakeDir, lakeFolder(LAKE_PREFIX.deadLetter), prefix);
       await mkdir(dir, { recursive: true });
       await appendFile(join(dir, this.fileName), `${lines.join('\n')}\n`);
     }

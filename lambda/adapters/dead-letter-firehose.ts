@@ -6,7 +6,7 @@
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import type { DeadLetter } from '#core/dead-letter.ts';
 import { deadLetterJson, MAX_DEAD_LETTER_LINE_BYTES } from '#core/dead-letter-line.ts';
-import type { DeadLetterSink } from '../state-processor/ports.ts';
+import type { DeadLetterSink } from '#core/ports.ts';
 import { type BackoffOptions, isRetryable, RetryableError, withBackoff } from './backoff.ts';
 
 const MAX_RECORDS = 500;

@@ -1,4 +1,5 @@
 import type { Admin } from 'kafkajs';
+import { KAFKA_NAME, KAFKA_NAME_RULE } from '#core/contract/index.ts';
 
 /**
  * Idempotent topic creation over the Kafka admin API — the only way on MSK Serverless, where no CloudFormation topic
@@ -22,11 +23,9 @@ export interface EnsureTopicResult {
   readonly previousPartitions?: number;
 }
 
-const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
-
 export const validateTopicSpec = (spec: TopicSpec): void => {
-  if (!TOPIC_NAME.test(spec.topic) || spec.topic === '.' || spec.topic === '..') {
-    throw new Error(`invalid topic name "${spec.topic}" (1-249 of a-z A-Z 0-9 . _ -)`);
+  if (!KAFKA_NAME.test(spec.topic) || spec.topic === '.' || spec.topic === '..') {
+    throw new Error(`invalid topic name "${spec.topic}" (${KAFKA_NAME_RULE})`);
   }
   if (!Number.isInteger(spec.partitions) || spec.partitions < 1) {
     throw new Error(`partitions must be a positive integer, got ${spec.partitions}`);

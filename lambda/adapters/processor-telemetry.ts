@@ -1,7 +1,7 @@
 /** Powertools Logger + Metrics (EMF) behind the processor's logger/metrics ports, and quiet local variants. */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { MetricName, ProcessorLogger, ProcessorMetrics } from '../state-processor/ports.ts';
+import type { MetricName, ProcessorLogger, ProcessorMetrics } from '#core/ports.ts';
 
 const UNITS: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = {
   RecordsProcessed: MetricUnit.Count,

@@ -4,8 +4,8 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Registry } from '#core/items.ts';
+import type { ProcessorLogger, RegistrySource } from '#core/ports.ts';
 import { registryCopy, registryProblem } from '#core/registry.ts';
-import type { ProcessorLogger, RegistrySource } from '../state-processor/ports.ts';
 import type { BackoffOptions } from './backoff.ts';
 import { batchGetAll } from './batch-get.ts';
 import { createCounters, type DynamoDbCounters } from './dynamodb-counters.ts';

@@ -4,8 +4,8 @@
  */
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Rule } from '#core/items.ts';
+import type { ProcessorLogger, RulesSource } from '#core/ports.ts';
 import { validateRule } from '#core/rules.ts';
-import type { ProcessorLogger, RulesSource } from '../state-processor/ports.ts';
 import { type BackoffOptions, isRetryable, withBackoff } from './backoff.ts';
 import { addCapacity, createCounters, type DynamoDbCounters } from './dynamodb-counters.ts';
 

@@ -6,7 +6,7 @@
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { itemId, type StateItem } from '#core/batch.ts';
 import type { ItemKey } from '#core/items.ts';
-import type { ConditionalWrite, StateStore } from '../state-processor/ports.ts';
+import type { ConditionalWrite, StateStore } from '#core/ports.ts';
 import {
   type BackoffOptions,
   isRetryable,

@@ -6,9 +6,6 @@
 export const STATE_SK = 'STATE';
 export const FLEET_PK = 'FLEET';
 export const FLEET_DEVICE_SHARDS = 16;
-export const GSI_BY_STATUS = 'byStatus';
-export const GSI_BY_MODEL = 'byModel';
-export const GSI_ALERTS_BY_DAY = 'byDay';
 export const DOWN_STATUS = 'down';
 
 /**

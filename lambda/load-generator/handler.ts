@@ -1,13 +1,16 @@
 import type { Context } from 'aws-lambda';
 import { requireEnv } from '#adapters/env.ts';
 import { createKafka } from '#adapters/kafka-client.ts';
-import { type GeneratorSummary, runGenerator } from '#scripts/generator/run.ts';
+import { observability } from '#adapters/observability.ts';
+import { ENV } from '#core/contract/index.ts';
+import { type GeneratorSummary, runGenerator } from '#lambda/generator/run.ts';
 import { parseLoadRequest } from './request.ts';
 
 // In-VPC generator for `npm run generate -- --remote`: MSK Serverless is reachable only from inside the VPC.
-const topic = requireEnv('TOPIC_NAME');
+const topic = requireEnv(ENV.topicName);
+const { logger } = observability('load-generator');
 const kafka = createKafka(
-  { mode: 'iam', brokers: requireEnv('BOOTSTRAP_BROKERS'), region: requireEnv('AWS_REGION') },
+  { mode: 'iam', brokers: requireEnv(ENV.bootstrapBrokers), region: requireEnv('AWS_REGION') },
   { clientId: 'fleetstream-load-generator' },
 );
 
@@ -26,7 +29,7 @@ export const handler = async (
   );
   try {
     const summary = await runGenerator(kafka, options);
-    console.log(JSON.stringify({ message: 'load generated', topic, ...summary }));
+    logger.info('load generated', { topic, ...summary });
     return { topic, ...summary };
   } finally {
     clearTimeout(timer);

@@ -1,4 +1,4 @@
-import type { GeneratorOptions } from '#scripts/generator/run.ts';
+import type { GeneratorOptions } from '#lambda/generator/run.ts';
 
 /**
  * What `npm run generate -- --remote` sends the load-generator Lambda (JSON payload). The topic is fixed by the

@@ -21,14 +21,12 @@ export const routes: Route<LookupDeps>[] = [
 
 export type Log = (message: string, details: Record<string, unknown>) => void;
 
-const logJson: Log = (message, details) =>
-  console.error(JSON.stringify({ level: 'ERROR', message, ...details }));
-
 /**
  * The lookup API as a function of an API Gateway REST (v1) proxy event: route, validate, query, map.
- * Client mistakes become 400/404/405 with a reason; anything else is logged and answered with a generic 500.
+ * Client mistakes become 400/404/405 with a reason; anything else is logged (through `log`: the handler's Powertools
+ * logger) and answered with a generic 500.
  */
-export const createLookupApi = (deps: LookupDeps, log: Log = logJson) => {
+export const createLookupApi = (deps: LookupDeps, log: Log) => {
   const route = createRouter(routes);
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     try {

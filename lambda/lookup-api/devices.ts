@@ -1,13 +1,12 @@
 import { GetCommand, QueryCommand, type QueryCommandInput, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '#adapters/batch-get.ts';
 import { createCounters } from '#adapters/dynamodb-counters.ts';
+import { GSI_BY_MODEL, GSI_BY_STATUS } from '#core/contract/index.ts';
 import { windowsInRange } from '#core/device-windows.ts';
 import {
   type AlertItem,
   type DeviceItem,
   deviceKey,
-  GSI_BY_MODEL,
-  GSI_BY_STATUS,
   STATE_SK,
   type WindowItem,
   windowKey,

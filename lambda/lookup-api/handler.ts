@@ -1,17 +1,23 @@
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
 import { requireEnv } from '#adapters/env.ts';
+import { observability } from '#adapters/observability.ts';
+import { ENV } from '#core/contract/index.ts';
 import { createLookupApi } from './app.ts';
 
 // Clients and configuration once per container, at cold start.
 const db = createDocumentClient();
+const { logger } = observability('lookup-api');
 
-export const handler = createLookupApi({
-  db,
-  tables: {
-    state: requireEnv('STATE_TABLE'),
-    registry: requireEnv('REGISTRY_TABLE'),
-    rules: requireEnv('RULES_TABLE'),
-    alerts: requireEnv('ALERTS_TABLE'),
+export const handler = createLookupApi(
+  {
+    db,
+    tables: {
+      state: requireEnv(ENV.stateTable),
+      registry: requireEnv(ENV.registryTable),
+      rules: requireEnv(ENV.rulesTable),
+      alerts: requireEnv(ENV.alertsTable),
+    },
+    now: Date.now,
   },
-  now: Date.now,
-});
+  (message, details) => logger.error(message, details),
+);

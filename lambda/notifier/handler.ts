@@ -1,17 +1,16 @@
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { requireEnv } from '#adapters/env.ts';
+import { countMetrics, observability } from '#adapters/observability.ts';
+import { ENV } from '#core/contract/index.ts';
 import { createNotifier } from './notifier.ts';
 
 // One client per container; a missing topic fails the cold start, not the first alert.
 const sns = new SNSClient({});
-const metrics = new Metrics({ namespace: 'FleetStream', serviceName: 'notifier' });
+const { logger, metrics } = observability('notifier');
 
 export const handler = createNotifier({
   sns,
-  topicArn: requireEnv('ALERT_TOPIC_ARN'),
-  metrics: {
-    add: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
-    flush: () => metrics.publishStoredMetrics(),
-  },
+  topicArn: requireEnv(ENV.alertTopicArn),
+  log: (level, message, details) => logger[level](message, details),
+  metrics: countMetrics(metrics),
 });

@@ -13,15 +13,11 @@ export interface NotifierMetrics {
 export interface NotifierDeps {
   readonly sns: SNSClient;
   readonly topicArn: string;
-  readonly log?: (level: 'info' | 'error', message: string, details: Record<string, unknown>) => void;
+  /** Where log lines go (the handler's Powertools logger). */
+  readonly log: (level: 'info' | 'error', message: string, details: Record<string, unknown>) => void;
   /** @default - none counted */
   readonly metrics?: NotifierMetrics;
 }
-
-const logJson: NonNullable<NotifierDeps['log']> = (level, message, details) =>
-  (level === 'error' ? console.error : console.log)(
-    JSON.stringify({ level: level.toUpperCase(), message, ...details }),
-  );
 
 const noMetrics: NotifierMetrics = { add: () => {}, flush: () => {} };
 
@@ -45,7 +41,7 @@ export const isPermanentPublishError = (error: unknown): boolean =>
  * A record that can never succeed (an image that is not an alert, or a publish SNS refuses as invalid) is logged,
  * counted in NotificationsFailed and skipped rather than blocking the shard.
  */
-export const createNotifier = ({ sns, topicArn, log = logJson, metrics = noMetrics }: NotifierDeps) => {
+export const createNotifier = ({ sns, topicArn, log, metrics = noMetrics }: NotifierDeps) => {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     let sent = 0;
     let failed = 0;

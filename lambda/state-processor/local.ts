@@ -5,17 +5,18 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MSKEvent } from 'aws-lambda';
-import { DynamoDbAlertsStore } from '../adapters/alerts-store.ts';
-import type { BackoffOptions } from '../adapters/backoff.ts';
-import { FileDeadLetterSink } from '../adapters/dead-letter-file.ts';
-import { createDocumentClient } from '../adapters/dynamodb-client.ts';
-import { createCounters, type DynamoDbCounters } from '../adapters/dynamodb-counters.ts';
-import { numberEnv } from '../adapters/env.ts';
-import { TotalsMetrics } from '../adapters/processor-telemetry.ts';
-import { DynamoDbRegistryCache } from '../adapters/registry-cache.ts';
-import { DynamoDbRulesCache } from '../adapters/rules-cache.ts';
-import { DynamoDbStateStore } from '../adapters/state-store.ts';
-import { type ProcessorLogger, type StateStore, silentLogger } from './ports.ts';
+import { DynamoDbAlertsStore } from '#adapters/alerts-store.ts';
+import type { BackoffOptions } from '#adapters/backoff.ts';
+import { FileDeadLetterSink } from '#adapters/dead-letter-file.ts';
+import { createDocumentClient } from '#adapters/dynamodb-client.ts';
+import { createCounters, type DynamoDbCounters } from '#adapters/dynamodb-counters.ts';
+import { numberEnv } from '#adapters/env.ts';
+import { TotalsMetrics } from '#adapters/processor-telemetry.ts';
+import { DynamoDbRegistryCache } from '#adapters/registry-cache.ts';
+import { DynamoDbRulesCache } from '#adapters/rules-cache.ts';
+import { DynamoDbStateStore } from '#adapters/state-store.ts';
+import { ENV } from '#core/contract/index.ts';
+import { type ProcessorLogger, type StateStore, silentLogger } from '#core/ports.ts';
 import { type BatchSummary, createStateProcessor } from './processor.ts';
 
 export interface LocalStateProcessorOptions {
@@ -78,7 +79,7 @@ export const createLocalStateProcessor = (options: LocalStateProcessorOptions): 
     windowRetentionDays: options.windowRetentionDays ?? 7,
     ...(options.clock ? { clock: options.clock } : {}),
     maxEventTimeSkewMs:
-      (options.maxEventTimeSkewSeconds ?? numberEnv('MAX_EVENT_TIME_SKEW_SECONDS', 300)) * 1000,
+      (options.maxEventTimeSkewSeconds ?? numberEnv(ENV.maxEventTimeSkewSeconds, 300)) * 1000,
   });
   return {
     handler: async (event) => {

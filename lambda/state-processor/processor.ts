@@ -7,8 +7,6 @@ import type { BackoffOptions } from '#adapters/backoff.ts';
 import { createPlanner, groupBatch, keysToRead, planBatch } from '#core/batch.ts';
 import { decodeBatch } from '#core/dead-letter.ts';
 import { MskEventError, parseMskEvent } from '#core/msk-event.ts';
-import { rewoundPartitions } from '#core/rewound.ts';
-import { clusterIdOf, sourceOf } from '#core/watermark.ts';
 import type {
   AlertSink,
   DeadLetterSink,
@@ -17,7 +15,9 @@ import type {
   RegistrySource,
   RulesSource,
   StateStore,
-} from './ports.ts';
+} from '#core/ports.ts';
+import { rewoundPartitions } from '#core/rewound.ts';
+import { clusterIdOf, sourceOf } from '#core/watermark.ts';
 import { writePlan } from './write-plan.ts';
 
 export interface StateProcessorDeps {

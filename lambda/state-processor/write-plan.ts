@@ -23,8 +23,8 @@ import {
   type WindowItem,
   windowKey,
 } from '#core/items.ts';
+import type { AlertSink, ConditionalWrite, StateStore } from '#core/ports.ts';
 import type { WindowPlan } from '#core/window.ts';
-import type { AlertSink, ConditionalWrite, StateStore } from './ports.ts';
 
 /** DynamoDB allows 100 items per transaction (each item at most once) and 4 MB in all. */
 export const ITEMS_PER_TRANSACTION = 100;

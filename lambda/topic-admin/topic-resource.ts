@@ -1,6 +1,7 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { Admin } from 'kafkajs';
 import { ensureTopic } from '#adapters/kafka-topic.ts';
+import { KAFKA_NAME } from '#core/contract/index.ts';
 
 /**
  * The Custom::KafkaTopic lifecycle (cr.Provider onEvent). Create → create the topic (or adopt an existing one).
@@ -38,7 +39,7 @@ const asBoolean = (value: unknown, name: string): boolean => {
 export const parseTopicProperties = (raw: Record<string, unknown> | undefined): TopicProperties => {
   if (raw === undefined) throw new Error('missing resource properties');
   const { Topic, Partitions, Configs, DeleteOnRemoval, Brokers } = raw;
-  if (typeof Topic !== 'string' || !/^[a-zA-Z0-9._-]{1,249}$/.test(Topic)) {
+  if (typeof Topic !== 'string' || !KAFKA_NAME.test(Topic)) {
     throw new Error(`Topic must be a Kafka topic name, got ${JSON.stringify(Topic)}`);
   }
   const partitions =

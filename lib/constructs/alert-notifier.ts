@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { ENV } from '#core/contract/index.ts';
 import type { FailureQueue } from './failure-queue.ts';
 import { FleetFunction } from './fleet-function.ts';
 import type { FleetTables } from './fleet-tables.ts';
@@ -42,7 +43,7 @@ export class AlertNotifier extends Construct {
       entry: path.join(props.projectRoot, 'lambda/notifier/handler.ts'),
       description: 'Publishes new alerts from the alerts table stream to SNS',
       memoryMb: 256,
-    }).bindTopic('ALERT_TOPIC_ARN', props.alertTopic);
+    }).bindTopic(ENV.alertTopicArn, props.alertTopic);
 
     // The handler's EMF metric (Powertools adds the `service` dimension).
     this.notificationsFailedAlarm = new cloudwatch.Alarm(this, 'NotificationsFailed', {

@@ -4,15 +4,7 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-
-/** S3 prefixes of the lake; Firehose writes them, Glue/Athena read them. */
-export const LAKE_PREFIX = {
-  raw: 'raw/',
-  rawErrors: 'raw-errors/',
-  deadLetter: 'dead-letter/',
-  deadLetterErrors: 'dead-letter-errors/',
-  athenaResults: 'athena-results/',
-} as const;
+import { LAKE_PREFIX } from '#core/contract/index.ts';
 
 /** CDK feature flag: server access logging grants `logging.s3.amazonaws.com` by bucket policy, not by ACL. */
 const S3_LOGS_USE_BUCKET_POLICY = '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy';

@@ -8,7 +8,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { LAMBDA_NODE_OPTIONS, lambdaBundling } from '../lambda-bundling.ts';
+import { LAMBDA_NODE_OPTIONS, lambdaBundling } from '#lib/lambda-bundling.ts';
 
 /** Access a function gets to a table through {@link FleetFunction.bindTable}. */
 export type TableAccess = 'read' | 'write' | 'readWrite';

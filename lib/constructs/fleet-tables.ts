@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { GSI_ALERTS_BY_DAY, GSI_BY_MODEL, GSI_BY_STATUS } from '#core/items.ts';
+import { type IndexProjection, type KeySchema, TABLES, type TableSpec } from '#core/contract/index.ts';
 
 export interface FleetTablesProps {
   /** Turn on DynamoDB deletion protection and retain the tables when the stack is deleted. @default true */
@@ -10,8 +10,21 @@ export interface FleetTablesProps {
 
 const S = dynamodb.AttributeType.STRING;
 
+const keysOf = (keys: KeySchema): Pick<dynamodb.TableProps, 'partitionKey' | 'sortKey'> => ({
+  partitionKey: { name: keys.partitionKey, type: S },
+  sortKey: keys.sortKey === undefined ? undefined : { name: keys.sortKey, type: S },
+});
+
+const projectionOf = (
+  projection: IndexProjection,
+): Pick<dynamodb.GlobalSecondaryIndexProps, 'projectionType' | 'nonKeyAttributes'> =>
+  projection.type === 'INCLUDE'
+    ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...projection.nonKeyAttributes] }
+    : { projectionType: dynamodb.ProjectionType[projection.type] };
+
 /**
- * The four tables of docs/DATA_MODEL.md — same keys, GSIs, TTL and stream as scripts/local/tables.ts creates locally —
+ * The four tables of docs/DATA_MODEL.md, built from the shared contract (`TABLES`: keys, GSIs, TTL, stream; the local
+ * runtime creates the same from it) —
  * all on-demand, point-in-time recovery on, encrypted with the AWS-managed key.
  */
 export class FleetTables extends Construct {
@@ -35,45 +48,24 @@ export class FleetTables extends Construct {
       removalPolicy: protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     };
 
-    this.state = new dynamodb.Table(this, 'State', {
-      ...common,
-      partitionKey: { name: 'pk', type: S },
-      sortKey: { name: 'sk', type: S },
-      timeToLiveAttribute: 'expiresAt',
-    });
-    // Lean projections: an index is written only when a projected attribute changes, so a device write that keeps
-    // its status and model (nearly all of them) costs no index write. Listings read the full items by key.
-    this.state.addGlobalSecondaryIndex({
-      indexName: GSI_BY_STATUS,
-      partitionKey: { name: 'status', type: S },
-      sortKey: { name: 'deviceId', type: S },
-      projectionType: dynamodb.ProjectionType.INCLUDE,
-      nonKeyAttributes: ['model'],
-    });
-    this.state.addGlobalSecondaryIndex({
-      indexName: GSI_BY_MODEL,
-      partitionKey: { name: 'model', type: S },
-      sortKey: { name: 'deviceId', type: S },
-      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
-    });
-
-    this.registry = new dynamodb.Table(this, 'Registry', {
-      ...common,
-      partitionKey: { name: 'deviceId', type: S },
-    });
-    this.rules = new dynamodb.Table(this, 'Rules', { ...common, partitionKey: { name: 'ruleId', type: S } });
-
-    this.alerts = new dynamodb.Table(this, 'Alerts', {
-      ...common,
-      partitionKey: { name: 'deviceId', type: S },
-      sortKey: { name: 'alertKey', type: S },
-      stream: dynamodb.StreamViewType.NEW_IMAGE,
-    });
-    this.alerts.addGlobalSecondaryIndex({
-      indexName: GSI_ALERTS_BY_DAY,
-      partitionKey: { name: 'day', type: S },
-      sortKey: { name: 'alertKey', type: S },
-      projectionType: dynamodb.ProjectionType.ALL,
-    });
+    const table = (id: string, spec: TableSpec): dynamodb.Table => {
+      const created = new dynamodb.Table(this, id, {
+        ...common,
+        ...keysOf(spec),
+        timeToLiveAttribute: spec.timeToLiveAttribute,
+        stream: spec.stream === undefined ? undefined : dynamodb.StreamViewType[spec.stream],
+      });
+      for (const index of spec.indexes)
+        created.addGlobalSecondaryIndex({
+          indexName: index.name,
+          ...keysOf(index),
+          ...projectionOf(index.projection),
+        });
+      return created;
+    };
+    this.state = table('State', TABLES.state);
+    this.registry = table('Registry', TABLES.registry);
+    this.rules = table('Rules', TABLES.rules);
+    this.alerts = table('Alerts', TABLES.alerts);
   }
 }

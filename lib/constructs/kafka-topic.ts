@@ -3,11 +3,10 @@ import { CustomResource, Duration, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { acknowledgeWildcardResource } from '../nag.ts';
+import { KAFKA_NAME, PARTITIONS } from '#core/contract/index.ts';
+import { acknowledgeWildcardResource } from '#lib/nag.ts';
 import { FleetFunction } from './fleet-function.ts';
 import type { ServerlessKafka } from './serverless-kafka.ts';
-
-const KAFKA_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
 export interface KafkaTopicProps {
   readonly kafka: ServerlessKafka;
@@ -41,9 +40,13 @@ export class KafkaTopic extends Construct {
     if (!KAFKA_NAME.test(props.topicName)) {
       throw new Error(`KafkaTopic ${id}: topicName must match ${KAFKA_NAME}, got "${props.topicName}"`);
     }
-    if (!Number.isInteger(props.partitions) || props.partitions < 1 || props.partitions > 2400) {
+    if (
+      !Number.isInteger(props.partitions) ||
+      props.partitions < PARTITIONS.min ||
+      props.partitions > PARTITIONS.max
+    ) {
       throw new Error(
-        `KafkaTopic ${id}: partitions must be an integer from 1 to 2400, got ${props.partitions}`,
+        `KafkaTopic ${id}: partitions must be an integer from ${PARTITIONS.min} to ${PARTITIONS.max}, got ${props.partitions}`,
       );
     }
     const deleteOnRemoval = props.deleteOnRemoval ?? false;

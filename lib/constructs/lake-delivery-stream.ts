@@ -5,7 +5,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledgeWildcardResource } from '../nag.ts';
+import { acknowledgeWildcardResource } from '#lib/nag.ts';
 import type { ServerlessKafka } from './serverless-kafka.ts';
 
 /** Read one Kafka topic of an MSK cluster (Firehose "MSKAsSource"), over private connectivity. */

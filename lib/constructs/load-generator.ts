@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { ENV } from '#core/contract/index.ts';
 import { FleetFunction } from './fleet-function.ts';
 import type { ServerlessKafka } from './serverless-kafka.ts';
 
@@ -43,8 +44,8 @@ export class LoadGenerator extends Construct {
       vpcSubnets: props.subnets,
       securityGroups: [securityGroup],
     })
-      .bindSetting('BOOTSTRAP_BROKERS', props.kafka.bootstrapBrokers)
-      .bindSetting('TOPIC_NAME', props.topicName);
+      .bindSetting(ENV.bootstrapBrokers, props.kafka.bootstrapBrokers)
+      .bindSetting(ENV.topicName, props.topicName);
     props.kafka.grantProduce(this.fn.function, props.topicName);
   }
 }

@@ -4,7 +4,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { GSI_ALERTS_BY_DAY, GSI_BY_MODEL, GSI_BY_STATUS } from '#core/items.ts';
+import { ENV, GSI_ALERTS_BY_DAY, GSI_BY_MODEL, GSI_BY_STATUS } from '#core/contract/index.ts';
 import { FleetFunction } from './fleet-function.ts';
 import type { FleetTables } from './fleet-tables.ts';
 
@@ -59,19 +59,19 @@ export class LookupApi extends Construct {
     })
       // Exactly the calls the routes make (lambda/lookup-api): it reads everything and writes only the rules table.
       .bindTable(
-        'STATE_TABLE',
+        ENV.stateTable,
         props.tables.state,
         ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan'],
         [GSI_BY_STATUS, GSI_BY_MODEL],
       )
-      .bindTable('REGISTRY_TABLE', props.tables.registry, ['dynamodb:GetItem'])
-      .bindTable('RULES_TABLE', props.tables.rules, [
+      .bindTable(ENV.registryTable, props.tables.registry, ['dynamodb:GetItem'])
+      .bindTable(ENV.rulesTable, props.tables.rules, [
         'dynamodb:GetItem',
         'dynamodb:Scan',
         'dynamodb:PutItem',
         'dynamodb:DeleteItem',
       ])
-      .bindTable('ALERTS_TABLE', props.tables.alerts, ['dynamodb:Query'], [GSI_ALERTS_BY_DAY]);
+      .bindTable(ENV.alertsTable, props.tables.alerts, ['dynamodb:Query'], [GSI_ALERTS_BY_DAY]);
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,

@@ -3,6 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { ENV } from '#core/contract/index.ts';
 import type { FailureQueue } from './failure-queue.ts';
 import { FleetFunction } from './fleet-function.ts';
 import type { FleetTables } from './fleet-tables.ts';
@@ -97,16 +98,16 @@ export class StateProcessor extends Construct {
       // Exactly the calls the processor makes (lambda/adapters): strongly consistent BatchGet, conditional Puts and
       // TransactWriteItems of Puts/ConditionChecks on the state table; conditional Puts of alerts; BatchGet of registry
       // rows; a Scan of the (small) rules table. It never deletes, updates in place, queries or scans state.
-      .bindTable('STATE_TABLE', props.tables.state, [
+      .bindTable(ENV.stateTable, props.tables.state, [
         'dynamodb:BatchGetItem',
         'dynamodb:PutItem',
         'dynamodb:ConditionCheckItem',
       ])
-      .bindTable('REGISTRY_TABLE', props.tables.registry, ['dynamodb:BatchGetItem'])
-      .bindTable('RULES_TABLE', props.tables.rules, ['dynamodb:Scan'])
-      .bindTable('ALERTS_TABLE', props.tables.alerts, ['dynamodb:PutItem'])
-      .bindDeliveryStream('DEAD_LETTER_STREAM', props.deadLetterStream)
-      .bindSetting('WINDOW_RETENTION_DAYS', String(retentionDays));
+      .bindTable(ENV.registryTable, props.tables.registry, ['dynamodb:BatchGetItem'])
+      .bindTable(ENV.rulesTable, props.tables.rules, ['dynamodb:Scan'])
+      .bindTable(ENV.alertsTable, props.tables.alerts, ['dynamodb:PutItem'])
+      .bindDeliveryStream(ENV.deadLetterStream, props.deadLetterStream)
+      .bindSetting(ENV.windowRetentionDays, String(retentionDays));
 
     const fn = this.fn.function;
     props.kafka.grantConsume(fn, props.topic.topicName, props.consumerGroupId);

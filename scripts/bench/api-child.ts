@@ -5,8 +5,8 @@
  */
 import { startApiServer } from '#adapters/api-gateway-http.ts';
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
-import { createLookupApi } from '../../lambda/lookup-api/app.ts';
-import type { TableNames } from '../local/tables.ts';
+import { createLookupApi } from '#lambda/lookup-api/app.ts';
+import type { TableNames } from '#scripts/local/tables.ts';
 
 const { endpoint, tables } = JSON.parse(process.argv[2] ?? '{}') as { endpoint: string; tables: TableNames };
 const api = await startApiServer(

@@ -3,8 +3,8 @@
  * The mix is what a dashboard does: mostly single devices, some listings, the fleet view and window ranges.
  */
 
-import { deviceIdOf } from '../generator/devices.ts';
-import { createRandom } from '../generator/prng.ts';
+import { deviceIdOf } from '#lambda/generator/devices.ts';
+import { createRandom } from '#lambda/generator/prng.ts';
 import { percentile } from './stats.ts';
 
 export interface ApiLoadOptions {

@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { ENV } from '#core/contract/index.ts';
 import { esbuildOptionsFor, LAMBDA_BUNDLE_FILE } from '#lib/lambda-bundling.ts';
 
 const run = promisify(execFile);
@@ -69,11 +70,11 @@ export const measureBundles = async (): Promise<BundleFigures> => {
       bundleHandler('lambda/lookup-api/handler.ts', outDir, 'lookup-api'),
     ]);
     const initMs = await measureInitMs(state.path, {
-      STATE_TABLE: 'bench-state',
-      REGISTRY_TABLE: 'bench-registry',
-      RULES_TABLE: 'bench-rules',
-      ALERTS_TABLE: 'bench-alerts',
-      DEAD_LETTER_STREAM: 'bench-dead-letter',
+      [ENV.stateTable]: 'bench-state',
+      [ENV.registryTable]: 'bench-registry',
+      [ENV.rulesTable]: 'bench-rules',
+      [ENV.alertsTable]: 'bench-alerts',
+      [ENV.deadLetterStream]: 'bench-dead-letter',
       POWERTOOLS_DEV: 'false',
     });
     return { stateProcessorBytes: state.bytes, lookupApiBytes: lookup.bytes, stateProcessorInitMs: initMs };

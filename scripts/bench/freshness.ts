@@ -9,7 +9,7 @@
  * timed: waiting for it would only measure the timeout and hold up every marker behind it.
  */
 import type { Producer } from 'kafkajs';
-import { createReportStream } from '../generator/telemetry.ts';
+import { createReportStream } from '#lambda/generator/telemetry.ts';
 
 export interface FreshnessOptions {
   readonly producer: Producer;

@@ -4,7 +4,7 @@
  * (modems are not the Lambda).
  */
 import { Kafka, logLevel } from 'kafkajs';
-import { runGenerator } from '../generator/run.ts';
+import { runGenerator } from '#lambda/generator/run.ts';
 
 export interface ProduceJob {
   brokers: string;

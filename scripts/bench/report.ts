@@ -1,5 +1,5 @@
 /** The benchmark's printed table: every figure of the results file, FleetStream next to naive with the ratio. Pure. */
-import { table } from '../cost/format.ts';
+import { table } from '#scripts/cost/format.ts';
 import { type BenchResults, type DesignResult, WORKLOAD_NAMES } from './results.ts';
 import { formatRatio, withinFraction } from './stats.ts';
 

@@ -1,5 +1,5 @@
-import { routes } from '../../lambda/lookup-api/app.ts';
-import { matchPattern, pathSegments } from '../../lambda/lookup-api/router.ts';
+import { routes } from '#lambda/lookup-api/app.ts';
+import { matchPattern, pathSegments } from '#lambda/lookup-api/router.ts';
 
 /** True when a path is one of the lookup API's routes (any method): the only paths the console proxy forwards. */
 export const isApiPath = (pathname: string): boolean => {

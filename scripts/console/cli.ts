@@ -6,8 +6,8 @@ import {
   type RunCliOptions,
   runCli,
   UsageError,
-} from '../lib/cli.ts';
-import { type Credentials, executeApiRegion } from '../lookup-request.ts';
+} from '#scripts/lib/cli.ts';
+import { type Credentials, executeApiRegion } from '#scripts/lookup-request.ts';
 import { type ConsoleProxy, startConsoleProxy } from './proxy.ts';
 import { createConsoleHandler } from './serve.ts';
 

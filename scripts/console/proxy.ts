@@ -1,8 +1,8 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { errorMessage } from '../lib/cli.ts';
-import { type Credentials, signApiRequest } from '../lookup-request.ts';
+import { errorMessage } from '#scripts/lib/cli.ts';
+import { type Credentials, signApiRequest } from '#scripts/lookup-request.ts';
 import { isApiPath } from './api-paths.ts';
 import type { ConsoleHandler } from './serve.ts';
 

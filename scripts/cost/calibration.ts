@@ -3,7 +3,7 @@
  * coalescing arithmetic and takes unit sizes (WCU per write, reads per write, CPU per record) from the bench;
  * `hot` / `wide` take that workload's measured per-1,000-record ratios as they are.
  */
-import type { BenchResults, DesignResult, WorkloadName } from '../bench/results.ts';
+import type { BenchResults, DesignResult, WorkloadName } from '#scripts/bench/results.ts';
 import { type Calibration, DEFAULT_CALIBRATION, type DesignCalibration } from './model.ts';
 
 export const PROFILES = ['model', 'hot', 'wide'] as const;

@@ -3,6 +3,8 @@
  * lake). Pure arithmetic over a scenario, a calibration (measured by `npm run bench` or documented defaults) and a
  * price table; every assumption is a named input so the output can state it.
  */
+import { PARTITIONS, TABLES } from '#core/contract/index.ts';
+import { CONFIG_DEFAULTS } from '#lib/config.ts';
 import type { PriceTable } from './prices.ts';
 
 /** AWS bills a month as 730 hours. */
@@ -16,7 +18,7 @@ export const MSK_QUOTAS = {
   clusterInMBps: 200,
   clusterOutMBps: 400,
   partitionInMBps: 5,
-  partitionsPerCluster: 2400,
+  partitionsPerCluster: PARTITIONS.max,
 } as const;
 
 /** Lambda gives one full vCPU at 1,769 MB; below that, CPU-bound work stretches proportionally. */
@@ -34,7 +36,7 @@ export interface Scenario {
   readonly recordBytes: number;
 }
 
-/** Deployment settings and modelling assumptions; defaults match bin/config.ts. */
+/** Deployment settings and modelling assumptions; defaults match lib/config.ts. */
 export interface Assumptions {
   /** Topic partitions; 0 = derive from throughput (at least 6). */
   readonly partitions: number;
@@ -75,21 +77,21 @@ export interface Assumptions {
 
 export const DEFAULT_ASSUMPTIONS: Assumptions = {
   partitions: 0,
-  batchSize: 10_000,
-  batchingWindowSeconds: 1,
+  batchSize: CONFIG_DEFAULTS.processor.batchSize,
+  batchingWindowSeconds: CONFIG_DEFAULTS.processor.maxBatchingWindowSeconds,
   recordsPerReport: 1,
-  memoryMb: 1024,
+  memoryMb: CONFIG_DEFAULTS.processor.memoryMb,
   kafkaOverheadBytes: 40,
   quotaHeadroom: 0.8,
   mskRetentionDays: 7,
-  windowRetentionDays: 7,
+  windowRetentionDays: CONFIG_DEFAULTS.windowRetentionDays,
   lakeCompressionRatio: 0.2,
   contributionChangeShare: 0.02,
   ddbLatencyMs: 8,
   ddbConcurrency: 16,
-  deviceGsis: 2,
+  deviceGsis: TABLES.state.indexes.length,
   gsiProjection: 'keys-only',
-  availabilityZones: 2,
+  availabilityZones: CONFIG_DEFAULTS.vpc.maxAzs,
   interfaceEndpoints: 2,
 };
 

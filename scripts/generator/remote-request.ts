@@ -1,5 +1,5 @@
-import type { LoadRequest } from '../../lambda/load-generator/request.ts';
-import { numberFlag, optionalNumberFlag, UsageError } from '../lib/cli.ts';
+import type { LoadRequest } from '#lambda/load-generator/request.ts';
+import { numberFlag, optionalNumberFlag, UsageError } from '#scripts/lib/cli.ts';
 
 /** Flags that shape the local producer only; the in-VPC Lambda decides those itself. */
 const LOCAL_ONLY = [

@@ -1,6 +1,6 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { LoadRequest } from '../../lambda/load-generator/request.ts';
+import type { LoadRequest } from '#lambda/load-generator/request.ts';
 
 /** Default stack names from bin/app.ts. */
 export const STATEFUL_STACK = 'FleetStreamStateful';

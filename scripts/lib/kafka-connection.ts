@@ -1,5 +1,5 @@
 import type { RetryOptions } from 'kafkajs';
-import { createKafka, type KafkaConnection, parseBrokers } from '../../lambda/adapters/kafka-client.ts';
+import { createKafka, type KafkaConnection, parseBrokers } from '#adapters/kafka-client.ts';
 import { UsageError } from './cli.ts';
 
 /** The `--local | --brokers B --region R` flags every Kafka script shares. */

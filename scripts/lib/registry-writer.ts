@@ -1,5 +1,5 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isRetryable, RetryableError, withBackoff } from '../../lambda/adapters/backoff.ts';
+import { isRetryable, RetryableError, withBackoff } from '#adapters/backoff.ts';
 import type { RegistryRow } from './registry-rows.ts';
 
 const ROWS_PER_CALL = 25;

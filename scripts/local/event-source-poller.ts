@@ -1,6 +1,6 @@
 import type { MSKEvent, MSKRecord, MSKRecordHeader } from 'aws-lambda';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import { createKafka } from '../../lambda/adapters/kafka-client.ts';
+import { createKafka } from '#adapters/kafka-client.ts';
 
 /**
  * The local stand-in for Lambda's MSK event source mapping. It hands the handler exactly the event Lambda would:

@@ -3,6 +3,8 @@
  * environment variables the CDK constructs set (same names; test/infra/local-functions.test.ts holds them equal),
  * with local values.
  */
+
+import { ENV } from '#core/contract/index.ts';
 import { LAMBDA_NODE_OPTIONS } from '#lib/lambda-bundling.ts';
 import { type TableNames, tableEnv } from './tables.ts';
 
@@ -45,8 +47,8 @@ export const functionSettings = (
       return {
         ...common,
         ...tables,
-        DEAD_LETTER_STREAM: resources.deadLetterStream,
-        WINDOW_RETENTION_DAYS: String(resources.windowRetentionDays),
+        [ENV.deadLetterStream]: resources.deadLetterStream,
+        [ENV.windowRetentionDays]: String(resources.windowRetentionDays),
       };
     case 'notifier':
       return { ...common, ALERT_TOPIC_ARN: resources.alertTopicArn };

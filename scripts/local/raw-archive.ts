@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { createKafka } from '../../lambda/adapters/kafka-client.ts';
+import { createKafka } from '#adapters/kafka-client.ts';
+import { LAKE_PREFIX, lakeFolder } from '#core/contract/index.ts';
 
 /**
  * The local stand-in for Firehose with an MSK source: buffers the topic's record values and writes them as gzip,
@@ -80,7 +81,13 @@ export const archivePath = (streamName: string, arrivalMs: number): string => {
     t.getUTCMinutes(),
     t.getUTCSeconds(),
   ];
-  const prefix = join('raw', `year=${y}`, `month=${pad(mo)}`, `day=${pad(d)}`, `hour=${pad(h)}`);
+  const prefix = join(
+    lakeFolder(LAKE_PREFIX.raw),
+    `year=${y}`,
+    `month=${pad(mo)}`,
+    `day=${pad(d)}`,
+    `hour=${pad(h)}`,
+  );
   return join(
     prefix,
     `${streamName}-1-${y}-${pad(mo)}-${pad(d)}-${pad(h)}-${pad(mi)}-${pad(s)}-${randomUUID()}.gz`,

@@ -5,13 +5,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyResult, DynamoDBBatchResponse } from 'aws-lambda';
 import type { Admin } from 'kafkajs';
-import { startApiServer } from '../../lambda/adapters/api-gateway-http.ts';
-import { createDocumentClient } from '../../lambda/adapters/dynamodb-client.ts';
-import { createKafka } from '../../lambda/adapters/kafka-client.ts';
-import { createConsoleHandler } from '../console/serve.ts';
-import { ensureTopic } from '../create-topic.ts';
-import { runGenerator } from '../generator/run.ts';
-import { errorMessage, numberFlag, runCli } from '../lib/cli.ts';
+import { startApiServer } from '#adapters/api-gateway-http.ts';
+import { createDocumentClient } from '#adapters/dynamodb-client.ts';
+import { createKafka } from '#adapters/kafka-client.ts';
+import { DEFAULT_CONSUMER_GROUP, DEFAULT_TOPIC, ENV, LAKE_PREFIX, lakeFolder } from '#core/contract/index.ts';
+import { runGenerator } from '#lambda/generator/run.ts';
+import { createConsoleHandler } from '#scripts/console/serve.ts';
+import { ensureTopic } from '#scripts/create-topic.ts';
+import { errorMessage, numberFlag, runCli } from '#scripts/lib/cli.ts';
 import { startAlertsStream } from './alerts-stream.ts';
 import { buildLocalBundles } from './bundles.ts';
 import { startEventSourcePoller } from './event-source-poller.ts';
@@ -35,9 +36,9 @@ import { startSnsStandIn } from './stand-ins/sns.ts';
 import { formatStatus } from './status-line.ts';
 import { createTables, localTableNames } from './tables.ts';
 
-const TOPIC = 'modem-telemetry';
+const TOPIC = DEFAULT_TOPIC;
 const PARTITIONS = 6;
-const PROCESSOR_GROUP = 'fleetstream-state-processor';
+const PROCESSOR_GROUP = DEFAULT_CONSUMER_GROUP;
 const ARCHIVE_GROUP = 'fleetstream-raw-archive';
 const DEAD_LETTER_STREAM = 'fleetstream-dead-letter';
 const ALERT_TOPIC_ARN = `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:fleetstream-alerts`;
@@ -116,7 +117,7 @@ const configFrom = (values: Record<string, string | boolean | undefined>): Start
     stateDir: resolve(pick('state-dir', 'FLEETSTREAM_STATE_DIR', REPO_LOCAL_DIR)[1]),
     devices: num('devices', 'FLEETSTREAM_DEVICES', 100, { min: 1, max: 1_000_000, integer: true }),
     rate: num('rate', 'FLEETSTREAM_RATE', 200, { min: 0 }),
-    rulesCacheSeconds: num('rules-cache-seconds', 'RULES_CACHE_SECONDS', 5, { min: 1 }),
+    rulesCacheSeconds: num('rules-cache-seconds', ENV.rulesCacheSeconds, 5, { min: 1 }),
     archiveFlushMs: num('archive-flush-ms', 'FLEETSTREAM_ARCHIVE_FLUSH_MS', 10_000, {
       min: 100,
       integer: true,
@@ -279,7 +280,7 @@ const start = async (config: StartConfig, running: Running, out: ReturnType<type
   await running.add('Lambda bundles', () => bundles.remove());
   const firehose = await startFirehoseStandIn({
     datalakeDir,
-    streams: new Map([[DEAD_LETTER_STREAM, 'dead-letter']]),
+    streams: new Map([[DEAD_LETTER_STREAM, lakeFolder(LAKE_PREFIX.deadLetter)]]),
   });
   await running.add('Firehose stand-in', () => firehose.stop());
   const sns = await startSnsStandIn({
@@ -387,7 +388,7 @@ const start = async (config: StartConfig, running: Running, out: ReturnType<type
       `  lookup     npm run lookup -- ${firstDevice}${config.apiPort === 3000 ? '' : ` --url ${api.url}`}`,
       `  Kafka      ${services.brokers}  topic ${TOPIC}${config.generator ? `  (generator: ${config.devices} devices, ${config.rate} records/s)` : '  (no generator: produce your own)'}`,
       `  DynamoDB   ${services.dynamodbEndpoint}  tables ${Object.values(tables).join(', ')}`,
-      `  files      ${shown(join(datalakeDir, 'raw'))}/  ${shown(join(datalakeDir, 'dead-letter'))}/  ${shown(join(config.stateDir, 'alerts.jsonl'))}`,
+      `  files      ${shown(join(datalakeDir, lakeFolder(LAKE_PREFIX.raw)))}/  ${shown(join(datalakeDir, lakeFolder(LAKE_PREFIX.deadLetter)))}/  ${shown(join(config.stateDir, 'alerts.jsonl'))}`,
       'Ctrl-C stops everything.',
       '',
     ].join('\n'),

@@ -3,17 +3,22 @@ import {
   type CreateTableCommandInput,
   DescribeTableCommand,
   type DynamoDBClient,
+  type KeySchemaElement,
+  type Projection,
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { GSI_ALERTS_BY_DAY, GSI_BY_MODEL, GSI_BY_STATUS } from '#core/items.ts';
+import {
+  type IndexProjection,
+  type KeySchema,
+  keyAttributes,
+  TABLE_IDS,
+  TABLES,
+  type TableId,
+  type TableSpec,
+} from '#core/contract/index.ts';
 
-export interface TableNames {
-  readonly state: string;
-  readonly registry: string;
-  readonly rules: string;
-  readonly alerts: string;
-}
+export type TableNames = Readonly<Record<TableId, string>>;
 
 export const localTableNames = (prefix = 'fleetstream'): TableNames => ({
   state: `${prefix}-state`,
@@ -23,88 +28,38 @@ export const localTableNames = (prefix = 'fleetstream'): TableNames => ({
 });
 
 /** The environment variables the Lambdas read, for these table names. */
-export const tableEnv = (names: TableNames): Record<string, string> => ({
-  STATE_TABLE: names.state,
-  REGISTRY_TABLE: names.registry,
-  RULES_TABLE: names.rules,
-  ALERTS_TABLE: names.alerts,
-});
+export const tableEnv = (names: TableNames): Record<string, string> =>
+  Object.fromEntries(TABLE_IDS.map((id) => [TABLES[id].envVar, names[id]]));
 
-const S = 'S' as const;
-const allProjection = { ProjectionType: 'ALL' as const };
-
-// Same keys, indexes, stream and TTL as lib/ (docs/DATA_MODEL.md), so local runs exercise the real access paths.
-const definitions = (names: TableNames): CreateTableCommandInput[] => [
-  {
-    TableName: names.state,
-    BillingMode: 'PAY_PER_REQUEST',
-    KeySchema: [
-      { AttributeName: 'pk', KeyType: 'HASH' },
-      { AttributeName: 'sk', KeyType: 'RANGE' },
-    ],
-    AttributeDefinitions: [
-      { AttributeName: 'pk', AttributeType: S },
-      { AttributeName: 'sk', AttributeType: S },
-      { AttributeName: 'status', AttributeType: S },
-      { AttributeName: 'model', AttributeType: S },
-      { AttributeName: 'deviceId', AttributeType: S },
-    ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: GSI_BY_STATUS,
-        KeySchema: [
-          { AttributeName: 'status', KeyType: 'HASH' },
-          { AttributeName: 'deviceId', KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['model'] },
-      },
-      {
-        IndexName: GSI_BY_MODEL,
-        KeySchema: [
-          { AttributeName: 'model', KeyType: 'HASH' },
-          { AttributeName: 'deviceId', KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'KEYS_ONLY' },
-      },
-    ],
-  },
-  {
-    TableName: names.registry,
-    BillingMode: 'PAY_PER_REQUEST',
-    KeySchema: [{ AttributeName: 'deviceId', KeyType: 'HASH' }],
-    AttributeDefinitions: [{ AttributeName: 'deviceId', AttributeType: S }],
-  },
-  {
-    TableName: names.rules,
-    BillingMode: 'PAY_PER_REQUEST',
-    KeySchema: [{ AttributeName: 'ruleId', KeyType: 'HASH' }],
-    AttributeDefinitions: [{ AttributeName: 'ruleId', AttributeType: S }],
-  },
-  {
-    TableName: names.alerts,
-    BillingMode: 'PAY_PER_REQUEST',
-    KeySchema: [
-      { AttributeName: 'deviceId', KeyType: 'HASH' },
-      { AttributeName: 'alertKey', KeyType: 'RANGE' },
-    ],
-    AttributeDefinitions: [
-      { AttributeName: 'deviceId', AttributeType: S },
-      { AttributeName: 'alertKey', AttributeType: S },
-      { AttributeName: 'day', AttributeType: S },
-    ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: GSI_ALERTS_BY_DAY,
-        KeySchema: [
-          { AttributeName: 'day', KeyType: 'HASH' },
-          { AttributeName: 'alertKey', KeyType: 'RANGE' },
-        ],
-        Projection: allProjection,
-      },
-    ],
-    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
-  },
+// Built from the shared contract as lib/constructs/fleet-tables.ts is, so local runs exercise the real access paths.
+const keySchema = (keys: KeySchema): KeySchemaElement[] => [
+  { AttributeName: keys.partitionKey, KeyType: 'HASH' },
+  ...(keys.sortKey === undefined ? [] : [{ AttributeName: keys.sortKey, KeyType: 'RANGE' as const }]),
 ];
+
+const projection = (p: IndexProjection): Projection =>
+  p.type === 'INCLUDE'
+    ? { ProjectionType: p.type, NonKeyAttributes: [...p.nonKeyAttributes] }
+    : { ProjectionType: p.type };
+
+export const tableDefinition = (name: string, spec: TableSpec): CreateTableCommandInput => ({
+  TableName: name,
+  BillingMode: 'PAY_PER_REQUEST',
+  KeySchema: keySchema(spec),
+  AttributeDefinitions: keyAttributes(spec).map((a) => ({ AttributeName: a, AttributeType: 'S' })),
+  ...(spec.indexes.length === 0
+    ? {}
+    : {
+        GlobalSecondaryIndexes: spec.indexes.map((i) => ({
+          IndexName: i.name,
+          KeySchema: keySchema(i),
+          Projection: projection(i.projection),
+        })),
+      }),
+  ...(spec.stream === undefined
+    ? {}
+    : { StreamSpecification: { StreamEnabled: true, StreamViewType: spec.stream } }),
+});
 
 const exists = async (client: DynamoDBClient, name: string): Promise<boolean> => {
   try {
@@ -118,19 +73,20 @@ const exists = async (client: DynamoDBClient, name: string): Promise<boolean> =>
 
 /** Creates the four tables if absent (idempotent), with the state table's TTL on `expiresAt`. */
 export const createTables = async (client: DynamoDBClient, names: TableNames): Promise<void> => {
-  for (const definition of definitions(names)) {
-    const name = definition.TableName as string;
+  for (const id of TABLE_IDS) {
+    const name = names[id];
+    const spec = TABLES[id];
     if (await exists(client, name)) continue;
     try {
-      await client.send(new CreateTableCommand(definition));
+      await client.send(new CreateTableCommand(tableDefinition(name, spec)));
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
     }
-    if (name === names.state) {
+    if (spec.timeToLiveAttribute !== undefined) {
       await client.send(
         new UpdateTimeToLiveCommand({
           TableName: name,
-          TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+          TimeToLiveSpecification: { AttributeName: spec.timeToLiveAttribute, Enabled: true },
         }),
       );
     }

@@ -6,9 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../bin/config.ts';
-import { addFleetStream } from '../../lib/fleetstream.ts';
-import { LAMBDA_BUNDLE_FILE, LAMBDA_NODE_MAJOR, lambdaBundling } from '../../lib/lambda-bundling.ts';
+import { parseConfig } from '#lib/config.ts';
+import { addFleetStream } from '#lib/fleetstream.ts';
+import { LAMBDA_BUNDLE_FILE, LAMBDA_NODE_MAJOR, lambdaBundling } from '#lib/lambda-bundling.ts';
 import { fleetFunctionsOf, projectRoot } from './support.ts';
 
 // The bundles that deploy, loaded the way the Lambda runtime loads them: alone in a folder with no node_modules

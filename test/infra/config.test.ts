@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CONTEXT_KEY, parseConfig } from '../../bin/config.ts';
+import { CONTEXT_KEY, parseConfig } from '#lib/config.ts';
 import { projectRoot } from './support.ts';
 
 const cdkJson = JSON.parse(readFileSync(`${projectRoot}/cdk.json`, 'utf8')) as {

@@ -3,15 +3,15 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DataLake } from '../../lib/constructs/data-lake.ts';
-import { FailureQueue } from '../../lib/constructs/failure-queue.ts';
-import { FleetFunction } from '../../lib/constructs/fleet-function.ts';
-import { FleetTables } from '../../lib/constructs/fleet-tables.ts';
-import { KafkaTopic } from '../../lib/constructs/kafka-topic.ts';
-import { LakeDeliveryStream } from '../../lib/constructs/lake-delivery-stream.ts';
-import { Network } from '../../lib/constructs/network.ts';
-import { ServerlessKafka } from '../../lib/constructs/serverless-kafka.ts';
-import { StateProcessor } from '../../lib/constructs/state-processor.ts';
+import { DataLake } from '#lib/constructs/data-lake.ts';
+import { FailureQueue } from '#lib/constructs/failure-queue.ts';
+import { FleetFunction } from '#lib/constructs/fleet-function.ts';
+import { FleetTables } from '#lib/constructs/fleet-tables.ts';
+import { KafkaTopic } from '#lib/constructs/kafka-topic.ts';
+import { LakeDeliveryStream } from '#lib/constructs/lake-delivery-stream.ts';
+import { Network } from '#lib/constructs/network.ts';
+import { ServerlessKafka } from '#lib/constructs/serverless-kafka.ts';
+import { StateProcessor } from '#lib/constructs/state-processor.ts';
 import { projectRoot, testApp } from './support.ts';
 
 // Constructs check their props and fail at synth with a message that names the construct and the fix.

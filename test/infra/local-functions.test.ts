@@ -5,8 +5,8 @@ import {
   functionSettings,
   LOCAL_FUNCTIONS,
   type LocalResources,
-} from '../../scripts/local/functions.ts';
-import { localTableNames } from '../../scripts/local/tables.ts';
+} from '#scripts/local/functions.ts';
+import { localTableNames } from '#scripts/local/tables.ts';
 import { fleetFunctionsOf, projectRoot, synthFleetStream } from './support.ts';
 
 // `npm start` runs each function with the environment its CDK construct sets: same variable names, same memory and

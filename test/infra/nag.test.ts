@@ -2,8 +2,8 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../bin/config.ts';
-import { addFleetStream } from '../../lib/fleetstream.ts';
+import { parseConfig } from '#lib/config.ts';
+import { addFleetStream } from '#lib/fleetstream.ts';
 import { projectRoot, testApp } from './support.ts';
 
 type Report = ReturnType<AwsSolutionsChecks['validateScope']>;

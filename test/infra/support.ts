@@ -2,9 +2,9 @@ import { resolve } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { parseConfig } from '../../bin/config.ts';
-import { FleetFunction } from '../../lib/constructs/fleet-function.ts';
-import { addFleetStream, type FleetStreamStacks } from '../../lib/fleetstream.ts';
+import { parseConfig } from '#lib/config.ts';
+import { FleetFunction } from '#lib/constructs/fleet-function.ts';
+import { addFleetStream, type FleetStreamStacks } from '#lib/fleetstream.ts';
 
 export const projectRoot = resolve(import.meta.dirname, '../..');
 

@@ -5,11 +5,11 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createDocumentClient } from '../../lambda/adapters/dynamodb-client.ts';
-import { type AlertItem, alertKey } from '../../lambda/core/items.ts';
-import { startAlertsStream } from '../../scripts/local/alerts-stream.ts';
-import { createTables, localTableNames } from '../../scripts/local/tables.ts';
-import { localDynamoDb, uniquePrefix } from '../support/local-aws.ts';
+import { createDocumentClient } from '#adapters/dynamodb-client.ts';
+import { type AlertItem, alertKey } from '#core/items.ts';
+import { startAlertsStream } from '#scripts/local/alerts-stream.ts';
+import { createTables, localTableNames } from '#scripts/local/tables.ts';
+import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
 
 const names = localTableNames(uniquePrefix('alerts-stream'));
 let dir: string;

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium } from '../../scripts/console/find-chromium.ts';
-import { type LocalRuntime, startLocalRuntime } from '../support/local-runtime.ts';
+import { findChromium } from '#scripts/console/find-chromium.ts';
+import { type LocalRuntime, startLocalRuntime } from '#test/support/local-runtime.ts';
 
 // The issue's "done when": headless Chromium (Debian's package, found by find-chromium) drives the console served
 // by the real local pipeline (`npm start -- --no-generator`: Kafka, DynamoDB Local, processor, API).

@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { consoleCli } from '../../scripts/console/cli.ts';
-import { type ConsoleProxy, startConsoleProxy } from '../../scripts/console/proxy.ts';
-import { createConsoleHandler } from '../../scripts/console/serve.ts';
+import { consoleCli } from '#scripts/console/cli.ts';
+import { type ConsoleProxy, startConsoleProxy } from '#scripts/console/proxy.ts';
+import { createConsoleHandler } from '#scripts/console/serve.ts';
 
 // `npm run console`'s proxy against a local HTTP server standing in for API Gateway: what arrives must be signed
 // for execute-api (checked by signing the received request again, independently), and only the API's paths arrive.

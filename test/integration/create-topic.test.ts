@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
-import { testKafka } from '../support/kafka.ts';
-import { uniquePrefix } from '../support/local-aws.ts';
+import { testKafka } from '#test/support/kafka.ts';
+import { uniquePrefix } from '#test/support/local-aws.ts';
 
 const run = promisify(execFile);
 

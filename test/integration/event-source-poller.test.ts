@@ -1,10 +1,10 @@
 import type { MSKEvent } from 'aws-lambda';
 import { describe, expect, inject, it } from 'vitest';
 import { clusterIdOf } from '#core/watermark.ts';
-import { createRandom } from '../../scripts/generator/prng.ts';
-import { startEventSourcePoller } from '../../scripts/local/event-source-poller.ts';
-import { createTestTopic, testKafka } from '../support/kafka.ts';
-import { uniquePrefix } from '../support/local-aws.ts';
+import { createRandom } from '#lambda/generator/prng.ts';
+import { startEventSourcePoller } from '#scripts/local/event-source-poller.ts';
+import { createTestTopic, testKafka } from '#test/support/kafka.ts';
+import { uniquePrefix } from '#test/support/local-aws.ts';
 
 const brokers = () => inject('brokers');
 

@@ -5,9 +5,9 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { DeviceItem, FleetDevicesItem } from '#core/items.ts';
 import { toMskEvent } from '#core/msk-event.ts';
-import { createLocalStateProcessor } from '../../lambda/state-processor/local.ts';
-import { createTables, localTableNames } from '../../scripts/local/tables.ts';
-import { localDynamoDb, uniquePrefix } from '../support/local-aws.ts';
+import { createLocalStateProcessor } from '#lambda/state-processor/local.ts';
+import { createTables, localTableNames } from '#scripts/local/tables.ts';
+import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
 
 // A mass status change across many partitions: 32 invocations at once (one per partition, as Lambda runs them), each
 // turning 64 devices down. Every device write moves a fleet-devices count, in a transaction with its shard, and the

@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
-import { createKafka } from '../../lambda/adapters/kafka-client.ts';
-import { decodeRecord } from '../../lambda/core/record.ts';
-import { GeneratorError, runGenerator } from '../../scripts/generator/run.ts';
-import { createTelemetryStream, steppedClock } from '../../scripts/generator/telemetry.ts';
-import { freePort } from '../../scripts/local/services/ports.ts';
-import { countRecords, createTestTopic, readAll, testKafka } from '../support/kafka.ts';
+import { createKafka } from '#adapters/kafka-client.ts';
+import { decodeRecord } from '#core/record.ts';
+import { GeneratorError, runGenerator } from '#lambda/generator/run.ts';
+import { createTelemetryStream, steppedClock } from '#lambda/generator/telemetry.ts';
+import { freePort } from '#scripts/local/services/ports.ts';
+import { countRecords, createTestTopic, readAll, testKafka } from '#test/support/kafka.ts';
 
 const run = promisify(execFile);
 const brokers = () => inject('brokers');

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startLocalServices } from '../../scripts/local/services/index.ts';
+import { startLocalServices } from '#scripts/local/services/index.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -11,10 +11,10 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { readCounts } from '#core/data-map.ts';
 import type { DeviceItem, FleetDevicesItem, FleetRecordsItem } from '#core/items.ts';
-import { createLocalStateProcessor } from '../../lambda/state-processor/local.ts';
-import { startEventSourcePoller } from '../../scripts/local/event-source-poller.ts';
-import { createTables, localTableNames } from '../../scripts/local/tables.ts';
-import { localDynamoDb, uniquePrefix } from '../support/local-aws.ts';
+import { createLocalStateProcessor } from '#lambda/state-processor/local.ts';
+import { startEventSourcePoller } from '#scripts/local/event-source-poller.ts';
+import { createTables, localTableNames } from '#scripts/local/tables.ts';
+import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
 
 const endpoint = inject('dynamodbEndpoint');
 const brokers = inject('brokers');

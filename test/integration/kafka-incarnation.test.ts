@@ -3,17 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { ensureTopic } from '#adapters/kafka-topic.ts';
 import type { DeviceItem, FleetRecordsItem, WindowItem } from '#core/items.ts';
-import { ensureTopic } from '../../lambda/adapters/kafka-topic.ts';
-import { createLocalStateProcessor } from '../../lambda/state-processor/local.ts';
-import { startEventSourcePoller } from '../../scripts/local/event-source-poller.ts';
-import { freePort, REPO_LOCAL_DIR } from '../../scripts/local/services/index.ts';
-import { startKafka } from '../../scripts/local/services/kafka.ts';
-import { ensureJars } from '../../scripts/local/services/maven.ts';
-import type { ServiceProcess } from '../../scripts/local/services/process.ts';
-import { createTables, localTableNames } from '../../scripts/local/tables.ts';
-import { testKafka } from '../support/kafka.ts';
-import { localDynamoDb, uniquePrefix } from '../support/local-aws.ts';
+import { createLocalStateProcessor } from '#lambda/state-processor/local.ts';
+import { startEventSourcePoller } from '#scripts/local/event-source-poller.ts';
+import { freePort, REPO_LOCAL_DIR } from '#scripts/local/services/index.ts';
+import { startKafka } from '#scripts/local/services/kafka.ts';
+import { ensureJars } from '#scripts/local/services/maven.ts';
+import type { ServiceProcess } from '#scripts/local/services/process.ts';
+import { createTables, localTableNames } from '#scripts/local/tables.ts';
+import { testKafka } from '#test/support/kafka.ts';
+import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
 
 // The MSK cluster is replaced (here: this test's own Kafka broker is stopped, its data wiped, and restarted) while the
 // DynamoDB tables are kept. Offsets restart at 0 on the new cluster; its records must fold exactly, not be skipped as

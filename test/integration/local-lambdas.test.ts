@@ -7,16 +7,12 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLocalBundles, type LocalBundles } from '../../scripts/local/bundles.ts';
-import { functionEnvironment, functionSettings } from '../../scripts/local/functions.ts';
-import { startLambdaHost } from '../../scripts/local/lambda-host.ts';
-import { type FirehoseStandIn, startFirehoseStandIn } from '../../scripts/local/stand-ins/firehose.ts';
-import {
-  type PublishedMessage,
-  type SnsStandIn,
-  startSnsStandIn,
-} from '../../scripts/local/stand-ins/sns.ts';
-import { localTableNames } from '../../scripts/local/tables.ts';
+import { buildLocalBundles, type LocalBundles } from '#scripts/local/bundles.ts';
+import { functionEnvironment, functionSettings } from '#scripts/local/functions.ts';
+import { startLambdaHost } from '#scripts/local/lambda-host.ts';
+import { type FirehoseStandIn, startFirehoseStandIn } from '#scripts/local/stand-ins/firehose.ts';
+import { type PublishedMessage, type SnsStandIn, startSnsStandIn } from '#scripts/local/stand-ins/sns.ts';
+import { localTableNames } from '#scripts/local/tables.ts';
 
 // The local runtime's pieces that stand in for Lambda and AWS: the stand-ins are driven by the real SDK clients, the
 // host runs the real deploy bundles with only their own environment.

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startLocalServices } from '../../scripts/local/services/index.ts';
-import { isPortOpen } from '../../scripts/local/services/ports.ts';
-import { createTables, localTableNames } from '../../scripts/local/tables.ts';
-import { localDynamoDb } from '../support/local-aws.ts';
+import { startLocalServices } from '#scripts/local/services/index.ts';
+import { isPortOpen } from '#scripts/local/services/ports.ts';
+import { createTables, localTableNames } from '#scripts/local/tables.ts';
+import { localDynamoDb } from '#test/support/local-aws.ts';
 
 const portOf = (address: string) => Number(address.split(':').pop());
 

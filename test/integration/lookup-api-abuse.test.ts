@@ -3,13 +3,13 @@ import { type AttributeValue, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type ApiServer, startApiServer } from '../../lambda/adapters/api-gateway-http.ts';
-import { createDocumentClient } from '../../lambda/adapters/dynamodb-client.ts';
-import { deviceKey, fleetDevicesKey, fleetRecordsKey } from '../../lambda/core/items.ts';
-import { createLookupApi } from '../../lambda/lookup-api/app.ts';
-import { RULE_LIMITS } from '../../lambda/lookup-api/rule-document.ts';
-import { createTables, localTableNames } from '../../scripts/local/tables.ts';
-import { localDynamoDb, uniquePrefix } from '../support/local-aws.ts';
+import { type ApiServer, startApiServer } from '#adapters/api-gateway-http.ts';
+import { createDocumentClient } from '#adapters/dynamodb-client.ts';
+import { deviceKey, fleetDevicesKey, fleetRecordsKey } from '#core/items.ts';
+import { createLookupApi } from '#lambda/lookup-api/app.ts';
+import { RULE_LIMITS } from '#lambda/lookup-api/rule-document.ts';
+import { createTables, localTableNames } from '#scripts/local/tables.ts';
+import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
 
 // The API abuse test: generated hostile requests (paths, query strings, bodies, cursors, methods, headers) over real
 // HTTP through the local API Gateway adapter to DynamoDB Local. Nothing a client sends may produce a 5xx; every error

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type ApiServer, startApiServer } from '../../lambda/adapters/api-gateway-http.ts';
-import { createDocumentClient } from '../../lambda/adapters/dynamodb-client.ts';
+import { type ApiServer, startApiServer } from '#adapters/api-gateway-http.ts';
+import { createDocumentClient } from '#adapters/dynamodb-client.ts';
 import {
   type AlertItem,
   alertKey,
@@ -14,11 +14,11 @@ import {
   fleetRecordsKey,
   type WindowItem,
   windowKey,
-} from '../../lambda/core/items.ts';
-import { createLookupApi } from '../../lambda/lookup-api/app.ts';
-import { createTables, localTableNames } from '../../scripts/local/tables.ts';
-import { localDynamoDb, uniquePrefix } from '../support/local-aws.ts';
-import { loadOpenApi } from '../support/openapi.ts';
+} from '#core/items.ts';
+import { createLookupApi } from '#lambda/lookup-api/app.ts';
+import { createTables, localTableNames } from '#scripts/local/tables.ts';
+import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
+import { loadOpenApi } from '#test/support/openapi.ts';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0); // 2026-11-21T12:00:00Z
 const openApi = loadOpenApi();

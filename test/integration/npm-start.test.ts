@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/local/services/index.ts';
-import { isPortOpen } from '../../scripts/local/services/ports.ts';
-import type { PublishedMessage } from '../../scripts/local/stand-ins/sns.ts';
+import { freePort } from '#scripts/local/services/index.ts';
+import { isPortOpen } from '#scripts/local/services/ports.ts';
+import type { PublishedMessage } from '#scripts/local/stand-ins/sns.ts';
 
 // The issue's "done when": `npm start -- --no-generator` in a child process, driven from outside like a user would.
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { type RawArchiveOptions, startRawArchive } from '../../scripts/local/raw-archive.ts';
-import { createTestTopic, testKafka } from '../support/kafka.ts';
-import { uniquePrefix } from '../support/local-aws.ts';
+import { type RawArchiveOptions, startRawArchive } from '#scripts/local/raw-archive.ts';
+import { createTestTopic, testKafka } from '#test/support/kafka.ts';
+import { uniquePrefix } from '#test/support/local-aws.ts';
 
 const brokers = () => inject('brokers');
 const dirs: string[] = [];

@@ -10,16 +10,13 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { windowsInRange } from '#core/device-windows.ts';
 import type { DeviceItem, Rule, WindowItem } from '#core/items.ts';
 import { toMskEvent } from '#core/msk-event.ts';
+import type { StateStore } from '#core/ports.ts';
 import { decodeRecord } from '#core/record.ts';
-import {
-  createLocalStateProcessor,
-  type LocalStateProcessorOptions,
-} from '../../lambda/state-processor/local.ts';
-import type { StateStore } from '../../lambda/state-processor/ports.ts';
-import { createTelemetryStream, steppedClock } from '../../scripts/generator/telemetry.ts';
-import { startEventSourcePoller } from '../../scripts/local/event-source-poller.ts';
-import { createTables, localTableNames, type TableNames } from '../../scripts/local/tables.ts';
-import { localDynamoDb, uniquePrefix } from '../support/local-aws.ts';
+import { createTelemetryStream, steppedClock } from '#lambda/generator/telemetry.ts';
+import { createLocalStateProcessor, type LocalStateProcessorOptions } from '#lambda/state-processor/local.ts';
+import { startEventSourcePoller } from '#scripts/local/event-source-poller.ts';
+import { createTables, localTableNames, type TableNames } from '#scripts/local/tables.ts';
+import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
 
 const endpoint = inject('dynamodbEndpoint');
 const brokers = inject('brokers');

@@ -3,7 +3,7 @@
  * item (marshalled, as the document client sends them).
  */
 import { documentItemBytes } from '#adapters/item-size.ts';
-import type { ConditionalWrite } from '../../lambda/state-processor/ports.ts';
+import type { ConditionalWrite } from '#core/ports.ts';
 import { MemoryStateStore } from './memory-state.ts';
 
 export class BoundedMemoryStore extends MemoryStateStore {

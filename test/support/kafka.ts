@@ -1,6 +1,6 @@
 import { type Kafka, type KafkaMessage, logLevel } from 'kafkajs';
-import { createKafka } from '../../lambda/adapters/kafka-client.ts';
-import { ensureTopic } from '../../lambda/adapters/kafka-topic.ts';
+import { createKafka } from '#adapters/kafka-client.ts';
+import { ensureTopic } from '#adapters/kafka-topic.ts';
 import { uniquePrefix } from './local-aws.ts';
 
 export const testKafka = (brokers: string): Kafka =>

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../scripts/local/services/index.ts';
+import { freePort } from '#scripts/local/services/index.ts';
 
 // The whole local pipeline (`npm start -- --no-generator`) in a child process on free ports and a throwaway state
 // folder, driven from outside the way a user would; stopped with Ctrl-C, killed by group if it hangs.

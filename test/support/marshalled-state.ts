@@ -7,8 +7,8 @@
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { StateItem } from '#core/batch.ts';
 import type { AlertItem, ItemKey } from '#core/items.ts';
-import type { AlertSink, ConditionalWrite, StateStore } from '../../lambda/state-processor/ports.ts';
-import { itemBytes } from '../../scripts/bench/item-size.ts';
+import type { AlertSink, ConditionalWrite, StateStore } from '#core/ports.ts';
+import { itemBytes } from '#scripts/bench/item-size.ts';
 import { MemoryAlertSink, MemoryStateStore } from './memory-state.ts';
 
 /** DynamoDB's limits. */

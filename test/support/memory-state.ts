@@ -13,7 +13,7 @@ import type {
   RegistrySource,
   RulesSource,
   StateStore,
-} from '../../lambda/state-processor/ports.ts';
+} from '#core/ports.ts';
 
 /**
  * What to do to one write: proceed; 'touch' = a concurrent writer bumps the item's version first (the write then

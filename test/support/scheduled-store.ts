@@ -5,7 +5,7 @@
 import type fc from 'fast-check';
 import type { StateItem } from '#core/batch.ts';
 import type { ItemKey } from '#core/items.ts';
-import type { ConditionalWrite, StateStore } from '../../lambda/state-processor/ports.ts';
+import type { ConditionalWrite, StateStore } from '#core/ports.ts';
 
 export class ScheduledStateStore implements StateStore {
   constructor(

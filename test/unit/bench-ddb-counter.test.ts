@@ -8,7 +8,7 @@ import {
   itemsRead,
   itemsWritten,
   tally,
-} from '../../scripts/bench/ddb-counter.ts';
+} from '#scripts/bench/ddb-counter.ts';
 
 describe('item-level counting', () => {
   it('counts batch writes per item, less the unprocessed ones', () => {

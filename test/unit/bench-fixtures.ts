@@ -1,4 +1,4 @@
-import type { BenchResults, DesignResult } from '../../scripts/bench/results.ts';
+import type { BenchResults, DesignResult } from '#scripts/bench/results.ts';
 
 const design = (writes: number, wcu: number): DesignResult => ({
   recordsPerSec: 1000,

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Message, Producer, ProducerRecord } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type FreshnessOptions, startFreshnessProbe } from '../../scripts/bench/freshness.ts';
+import { type FreshnessOptions, startFreshnessProbe } from '#scripts/bench/freshness.ts';
 
 /** A producer that appends to one partition and answers with the offsets, as the broker does. */
 const fakeProducer = () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { billedWriteUnits, itemBytes, valueBytes } from '../../scripts/bench/item-size.ts';
+import { billedWriteUnits, itemBytes, valueBytes } from '#scripts/bench/item-size.ts';
 
 describe('DynamoDB item size (Developer Guide rules)', () => {
   it('sizes scalars: UTF-8 strings, numbers by significant digits, booleans and nulls 1 byte', () => {

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { toMskEvent } from '#core/msk-event.ts';
-import { createNaiveProcessor } from '../../lambda/naive-processor/processor.ts';
+import { createNaiveProcessor } from '#lambda/naive-processor/processor.ts';
 
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
 const ddb = mockClient(doc);

@@ -2,13 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  designResult,
-  parseResults,
-  readLatestResults,
-  resultsShapeErrors,
-} from '../../scripts/bench/results.ts';
-import { percentile } from '../../scripts/bench/stats.ts';
+import { designResult, parseResults, readLatestResults, resultsShapeErrors } from '#scripts/bench/results.ts';
+import { percentile } from '#scripts/bench/stats.ts';
 import { sampleResults } from './bench-fixtures.ts';
 
 describe('designResult', () => {

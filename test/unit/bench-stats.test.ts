@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatBenchTable, targetLines } from '../../scripts/bench/report.ts';
-import { formatRatio, percentile, reduction, withinFraction } from '../../scripts/bench/stats.ts';
+import { formatBenchTable, targetLines } from '#scripts/bench/report.ts';
+import { formatRatio, percentile, reduction, withinFraction } from '#scripts/bench/stats.ts';
 import { sampleResults } from './bench-fixtures.ts';
 
 describe('percentile (nearest rank)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consoleCli, consoleTarget } from '../../scripts/console/cli.ts';
+import { consoleCli, consoleTarget } from '#scripts/console/cli.ts';
 
 const run = async (
   argv: string[],

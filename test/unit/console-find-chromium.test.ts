@@ -2,7 +2,7 @@ import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findChromium } from '../../scripts/console/find-chromium.ts';
+import { findChromium } from '#scripts/console/find-chromium.ts';
 
 describe('findChromium', () => {
   it('takes CHROMIUM_PATH when it is executable, else the first installed candidate', async () => {

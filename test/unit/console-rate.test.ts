@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RateMeter } from '../../scripts/console/web/rate.ts';
+import { RateMeter } from '#scripts/console/web/rate.ts';
 
 describe('RateMeter (records/s on the fleet page)', () => {
   it('is unknown until readings span a second', () => {

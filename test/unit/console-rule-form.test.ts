@@ -7,7 +7,7 @@ import {
   formValues,
   type RuleFormField,
   ruleDocument,
-} from '../../scripts/console/web/rule-form.ts';
+} from '#scripts/console/web/rule-form.ts';
 
 const valid = {
   ruleId: 'cpu-hot',

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { routes } from '../../lambda/lookup-api/app.ts';
-import { isApiPath } from '../../scripts/console/api-paths.ts';
-import { buildConsole, CONSOLE_PREFIX } from '../../scripts/console/build.ts';
-import { createConsoleHandler, isConsolePath } from '../../scripts/console/serve.ts';
+import { routes } from '#lambda/lookup-api/app.ts';
+import { isApiPath } from '#scripts/console/api-paths.ts';
+import { buildConsole, CONSOLE_PREFIX } from '#scripts/console/build.ts';
+import { createConsoleHandler, isConsolePath } from '#scripts/console/serve.ts';
 
 // The console shares the local API's origin: it must never answer a path the API owns, and the proxy of
 // `npm run console` must never forward a path that is the console's.

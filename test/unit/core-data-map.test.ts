@@ -13,7 +13,7 @@ import {
 import { accumulateDelta, applyFleetDelta, emptyDelta } from '#core/fleet-devices.ts';
 import { planFleetRecords } from '#core/fleet-records.ts';
 import type { FleetDevicesItem, FleetRecordsItem } from '#core/items.ts';
-import { throughDynamoDb } from '../support/marshalled-state.ts';
+import { throughDynamoDb } from '#test/support/marshalled-state.ts';
 
 const PROTOTYPE_NAMES = [
   'constructor',

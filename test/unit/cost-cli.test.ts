@@ -2,8 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { calibrationFrom } from '../../scripts/cost/calibration.ts';
-import { main } from '../../scripts/cost.ts';
+import { calibrationFrom } from '#scripts/cost/calibration.ts';
+import { main } from '#scripts/cost.ts';
 import { sampleResults } from './bench-fixtures.ts';
 
 const run = async (argv: string[]) => {

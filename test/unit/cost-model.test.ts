@@ -8,8 +8,8 @@ import {
   recordsPerBatch,
   SECONDS_PER_MONTH,
   sizeKafka,
-} from '../../scripts/cost/model.ts';
-import { PRICE_TABLES } from '../../scripts/cost/prices.ts';
+} from '#scripts/cost/model.ts';
+import { PRICE_TABLES } from '#scripts/cost/prices.ts';
 
 const prices = PRICE_TABLES['us-east-1'];
 if (prices === undefined) throw new Error('us-east-1 price table missing');

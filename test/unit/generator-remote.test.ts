@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { remoteLoadRequest } from '../../scripts/generator/remote-request.ts';
+import { remoteLoadRequest } from '#scripts/generator/remote-request.ts';
 
 describe('generate --remote payload', () => {
   it('maps the shared flags onto the load-generator request', () => {

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { decodeRecord } from '../../lambda/core/record.ts';
-import { BAD_CLASSES, OVERSIZED_BYTES } from '../../scripts/generator/bad-records.ts';
-import { DRIFT, deviceIdOf, deviceProfiles } from '../../scripts/generator/devices.ts';
-import { CPU_LIMITS, MODEM_MODELS } from '../../scripts/generator/models.ts';
-import { createRandom } from '../../scripts/generator/prng.ts';
+import { decodeRecord } from '#core/record.ts';
+import { BAD_CLASSES, OVERSIZED_BYTES } from '#lambda/generator/bad-records.ts';
+import { DRIFT, deviceIdOf, deviceProfiles } from '#lambda/generator/devices.ts';
+import { CPU_LIMITS, MODEM_MODELS } from '#lambda/generator/models.ts';
+import { createRandom } from '#lambda/generator/prng.ts';
 import {
   createReportStream,
   createTelemetryStream,
   steppedClock,
   type TelemetryMessage,
   type TelemetryStreamOptions,
-} from '../../scripts/generator/telemetry.ts';
+} from '#lambda/generator/telemetry.ts';
 
 const START = Date.parse('2026-11-21T10:00:00.000Z');
 const take = (options: TelemetryStreamOptions, n: number): TelemetryMessage[] => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLoadRequest } from '../../lambda/load-generator/request.ts';
+import { parseLoadRequest } from '#lambda/load-generator/request.ts';
 
 const signal = new AbortController().signal;
 

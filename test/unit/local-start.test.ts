@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { formatStatus } from '../../scripts/local/status-line.ts';
+import { formatStatus } from '#scripts/local/status-line.ts';
 
 describe('formatStatus', () => {
   it('shows records in, processed, lag, alerts, generator rate and the API URL on one line', () => {

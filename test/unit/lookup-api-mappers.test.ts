@@ -10,7 +10,7 @@ import {
   fleetRecordsKey,
   type WindowItem,
   windowKey,
-} from '../../lambda/core/items.ts';
+} from '#core/items.ts';
 import {
   registryFromRow,
   sumFleet,
@@ -19,7 +19,7 @@ import {
   toDeviceView,
   toRuleView,
   toWindowView,
-} from '../../lambda/lookup-api/mappers.ts';
+} from '#lambda/lookup-api/mappers.ts';
 
 const device = (overrides: Partial<DeviceItem> = {}): DeviceItem => ({
   ...deviceKey('dvc1'),

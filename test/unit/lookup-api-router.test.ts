@@ -3,8 +3,8 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLookupApi } from '../../lambda/lookup-api/app.ts';
-import { createRouter, matchPattern, pathSegments } from '../../lambda/lookup-api/router.ts';
+import { createLookupApi } from '#lambda/lookup-api/app.ts';
+import { createRouter, matchPattern, pathSegments } from '#lambda/lookup-api/router.ts';
 
 const event = (
   method: string,

@@ -1,8 +1,8 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../lambda/lookup-api/http.ts';
-import { describeValue, parseRuleDocument, RULE_LIMITS } from '../../lambda/lookup-api/rule-document.ts';
+import { HttpError } from '#lambda/lookup-api/http.ts';
+import { describeValue, parseRuleDocument, RULE_LIMITS } from '#lambda/lookup-api/rule-document.ts';
 
 const rule = (overrides: Record<string, unknown> = {}) =>
   JSON.stringify({

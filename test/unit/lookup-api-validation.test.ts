@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor } from '../../lambda/lookup-api/cursor.ts';
-import { parseDeviceId, parseIsoTime, parseLimit, parseToken } from '../../lambda/lookup-api/validation.ts';
+import { decodeCursor, encodeCursor } from '#lambda/lookup-api/cursor.ts';
+import { parseDeviceId, parseIsoTime, parseLimit, parseToken } from '#lambda/lookup-api/validation.ts';
 
 describe('parseIsoTime', () => {
   it.each([

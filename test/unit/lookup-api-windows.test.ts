@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createLookupApi } from '../../lambda/lookup-api/app.ts';
+import { createLookupApi } from '#lambda/lookup-api/app.ts';
 
 /**
  * A minute closing moves it from the device item's open window into a window item, in one transaction. A reader

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceView } from '../../lambda/lookup-api/mappers.ts';
-import { ago, formatDevice } from '../../scripts/lookup-format.ts';
-import { deviceRequest } from '../../scripts/lookup-request.ts';
+import type { DeviceView } from '#lambda/lookup-api/mappers.ts';
+import { ago, formatDevice } from '#scripts/lookup-format.ts';
+import { deviceRequest } from '#scripts/lookup-request.ts';
 
 const NOW = Date.parse('2026-11-21T12:00:00.000Z');
 

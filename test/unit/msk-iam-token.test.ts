@@ -7,7 +7,7 @@ import {
   createMskIamTokenProvider,
   MskCredentialsError,
   type MskTokenSigner,
-} from '../../lambda/adapters/msk-iam-token.ts';
+} from '#adapters/msk-iam-token.ts';
 
 /** A fake signer issuing numbered tokens valid for `lifetimeMs` from the fake clock's now. */
 const fakeSigner = (clock: { now: number }, lifetimeMs = 900_000) => {

@@ -13,21 +13,17 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDbAlertsStore } from '#adapters/alerts-store.ts';
+import { backoffDelay, withBackoff } from '#adapters/backoff.ts';
+import { FileDeadLetterSink } from '#adapters/dead-letter-file.ts';
+import { deadLetterLine, FirehoseDeadLetterSink, firehoseBatches } from '#adapters/dead-letter-firehose.ts';
+import { DynamoDbRegistryCache } from '#adapters/registry-cache.ts';
+import { DynamoDbRulesCache } from '#adapters/rules-cache.ts';
+import { DynamoDbStateStore } from '#adapters/state-store.ts';
 import { createPlanner, groupBatch, planBatch } from '#core/batch.ts';
 import type { DeadLetter } from '#core/dead-letter.ts';
 import type { AlertItem, DeviceItem } from '#core/items.ts';
-import { DynamoDbAlertsStore } from '../../lambda/adapters/alerts-store.ts';
-import { backoffDelay, withBackoff } from '../../lambda/adapters/backoff.ts';
-import { FileDeadLetterSink } from '../../lambda/adapters/dead-letter-file.ts';
-import {
-  deadLetterLine,
-  FirehoseDeadLetterSink,
-  firehoseBatches,
-} from '../../lambda/adapters/dead-letter-firehose.ts';
-import { DynamoDbRegistryCache } from '../../lambda/adapters/registry-cache.ts';
-import { DynamoDbRulesCache } from '../../lambda/adapters/rules-cache.ts';
-import { DynamoDbStateStore } from '../../lambda/adapters/state-store.ts';
-import { writePlan } from '../../lambda/state-processor/write-plan.ts';
+import { writePlan } from '#lambda/state-processor/write-plan.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const firehose = mockClient(FirehoseClient);

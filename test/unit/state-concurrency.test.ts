@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Rule } from '#core/items.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
-import { type StateStore, silentLogger } from '../../lambda/state-processor/ports.ts';
-import { createStateProcessor } from '../../lambda/state-processor/processor.ts';
+import { type StateStore, silentLogger } from '#core/ports.ts';
+import { createStateProcessor } from '#lambda/state-processor/processor.ts';
 import {
   MemoryAlertSink,
   MemoryDeadLetterSink,
@@ -11,8 +11,8 @@ import {
   MemoryStateStore,
   staticRegistry,
   staticRules,
-} from '../support/memory-state.ts';
-import { ScheduledStateStore } from '../support/scheduled-store.ts';
+} from '#test/support/memory-state.ts';
+import { ScheduledStateStore } from '#test/support/scheduled-store.ts';
 
 // Two invocations of the same partitions at once (Lambda does this around a rebalance or a timeout): each takes a
 // batch from the committed offset (sometimes re-reading a few records before it), with its own boundaries, and

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceItem, FleetRecordsItem, WindowItem } from '#core/items.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
+import { silentLogger } from '#core/ports.ts';
 import { clusterIdOf, sourceOf, watermarksFor } from '#core/watermark.ts';
-import { silentLogger } from '../../lambda/state-processor/ports.ts';
-import { createStateProcessor } from '../../lambda/state-processor/processor.ts';
+import { createStateProcessor } from '#lambda/state-processor/processor.ts';
 import {
   MemoryAlertSink,
   MemoryDeadLetterSink,
@@ -11,7 +11,7 @@ import {
   MemoryStateStore,
   staticRegistry,
   staticRules,
-} from '../support/memory-state.ts';
+} from '#test/support/memory-state.ts';
 
 // Watermarks belong to one incarnation of the topic (cluster id from the event's eventSourceArn + topic). When the
 // cluster is replaced while the tables are kept, offsets restart at 0: the new records must fold, not be skipped.

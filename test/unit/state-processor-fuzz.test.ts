@@ -11,20 +11,20 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { deadLetterLine } from '#adapters/dead-letter-firehose.ts';
+import { DynamoDbRegistryCache } from '#adapters/registry-cache.ts';
 import { type Counts, nameOfStoredKey } from '#core/data-map.ts';
 import type { DeviceItem, FleetDevicesItem, FleetRecordsItem, Rule } from '#core/items.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
-import { deadLetterLine } from '../../lambda/adapters/dead-letter-firehose.ts';
-import { DynamoDbRegistryCache } from '../../lambda/adapters/registry-cache.ts';
-import { silentLogger } from '../../lambda/state-processor/ports.ts';
-import { createStateProcessor } from '../../lambda/state-processor/processor.ts';
+import { silentLogger } from '#core/ports.ts';
+import { createStateProcessor } from '#lambda/state-processor/processor.ts';
 import {
   MAX_ITEM_BYTES,
   MAX_TRANSACTION_BYTES,
   MarshalledAlertSink,
   MarshalledStateStore,
-} from '../support/marshalled-state.ts';
-import { MemoryDeadLetterSink, MemoryMetrics, staticRules } from '../support/memory-state.ts';
+} from '#test/support/marshalled-state.ts';
+import { MemoryDeadLetterSink, MemoryMetrics, staticRules } from '#test/support/memory-state.ts';
 
 const T0 = Date.parse('2026-11-21T10:00:00Z');
 const FIREHOSE_RECORD_BYTES = 1000 * 1024;

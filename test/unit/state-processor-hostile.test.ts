@@ -3,11 +3,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDbRegistryCache } from '#adapters/registry-cache.ts';
 import type { DeviceItem, Rule } from '#core/items.ts';
 import { toMskEvent } from '#core/msk-event.ts';
-import { DynamoDbRegistryCache } from '../../lambda/adapters/registry-cache.ts';
-import { silentLogger } from '../../lambda/state-processor/ports.ts';
-import { createStateProcessor } from '../../lambda/state-processor/processor.ts';
+import { silentLogger } from '#core/ports.ts';
+import { createStateProcessor } from '#lambda/state-processor/processor.ts';
 import {
   MemoryAlertSink,
   MemoryDeadLetterSink,
@@ -15,7 +15,7 @@ import {
   MemoryStateStore,
   staticRegistry,
   staticRules,
-} from '../support/memory-state.ts';
+} from '#test/support/memory-state.ts';
 
 const T0 = Date.parse('2026-11-21T10:00:00Z');
 const down: Rule = {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Rule } from '#core/items.ts';
 import { MskEventError, toMskEvent } from '#core/msk-event.ts';
-import { silentLogger } from '../../lambda/state-processor/ports.ts';
-import { createStateProcessor } from '../../lambda/state-processor/processor.ts';
+import { silentLogger } from '#core/ports.ts';
+import { createStateProcessor } from '#lambda/state-processor/processor.ts';
 import {
   MemoryAlertSink,
   MemoryDeadLetterSink,
@@ -10,7 +10,7 @@ import {
   MemoryStateStore,
   staticRegistry,
   staticRules,
-} from '../support/memory-state.ts';
+} from '#test/support/memory-state.ts';
 
 const T0 = Date.parse('2026-11-21T10:00:00Z');
 const value = (deviceid: string, status: string, second: number) =>

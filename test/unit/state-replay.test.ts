@@ -4,8 +4,8 @@ import { windowsInRange } from '#core/device-windows.ts';
 import { addExact } from '#core/exact-sum.ts';
 import { type DeviceItem, type Rule, type WindowItem, type WindowStats, windowStart } from '#core/items.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
-import { type ConditionalWrite, silentLogger } from '../../lambda/state-processor/ports.ts';
-import { createStateProcessor } from '../../lambda/state-processor/processor.ts';
+import { type ConditionalWrite, silentLogger } from '#core/ports.ts';
+import { createStateProcessor } from '#lambda/state-processor/processor.ts';
 import {
   type Fault,
   MemoryAlertSink,
@@ -14,7 +14,7 @@ import {
   MemoryStateStore,
   staticRegistry,
   staticRules,
-} from '../support/memory-state.ts';
+} from '#test/support/memory-state.ts';
 
 // Exactly-once effect: any batch split, duplicates, overlapping re-deliveries and failures mid-batch (crashes,
 // lost acknowledgements, concurrent writers) end in the same items as one clean pass. Records span several

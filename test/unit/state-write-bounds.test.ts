@@ -4,10 +4,10 @@ import type { BatchRecord } from '#core/batch-record.ts';
 import { MAX_MINUTES_PER_DEVICE_WRITE, takeRound } from '#core/device-round.ts';
 import { type DeviceItem, fleetDeviceShard, windowStart } from '#core/items.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
-import { silentLogger } from '../../lambda/state-processor/ports.ts';
-import { createStateProcessor } from '../../lambda/state-processor/processor.ts';
-import { ITEMS_PER_TRANSACTION, TRANSACTION_BYTES } from '../../lambda/state-processor/write-plan.ts';
-import { BoundedMemoryStore } from '../support/bounded-store.ts';
+import { silentLogger } from '#core/ports.ts';
+import { createStateProcessor } from '#lambda/state-processor/processor.ts';
+import { ITEMS_PER_TRANSACTION, TRANSACTION_BYTES } from '#lambda/state-processor/write-plan.ts';
+import { BoundedMemoryStore } from '#test/support/bounded-store.ts';
 import {
   MemoryAlertSink,
   MemoryDeadLetterSink,
@@ -15,7 +15,7 @@ import {
   MemoryStateStore,
   staticRegistry,
   staticRules,
-} from '../support/memory-state.ts';
+} from '#test/support/memory-state.ts';
 
 // Every transaction the processor sends stays within DynamoDB's limits (100 items, 4 MB), whatever a batch holds:
 // a device whose records span hundreds of minutes, or a hundred devices with a watermark per partition of a

@@ -1,7 +1,7 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { Admin } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { createTopicAdmin, parseTopicProperties } from '../../lambda/topic-admin/topic-resource.ts';
+import { createTopicAdmin, parseTopicProperties } from '#lambda/topic-admin/topic-resource.ts';
 
 /** An in-memory Kafka admin: topics → partition count, with a log of every mutating call. */
 class FakeAdmin {

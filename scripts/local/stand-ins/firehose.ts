@@ -5,7 +5,7 @@
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { hourPrefix } from '../../../lambda/adapters/dead-letter-file.ts';
+import { hourPrefix } from '#adapters/dead-letter-file.ts';
 import { type StandIn, type StandInReply, serveStandIn } from './http.ts';
 
 export interface FirehoseStandInOptions {

@@ -2,9 +2,9 @@
  * The processor's I/O, as small interfaces: DynamoDB/Firehose adapters implement them in AWS and locally,
  * in-memory fakes implement them in tests.
  */
-import type { StateItem } from '#core/batch.ts';
-import type { DeadLetter } from '#core/dead-letter.ts';
-import type { AlertItem, ItemKey, Registry, Rule } from '#core/items.ts';
+import type { StateItem } from './batch.ts';
+import type { DeadLetter } from './dead-letter.ts';
+import type { AlertItem, ItemKey, Registry, Rule } from './items.ts';
 
 /** A Put conditional on the version read (null = the item must not exist). */
 export interface ConditionalWrite {

@@ -2,6 +2,14 @@
  * Typed, validated configuration from the cdk.json context key `fleetstream`. Read once in bin/app.ts and passed
  * down as props: stacks and constructs never read context themselves.
  */
+import {
+  DEFAULT_CONSUMER_GROUP,
+  DEFAULT_PARTITIONS,
+  DEFAULT_TOPIC,
+  KAFKA_NAME,
+  KAFKA_NAME_RULE,
+  PARTITIONS,
+} from '#core/contract/index.ts';
 
 export type StartingPosition = 'TRIM_HORIZON' | 'LATEST';
 export type VpcEgress = 'endpoints' | 'nat';
@@ -59,9 +67,10 @@ export interface FleetStreamConfig {
 
 export const CONTEXT_KEY = 'fleetstream';
 
-const DEFAULTS = {
-  topicName: 'modem-telemetry',
-  topicPartitions: 6,
+/** What an absent key means; the cost model prices these same defaults. */
+export const CONFIG_DEFAULTS = {
+  topicName: DEFAULT_TOPIC,
+  topicPartitions: DEFAULT_PARTITIONS,
   deleteTopicOnRemoval: false,
   vpc: { maxAzs: 2, egress: 'endpoints' },
   processor: {
@@ -70,7 +79,7 @@ const DEFAULTS = {
     startingPosition: 'TRIM_HORIZON',
     memoryMb: 1024,
     timeoutSeconds: 120,
-    consumerGroupId: 'fleetstream-state-processor',
+    consumerGroupId: DEFAULT_CONSUMER_GROUP,
     provisionedPollers: undefined,
   },
   windowRetentionDays: 7,
@@ -141,8 +150,6 @@ class Checker {
   }
 }
 
-// Kafka topic and group names: 1–249 of [a-zA-Z0-9._-] (Kafka's own limit).
-const KAFKA_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 // Deliberately loose: SNS validates the address; this catches typos such as a missing @ at synth time.
 const EMAIL_OR_EMPTY = /^$|^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -199,7 +206,7 @@ export const parseConfig = (context: unknown): FleetStreamConfig => {
   ]);
   const api = c.section(root.api, `${CONTEXT_KEY}.api`, ['rateLimit', 'burstLimit', 'accountCloudWatchRole']);
   const p = `${CONTEXT_KEY}.processor`;
-  const d = DEFAULTS;
+  const d = CONFIG_DEFAULTS;
 
   const config: FleetStreamConfig = {
     topicName: c.pattern(
@@ -208,10 +215,17 @@ export const parseConfig = (context: unknown): FleetStreamConfig => {
       'topicName',
       d.topicName,
       KAFKA_NAME,
-      'a Kafka topic name ([a-zA-Z0-9._-], 1–249)',
+      `a Kafka topic name (${KAFKA_NAME_RULE})`,
     ),
     // MSK Serverless allows at most 2,400 partitions per cluster.
-    topicPartitions: c.int(root, CONTEXT_KEY, 'topicPartitions', d.topicPartitions, 1, 2400),
+    topicPartitions: c.int(
+      root,
+      CONTEXT_KEY,
+      'topicPartitions',
+      d.topicPartitions,
+      PARTITIONS.min,
+      PARTITIONS.max,
+    ),
     deleteTopicOnRemoval: c.bool(root, CONTEXT_KEY, 'deleteTopicOnRemoval', d.deleteTopicOnRemoval),
     vpc: {
       maxAzs: c.int(vpc, `${CONTEXT_KEY}.vpc`, 'maxAzs', d.vpc.maxAzs, 2, 3),

@@ -1,0 +1,34 @@
+/**
+ * The one observability entry every Lambda imports: a Powertools Logger (JSON lines with the same keys for every
+ * function: level, message, service, timestamp, request context) and Metrics (EMF in the `FleetStream` namespace,
+ * dimension `service`). Created once per container, at module scope.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE } from '#core/processor-metrics.ts';
+
+/** The deployed functions, as they name themselves in logs and metrics. */
+export type FunctionService =
+  | 'state-processor'
+  | 'lookup-api'
+  | 'notifier'
+  | 'topic-admin'
+  | 'load-generator';
+
+export interface Observability {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+export const observability = (service: FunctionService): Observability => ({
+  logger: new Logger({ serviceName: service }),
+  metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: service }),
+});
+
+/** Counts (unit Count) added during an invocation and published at its end, for functions whose metrics are counts. */
+export const countMetrics = <Name extends string>(
+  metrics: Metrics,
+): { add(name: Name, value: number): void; flush(): void } => ({
+  add: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
+  flush: () => metrics.publishStoredMetrics(),
+});
