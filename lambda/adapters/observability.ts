@@ -1,7 +1,8 @@
 /**
  * The one observability entry every Lambda imports: a Powertools Logger (JSON lines with the same keys for every
  * function: level, message, service, timestamp, request context) and Metrics (EMF in the `FleetStream` namespace,
- * dimension `service`). Created once per container, at module scope.
+ * dimension `service`). Created once per container, at module scope; a function takes only what it uses, so a bundle
+ * that only logs carries no metrics code.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -15,15 +16,11 @@ export type FunctionService =
   | 'topic-admin'
   | 'load-generator';
 
-export interface Observability {
-  readonly logger: Logger;
-  readonly metrics: Metrics;
-}
+/** The function's logger; functions that also publish metrics take them from {@link functionMetrics}. */
+export const functionLogger = (service: FunctionService): Logger => new Logger({ serviceName: service });
 
-export const observability = (service: FunctionService): Observability => ({
-  logger: new Logger({ serviceName: service }),
-  metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: service }),
-});
+export const functionMetrics = (service: FunctionService): Metrics =>
+  new Metrics({ namespace: METRICS_NAMESPACE, serviceName: service });
 
 /** Counts (unit Count) added during an invocation and published at its end, for functions whose metrics are counts. */
 export const countMetrics = <Name extends string>(

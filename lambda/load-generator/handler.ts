@@ -1,14 +1,14 @@
 import type { Context } from 'aws-lambda';
 import { requireEnv } from '#adapters/env.ts';
 import { createKafka } from '#adapters/kafka-client.ts';
-import { observability } from '#adapters/observability.ts';
+import { functionLogger } from '#adapters/observability.ts';
 import { ENV } from '#core/contract/index.ts';
 import { type GeneratorSummary, runGenerator } from '#lambda/generator/run.ts';
 import { parseLoadRequest } from './request.ts';
 
 // In-VPC generator for `npm run generate -- --remote`: MSK Serverless is reachable only from inside the VPC.
 const topic = requireEnv(ENV.topicName);
-const { logger } = observability('load-generator');
+const logger = functionLogger('load-generator');
 const kafka = createKafka(
   { mode: 'iam', brokers: requireEnv(ENV.bootstrapBrokers), region: requireEnv('AWS_REGION') },
   { clientId: 'fleetstream-load-generator' },

@@ -1,12 +1,12 @@
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
 import { requireEnv } from '#adapters/env.ts';
-import { observability } from '#adapters/observability.ts';
+import { functionLogger } from '#adapters/observability.ts';
 import { ENV } from '#core/contract/index.ts';
 import { createLookupApi } from './app.ts';
 
 // Clients and configuration once per container, at cold start.
 const db = createDocumentClient();
-const { logger } = observability('lookup-api');
+const logger = functionLogger('lookup-api');
 
 export const handler = createLookupApi(
   {

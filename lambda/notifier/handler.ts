@@ -1,12 +1,13 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { requireEnv } from '#adapters/env.ts';
-import { countMetrics, observability } from '#adapters/observability.ts';
+import { countMetrics, functionLogger, functionMetrics } from '#adapters/observability.ts';
 import { ENV } from '#core/contract/index.ts';
 import { createNotifier } from './notifier.ts';
 
 // One client per container; a missing topic fails the cold start, not the first alert.
 const sns = new SNSClient({});
-const { logger, metrics } = observability('notifier');
+const logger = functionLogger('notifier');
+const metrics = functionMetrics('notifier');
 
 export const handler = createNotifier({
   sns,

@@ -8,7 +8,7 @@ import { createFirehoseClient, FirehoseDeadLetterSink } from '#adapters/dead-let
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
 import { createCounters } from '#adapters/dynamodb-counters.ts';
 import { numberEnv, requireEnv } from '#adapters/env.ts';
-import { observability } from '#adapters/observability.ts';
+import { functionLogger, functionMetrics } from '#adapters/observability.ts';
 import { powertoolsLogger, powertoolsMetrics } from '#adapters/processor-telemetry.ts';
 import { DynamoDbRegistryCache } from '#adapters/registry-cache.ts';
 import { DynamoDbRulesCache } from '#adapters/rules-cache.ts';
@@ -17,7 +17,8 @@ import { ENV } from '#core/contract/index.ts';
 import { PROCESSOR_SERVICE } from '#core/processor-metrics.ts';
 import { createStateProcessor } from './processor.ts';
 
-const { logger, metrics } = observability(PROCESSOR_SERVICE);
+const logger = functionLogger(PROCESSOR_SERVICE);
+const metrics = functionMetrics(PROCESSOR_SERVICE);
 const client = createDocumentClient();
 const counters = createCounters();
 const log = powertoolsLogger(logger);

@@ -1,11 +1,11 @@
 import { requireEnv } from '#adapters/env.ts';
 import { createKafka } from '#adapters/kafka-client.ts';
-import { observability } from '#adapters/observability.ts';
+import { functionLogger } from '#adapters/observability.ts';
 import { createTopicAdmin } from './topic-resource.ts';
 
 // Custom::KafkaTopic onEvent handler (cr.Provider): runs in the VPC, IAM-signed kafkajs admin against MSK Serverless.
 const region = requireEnv('AWS_REGION');
-const { logger } = observability('topic-admin');
+const logger = functionLogger('topic-admin');
 
 export const handler = createTopicAdmin({
   admin: (brokers) =>

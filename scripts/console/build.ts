@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
-/** Where the console lives next to the API: never an API path (see test/unit/console-serve.test.ts). */
+/** Where the console lives next to the API: never an API path (see test/unit/scripts/console/serve.test.ts). */
 export const CONSOLE_PREFIX = '/console/';
 
 const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), 'web');

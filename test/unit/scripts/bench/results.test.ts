@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { designResult, parseResults, readLatestResults, resultsShapeErrors } from '#scripts/bench/results.ts';
 import { percentile } from '#scripts/bench/stats.ts';
-import { sampleResults } from './bench-fixtures.ts';
+import { sampleResults } from '#test/support/bench-fixtures.ts';
 
 describe('designResult', () => {
   it('normalises raw counts per 1,000 records and per handler second', () => {

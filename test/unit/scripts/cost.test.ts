@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calibrationFrom } from '#scripts/cost/calibration.ts';
 import { main } from '#scripts/cost.ts';
-import { sampleResults } from './bench-fixtures.ts';
+import { sampleResults } from '#test/support/bench-fixtures.ts';
 
 const run = async (argv: string[]) => {
   const out: string[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatBenchTable, targetLines } from '#scripts/bench/report.ts';
 import { formatRatio, percentile, reduction, withinFraction } from '#scripts/bench/stats.ts';
-import { sampleResults } from './bench-fixtures.ts';
+import { sampleResults } from '#test/support/bench-fixtures.ts';
 
 describe('percentile (nearest rank)', () => {
   it('picks the nearest-rank value', () => {
