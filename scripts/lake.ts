@@ -132,7 +132,7 @@ export const main = async (argv: string[], io: LakeIo): Promise<number> => {
         io.stderr(
           lines === undefined
             ? `lake: ${took}`
-            : `lake: ${lines.lines} lines, ${lines.malformed} malformed (read as rows of NULLs, as Athena does), ${took}`,
+            : `lake: ${lines.lines} non-blank lines, ${lines.malformed} malformed (read as rows of NULLs, as Athena does), ${took}`,
         );
       }
       io.stdout(formatResult(result, format));

@@ -54,7 +54,7 @@ const csvField = (cell: Cell): string => {
   return /[",\r\n]/.test(cell) || cell === '' ? `"${cell.replaceAll('"', '""')}"` : cell;
 };
 
-/** RFC 4180: a header line, CRLF-free `\n` line ends, NULL as an empty field, the empty string as `""`. */
+/** RFC 4180 quoting, a header line, `\n` line ends; NULL is an empty field, the empty string is `""`. */
 export const formatCsv = ({ columns, rows }: QueryResult): string =>
   [columns.map(({ name }) => csvField(name)), ...rows.map((row) => row.map(csvField))]
     .map((fields) => fields.join(','))
