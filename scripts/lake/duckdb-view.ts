@@ -16,7 +16,7 @@ import {
 /** DuckDB's spelling of each Glue type the lake uses. */
 export const DUCKDB_TYPE: Readonly<Record<GlueColumnType, string>> = { string: 'VARCHAR', double: 'DOUBLE' };
 
-/** Every line of the lake as JSON (NULL when malformed) plus its partition columns; the view reads it. */
+/** Every line of the lake as JSON (NULL when malformed) plus its partition columns: for counting malformed lines. */
 export const RAW_LINES_VIEW = 'raw_lines';
 
 const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
@@ -27,39 +27,49 @@ export const rawFilesGlob = (lakeDir: string): string =>
   join(lakeDir, LAKE_PREFIX.raw, ...RAW_PARTITION_KEYS.map(({ name }) => `${name}=*`), '*.gz');
 
 /**
- * A field of the line's JSON object as the Glue column type: strings as their text (a number's digits, an
- * object's JSON), doubles also from numeric strings (the blog producer's), NULL when absent or not a number.
+ * A field as the Glue column type. The reader hands every field over as text (a string's value, a number's digits,
+ * an object's JSON), so a value of the wrong type never fails the line: doubles are cast from that text (numbers and
+ * the blog producer's numeric strings) and are NULL when it is not a number.
  */
 const columnExpression = (name: string, type: GlueColumnType): string => {
-  const text = `json_extract_string(json, ${literal(`$.${name}`)})`;
   switch (type) {
     case 'string':
-      return text;
+      return identifier(name);
     case 'double':
-      return `TRY_CAST(${text} AS ${DUCKDB_TYPE.double})`;
+      return `TRY_CAST(${identifier(name)} AS ${DUCKDB_TYPE.double})`;
   }
 };
 
-export const createViewsSql = (lakeDir: string): string => {
-  const partitions = RAW_PARTITION_KEYS.map(({ name }) => identifier(name));
+const readerOptions = (lakeDir: string): string => {
   // Hive partition values stay strings (DuckDB would otherwise guess integers and drop the leading zeros).
   const hiveTypes = RAW_PARTITION_KEYS.map(
     ({ name, type }) => `${literal(name)}: ${literal(DUCKDB_TYPE[type])}`,
   );
-  const lines = [
-    `CREATE OR REPLACE TEMP VIEW ${RAW_LINES_VIEW} AS SELECT json, ${partitions.join(', ')}`,
-    `FROM read_ndjson_objects(${literal(rawFilesGlob(lakeDir))}, compression = 'gzip', ignore_errors = true,`,
-    `  hive_partitioning = true, hive_types = {${hiveTypes.join(', ')}}, hive_types_autocast = false);`,
-  ];
+  return [
+    literal(rawFilesGlob(lakeDir)),
+    "compression = 'gzip'",
+    // A line that is not JSON (or not UTF-8) becomes a row of NULLs instead of failing the query.
+    'ignore_errors = true',
+    'hive_partitioning = true',
+    `hive_types = {${hiveTypes.join(', ')}}`,
+    'hive_types_autocast = false',
+  ].join(', ');
+};
+
+export const createViewsSql = (lakeDir: string): string => {
+  const partitions = RAW_PARTITION_KEYS.map(({ name }) => identifier(name));
+  // One typed read of each line (DuckDB's reader is parallel and parses once); every field as text first.
+  const asText = RAW_COLUMNS.map(({ name }) => `${literal(name)}: 'VARCHAR'`);
   const columns = RAW_COLUMNS.map(
     ({ name, type }) => `${columnExpression(name, type)} AS ${identifier(name)}`,
   );
-  lines.push(
+  return [
     `CREATE OR REPLACE TEMP VIEW ${identifier(RAW_TABLE_NAME)} AS SELECT`,
     `  ${[...columns, ...partitions].join(',\n  ')}`,
-    `FROM ${RAW_LINES_VIEW};`,
-  );
-  return lines.join('\n');
+    `FROM read_ndjson(${readerOptions(lakeDir)}, columns = {${asText.join(', ')}});`,
+    `CREATE OR REPLACE TEMP VIEW ${RAW_LINES_VIEW} AS SELECT json, ${partitions.join(', ')}`,
+    `FROM read_ndjson_objects(${readerOptions(lakeDir)});`,
+  ].join('\n');
 };
 
 /** Lines that are not a JSON object: Athena returns them as rows of NULLs; the CLI counts and reports them. */
