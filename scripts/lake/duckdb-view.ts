@@ -16,9 +16,6 @@ import {
 /** DuckDB's spelling of each Glue type the lake uses. */
 export const DUCKDB_TYPE: Readonly<Record<GlueColumnType, string>> = { string: 'VARCHAR', double: 'DOUBLE' };
 
-/** Every line of the lake as JSON (NULL when malformed) plus its partition columns: for counting malformed lines. */
-export const RAW_LINES_VIEW = 'raw_lines';
-
 const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 const identifier = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
@@ -40,6 +37,9 @@ const columnExpression = (name: string, type: GlueColumnType): string => {
   }
 };
 
+/** A line that is not JSON (or not UTF-8) becomes a row of NULLs instead of failing the query. */
+const LENIENT_GZIP = "compression = 'gzip', ignore_errors = true";
+
 const readerOptions = (lakeDir: string): string => {
   // Hive partition values stay strings (DuckDB would otherwise guess integers and drop the leading zeros).
   const hiveTypes = RAW_PARTITION_KEYS.map(
@@ -47,9 +47,7 @@ const readerOptions = (lakeDir: string): string => {
   );
   return [
     literal(rawFilesGlob(lakeDir)),
-    "compression = 'gzip'",
-    // A line that is not JSON (or not UTF-8) becomes a row of NULLs instead of failing the query.
-    'ignore_errors = true',
+    LENIENT_GZIP,
     'hive_partitioning = true',
     `hive_types = {${hiveTypes.join(', ')}}`,
     'hive_types_autocast = false',
@@ -67,10 +65,16 @@ export const createViewsSql = (lakeDir: string): string => {
     `CREATE OR REPLACE TEMP VIEW ${identifier(RAW_TABLE_NAME)} AS SELECT`,
     `  ${[...columns, ...partitions].join(',\n  ')}`,
     `FROM read_ndjson(${readerOptions(lakeDir)}, columns = {${asText.join(', ')}});`,
-    `CREATE OR REPLACE TEMP VIEW ${RAW_LINES_VIEW} AS SELECT json, ${partitions.join(', ')}`,
-    `FROM read_ndjson_objects(${readerOptions(lakeDir)});`,
   ].join('\n');
 };
 
-/** Lines that are not a JSON object: Athena returns them as rows of NULLs; the CLI counts and reports them. */
-export const MALFORMED_COUNT_SQL = `SELECT count(*) AS lines, count(*) FILTER (WHERE json IS NULL OR json_type(json) <> 'OBJECT') AS malformed FROM ${RAW_LINES_VIEW}`;
+/**
+ * Per file: its non-blank lines and those that are not a JSON object (rows of NULLs in the view, as Athena returns
+ * them). Files without a non-blank line are absent from the answer.
+ */
+export const lineCountSql = (files: readonly string[]): string =>
+  [
+    "SELECT filename, count(*) AS lines, count(*) FILTER (WHERE json IS NULL OR json_type(json) <> 'OBJECT') AS malformed",
+    `FROM read_ndjson_objects([${files.map(literal).join(', ')}], ${LENIENT_GZIP}, filename = true)`,
+    'GROUP BY filename',
+  ].join('\n');

@@ -2,16 +2,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { LAKE_PREFIX } from '../../lib/lake-schema.ts';
-import { createViewsSql, MALFORMED_COUNT_SQL, rawFilesGlob } from './duckdb-view.ts';
+import { createViewsSql, rawFilesGlob } from './duckdb-view.ts';
+import { countLines, type LineCount } from './line-counts.ts';
 import { canonicalCell, cellKind, type QueryResult } from './result.ts';
 
 /** Runs SQL over the local lake with DuckDB, through the view named and typed like the Glue table. */
-
-export interface LineCount {
-  readonly lines: number;
-  /** Lines that are not a JSON object (bad JSON, bad UTF-8, arrays…): rows of NULLs in the view. */
-  readonly malformed: number;
-}
 
 export interface LocalQuery {
   /** The lake root (`.local/datalake`): files are read from `<lakeDir>/raw/year=…/…/*.gz`. */
@@ -19,7 +14,7 @@ export interface LocalQuery {
   readonly sql: string;
   /** Values for the query's `?` placeholders, bound as strings (as Athena's execution parameters). */
   readonly params?: readonly string[];
-  /** Also count the lake's malformed lines (a second scan). @default true */
+  /** Also count the lake's lines and malformed lines (files not counted before are read again). @default true */
   readonly countMalformed?: boolean;
 }
 
@@ -59,8 +54,7 @@ export const queryLocalLake = async (query: LocalQuery): Promise<LocalAnswer> =>
         .map((row) => row.map((value, i) => canonicalCell(kinds[i] ?? 'text', text(value))));
       const result: QueryResult = { columns, rows };
       if (query.countMalformed === false) return { result };
-      const [counts] = (await connection.runAndReadAll(MALFORMED_COUNT_SQL)).getRows();
-      return { result, lineCount: { lines: Number(counts?.[0] ?? 0), malformed: Number(counts?.[1] ?? 0) } };
+      return { result, lineCount: await countLines(connection, query.lakeDir) };
     } catch (error) {
       const message = (error as Error).message;
       if (message.includes('No files found') && message.includes(rawFilesGlob(query.lakeDir)))
