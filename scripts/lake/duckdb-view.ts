@@ -23,48 +23,46 @@ const identifier = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 export const rawFilesGlob = (lakeDir: string): string =>
   join(lakeDir, LAKE_PREFIX.raw, ...RAW_PARTITION_KEYS.map(({ name }) => `${name}=*`), '*.gz');
 
-/**
- * A field as the Glue column type. The reader hands every field over as text (a string's value, a number's digits,
- * an object's JSON), so a value of the wrong type never fails the line: doubles are cast from that text (numbers and
- * the blog producer's numeric strings) and are NULL when it is not a number.
- */
-const columnExpression = (name: string, type: GlueColumnType): string => {
-  switch (type) {
-    case 'string':
-      return identifier(name);
-    case 'double':
-      return `TRY_CAST(${identifier(name)} AS ${DUCKDB_TYPE.double})`;
-  }
-};
+/** The struct each line is parsed into, once. */
+const FIELDS = 'fields';
 
 /** A line that is not JSON (or not UTF-8) becomes a row of NULLs instead of failing the query. */
 const LENIENT_GZIP = "compression = 'gzip', ignore_errors = true";
 
-const readerOptions = (lakeDir: string): string => {
-  // Hive partition values stay strings (DuckDB would otherwise guess integers and drop the leading zeros).
-  const hiveTypes = RAW_PARTITION_KEYS.map(
-    ({ name, type }) => `${literal(name)}: ${literal(DUCKDB_TYPE[type])}`,
-  );
-  return [
-    literal(rawFilesGlob(lakeDir)),
-    LENIENT_GZIP,
-    'hive_partitioning = true',
-    `hive_types = {${hiveTypes.join(', ')}}`,
-    'hive_types_autocast = false',
-  ].join(', ');
+/**
+ * A field as the Glue column type. Every field is first taken as text (a string's value, a number's digits, an
+ * object's JSON), so a value of the wrong type never fails the line: doubles are cast from that text (numbers and the
+ * blog producer's numeric strings) and are NULL when it is not a number.
+ */
+const columnExpression = (name: string, type: GlueColumnType): string => {
+  const text = `${FIELDS}.${identifier(name)}`;
+  switch (type) {
+    case 'string':
+      return text;
+    case 'double':
+      return `TRY_CAST(${text} AS ${DUCKDB_TYPE.double})`;
+  }
 };
 
 export const createViewsSql = (lakeDir: string): string => {
   const partitions = RAW_PARTITION_KEYS.map(({ name }) => identifier(name));
-  // One typed read of each line (DuckDB's reader is parallel and parses once); every field as text first.
-  const asText = RAW_COLUMNS.map(({ name }) => `${literal(name)}: 'VARCHAR'`);
+  // Hive partition values stay strings (DuckDB would otherwise guess integers and drop the leading zeros).
+  const hiveTypes = RAW_PARTITION_KEYS.map(
+    ({ name, type }) => `${literal(name)}: ${literal(DUCKDB_TYPE[type])}`,
+  );
+  const asText = `{${RAW_COLUMNS.map(({ name }) => `${JSON.stringify(name)}: "VARCHAR"`).join(', ')}}`;
   const columns = RAW_COLUMNS.map(
     ({ name, type }) => `${columnExpression(name, type)} AS ${identifier(name)}`,
   );
+  // read_ndjson_objects splits strictly on newlines, as Hive's TextInputFormat does: a line cut short after a colon
+  // cannot swallow the next one (read_ndjson's typed reader would parse on into it and lose both). Each line is then
+  // parsed once, into a struct of text fields.
   return [
     `CREATE OR REPLACE TEMP VIEW ${identifier(RAW_TABLE_NAME)} AS SELECT`,
     `  ${[...columns, ...partitions].join(',\n  ')}`,
-    `FROM read_ndjson(${readerOptions(lakeDir)}, columns = {${asText.join(', ')}});`,
+    `FROM (SELECT json_transform(json, ${literal(asText)}) AS ${FIELDS}, ${partitions.join(', ')}`,
+    `  FROM read_ndjson_objects(${literal(rawFilesGlob(lakeDir))}, ${LENIENT_GZIP}, hive_partitioning = true,`,
+    `    hive_types = {${hiveTypes.join(', ')}}, hive_types_autocast = false));`,
   ].join('\n');
 };
 

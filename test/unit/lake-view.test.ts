@@ -83,6 +83,19 @@ describe('the local lake view', () => {
     expect(result.rows).toEqual([['2026', '01', '02', '03']]);
   });
 
+  it('keeps the line after one cut short after a colon (lines split strictly on newlines, as Hive does)', async () => {
+    const dir = await lakeOf([
+      Buffer.from('{"deviceid":"d1","cpuusage":'),
+      Buffer.from('{"deviceid":"d2","cpuusage":3}'),
+    ]);
+    const { result, lineCount } = await query(dir, 'SELECT deviceid, cpuusage FROM raw_telemetry');
+    expect(result.rows).toEqual([
+      [null, null],
+      ['d2', '3'],
+    ]);
+    expect(lineCount).toEqual({ lines: 2, malformed: 1 });
+  });
+
   it('never aborts on any line: one row per non-blank line, each counted', async () => {
     // Any bytes but a newline (the record separator), not blank: DuckDB skips lines of only space, tab, CR, FF, VT.
     const line = fc
@@ -134,6 +147,7 @@ describe('the local lake view', () => {
     const bad = fc
       .constantFrom(
         Buffer.from('{"deviceid":"x",'),
+        Buffer.from('{"deviceid":"x","cpuusage":'), // cut after a colon: the next line must stay its own row
         Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]),
         Buffer.from('[1,2]'),
         Buffer.from('"text"'),
