@@ -13,7 +13,7 @@ import { formatResult, type OutputFormat } from './lake/format.ts';
 import { queryLocalLake } from './lake/local-lake.ts';
 import type { QueryResult } from './lake/result.ts';
 import { STATEFUL_STACK } from './lib/aws-stack.ts';
-import { runCli, UsageError } from './lib/cli.ts';
+import { type CliArgs, runCli, UsageError } from './lib/cli.ts';
 import { REPO_LOCAL_DIR } from './local/services/index.ts';
 
 export const lakeSpec = {
@@ -80,6 +80,73 @@ const outputFormat = (json: boolean, csv: boolean): OutputFormat => {
   return json ? 'json' : csv ? 'csv' : 'table';
 };
 
+type LakeFlags = CliArgs<typeof lakeSpec.options>['values'];
+
+/** `--athena`: the workgroup and database from flags or the stack outputs, progress on stderr. */
+const queryAthena = async (
+  v: LakeFlags,
+  sql: string,
+  io: LakeIo,
+  env: NodeJS.ProcessEnv,
+): Promise<QueryResult> => {
+  if (v.dir !== undefined || v['no-line-count'])
+    throw new UsageError('--dir and --no-line-count apply to the local lake, not --athena');
+  const region = v.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (region === undefined || region === '')
+    throw new UsageError('--athena needs a region: --region R or $AWS_REGION');
+  const target = await resolveAthenaTarget(
+    { region, workGroup: v.workgroup, database: v.database, stack: v.stack },
+    region,
+  );
+  io.stderr(`athena: workgroup ${target.workGroup}, database ${target.database}, ${region}`);
+  let lastState = '';
+  const onProgress = (p: AthenaProgress) => {
+    if (p.state === lastState) return;
+    lastState = p.state;
+    io.stderr(`athena: ${p.state} after ${seconds(p.elapsedMs)}, ${megabytes(p.bytesScanned)} scanned`);
+  };
+  try {
+    return await runAthenaQuery(
+      new AthenaClient({ region }),
+      { workGroup: target.workGroup, database: target.database, sql, params: v.param ?? [] },
+      { onProgress, signal: io.signal },
+    );
+  } catch (error) {
+    throw explainAwsError(error, v.stack ?? STATEFUL_STACK, region);
+  }
+};
+
+/** The local lake with DuckDB; the line count (and the time taken) on stderr. */
+const queryLocal = async (
+  v: LakeFlags,
+  sql: string,
+  io: LakeIo,
+  env: NodeJS.ProcessEnv,
+): Promise<QueryResult> => {
+  if (
+    v.region !== undefined ||
+    v.stack !== undefined ||
+    v.workgroup !== undefined ||
+    v.database !== undefined
+  )
+    throw new UsageError('--region, --stack, --workgroup and --database go with --athena');
+  const lakeDir = v.dir ?? join(env.FLEETSTREAM_STATE_DIR ?? REPO_LOCAL_DIR, 'datalake');
+  const started = performance.now();
+  const { result, lineCount } = await queryLocalLake({
+    lakeDir,
+    sql,
+    params: v.param ?? [],
+    countMalformed: !v['no-line-count'],
+  });
+  const took = seconds(performance.now() - started);
+  io.stderr(
+    lineCount === undefined
+      ? `lake: ${took}`
+      : `lake: ${lineCount.lines} non-blank lines, ${lineCount.malformed} malformed (read as rows of NULLs, as Athena does), ${took}`,
+  );
+  return result;
+};
+
 export const main = async (argv: string[], io: LakeIo): Promise<number> => {
   const env = io.env ?? process.env;
   let code = 0;
@@ -88,54 +155,7 @@ export const main = async (argv: string[], io: LakeIo): Promise<number> => {
     async ({ values: v, positionals }) => {
       const sql = await querySql(positionals, v.file);
       const format = outputFormat(v.json, v.csv);
-      const params = v.param ?? [];
-      let result: QueryResult;
-      if (v.athena) {
-        if (v.dir !== undefined || v['no-line-count'])
-          throw new UsageError('--dir and --no-line-count apply to the local lake, not --athena');
-        const region = v.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-        if (region === undefined || region === '')
-          throw new UsageError('--athena needs a region: --region R or $AWS_REGION');
-        const target = await resolveAthenaTarget(
-          { region, workGroup: v.workgroup, database: v.database, stack: v.stack },
-          region,
-        );
-        io.stderr(`athena: workgroup ${target.workGroup}, database ${target.database}, ${region}`);
-        let lastState = '';
-        const onProgress = (p: AthenaProgress) => {
-          if (p.state === lastState) return;
-          lastState = p.state;
-          io.stderr(`athena: ${p.state} after ${seconds(p.elapsedMs)}, ${megabytes(p.bytesScanned)} scanned`);
-        };
-        try {
-          result = await runAthenaQuery(
-            new AthenaClient({ region }),
-            { workGroup: target.workGroup, database: target.database, sql, params },
-            { onProgress, signal: io.signal },
-          );
-        } catch (error) {
-          throw explainAwsError(error, v.stack ?? STATEFUL_STACK, region);
-        }
-      } else {
-        if (
-          v.region !== undefined ||
-          v.stack !== undefined ||
-          v.workgroup !== undefined ||
-          v.database !== undefined
-        )
-          throw new UsageError('--region, --stack, --workgroup and --database go with --athena');
-        const lakeDir = v.dir ?? join(env.FLEETSTREAM_STATE_DIR ?? REPO_LOCAL_DIR, 'datalake');
-        const started = performance.now();
-        const answer = await queryLocalLake({ lakeDir, sql, params, countMalformed: !v['no-line-count'] });
-        result = answer.result;
-        const took = seconds(performance.now() - started);
-        const lines = answer.lineCount;
-        io.stderr(
-          lines === undefined
-            ? `lake: ${took}`
-            : `lake: ${lines.lines} non-blank lines, ${lines.malformed} malformed (read as rows of NULLs, as Athena does), ${took}`,
-        );
-      }
+      const result = v.athena ? await queryAthena(v, sql, io, env) : await queryLocal(v, sql, io, env);
       io.stdout(formatResult(result, format));
       return 0;
     },
