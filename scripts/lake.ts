@@ -95,7 +95,7 @@ const queryAthena = async (
   if (region === undefined || region === '')
     throw new UsageError('--athena needs a region: --region R or $AWS_REGION');
   const target = await resolveAthenaTarget(
-    { region, workGroup: v.workgroup, database: v.database, stack: v.stack },
+    { workGroup: v.workgroup, database: v.database, stack: v.stack },
     region,
   );
   io.stderr(`athena: workgroup ${target.workGroup}, database ${target.database}, ${region}`);

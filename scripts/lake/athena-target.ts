@@ -9,7 +9,6 @@ export interface AthenaTarget {
 }
 
 export interface AthenaTargetFlags {
-  readonly region?: string;
   readonly workGroup?: string;
   readonly database?: string;
   /** The stack that owns the lake. @default FleetStreamStateful */
