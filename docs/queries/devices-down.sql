@@ -1,7 +1,7 @@
 -- Devices that reported interfacestatus 'down' in an event-time range (UTC, 'YYYY-MM-DD HH:mm:ss', start included,
 -- end excluded), with their number of down records and the first and last of them. Runs unchanged in both engines:
 --   npm run lake -- --file docs/queries/devices-down.sql --param '2026-11-21 00:00:00' --param '2026-11-22 00:00:00'
--- (add --athena to run it in the deployed workgroup; the two ? are passed as strings in both).
+-- (add --athena to run it in the deployed workgroup; both placeholders are passed as strings in both engines).
 SELECT
   deviceid,
   model,
