@@ -1,5 +1,5 @@
 /**
- * Decoding and validation of one telemetry record (the Kafka value) to the contract in DESIGN.md.
+ * Decoding and validation of one telemetry record (the Kafka value) to the contract in README "Record format".
  * Pure: never throws on bad input, returns a short specific reason instead so the record can be dead-lettered.
  * Describing a bad value never walks it (a 30,000-deep array would overflow the stack): it is bounded in time and size.
  */

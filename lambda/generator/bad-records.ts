@@ -1,7 +1,7 @@
 import type { Random } from './prng.ts';
 
 /**
- * The invalid-record classes from DESIGN.md, made from a good record so everything else about them looks real.
+ * The invalid-record classes (README "Record format": what the processor dead-letters), made from a good record so everything else about them looks real.
  * Each must be rejected by the record contract: tests hold every class against `decodeRecord`.
  */
 export const BAD_CLASSES = [

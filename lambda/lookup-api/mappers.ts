@@ -1,3 +1,4 @@
+import { readCounts } from '#core/data-map.ts';
 import type { DeviceWindow } from '#core/device-windows.ts';
 import type {
   AlertItem,
@@ -9,7 +10,7 @@ import type {
   Severity,
 } from '#core/items.ts';
 
-// Pure item → response mappers: the API's JSON shapes (DESIGN.md "Lookup API", docs/openapi.json) live here.
+// Pure item → response mappers: the API's JSON shapes (docs/openapi.json) live here.
 
 export interface Stats {
   min: number;
@@ -167,10 +168,14 @@ export const toWindowView = (item: DeviceWindow): WindowView => ({
 const isRecordsShard = (item: { sk: string }): boolean => item.sk.startsWith('RECORDS#');
 const isDevicesShard = (item: { sk: string }): boolean => item.sk.startsWith('DEVICES#');
 
-/** Adds a shard's counts (keys are statuses and models: data, hence a Map); anything but a finite number is skipped. */
+/**
+ * Adds a shard's counts by name (statuses and models are data, hence a Map). Stored keys are decoded (a model named
+ * `constructor` is stored as `~constructor`); counts beyond a shard's bounds (`~other`) belong to no name and are left
+ * out of the per-name maps (the fleet's totals still hold them). Anything but a finite number is skipped.
+ */
 const addTo = (target: Map<string, number>, source: Record<string, unknown> | undefined) => {
-  for (const [key, value] of Object.entries(source ?? {}))
-    if (typeof value === 'number' && Number.isFinite(value)) target.set(key, (target.get(key) ?? 0) + value);
+  for (const [name, value] of readCounts(source).byName)
+    if (Number.isFinite(value)) target.set(name, (target.get(name) ?? 0) + value);
 };
 
 const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);

@@ -1,7 +1,7 @@
 import { MAX_DEVICE_ID_LENGTH, MAX_TEXT_FIELD_LENGTH, parseEventTime } from '#core/record.ts';
 import { badRequest } from './http.ts';
 
-// The record contract (DESIGN.md, lambda/core/record.ts): ids are 1-128 printable characters (no Unicode "other"
+// The record contract (README "Record format", lambda/core/record.ts): ids are 1-128 printable characters (no Unicode "other"
 // category: controls, format characters, unpaired surrogates...). Statuses and models are record text fields.
 const NON_PRINTABLE = /\p{C}/u;
 

@@ -4,7 +4,7 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { LAKE_PREFIX } from '#core/contract/index.ts';
+import { LAKE_PREFIX, RAW_COLUMNS, RAW_PARTITION_KEYS, RAW_TABLE_NAME } from '#core/contract/index.ts';
 
 /** CDK feature flag: server access logging grants `logging.s3.amazonaws.com` by bucket policy, not by ACL. */
 const S3_LOGS_USE_BUCKET_POLICY = '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy';
@@ -28,7 +28,7 @@ export class DataLake extends Construct {
   readonly bucket: s3.Bucket;
   readonly accessLogsBucket: s3.Bucket;
   readonly databaseName: string;
-  readonly tableName = 'raw_telemetry';
+  readonly tableName = RAW_TABLE_NAME;
   readonly workGroupName: string;
   readonly table: glue.CfnTable;
   readonly workGroup: athena.CfnWorkGroup;
@@ -140,7 +140,7 @@ export class DataLake extends Construct {
           'Raw telemetry exactly as produced (newline-delimited JSON, gzip), partitioned by delivery hour',
         tableType: 'EXTERNAL_TABLE',
         parameters,
-        partitionKeys: Object.keys(projection).map((name) => ({ name, type: 'string' })),
+        partitionKeys: RAW_PARTITION_KEYS.map(({ name, type }) => ({ name, type })),
         storageDescriptor: {
           location,
           inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
@@ -151,15 +151,7 @@ export class DataLake extends Construct {
             // Bad records are quarantined by the processor, but the archive keeps them: never fail a whole query on one.
             parameters: { 'ignore.malformed.json': 'true', 'case.insensitive': 'true' },
           },
-          columns: [
-            { name: 'deviceid', type: 'string' },
-            { name: 'model', type: 'string' },
-            { name: 'interface', type: 'string' },
-            { name: 'interfacestatus', type: 'string' },
-            { name: 'cpuusage', type: 'double' },
-            { name: 'memoryusage', type: 'double' },
-            { name: 'event_time', type: 'string' },
-          ],
+          columns: RAW_COLUMNS.map(({ name, type }) => ({ name, type })),
         },
       },
     });

@@ -1,6 +1,7 @@
 /**
- * bench/results/latest.json: exactly the shape in DESIGN.md's Performance section. Built here from measurements,
- * validated here when read back (by `npm run cost`), so the writer and the readers cannot drift apart.
+ * bench/results/latest.json: the shape defined below (README "What it costs and how fast it is" quotes it). Built here
+ * from measurements, validated here when read back (by `npm run cost`), so the writer and the readers cannot drift
+ * apart.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';

@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [--out bench/results/latest.json]`: fixed, seeded workloads through the real local
  * pipeline (Kafka + DynamoDB Local + local event-source poller + processor), FleetStream and the naive baseline in the
- * same run; prints a table with the ratios and writes the results file (shape: DESIGN.md "Performance").
+ * same run; prints a table with the ratios and writes the results file (shape: scripts/bench/results.ts).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';

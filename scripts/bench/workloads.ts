@@ -1,4 +1,4 @@
-/** The benchmark's fixed, seeded workloads (DESIGN.md "Performance") and their smaller `--quick` variants. */
+/** The benchmark's fixed, seeded workloads (docs/SCALING.md "What the benchmark measured") and their smaller `--quick` variants. */
 import type { Design, WorkloadName } from './results.ts';
 
 export interface Workload {

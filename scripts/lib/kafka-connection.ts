@@ -11,7 +11,7 @@ export const kafkaConnectionOptions = {
 
 export const KAFKA_CONNECTION_USAGE = '[--local [--brokers 127.0.0.1:9092] | --brokers B --region R]';
 
-/** The local runtime's broker (DESIGN.md); `KAFKA_BROKERS` overrides it. */
+/** The local runtime's broker (`npm start`, scripts/local/); `KAFKA_BROKERS` overrides it. */
 export const DEFAULT_LOCAL_BROKERS = '127.0.0.1:9092';
 
 export const kafkaConnectionFromFlags = (

@@ -11,7 +11,15 @@ export {
   KAFKA_NAME_RULE,
   PARTITIONS,
 } from './kafka.ts';
-export { LAKE_PREFIX, lakeFolder } from './lake.ts';
+export {
+  type GlueColumnType,
+  LAKE_PREFIX,
+  type LakeColumn,
+  lakeFolder,
+  RAW_COLUMNS,
+  RAW_PARTITION_KEYS,
+  RAW_TABLE_NAME,
+} from './lake.ts';
 export {
   GSI_ALERTS_BY_DAY,
   GSI_BY_MODEL,

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { mergeCounts, OVERFLOW_KEY } from '#core/data-map.ts';
 import {
   type AlertItem,
   type DeviceItem,
@@ -242,6 +243,48 @@ describe('sumFleet', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  // What the processor stores (escaped keys, overflow under `~other`) reads back as the names the records carried.
+  it('answers the names the processor stored, escapes undone, overflow left out of the per-name maps', () => {
+    const name = fc.oneof(
+      fc.constantFrom('__proto__', 'constructor', '~other', '~~x', '~', 'toString', 'down'),
+      fc.string({ maxLength: 6 }),
+    );
+    fc.assert(
+      fc.property(fc.uniqueArray(name, { maxLength: 8 }), (names) => {
+        const change = new Map(names.map((n, i) => [n, i + 1]));
+        const stored = mergeCounts(undefined, change);
+        const shard = JSON.parse(JSON.stringify(stored));
+        const fleet = sumFleet([
+          {
+            ...fleetDevicesKey(0),
+            devices: 1,
+            byStatus: shard,
+            byModelDevices: shard,
+            byModelDown: {},
+            version: 1,
+          },
+        ]);
+        expect(new Map(Object.entries(fleet.byStatus))).toEqual(change);
+        expect(Object.keys(fleet.byModel).sort()).toEqual([...change.keys()].sort());
+      }),
+      { numRuns: 300 },
+    );
+    const full = mergeCounts(undefined, new Map(Array.from({ length: 1_001 }, (_, i) => [`m${i}`, 1])));
+    expect(Object.hasOwn(full, OVERFLOW_KEY)).toBe(true);
+    const fleet = sumFleet([
+      {
+        ...fleetDevicesKey(0),
+        devices: 1_001,
+        byStatus: {},
+        byModelDevices: full,
+        byModelDown: {},
+        version: 1,
+      },
+    ]);
+    expect(Object.keys(fleet.byModel)).toHaveLength(1_000);
+    expect(fleet.devices).toBe(1_001);
   });
 
   it('is all zeros for an empty fleet', () => {

@@ -39,7 +39,7 @@ describe('designResult', () => {
   });
 });
 
-describe('results shape (DESIGN.md "Performance")', () => {
+describe('results shape (scripts/bench/results.ts)', () => {
   it('accepts exactly the contract', () => {
     expect(resultsShapeErrors(sampleResults())).toEqual([]);
   });
