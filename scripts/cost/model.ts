@@ -5,13 +5,22 @@
  */
 import { PARTITIONS, TABLES } from '#core/contract/index.ts';
 import { CONFIG_DEFAULTS } from '#lib/config.ts';
+import { GB, type LineItem, SECONDS_PER_MONTH } from './line-item.ts';
 import type { PriceTable } from './prices.ts';
+import {
+  type DynamoDbUnits,
+  dynamoDbRequestLines,
+  dynamoDbStorageLine,
+  fleetstreamStorageGb,
+  fleetstreamUnits,
+  naiveUnits,
+} from './services/dynamodb.ts';
+import { lakeLines, snsLine } from './services/lake.ts';
+import { type Invocations, type LambdaRun, lambdaLines, lambdaRun } from './services/lambda.ts';
+import { mskLines } from './services/msk.ts';
+import { vpcLine } from './services/vpc.ts';
 
-/** AWS bills a month as 730 hours. */
-export const HOURS_PER_MONTH = 730;
-export const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
-const GIB = 1024 ** 3;
-const GB = 1e9;
+export { HOURS_PER_MONTH, type LineItem, SECONDS_PER_MONTH } from './line-item.ts';
 
 /** MSK Serverless quotas (per cluster / per partition); see docs/SCALING.md. */
 export const MSK_QUOTAS = {
@@ -21,8 +30,6 @@ export const MSK_QUOTAS = {
   partitionsPerCluster: PARTITIONS.max,
 } as const;
 
-/** Lambda gives one full vCPU at 1,769 MB; below that, CPU-bound work stretches proportionally. */
-const MB_PER_VCPU = 1769;
 /** The synchronous invoke payload limit bounds an MSK batch: 6 MB of base64 values plus per-record JSON. */
 const INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024;
 const EVENT_BYTES_PER_RECORD = 150;
@@ -141,15 +148,6 @@ export const DEFAULT_CALIBRATION: Calibration = {
   naiveItemBytes: 250,
 };
 
-export interface LineItem {
-  readonly service: string;
-  readonly item: string;
-  readonly quantity: number;
-  readonly unit: string;
-  readonly usd: number;
-  readonly note?: string;
-}
-
 export interface DesignCost {
   readonly design: 'fleetstream' | 'naive';
   readonly lines: LineItem[];
@@ -221,22 +219,24 @@ export const sizeKafka = (ingressMBps: number, egressMBps: number, a: Assumption
   return { partitions, clusters, byThroughput };
 };
 
-const line = (
-  service: string,
-  item: string,
-  quantity: number,
-  unit: string,
-  usd: number,
-  note?: string,
-): LineItem => ({
-  service,
-  item,
-  quantity,
-  unit,
-  usd,
-  ...(note ? { note } : {}),
+/** One design's bill: its lines, their total and the figures behind them. */
+export const designCost = (
+  design: DesignCost['design'],
+  lines: LineItem[],
+  units: DynamoDbUnits,
+  run: LambdaRun,
+): DesignCost => ({
+  design,
+  lines,
+  totalUsd: lines.reduce((sum, x) => sum + x.usd, 0),
+  itemWritesPer1k: units.writesPer1k,
+  itemReadsPer1k: units.readsPer1k,
+  wruPer1k: units.wruPer1k,
+  lambdaDurationMs: run.durationMs,
+  partitionUtilisation: run.utilisation,
 });
 
+/** The month's bill for both designs: sizes Kafka and the batches, then composes one pure function per service. */
 export const computeCost = (
   scenario: Scenario,
   prices: PriceTable,
@@ -281,191 +281,50 @@ export const computeCost = (
   // happens in a batch with probability ≈ span / 60 s.
   const windowsPerBatch = Math.min(batch, devicesPerBatch * Math.min(1, batchSpanSeconds / 60));
 
-  const gib = (bytes: number) => bytes / GIB;
   const monthBytesIn = recordsPerMonth * wireBytesPerRecord;
   const valueGb = (recordsPerMonth * recordBytes) / GB;
   const p = prices;
-
-  const mskLines = (readers: number): LineItem[] => [
-    line(
-      'MSK Serverless',
-      'cluster-hours',
-      clusters * HOURS_PER_MONTH,
-      'cluster-h',
-      clusters * HOURS_PER_MONTH * p.msk.clusterHour.usd,
-    ),
-    line(
-      'MSK Serverless',
-      `partition-hours (${partitions} partitions)`,
-      partitions * HOURS_PER_MONTH,
-      'partition-h',
-      partitions * HOURS_PER_MONTH * p.msk.partitionHour.usd,
-    ),
-    line('MSK Serverless', 'data in', gib(monthBytesIn), 'GiB', gib(monthBytesIn) * p.msk.dataInGib.usd),
-    line(
-      'MSK Serverless',
-      `data out (${readers} reader${readers > 1 ? 's' : ''})`,
-      gib(monthBytesIn * readers),
-      'GiB',
-      gib(monthBytesIn * readers) * p.msk.dataOutGib.usd,
-    ),
-    line(
-      'MSK Serverless',
-      `storage (${a.mskRetentionDays}-day retention)`,
-      gib(monthBytesIn) * (a.mskRetentionDays / 30.42),
-      'GiB-month',
-      gib(monthBytesIn) * (a.mskRetentionDays / 30.42) * p.msk.storageGibMonth.usd,
-    ),
-  ];
-
-  const vpcLine = () => {
-    const hours = a.interfaceEndpoints * a.availabilityZones * HOURS_PER_MONTH;
-    return line(
-      'VPC',
-      `interface endpoints (${a.interfaceEndpoints} × ${a.availabilityZones} AZ)`,
-      hours,
-      'endpoint-AZ-h',
-      hours * p.vpc.interfaceEndpointAzHour.usd,
-      'Lambda + STS for the MSK event source without a NAT; a NAT gateway costs more',
+  const invocations: Invocations = {
+    batch,
+    perSecond: invocationsPerSecond,
+    perMonth: invocationsPerMonth,
+    partitions,
+  };
+  const msk = (readers: number) =>
+    mskLines({ clusters, partitions, monthBytesIn, readers, retentionDays: a.mskRetentionDays }, p);
+  const run = (units: DynamoDbUnits): LambdaRun =>
+    lambdaRun(
+      units.cpuMsPer1k,
+      (units.writesPer1k * batch) / 1000,
+      (units.readsPer1k * batch) / 1000,
+      invocations,
+      a,
     );
-  };
-
-  const lambdaFor = (cpuMsPer1k: number, writesPerBatch: number, readsPerBatch: number) => {
-    const cpuStretch = Math.max(1, MB_PER_VCPU / a.memoryMb);
-    const cpuMs = (cpuMsPer1k * batch * cpuStretch) / 1000;
-    // Reads go out as BatchGetItem calls of 100 keys, writes one item per request; both `ddbConcurrency` at a time.
-    const ioMs = ((Math.ceil(readsPerBatch / 100) + writesPerBatch) * a.ddbLatencyMs) / a.ddbConcurrency;
-    const durationMs = cpuMs + ioMs;
-    const gbSeconds = invocationsPerMonth * (durationMs / 1000) * (a.memoryMb / 1024);
-    const utilisation = (invocationsPerSecond / partitions) * (durationMs / 1000);
-    return { durationMs, gbSeconds, utilisation };
-  };
-
-  const lambdaLines = (gbSeconds: number, durationMs: number): LineItem[] => [
-    line(
-      'Lambda',
-      `requests (batch ≈ ${Math.round(batch)} records)`,
-      invocationsPerMonth,
-      'requests',
-      (invocationsPerMonth / 1e6) * p.lambda.requestsPerMillion.usd,
-    ),
-    line(
-      'Lambda',
-      `compute (${a.memoryMb} MB arm64, ≈ ${durationMs.toFixed(0)} ms/invocation)`,
-      gbSeconds,
-      'GB-s',
-      gbSeconds * p.lambda.gbSecondArm.usd,
-    ),
-  ];
-
-  /** On-demand write and read request units, from units per 1,000 records. */
-  const dynamoDbLines = (wruPer1k: number, rruPer1k: number, writeNote = ''): LineItem[] => [
-    line(
-      'DynamoDB',
-      `write request units (${wruPer1k.toFixed(1)}/1k records${writeNote})`,
-      (recordsPerMonth / 1000) * wruPer1k,
-      'WRU',
-      ((recordsPerMonth / 1000) * wruPer1k * p.dynamodb.writeRequestUnitsPerMillion.usd) / 1e6,
-    ),
-    line(
-      'DynamoDB',
-      `read request units (${rruPer1k.toFixed(1)}/1k records)`,
-      (recordsPerMonth / 1000) * rruPer1k,
-      'RRU',
-      ((recordsPerMonth / 1000) * rruPer1k * p.dynamodb.readRequestUnitsPerMillion.usd) / 1e6,
-    ),
-  ];
 
   // ---- FleetStream ----
-  const fs = calibration.fleetstream;
-  const modelWritesPerBatch = devicesPerBatch * (1 + a.contributionChangeShare) + windowsPerBatch + 1;
-  const fsWritesPer1k = fs.measuredWritesPer1k ?? (modelWritesPerBatch / batch) * 1000;
-  const fsReadsPer1k = fs.measuredReadsPer1k ?? fsWritesPer1k * fs.readsPerItemWrite;
-  const fsDeviceWritesPer1k =
-    fs.measuredWritesPer1k !== undefined
-      ? fs.measuredWritesPer1k * (devicesPerBatch / modelWritesPerBatch)
-      : (devicesPerBatch / batch) * 1000;
-  const fsBaseWruPer1k = fs.measuredWcuPer1k ?? fsWritesPer1k * fs.wcuPerItemWrite;
-  // With projection ALL every device write is written again to each index; with KEYS_ONLY only a changed status or
-  // model moves an entry (delete + put), which measured WCU already hold (then ALL slightly double-counts those).
-  const keysOnlyGsiWruPer1k = fs.wcuIncludesIndexes
-    ? 0
-    : fsDeviceWritesPer1k * a.deviceGsis * a.contributionChangeShare * 2;
-  const fsGsiWruPer1k =
-    a.gsiProjection === 'all'
-      ? fsDeviceWritesPer1k * a.deviceGsis * calibration.deviceItemWcu
-      : keysOnlyGsiWruPer1k;
-  const fsWruPer1k = fsBaseWruPer1k + fsGsiWruPer1k;
-  const fsRruPer1k = fsReadsPer1k * fs.rruPerItemRead;
-  const fsCpuMsPer1k = fs.cpuMsPer1k + (fs.cpuMsPerItemWrite ?? 0) * fsWritesPer1k;
-  const fsLambda = lambdaFor(fsCpuMsPer1k, (fsWritesPer1k * batch) / 1000, (fsReadsPer1k * batch) / 1000);
-  const perDeviceRate = rate / devices;
-  const windowsPerDevice = Math.min(1440, perDeviceRate * 86_400) * a.windowRetentionDays;
-  const fsStorageGb =
-    (devices * calibration.deviceItemBytes * (1 + a.deviceGsis) +
-      devices * windowsPerDevice * calibration.windowItemBytes) /
-    GB;
-  const lakeGb = valueGb * a.lakeCompressionRatio;
-  const lakeObjects = Math.max(SECONDS_PER_MONTH / 300, (lakeGb * GB) / (64 * 1024 * 1024));
-
+  const fs = fleetstreamUnits({ batch, devicesPerBatch, windowsPerBatch }, calibration, a);
+  const fsLambda = run(fs);
+  const fsStorageGb = fleetstreamStorageGb(devices, rate, calibration, a);
   const fsLines: LineItem[] = [
-    ...mskLines(2),
-    ...lambdaLines(fsLambda.gbSeconds, fsLambda.durationMs),
-    ...dynamoDbLines(fsWruPer1k, fsRruPer1k, ` incl. GSIs, projection ${a.gsiProjection}`),
-    line(
-      'DynamoDB',
-      `storage (devices + GSIs + ${a.windowRetentionDays} days of 1-minute windows)`,
-      fsStorageGb,
-      'GB-month',
-      fsStorageGb * p.dynamodb.storageGbMonth.usd,
-    ),
-    line('Firehose', 'ingested from MSK (raw archive)', valueGb, 'GB', valueGb * p.firehose.mskSourceGb.usd),
-    line(
-      'S3',
-      `storage of one month of raw data (gzip ≈ ${a.lakeCompressionRatio}×)`,
-      lakeGb,
-      'GB-month',
-      lakeGb * p.s3.standardGbMonth.usd,
-      'grows by this every month the lake is kept',
-    ),
-    line(
-      'S3',
-      'PUT requests (Firehose objects)',
-      lakeObjects,
-      'requests',
-      (lakeObjects / 1000) * p.s3.putPerThousand.usd,
-    ),
-    vpcLine(),
-    line(
-      'SNS',
-      'alert notifications',
-      0,
-      'publishes',
-      0,
-      'negligible: edge-triggered alerts, not per record',
-    ),
+    ...msk(2),
+    ...lambdaLines(fsLambda, invocations, a.memoryMb, p),
+    ...dynamoDbRequestLines(recordsPerMonth, fs, p, ` incl. GSIs, projection ${a.gsiProjection}`),
+    dynamoDbStorageLine(`devices + GSIs + ${a.windowRetentionDays} days of 1-minute windows`, fsStorageGb, p),
+    ...lakeLines(valueGb, a.lakeCompressionRatio, p),
+    vpcLine(a.interfaceEndpoints, a.availabilityZones, p),
+    snsLine(),
   ];
 
   // ---- naive: one PutItem per record (reading every partition), no lake ----
-  const nv = calibration.naive;
-  const nvWritesPer1k = nv.measuredWritesPer1k ?? 1000;
-  const nvReadsPer1k = nv.measuredReadsPer1k ?? nvWritesPer1k * nv.readsPerItemWrite;
-  const nvWruPer1k = nv.measuredWcuPer1k ?? nvWritesPer1k * nv.wcuPerItemWrite;
-  const nvRruPer1k = nvReadsPer1k * nv.rruPerItemRead;
-  const nvLambda = lambdaFor(nv.cpuMsPer1k, (nvWritesPer1k * batch) / 1000, (nvReadsPer1k * batch) / 1000);
+  const nv = naiveUnits(calibration);
+  const nvLambda = run(nv);
   const nvStorageGb = (devices * calibration.naiveItemBytes) / GB;
   const nvLines: LineItem[] = [
-    ...mskLines(1),
-    ...lambdaLines(nvLambda.gbSeconds, nvLambda.durationMs),
-    ...dynamoDbLines(nvWruPer1k, nvRruPer1k),
-    line(
-      'DynamoDB',
-      'storage (latest record per device)',
-      nvStorageGb,
-      'GB-month',
-      nvStorageGb * p.dynamodb.storageGbMonth.usd,
-    ),
-    vpcLine(),
+    ...msk(1),
+    ...lambdaLines(nvLambda, invocations, a.memoryMb, p),
+    ...dynamoDbRequestLines(recordsPerMonth, nv, p),
+    dynamoDbStorageLine('latest record per device', nvStorageGb, p),
+    vpcLine(a.interfaceEndpoints, a.availabilityZones, p),
   ];
 
   for (const [name, l] of [
@@ -479,24 +338,6 @@ export const computeCost = (
       );
     }
   }
-
-  const design = (
-    name: DesignCost['design'],
-    lines: LineItem[],
-    writes: number,
-    reads: number,
-    wru: number,
-    l: typeof fsLambda,
-  ): DesignCost => ({
-    design: name,
-    lines,
-    totalUsd: lines.reduce((sum, x) => sum + x.usd, 0),
-    itemWritesPer1k: writes,
-    itemReadsPer1k: reads,
-    wruPer1k: wru,
-    lambdaDurationMs: l.durationMs,
-    partitionUtilisation: l.utilisation,
-  });
 
   return {
     scenario,
@@ -513,8 +354,8 @@ export const computeCost = (
       devicesPerBatch,
       windowsPerBatch,
     },
-    fleetstream: design('fleetstream', fsLines, fsWritesPer1k, fsReadsPer1k, fsWruPer1k, fsLambda),
-    naive: design('naive', nvLines, nvWritesPer1k, nvReadsPer1k, nvWruPer1k, nvLambda),
+    fleetstream: designCost('fleetstream', fsLines, fs, fsLambda),
+    naive: designCost('naive', nvLines, nv, nvLambda),
     warnings,
   };
 };

@@ -1,0 +1,15 @@
+/** VPC: the interface endpoints the MSK event source needs without a NAT gateway. */
+import { HOURS_PER_MONTH, type LineItem, line } from '../line-item.ts';
+import type { PriceTable } from '../prices.ts';
+
+export const vpcLine = (interfaceEndpoints: number, availabilityZones: number, p: PriceTable): LineItem => {
+  const hours = interfaceEndpoints * availabilityZones * HOURS_PER_MONTH;
+  return line(
+    'VPC',
+    `interface endpoints (${interfaceEndpoints} × ${availabilityZones} AZ)`,
+    hours,
+    'endpoint-AZ-h',
+    hours * p.vpc.interfaceEndpointAzHour.usd,
+    'Lambda + STS for the MSK event source without a NAT; a NAT gateway costs more',
+  );
+};
