@@ -2,16 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Rule } from '#core/items.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
-import { type StateStore, silentLogger } from '#core/ports.ts';
-import { createStateProcessor } from '#lambda/state-processor/processor.ts';
-import {
-  MemoryAlertSink,
-  MemoryDeadLetterSink,
-  MemoryMetrics,
-  MemoryStateStore,
-  staticRegistry,
-  staticRules,
-} from '#test/support/memory-state.ts';
+import type { StateStore } from '#core/ports.ts';
+import { memoryProcessor } from '#test/support/memory-processor.ts';
+import { MemoryAlertSink, MemoryStateStore, staticRules } from '#test/support/memory-state.ts';
 import { ScheduledStateStore } from '#test/support/scheduled-store.ts';
 
 // Two invocations of the same partitions at once (Lambda does this around a rebalance or a timeout): each takes a
@@ -80,14 +73,10 @@ const produce = (specs: readonly Spec[], keyed: boolean): SourceRecord[][] => {
 };
 
 const processorOn = (store: StateStore, alerts: MemoryAlertSink) =>
-  createStateProcessor({
+  memoryProcessor({
     store,
     alerts,
-    deadLetters: new MemoryDeadLetterSink(),
     rules: staticRules(rules),
-    registry: staticRegistry({}),
-    logger: silentLogger,
-    metrics: new MemoryMetrics(),
     // An hour after the records: none is in the future.
     clock: () => BASE_MS + 3_600_000,
     maxWriteAttempts: 1_000,
@@ -193,14 +182,8 @@ describe('fleet-devices shards under a mass status change', () => {
       fc.asyncProperty(fc.scheduler(), async (scheduler) => {
         const store = new MemoryStateStore();
         const processor = (s: StateStore) =>
-          createStateProcessor({
+          memoryProcessor({
             store: s,
-            alerts: new MemoryAlertSink(),
-            deadLetters: new MemoryDeadLetterSink(),
-            rules: staticRules([]),
-            registry: staticRegistry({}),
-            logger: silentLogger,
-            metrics: new MemoryMetrics(),
             clock: () => BASE_MS + 3_600_000,
             shardBackoff: { sleep: async () => {} },
           });

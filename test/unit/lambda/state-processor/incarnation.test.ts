@@ -3,15 +3,8 @@ import type { DeviceItem, FleetRecordsItem, WindowItem } from '#core/items.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import { silentLogger } from '#core/ports.ts';
 import { clusterIdOf, sourceOf, watermarksFor } from '#core/watermark.ts';
-import { createStateProcessor } from '#lambda/state-processor/processor.ts';
-import {
-  MemoryAlertSink,
-  MemoryDeadLetterSink,
-  MemoryMetrics,
-  MemoryStateStore,
-  staticRegistry,
-  staticRules,
-} from '#test/support/memory-state.ts';
+import { memoryProcessor } from '#test/support/memory-processor.ts';
+import { MemoryMetrics, MemoryStateStore } from '#test/support/memory-state.ts';
 
 // Watermarks belong to one incarnation of the topic (cluster id from the event's eventSourceArn + topic). When the
 // cluster is replaced while the tables are kept, offsets restart at 0: the new records must fold, not be skipped.
@@ -43,12 +36,8 @@ const build = () => {
   const store = new MemoryStateStore();
   const metrics = new MemoryMetrics();
   const warnings: unknown[] = [];
-  const processor = createStateProcessor({
+  const processor = memoryProcessor({
     store,
-    alerts: new MemoryAlertSink(),
-    deadLetters: new MemoryDeadLetterSink(),
-    rules: staticRules([]),
-    registry: staticRegistry({}),
     logger: { ...silentLogger, warn: (message, extra) => warnings.push({ message, ...extra }) },
     metrics,
     clock: () => BASE_MS + 3_600_000,

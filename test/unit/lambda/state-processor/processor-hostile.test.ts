@@ -6,14 +6,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbRegistryCache } from '#adapters/registry-cache.ts';
 import type { DeviceItem, Rule } from '#core/items.ts';
 import { toMskEvent } from '#core/msk-event.ts';
-import { silentLogger } from '#core/ports.ts';
-import { createStateProcessor } from '#lambda/state-processor/processor.ts';
+import { memoryProcessor } from '#test/support/memory-processor.ts';
 import {
   MemoryAlertSink,
   MemoryDeadLetterSink,
-  MemoryMetrics,
   MemoryStateStore,
-  staticRegistry,
   staticRules,
 } from '#test/support/memory-state.ts';
 
@@ -50,14 +47,11 @@ describe('a device with a broken clock', () => {
     const store = new MemoryStateStore();
     const alerts = new MemoryAlertSink();
     const deadLetters = new MemoryDeadLetterSink();
-    const processor = createStateProcessor({
+    const processor = memoryProcessor({
       store,
       alerts,
       deadLetters,
       rules: staticRules([down]),
-      registry: staticRegistry({}),
-      logger: silentLogger,
-      metrics: new MemoryMetrics(),
       clock: () => T0,
     });
     await processor.process(toMskEvent([at(0, value('up', '2099-01-01T00:00:00Z'))]));
@@ -74,14 +68,8 @@ describe('a device with a broken clock', () => {
 
   it('honours a configured margin', async () => {
     const deadLetters = new MemoryDeadLetterSink();
-    const processor = createStateProcessor({
-      store: new MemoryStateStore(),
-      alerts: new MemoryAlertSink(),
+    const processor = memoryProcessor({
       deadLetters,
-      rules: staticRules([]),
-      registry: staticRegistry({}),
-      logger: silentLogger,
-      metrics: new MemoryMetrics(),
       clock: () => T0,
       maxEventTimeSkewMs: 10_000,
     });

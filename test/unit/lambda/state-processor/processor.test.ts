@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Rule } from '#core/items.ts';
 import { MskEventError, toMskEvent } from '#core/msk-event.ts';
-import { silentLogger } from '#core/ports.ts';
-import { createStateProcessor } from '#lambda/state-processor/processor.ts';
+import { memoryProcessor } from '#test/support/memory-processor.ts';
 import {
   MemoryAlertSink,
   MemoryDeadLetterSink,
@@ -49,13 +48,12 @@ const build = () => {
     await write(letters);
   };
   const metrics = new MemoryMetrics();
-  const processor = createStateProcessor({
+  const processor = memoryProcessor({
     store,
     alerts,
     deadLetters,
     rules: staticRules([down]),
     registry: staticRegistry({ d1: { tier: 'gold' } }),
-    logger: silentLogger,
     metrics,
     clock: () => T0 + 5_000,
   });

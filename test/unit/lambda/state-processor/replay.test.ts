@@ -4,13 +4,12 @@ import { windowsInRange } from '#core/device-windows.ts';
 import { addExact } from '#core/exact-sum.ts';
 import { type DeviceItem, type Rule, type WindowItem, type WindowStats, windowStart } from '#core/items.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
-import { type ConditionalWrite, silentLogger } from '#core/ports.ts';
-import { createStateProcessor } from '#lambda/state-processor/processor.ts';
+import type { ConditionalWrite } from '#core/ports.ts';
+import { memoryProcessor } from '#test/support/memory-processor.ts';
 import {
   type Fault,
   MemoryAlertSink,
   MemoryDeadLetterSink,
-  MemoryMetrics,
   MemoryStateStore,
   staticRegistry,
   staticRules,
@@ -131,14 +130,12 @@ const pipeline = (
   const store = new MemoryStateStore(fault);
   const alerts = new MemoryAlertSink(alertFault);
   const deadLetters = new MemoryDeadLetterSink();
-  const processor = createStateProcessor({
+  const processor = memoryProcessor({
     store,
     alerts,
     deadLetters,
     rules: staticRules(rules),
     registry: staticRegistry(registry),
-    logger: silentLogger,
-    metrics: new MemoryMetrics(),
     clock: () => BASE_MS,
     maxWriteAttempts: 50,
   });

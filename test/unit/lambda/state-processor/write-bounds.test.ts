@@ -4,18 +4,10 @@ import type { BatchRecord } from '#core/batch-record.ts';
 import { MAX_MINUTES_PER_DEVICE_WRITE, takeRound } from '#core/device-round.ts';
 import { type DeviceItem, fleetDeviceShard, windowStart } from '#core/items.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
-import { silentLogger } from '#core/ports.ts';
-import { createStateProcessor } from '#lambda/state-processor/processor.ts';
 import { ITEMS_PER_TRANSACTION, TRANSACTION_BYTES } from '#lambda/state-processor/write-plan.ts';
 import { BoundedMemoryStore } from '#test/support/bounded-store.ts';
-import {
-  MemoryAlertSink,
-  MemoryDeadLetterSink,
-  MemoryMetrics,
-  MemoryStateStore,
-  staticRegistry,
-  staticRules,
-} from '#test/support/memory-state.ts';
+import { memoryProcessor } from '#test/support/memory-processor.ts';
+import { MemoryStateStore } from '#test/support/memory-state.ts';
 
 // Every transaction the processor sends stays within DynamoDB's limits (100 items, 4 MB), whatever a batch holds:
 // a device whose records span hundreds of minutes, or a hundred devices with a watermark per partition of a
@@ -51,14 +43,8 @@ const source = (
 });
 
 const processorOn = (store: MemoryStateStore) =>
-  createStateProcessor({
+  memoryProcessor({
     store,
-    alerts: new MemoryAlertSink(),
-    deadLetters: new MemoryDeadLetterSink(),
-    rules: staticRules([]),
-    registry: staticRegistry({}),
-    logger: silentLogger,
-    metrics: new MemoryMetrics(),
     clock: () => BASE_MS + 30 * 86_400_000,
     maxWriteAttempts: 3,
   });
