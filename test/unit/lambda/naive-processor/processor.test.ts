@@ -5,22 +5,19 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { toMskEvent } from '#core/msk-event.ts';
 import { createNaiveProcessor } from '#lambda/naive-processor/processor.ts';
+import { telemetryValue } from '#test/support/telemetry-records.ts';
 
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
 const ddb = mockClient(doc);
 
 const record = (deviceid: string, second: number, status = 'connected') =>
-  Buffer.from(
-    JSON.stringify({
-      deviceid,
-      model: 'EVG2000',
-      interface: 'eth0',
-      interfacestatus: status,
-      cpuusage: 10 + second,
-      memoryusage: 100,
-      event_time: `2026-11-21T10:00:${String(second).padStart(2, '0')}.000Z`,
-    }),
-  );
+  telemetryValue({
+    deviceid,
+    interfacestatus: status,
+    cpuusage: 10 + second,
+    memoryusage: 100,
+    event_time: `2026-11-21T10:00:${String(second).padStart(2, '0')}.000Z`,
+  });
 
 describe('naive processor (one PutItem per record)', () => {
   beforeEach(() => {

@@ -5,6 +5,7 @@ import { silentLogger } from '#core/ports.ts';
 import { clusterIdOf, sourceOf, watermarksFor } from '#core/watermark.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { MemoryMetrics, MemoryStateStore } from '#test/support/memory-state.ts';
+import { eventTimeAt, sourceRecord, telemetryValue } from '#test/support/telemetry-records.ts';
 
 // Watermarks belong to one incarnation of the topic (cluster id from the event's eventSourceArn + topic). When the
 // cluster is replaced while the tables are kept, offsets restart at 0: the new records must fold, not be skipped.
@@ -13,24 +14,11 @@ const TOPIC = 'modem-telemetry';
 const BASE_MS = Date.parse('2026-11-21T10:00:00Z');
 const arn = (uuid: string) => `arn:aws:kafka:eu-west-1:123456789012:cluster/fleet/${uuid}`;
 
-const record = (partition: number, offset: number, second: number, deviceid = 'd1'): SourceRecord => ({
-  topic: TOPIC,
-  partition,
-  offset,
-  timestampMs: BASE_MS,
-  key: null,
-  value: Buffer.from(
-    JSON.stringify({
-      deviceid,
-      model: 'EVG2000',
-      interface: 'eth0',
-      interfacestatus: 'up',
-      cpuusage: 10,
-      memoryusage: 20,
-      event_time: new Date(BASE_MS + second * 1000).toISOString(),
-    }),
-  ),
-});
+const record = (partition: number, offset: number, second: number, deviceid = 'd1'): SourceRecord =>
+  sourceRecord(
+    { topic: TOPIC, partition, offset, timestampMs: BASE_MS },
+    telemetryValue({ deviceid, event_time: eventTimeAt(BASE_MS, second) }),
+  );
 
 const build = () => {
   const store = new MemoryStateStore();

@@ -10,20 +10,17 @@ import {
   staticRegistry,
   staticRules,
 } from '#test/support/memory-state.ts';
+import { eventTimeAt, telemetryValue } from '#test/support/telemetry-records.ts';
 
 const T0 = Date.parse('2026-11-21T10:00:00Z');
 const value = (deviceid: string, status: string, second: number) =>
-  Buffer.from(
-    JSON.stringify({
-      deviceid,
-      model: 'EVG2000',
-      interface: 'eth0',
-      interfacestatus: status,
-      cpuusage: 5,
-      memoryusage: 5,
-      event_time: new Date(T0 + second * 1000).toISOString(),
-    }),
-  );
+  telemetryValue({
+    deviceid,
+    interfacestatus: status,
+    cpuusage: 5,
+    memoryusage: 5,
+    event_time: eventTimeAt(T0, second),
+  });
 const down: Rule = {
   ruleId: 'down',
   when: { field: 'interfacestatus', op: '==', value: 'down' },

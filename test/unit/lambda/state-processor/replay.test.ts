@@ -14,6 +14,7 @@ import {
   staticRegistry,
   staticRules,
 } from '#test/support/memory-state.ts';
+import { eventTimeAt, sourceRecord, telemetryValue } from '#test/support/telemetry-records.ts';
 
 // Exactly-once effect: any batch split, duplicates, overlapping re-deliveries and failures mid-batch (crashes,
 // lost acknowledgements, concurrent writers) end in the same items as one clean pass. Records span several
@@ -312,24 +313,16 @@ describe('state processor: replay and merge laws', () => {
 });
 
 describe('open windows across failed writes', () => {
-  const at = (partition: number, offset: number, second: number): Produced => ({
-    topic: TOPIC,
-    partition,
-    offset,
-    timestampMs: BASE_MS,
-    key: null,
-    value: Buffer.from(
-      JSON.stringify({
+  const at = (partition: number, offset: number, second: number): Produced =>
+    sourceRecord(
+      { topic: TOPIC, partition, offset, timestampMs: BASE_MS },
+      telemetryValue({
         deviceid: 'd7',
-        model: 'EVG2000',
-        interface: 'eth0',
-        interfacestatus: 'up',
         cpuusage: second % 100,
         memoryusage: offset,
-        event_time: new Date(BASE_MS + second * 1000).toISOString(),
+        event_time: eventTimeAt(BASE_MS, second),
       }),
-    ),
-  });
+    );
   const p0 = [at(0, 0, 5), at(0, 1, 65), at(0, 2, 125), at(0, 3, 185)];
   const p1 = [at(1, 0, 70)];
 

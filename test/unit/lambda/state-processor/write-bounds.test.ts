@@ -8,6 +8,7 @@ import { ITEMS_PER_TRANSACTION, TRANSACTION_BYTES } from '#lambda/state-processo
 import { BoundedMemoryStore } from '#test/support/bounded-store.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { MemoryStateStore } from '#test/support/memory-state.ts';
+import { eventTimeAt, sourceRecord, telemetryValue } from '#test/support/telemetry-records.ts';
 
 // Every transaction the processor sends stays within DynamoDB's limits (100 items, 4 MB), whatever a batch holds:
 // a device whose records span hundreds of minutes, or a hundred devices with a watermark per partition of a
@@ -23,24 +24,17 @@ const source = (
   deviceid: string,
   second: number,
   status = 'up',
-): SourceRecord => ({
-  topic: TOPIC,
-  partition,
-  offset,
-  timestampMs: BASE_MS,
-  key: null,
-  value: Buffer.from(
-    JSON.stringify({
+): SourceRecord =>
+  sourceRecord(
+    { topic: TOPIC, partition, offset, timestampMs: BASE_MS },
+    telemetryValue({
       deviceid,
-      model: 'EVG2000',
-      interface: 'eth0',
       interfacestatus: status,
       cpuusage: 7,
       memoryusage: 9,
-      event_time: new Date(BASE_MS + second * 1000).toISOString(),
+      event_time: eventTimeAt(BASE_MS, second),
     }),
-  ),
-});
+  );
 
 const processorOn = (store: MemoryStateStore) =>
   memoryProcessor({
