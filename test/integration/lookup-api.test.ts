@@ -17,6 +17,7 @@ import {
 } from '#core/items.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
+import { VIP_RULE_DOCUMENT } from '#test/support/examples.ts';
 import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
 import { loadOpenApi } from '#test/support/openapi.ts';
 
@@ -410,14 +411,7 @@ describe('lookup API against DynamoDB Local (through the local HTTP adapter)', (
   });
 
   it('rules: PUT answers the stored rule, GET lists it, DELETE removes it, then 404', async () => {
-    const rule = {
-      description: "Platinum customer's modem went down",
-      when: { field: 'interfacestatus', op: '==', value: 'down' },
-      models: ['EVG2000'],
-      registry: { tier: 'platinum' },
-      severity: 'critical',
-      enabled: true,
-    };
+    const rule = VIP_RULE_DOCUMENT;
     const put = await call('PUT', '/rules/{ruleId}', '/rules/vip-modem-down', rule);
     expect(put).toEqual({
       status: 200,

@@ -13,19 +13,9 @@ import {
 import { accumulateDelta, applyFleetDelta, emptyDelta } from '#core/fleet-devices.ts';
 import { planFleetRecords } from '#core/fleet-records.ts';
 import type { FleetDevicesItem, FleetRecordsItem } from '#core/items.ts';
+import { PROTOTYPE_NAMES } from '#test/support/hostile-names.ts';
 import { throughDynamoDb } from '#test/support/marshalled-state.ts';
 
-const PROTOTYPE_NAMES = [
-  'constructor',
-  '__proto__',
-  'toString',
-  'hasOwnProperty',
-  'valueOf',
-  '__defineGetter__',
-  '~other',
-  '~constructor',
-  '~~__proto__',
-];
 const decoded = (stored: Record<string, number>) =>
   new Map(Object.entries(stored).map(([key, count]) => [nameOfStoredKey(key), count]));
 

@@ -3,17 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { decodeBatch } from '#core/dead-letter.ts';
 import type { SourceRecord } from '#core/msk-event.ts';
 import { DEFAULT_MAX_EVENT_TIME_SKEW_MS, decodeRecord } from '#core/record.ts';
+import { SAMPLE_RECORD_FIELDS } from '#test/support/examples.ts';
 
 const NOW = Date.parse('2026-11-21T10:00:00Z');
-const good = {
-  deviceid: 'dvc1234',
-  model: 'EVG2000',
-  interface: 'eth4.1',
-  interfacestatus: 'connected',
-  cpuusage: 73,
-  memoryusage: 1234,
-  event_time: '2026-11-21T09:59:00Z',
-};
+const good = { ...SAMPLE_RECORD_FIELDS, event_time: '2026-11-21T09:59:00Z' };
 const encode = (doc: unknown) => Buffer.from(JSON.stringify(doc));
 /** The good record with one field's JSON text replaced verbatim. */
 const withRawField = (field: string, rawJson: string) =>

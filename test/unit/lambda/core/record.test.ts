@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRecord, MAX_VALUE_BYTES, parseEventTime } from '#core/record.ts';
+import { SAMPLE_RECORD_FIELDS } from '#test/support/examples.ts';
 
-const good = {
-  deviceid: 'dvc1234',
-  model: 'EVG2000',
-  interface: 'eth4.1',
-  interfacestatus: 'connected',
-  cpuusage: 73,
-  memoryusage: 1234,
-  event_time: '2026-11-21T10:15:30.123Z',
-};
+const good = { ...SAMPLE_RECORD_FIELDS, event_time: '2026-11-21T10:15:30.123Z' };
 const encode = (doc: unknown) => Buffer.from(JSON.stringify(doc));
 const reasonFor = (value: Buffer) => {
   const result = decodeRecord(value);

@@ -5,16 +5,9 @@ import { planDevice } from '#core/device.ts';
 import type { Rule } from '#core/items.ts';
 import type { TelemetryRecord } from '#core/record.ts';
 import { evaluateEdges, ruleMatches, validateRule } from '#core/rules.ts';
+import { VIP_RULE_DOCUMENT } from '#test/support/examples.ts';
 
-const vip = {
-  ruleId: 'vip-modem-down',
-  description: "Platinum customer's modem went down",
-  when: { field: 'interfacestatus', op: '==', value: 'down' },
-  models: ['EVG2000'],
-  registry: { tier: 'platinum' },
-  severity: 'critical',
-  enabled: true,
-};
+const vip = { ruleId: 'vip-modem-down', ...VIP_RULE_DOCUMENT };
 const record = (over: Partial<TelemetryRecord> = {}): TelemetryRecord => ({
   deviceId: 'd1',
   model: 'EVG2000',

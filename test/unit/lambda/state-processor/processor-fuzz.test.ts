@@ -18,6 +18,7 @@ import type { DeviceItem, FleetDevicesItem, FleetRecordsItem, Rule } from '#core
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import { silentLogger } from '#core/ports.ts';
 import { createStateProcessor } from '#lambda/state-processor/processor.ts';
+import { PROTOTYPE_NAMES } from '#test/support/hostile-names.ts';
 import {
   MAX_ITEM_BYTES,
   MAX_TRANSACTION_BYTES,
@@ -28,20 +29,6 @@ import { MemoryDeadLetterSink, MemoryMetrics, staticRules } from '#test/support/
 
 const T0 = Date.parse('2026-11-21T10:00:00Z');
 const FIREHOSE_RECORD_BYTES = 1000 * 1024;
-const PROTOTYPE_NAMES = [
-  'constructor',
-  '__proto__',
-  'toString',
-  'hasOwnProperty',
-  'valueOf',
-  'isPrototypeOf',
-  'propertyIsEnumerable',
-  'toLocaleString',
-  '__defineGetter__',
-  '__lookupSetter__',
-  '~other',
-  '~constructor',
-];
 
 // Registry rows as a table could hold them (the `constructor` one written by another tool than the SDK).
 const REGISTRY_ROWS = new Map<string, Record<string, unknown>>([
