@@ -10,12 +10,13 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MSKEvent } from 'aws-lambda';
 import type { Kafka } from 'kafkajs';
+import { TABLES } from '#core/contract/index.ts';
 import type { GeneratorSummary } from '#lambda/generator/run.ts';
 import { createNaiveProcessor } from '#lambda/naive-processor/processor.ts';
 import { createLocalStateProcessor } from '#lambda/state-processor/local.ts';
 import { startEventSourcePoller } from '#scripts/local/event-source-poller.ts';
 import { seedRules } from '#scripts/local/seed.ts';
-import { createTables, localTableNames, type TableNames } from '#scripts/local/tables.ts';
+import { createTables, localTableNames, type TableNames, tableDefinition } from '#scripts/local/tables.ts';
 import { countDynamoDb, type DdbCounts } from './ddb-counter.ts';
 import { startFreshnessProbe } from './freshness.ts';
 import type { ProduceJob } from './produce.ts';
@@ -146,21 +147,11 @@ export const createTopic = async (kafka: Kafka, topic: string, partitions = PART
   }
 };
 
-/** The naive design's state table: the blog's single table, no indexes (so no index writes to pay for). */
+/** The naive design's state table: the state table's keys, no indexes (so no index writes to pay for), no TTL. */
 const createNaiveStateTable = async (client: DynamoDBClient, name: string) => {
+  const { partitionKey, sortKey, envVar } = TABLES.state;
   await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-    }),
+    new CreateTableCommand(tableDefinition(name, { partitionKey, sortKey, envVar, indexes: [] })),
   );
 };
 
