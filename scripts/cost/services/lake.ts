@@ -1,6 +1,6 @@
 /** The raw archive: Firehose reading the topic, S3 storing gzip objects, and the PUTs that write them. */
-import { GB, type LineItem, line, SECONDS_PER_MONTH } from '../line-item.ts';
-import type { PriceTable } from '../prices.ts';
+import { GB, type LineItem, line, SECONDS_PER_MONTH } from '#scripts/cost/line-item.ts';
+import type { PriceTable } from '#scripts/cost/prices.ts';
 
 /**
  * @param valueGb record values written in a month, in GB

@@ -1,6 +1,6 @@
 /** Lambda: how long one invocation runs for a batch, and its requests and compute. */
-import { type LineItem, line } from '../line-item.ts';
-import type { PriceTable } from '../prices.ts';
+import { type LineItem, line } from '#scripts/cost/line-item.ts';
+import type { PriceTable } from '#scripts/cost/prices.ts';
 
 /** Lambda gives one full vCPU at 1,769 MB; below that, CPU-bound work stretches proportionally. */
 export const MB_PER_VCPU = 1769;

@@ -1,6 +1,6 @@
 /** MSK Serverless: cluster-hours, partition-hours, data in, data out per reader, retained storage. */
-import { GIB, HOURS_PER_MONTH, type LineItem, line } from '../line-item.ts';
-import type { PriceTable } from '../prices.ts';
+import { GIB, HOURS_PER_MONTH, type LineItem, line } from '#scripts/cost/line-item.ts';
+import type { PriceTable } from '#scripts/cost/prices.ts';
 
 export interface MskUsage {
   readonly clusters: number;

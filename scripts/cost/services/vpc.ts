@@ -1,6 +1,6 @@
 /** VPC: the interface endpoints the MSK event source needs without a NAT gateway. */
-import { HOURS_PER_MONTH, type LineItem, line } from '../line-item.ts';
-import type { PriceTable } from '../prices.ts';
+import { HOURS_PER_MONTH, type LineItem, line } from '#scripts/cost/line-item.ts';
+import type { PriceTable } from '#scripts/cost/prices.ts';
 
 export const vpcLine = (interfaceEndpoints: number, availabilityZones: number, p: PriceTable): LineItem => {
   const hours = interfaceEndpoints * availabilityZones * HOURS_PER_MONTH;
