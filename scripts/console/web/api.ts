@@ -55,69 +55,27 @@ export const withQuery = (path: string, query: Record<string, string | undefined
   return text === '' ? path : `${path}?${text}`;
 };
 
-// The API's shapes (docs/openapi.json), as far as the console reads them.
-export interface Fleet {
-  devices: number;
-  records: number;
-  byStatus: Record<string, number>;
-  byModel: Record<string, { devices: number; records: number; down: number }>;
-}
-export interface Stats {
-  min: number;
-  max: number;
-  avg: number;
-}
-export interface DeviceSummary {
-  deviceId: string;
-  model: string;
-  interface: string;
-  status: string;
-  cpuUsage: number;
-  memoryUsage: number;
-  eventTime: string;
-  firstSeen: string;
-  lastSeen: string;
-  recordCount: number;
-  downCount: number;
-  cpu: Stats;
-  memory: Stats;
-  interfaces: string[];
-  registry: Record<string, string> | null;
-}
-export interface ActiveAlert {
-  ruleId: string;
-  severity: string | null;
-  alertId: string | null;
-  message: string | null;
-  at: string | null;
-}
-export interface Device extends DeviceSummary {
-  activeAlerts: ActiveAlert[];
-}
+// The API's shapes, as the lookup API's mappers define them (type-only: nothing of lambda/ is bundled).
+export type {
+  ActiveAlertView as ActiveAlert,
+  AlertView as Alert,
+  DeviceSummaryView as DeviceSummary,
+  DeviceView as Device,
+  FleetView as Fleet,
+  Stats,
+  WindowView as Window,
+} from '#lambda/lookup-api/mappers.ts';
+
+import type { WindowView } from '#lambda/lookup-api/mappers.ts';
+
 export interface Page<T> {
   items: T[];
   cursor: string | null;
 }
-export interface Window {
-  start: string;
-  count: number;
-  cpu: { avg: number; max: number };
-  memory: { avg: number; max: number };
-  downCount: number;
-}
 export interface Windows {
   deviceId: string;
   resolution: string;
-  windows: Window[];
-}
-export interface Alert {
-  alertId: string;
-  deviceId: string;
-  ruleId: string;
-  severity: string;
-  message: string;
-  at: string;
-  registry: Record<string, string> | null;
+  windows: WindowView[];
 }
 export interface Rule {
   ruleId: string;
