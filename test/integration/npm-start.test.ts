@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '#scripts/local/services/index.ts';
 import { isPortOpen } from '#scripts/local/services/ports.ts';
 import type { PublishedMessage } from '#scripts/local/stand-ins/sns.ts';
+import { javaFor } from '#test/support/local-runtime.ts';
 
 // The issue's "done when": `npm start -- --no-generator` in a child process, driven from outside like a user would.
 
@@ -80,20 +80,6 @@ const getJson = async (url: string) => {
   const response = await fetch(url);
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
-
-/** Java processes started for this state folder (their command lines name it). */
-const javaFor = (dir: string): number[] =>
-  readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        return cmdline.startsWith('java') && cmdline.includes(dir);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 
 const stopRuntime = async (runtime: Runtime) => {
   runtime.child.kill('SIGINT');

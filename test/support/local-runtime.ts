@@ -18,7 +18,7 @@ export interface LocalRuntime {
 }
 
 /** Java processes started for this state folder (their command lines name it). */
-const javaFor = (dir: string): number[] =>
+export const javaFor = (dir: string): number[] =>
   readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .filter((pid) => {
