@@ -11,6 +11,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { billedWriteUnits, type Obj, obj } from './item-size.ts';
+import { type SplitTracker, trackSplit, type UnitSplit } from './unit-split.ts';
 
 export interface DdbCounts {
   writeCalls: number;
@@ -107,6 +108,8 @@ export const tally = (counts: DdbCounts, command: string, input: unknown, output
 export interface DdbCounter {
   /** A snapshot of the counts so far. */
   counts(): DdbCounts;
+  /** Units by item kind and index (unit-split.ts). */
+  split(): UnitSplit;
   reset(): void;
 }
 
@@ -116,6 +119,7 @@ export interface DdbCounter {
  */
 export const countDynamoDb = (client: DynamoDBClient | DynamoDBDocumentClient): DdbCounter => {
   let counts = emptyCounts();
+  const split: SplitTracker = trackSplit();
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = String(context.commandName ?? '');
@@ -125,6 +129,8 @@ export const countDynamoDb = (client: DynamoDBClient | DynamoDBDocumentClient): 
       try {
         const result = await next(args);
         tally(counts, command, input, result.output);
+        if (WRITES.has(command)) split.written(command, input);
+        else split.read(command, input, result.output);
         return result;
       } catch (error) {
         const metadata = obj(obj(error).$metadata);
@@ -137,8 +143,10 @@ export const countDynamoDb = (client: DynamoDBClient | DynamoDBDocumentClient): 
   );
   return {
     counts: () => ({ ...counts }),
+    split: () => split.split(),
     reset: () => {
       counts = emptyCounts();
+      split.reset();
     },
   };
 };

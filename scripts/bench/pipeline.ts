@@ -291,6 +291,7 @@ export const runDesign = async (env: BenchEnv, workload: Workload, design: Desig
       wcu: counts.wcu,
       freshnessMs: freshness.latenciesMs,
       counts,
+      split: counter.split(),
       batches: measured.batches,
       generator,
       elapsedMs,

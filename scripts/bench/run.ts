@@ -115,6 +115,12 @@ await runCli(spec, async ({ values }) => {
             `${run.counts.itemReads} item reads, ${round(run.counts.wcu)} WCU, ${round(run.counts.rcu)} RCU, ` +
             `${(run.elapsedMs / 1000).toFixed(1)} s`,
         );
+        const units = result[design].units;
+        if (units !== undefined)
+          log(
+            `    per 1,000 records: WCU ${JSON.stringify(units.wcuPer1k)}; read units ${JSON.stringify(units.rcuPer1k)}; ` +
+              `item bytes ${JSON.stringify(units.itemBytes)}`,
+          );
       }
       workloads[workload.name] = result as WorkloadResult;
     }
