@@ -114,8 +114,9 @@ export interface DdbCounter {
 }
 
 /**
- * Adds the counting middleware to a client (a document client shares its base client's stack). Runs after the
- * document client has marshalled the input, so it sees the wire-level request.
+ * Adds the counting middleware to a client (a document client shares its base client's stack). Two steps: asking for
+ * consumed capacity at `serialize` (before the request is built), counting at `build`, after the document client's
+ * `DocumentMarshall` (which runs just before the serializer), so the counter sees wire-level AttributeValues.
  */
 export const countDynamoDb = (client: DynamoDBClient | DynamoDBDocumentClient): DdbCounter => {
   let counts = emptyCounts();
@@ -126,6 +127,14 @@ export const countDynamoDb = (client: DynamoDBClient | DynamoDBDocumentClient): 
       const input = args.input as Obj;
       if (CAPACITY.has(command) && input.ReturnConsumedCapacity === undefined)
         input.ReturnConsumedCapacity = 'TOTAL';
+      return next(args);
+    },
+    { step: 'serialize', name: 'fleetstreamBenchDdbCapacity', priority: 'high', override: true },
+  );
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = String(context.commandName ?? '');
+      const input = args.input as Obj;
       try {
         const result = await next(args);
         tally(counts, command, input, result.output);
@@ -139,7 +148,7 @@ export const countDynamoDb = (client: DynamoDBClient | DynamoDBDocumentClient): 
         throw error;
       }
     },
-    { step: 'serialize', name: 'fleetstreamBenchDdbCounter', priority: 'high', override: true },
+    { step: 'build', name: 'fleetstreamBenchDdbCounter', priority: 'high', override: true },
   );
   return {
     counts: () => ({ ...counts }),
