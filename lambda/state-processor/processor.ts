@@ -4,7 +4,7 @@
  * tests share it. Throws when a failure persists, so Lambda retries the whole batch (which is safe: see write-plan).
  */
 import type { BackoffOptions } from '#adapters/backoff.ts';
-import { createPlanner, groupBatch, keysToRead, planBatch } from '#core/batch.ts';
+import { createPlanner, groupBatch, keysToRead, planBatch, windowKeysToRead } from '#core/batch.ts';
 import { decodeBatch } from '#core/dead-letter.ts';
 import { MskEventError, parseMskEvent } from '#core/msk-event.ts';
 import type {
@@ -101,6 +101,10 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
       valid.length > 0 ? deps.rules.rules() : Promise.resolve([]),
       deps.registry.lookup(deviceIds),
     ]);
+    // Second read, usually empty: the window items of late records (see windowKeysToRead).
+    const windowKeys = windowKeysToRead(groups, items);
+    if (windowKeys.length > 0)
+      for (const [id, item] of await deps.store.read(windowKeys)) items.set(id, item);
     const planner = createPlanner(groups, {
       rules,
       registryOf: (deviceId) => registry.get(deviceId) ?? null,
