@@ -86,15 +86,24 @@ export const itemsRead = (command: string, input: unknown, output: unknown): num
   return 1;
 };
 
-/** Adds one finished call to the counts (output undefined when it failed). */
-export const tally = (counts: DdbCounts, command: string, input: unknown, output: unknown): void => {
+/**
+ * Adds one finished call to the counts (output undefined when it failed). `indexUnits`: the GSI writes it caused as
+ * AWS bills them (unit-split.ts); DynamoDB Local does not report them all.
+ */
+export const tally = (
+  counts: DdbCounts,
+  command: string,
+  input: unknown,
+  output: unknown,
+  indexUnits = 0,
+): void => {
   if (WRITES.has(command)) {
     counts.writeCalls++;
     counts.itemWrites += itemsWritten(command, input, output);
     // A failed condition is billed too (AWS: at least 1 unit), so the estimate applies with no output.
     counts.wcu += Math.max(
       capacityUnits(obj(output).ConsumedCapacity),
-      billedWriteUnits(command, input, output),
+      billedWriteUnits(command, input, output) + indexUnits,
     );
   } else if (READS.has(command)) {
     counts.readCalls++;
@@ -137,9 +146,8 @@ export const countDynamoDb = (client: DynamoDBClient | DynamoDBDocumentClient): 
       const input = args.input as Obj;
       try {
         const result = await next(args);
-        tally(counts, command, input, result.output);
-        if (WRITES.has(command)) split.written(command, input);
-        else split.read(command, input, result.output);
+        tally(counts, command, input, result.output, WRITES.has(command) ? split.written(command, input) : 0);
+        if (!WRITES.has(command)) split.read(command, input, result.output);
         return result;
       } catch (error) {
         const metadata = obj(obj(error).$metadata);

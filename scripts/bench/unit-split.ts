@@ -73,8 +73,8 @@ const putsOf = (command: string, input: Obj): { item: unknown; condition: unknow
 
 export interface SplitTracker {
   split(): UnitSplit;
-  /** A write request that succeeded. */
-  written(command: string, input: unknown): void;
+  /** A write request that succeeded; returns the index write units it caused. */
+  written(command: string, input: unknown): number;
   /** A read request and its output. */
   read(command: string, input: unknown, output: unknown): void;
   reset(): void;
@@ -93,8 +93,9 @@ export const trackSplit = (): SplitTracker => {
       const puts = putsOf(command, obj(input));
       if (puts.length === 0 && command !== 'PutItemCommand') {
         split.wcu.other += 1; // UpdateItem / DeleteItem: size not in the request
-        return;
+        return 0;
       }
+      const indexBefore = split.wcu.index;
       for (const { item, condition, factor } of puts) {
         const kind = kindOf(item);
         const units = writeUnits(item) * factor;
@@ -110,6 +111,7 @@ export const trackSplit = (): SplitTracker => {
         else if (before !== undefined && before !== status) split.wcu.index += 2;
         statusOf.set(pk, status);
       }
+      return split.wcu.index - indexBefore;
     },
     read: (command, input, output) => {
       if (command !== 'BatchGetItemCommand' && command !== 'GetItemCommand') return;

@@ -118,5 +118,14 @@ describe('countDynamoDb middleware', () => {
     expect(counter.counts().wcu).toBe(2);
     expect(counter.split().wcu.device).toBe(2);
     expect(counter.split().writtenBytes.device[0]).toBeGreaterThan(1500);
+    // A new device also writes its two GSI entries: AWS bills them, DynamoDB Local does not report them.
+    await doc.send(
+      new PutCommand({
+        TableName: 't',
+        Item: { pk: 'DEVICE#b', sk: 'STATE', status: 'up' },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    expect(counter.counts().wcu).toBe(2 + 1 + 2);
   });
 });
