@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PARTITIONS } from '#core/contract/index.ts';
 import { CONTEXT_KEY, parseConfig } from '#lib/config.ts';
+import { DEFAULT_PROFILE, PROFILES } from '#lib/profiles.ts';
 import { projectRoot } from './support.ts';
 
 const cdkJson = JSON.parse(readFileSync(`${projectRoot}/cdk.json`, 'utf8')) as {
@@ -20,6 +22,28 @@ describe('config from cdk.json context', () => {
   it('fills defaults when the context is absent', () => {
     expect(parseConfig(undefined).topicPartitions).toBe(6);
     expect(parseConfig(undefined).processor.consumerGroupId).toBe('fleetstream-state-processor');
+  });
+
+  it('takes the batching window, partitions and memory from the profile, balanced by default', () => {
+    const point = (profile?: string) => {
+      const c = parseConfig(profile === undefined ? {} : { profile });
+      return [c.profile, c.processor.maxBatchingWindowSeconds, c.topicPartitions, c.processor.memoryMb];
+    };
+    expect(point()).toEqual(['balanced', 5, 6, 1024]);
+    expect(point('realtime')).toEqual(['realtime', 0, 12, 1769]);
+    expect(point('economy')).toEqual(['economy', 30, 6, 1024]);
+    // The shipped cdk.json names the default profile rather than restating its numbers.
+    expect(parseConfig(cdkJson.context[CONTEXT_KEY]).processor.maxBatchingWindowSeconds).toBe(5);
+    // The local runtime creates its topic with the contract's partition count: the default profile agrees.
+    expect(PROFILES[DEFAULT_PROFILE].topicPartitions).toBe(DEFAULT_PARTITIONS);
+  });
+
+  it('lets an explicit key win over the profile, and rejects an unknown profile', () => {
+    const c = parseConfig({ profile: 'economy', processor: { maxBatchingWindowSeconds: 10 } });
+    expect([c.processor.maxBatchingWindowSeconds, c.topicPartitions]).toEqual([10, 6]);
+    expect(() => parseConfig({ profile: 'cheap' })).toThrow(
+      'fleetstream.profile must be one of realtime, balanced, economy, got "cheap"',
+    );
   });
 
   it('accepts a JSON string (cdk -c fleetstream=…)', () => {
