@@ -17,8 +17,8 @@ export interface OperatingPoint {
 }
 
 export const PROFILES: Readonly<Record<ProfileName, OperatingPoint>> = {
-  // Invoke as soon as records arrive; twice the partitions for twice the concurrent invocations; a full vCPU.
-  realtime: { maxBatchingWindowSeconds: 0, topicPartitions: 12, memoryMb: 1769 },
+  // The shortest window the cost model prices sanely (0 = a batch per record); twice the concurrent invocations; a vCPU.
+  realtime: { maxBatchingWindowSeconds: 1, topicPartitions: 12, memoryMb: 1769 },
   balanced: { maxBatchingWindowSeconds: 5, topicPartitions: 6, memoryMb: 1024 },
   // Batches fill to the 10,000-record cap on busy partitions; a quiet fleet is seen every 30 s.
   economy: { maxBatchingWindowSeconds: 30, topicPartitions: 6, memoryMb: 1024 },

@@ -30,7 +30,7 @@ describe('config from cdk.json context', () => {
       return [c.profile, c.processor.maxBatchingWindowSeconds, c.topicPartitions, c.processor.memoryMb];
     };
     expect(point()).toEqual(['balanced', 5, 6, 1024]);
-    expect(point('realtime')).toEqual(['realtime', 0, 12, 1769]);
+    expect(point('realtime')).toEqual(['realtime', 1, 12, 1769]);
     expect(point('economy')).toEqual(['economy', 30, 6, 1024]);
     // The shipped cdk.json names the default profile rather than restating its numbers.
     expect(parseConfig(cdkJson.context[CONTEXT_KEY]).processor.maxBatchingWindowSeconds).toBe(5);
