@@ -19,9 +19,10 @@ export interface OperatingPoint {
 export const PROFILES: Readonly<Record<ProfileName, OperatingPoint>> = {
   // The shortest window the cost model prices sanely (0 = a batch per record); twice the concurrent invocations; a vCPU.
   realtime: { maxBatchingWindowSeconds: 1, topicPartitions: 12, memoryMb: 1769 },
-  balanced: { maxBatchingWindowSeconds: 5, topicPartitions: 6, memoryMb: 1024 },
+  // Fewer devices behind each partition and 10 s to gather: batches reach the invoke cap with ~20 records per device.
+  balanced: { maxBatchingWindowSeconds: 10, topicPartitions: 24, memoryMb: 1024 },
   // Batches fill to the 10,000-record cap on busy partitions; a quiet fleet is seen every 30 s.
-  economy: { maxBatchingWindowSeconds: 30, topicPartitions: 6, memoryMb: 1024 },
+  economy: { maxBatchingWindowSeconds: 30, topicPartitions: 24, memoryMb: 1024 },
 };
 
 /** The profile an absent `profile` key means (docs/SCALING.md says why). */

@@ -83,7 +83,8 @@ export interface Assumptions {
 }
 
 export const DEFAULT_ASSUMPTIONS: Assumptions = {
-  partitions: 0,
+  // The default profile's partitions (more if the fleet's throughput needs them): what a default deployment runs.
+  partitions: CONFIG_DEFAULTS.topicPartitions,
   batchSize: CONFIG_DEFAULTS.processor.batchSize,
   batchingWindowSeconds: CONFIG_DEFAULTS.processor.maxBatchingWindowSeconds,
   recordsPerReport: 1,

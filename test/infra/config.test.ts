@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PARTITIONS } from '#core/contract/index.ts';
 import { CONTEXT_KEY, parseConfig } from '#lib/config.ts';
 import { DEFAULT_PROFILE, PROFILES } from '#lib/profiles.ts';
 import { projectRoot } from './support.ts';
@@ -20,7 +19,7 @@ describe('config from cdk.json context', () => {
   });
 
   it('fills defaults when the context is absent', () => {
-    expect(parseConfig(undefined).topicPartitions).toBe(6);
+    expect(parseConfig(undefined).topicPartitions).toBe(24);
     expect(parseConfig(undefined).processor.consumerGroupId).toBe('fleetstream-state-processor');
   });
 
@@ -29,18 +28,27 @@ describe('config from cdk.json context', () => {
       const c = parseConfig(profile === undefined ? {} : { profile });
       return [c.profile, c.processor.maxBatchingWindowSeconds, c.topicPartitions, c.processor.memoryMb];
     };
-    expect(point()).toEqual(['balanced', 5, 6, 1024]);
+    expect(point()).toEqual(['balanced', 10, 24, 1024]);
     expect(point('realtime')).toEqual(['realtime', 1, 12, 1769]);
-    expect(point('economy')).toEqual(['economy', 30, 6, 1024]);
+    expect(point('economy')).toEqual(['economy', 30, 24, 1024]);
     // The shipped cdk.json names the default profile rather than restating its numbers.
-    expect(parseConfig(cdkJson.context[CONTEXT_KEY]).processor.maxBatchingWindowSeconds).toBe(5);
-    // The local runtime creates its topic with the contract's partition count: the default profile agrees.
-    expect(PROFILES[DEFAULT_PROFILE].topicPartitions).toBe(DEFAULT_PARTITIONS);
+    expect(parseConfig(cdkJson.context[CONTEXT_KEY]).processor.maxBatchingWindowSeconds).toBe(10);
+    expect(PROFILES[DEFAULT_PROFILE]).toEqual({
+      maxBatchingWindowSeconds: 10,
+      topicPartitions: 24,
+      memoryMb: 1024,
+    });
   });
 
   it('lets an explicit key win over the profile, and rejects an unknown profile', () => {
-    const c = parseConfig({ profile: 'economy', processor: { maxBatchingWindowSeconds: 10 } });
-    expect([c.processor.maxBatchingWindowSeconds, c.topicPartitions]).toEqual([10, 6]);
+    const c = parseConfig({
+      profile: 'economy',
+      topicPartitions: 6,
+      processor: { maxBatchingWindowSeconds: 10 },
+    });
+    expect([c.processor.maxBatchingWindowSeconds, c.topicPartitions, c.processor.memoryMb]).toEqual([
+      10, 6, 1024,
+    ]);
     expect(() => parseConfig({ profile: 'cheap' })).toThrow(
       'fleetstream.profile must be one of realtime, balanced, economy, got "cheap"',
     );
