@@ -4,12 +4,12 @@
  */
 import {
   DEFAULT_CONSUMER_GROUP,
-  DEFAULT_PARTITIONS,
   DEFAULT_TOPIC,
   KAFKA_NAME,
   KAFKA_NAME_RULE,
   PARTITIONS,
 } from '#core/contract/index.ts';
+import { DEFAULT_PROFILE, PROFILE_NAMES, PROFILES, type ProfileName } from './profiles.ts';
 
 export type StartingPosition = 'TRIM_HORIZON' | 'LATEST';
 export type VpcEgress = 'endpoints' | 'nat';
@@ -49,6 +49,8 @@ export interface ApiConfig {
 }
 
 export interface FleetStreamConfig {
+  /** The operating point the batching window, partitions and memory default to (lib/profiles.ts). */
+  readonly profile: ProfileName;
   readonly topicName: string;
   readonly topicPartitions: number;
   /** Delete the Kafka topic when the stack is deleted (the default keeps it, like a retained table). */
@@ -67,17 +69,20 @@ export interface FleetStreamConfig {
 
 export const CONTEXT_KEY = 'fleetstream';
 
-/** What an absent key means; the cost model prices these same defaults. */
+const defaultPoint = PROFILES[DEFAULT_PROFILE];
+
+/** What an absent key means (the default profile's operating point included); the cost model prices these defaults. */
 export const CONFIG_DEFAULTS = {
+  profile: DEFAULT_PROFILE,
   topicName: DEFAULT_TOPIC,
-  topicPartitions: DEFAULT_PARTITIONS,
+  topicPartitions: defaultPoint.topicPartitions,
   deleteTopicOnRemoval: false,
   vpc: { maxAzs: 2, egress: 'endpoints' },
   processor: {
     batchSize: 10_000,
-    maxBatchingWindowSeconds: 1,
+    maxBatchingWindowSeconds: defaultPoint.maxBatchingWindowSeconds,
     startingPosition: 'TRIM_HORIZON',
-    memoryMb: 1024,
+    memoryMb: defaultPoint.memoryMb,
     timeoutSeconds: 120,
     consumerGroupId: DEFAULT_CONSUMER_GROUP,
     provisionedPollers: undefined,
@@ -183,6 +188,7 @@ export const parseConfig = (context: unknown): FleetStreamConfig => {
     }
   }
   const root = c.section(context, CONTEXT_KEY, [
+    'profile',
     'topicName',
     'topicPartitions',
     'deleteTopicOnRemoval',
@@ -207,8 +213,11 @@ export const parseConfig = (context: unknown): FleetStreamConfig => {
   const api = c.section(root.api, `${CONTEXT_KEY}.api`, ['rateLimit', 'burstLimit', 'accountCloudWatchRole']);
   const p = `${CONTEXT_KEY}.processor`;
   const d = CONFIG_DEFAULTS;
+  const profile = c.oneOf<ProfileName>(root, CONTEXT_KEY, 'profile', d.profile, PROFILE_NAMES);
+  const point = PROFILES[profile];
 
   const config: FleetStreamConfig = {
+    profile,
     topicName: c.pattern(
       root,
       CONTEXT_KEY,
@@ -222,7 +231,7 @@ export const parseConfig = (context: unknown): FleetStreamConfig => {
       root,
       CONTEXT_KEY,
       'topicPartitions',
-      d.topicPartitions,
+      point.topicPartitions,
       PARTITIONS.min,
       PARTITIONS.max,
     ),
@@ -237,7 +246,7 @@ export const parseConfig = (context: unknown): FleetStreamConfig => {
         processor,
         p,
         'maxBatchingWindowSeconds',
-        d.processor.maxBatchingWindowSeconds,
+        point.maxBatchingWindowSeconds,
         0,
         300,
       ),
@@ -248,7 +257,7 @@ export const parseConfig = (context: unknown): FleetStreamConfig => {
         d.processor.startingPosition,
         ['TRIM_HORIZON', 'LATEST'],
       ),
-      memoryMb: c.int(processor, p, 'memoryMb', d.processor.memoryMb, 128, 10_240),
+      memoryMb: c.int(processor, p, 'memoryMb', point.memoryMb, 128, 10_240),
       timeoutSeconds: c.int(processor, p, 'timeoutSeconds', d.processor.timeoutSeconds, 1, 900),
       consumerGroupId: c.pattern(
         processor,

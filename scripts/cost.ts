@@ -71,7 +71,7 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
       const profile = choiceFlag('profile', v.profile, PROFILES);
       const assumptions: Assumptions = {
         ...DEFAULT_ASSUMPTIONS,
-        partitions: optionalNumberFlag('partitions', v.partitions, 0, {
+        partitions: optionalNumberFlag('partitions', v.partitions, DEFAULT_ASSUMPTIONS.partitions, {
           min: PARTITIONS.min,
           max: PARTITIONS.max,
           integer: true,

@@ -1,12 +1,12 @@
 /**
- * The state table behind the processor's StateStore port: strongly consistent BatchGet, Puts conditional on the
+ * The state table behind the processor's StateStore port: BatchGet (strongly consistent unless asked otherwise), Puts conditional on the
  * version read, TransactWriteItems for device + fleet shard. Throttling and transaction conflicts are retried with
  * backoff here; a failed version condition is reported to the caller, which re-reads and re-plans the item.
  */
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { itemId, type StateItem } from '#core/batch.ts';
 import type { ItemKey } from '#core/items.ts';
-import type { ConditionalWrite, StateStore } from '#core/ports.ts';
+import type { ConditionalWrite, ReadOptions, StateStore } from '#core/ports.ts';
 import {
   type BackoffOptions,
   isRetryable,
@@ -52,12 +52,12 @@ export class DynamoDbStateStore implements StateStore {
     this.counters = counters ?? createCounters();
   }
 
-  async read(keys: readonly ItemKey[]): Promise<Map<string, StateItem>> {
+  async read(keys: readonly ItemKey[], options: ReadOptions = {}): Promise<Map<string, StateItem>> {
     const items = await batchGetAll(
       this.client,
       this.table,
       keys.map(({ pk, sk }) => ({ pk, sk })),
-      { consistentRead: true, counters: this.counters, backoff: this.backoff },
+      { consistentRead: options.consistent ?? true, counters: this.counters, backoff: this.backoff },
     );
     return new Map(items.map((item) => [itemId(item as unknown as ItemKey), item as unknown as StateItem]));
   }

@@ -85,16 +85,35 @@ export const groupBatch = (records: readonly BatchRecord[]): BatchGroups => {
   return groups;
 };
 
-/** Every item the batch may write: devices, windows, fleet record shards, fleet device shards of its devices. */
+/**
+ * The first read: devices, fleet record shards and the fleet device shards of the batch's devices. Window items are
+ * read afterwards, only those that can exist (`windowKeysToRead`).
+ */
 export const keysToRead = (groups: BatchGroups): ItemKey[] => {
   const shards = new Set([...groups.devices.keys()].map(fleetDeviceShard));
   return [
     ...[...groups.devices.keys()].map(deviceKey),
-    ...[...groups.windows.values()].map((w) => windowKey(w.deviceId, w.start)),
     ...[...groups.partitions.values()].map((p) => fleetRecordsKey(p.topic, p.partition)),
     ...[...shards].sort((a, b) => a - b).map(fleetDevicesKey),
   ];
 };
+
+/**
+ * The batch's window items that can exist, given the device items read. A window item is only ever written for a
+ * minute before its device's open minute (a closed minute, or a late one), and devices are never deleted: a device
+ * that does not exist has none, and no minute at or after the open one has one. A device from before open windows
+ * existed may have any. Reading only these is exact under concurrency too: an item taken as absent is written
+ * conditionally on its absence, in the transaction of the device version it was planned from, and a device conflict
+ * re-reads every minute (`deviceKeys`).
+ */
+export const windowKeysToRead = (groups: BatchGroups, devices: ReadonlyMap<string, StateItem>): ItemKey[] =>
+  [...groups.windows.values()]
+    .filter(({ deviceId, start }) => {
+      const device = read<DeviceItem>(devices, deviceKey(deviceId));
+      if (device === undefined) return false;
+      return device.openWindow === undefined || start < device.openWindow.start;
+    })
+    .map(({ deviceId, start }) => windowKey(deviceId, start));
 
 export interface PlanContext {
   rules: readonly Rule[];

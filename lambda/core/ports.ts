@@ -12,9 +12,18 @@ export interface ConditionalWrite {
   expectedVersion: number | null;
 }
 
+export interface ReadOptions {
+  /**
+   * false = eventually consistent (half the read units). Safe wherever every item read is written back conditionally
+   * on the version read: a stale item only costs a failed condition and a strongly consistent re-read.
+   * @default true
+   */
+  consistent?: boolean;
+}
+
 export interface StateStore {
-  /** Strongly consistent read of the items that exist, keyed by `itemId(key)`. */
-  read(keys: readonly ItemKey[]): Promise<Map<string, StateItem>>;
+  /** Read of the items that exist, keyed by `itemId(key)`; strongly consistent unless asked otherwise. */
+  read(keys: readonly ItemKey[], options?: ReadOptions): Promise<Map<string, StateItem>>;
   /** False when the version condition failed (someone else wrote the item). */
   put(write: ConditionalWrite): Promise<boolean>;
   /** All-or-nothing. Returns the indexes whose version condition failed (empty = committed). */

@@ -4,7 +4,7 @@
  * tests share it. Throws when a failure persists, so Lambda retries the whole batch (which is safe: see write-plan).
  */
 import type { BackoffOptions } from '#adapters/backoff.ts';
-import { createPlanner, groupBatch, keysToRead, planBatch } from '#core/batch.ts';
+import { createPlanner, groupBatch, keysToRead, type StateItem, windowKeysToRead } from '#core/batch.ts';
 import { decodeBatch } from '#core/dead-letter.ts';
 import { MskEventError, parseMskEvent } from '#core/msk-event.ts';
 import type {
@@ -18,6 +18,7 @@ import type {
 } from '#core/ports.ts';
 import { rewoundPartitions } from '#core/rewound.ts';
 import { clusterIdOf, sourceOf } from '#core/watermark.ts';
+import { planWithCurrentAlerting } from './current-alerting.ts';
 import { writePlan } from './write-plan.ts';
 
 export interface StateProcessorDeps {
@@ -97,10 +98,19 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
     const groups = groupBatch(valid);
     const deviceIds = [...groups.devices.keys()];
     const [items, rules, registry] = await Promise.all([
-      valid.length > 0 ? deps.store.read(keysToRead(groups)) : Promise.resolve(new Map()),
+      // Eventually consistent (half the units): every item read is written back on condition of the version read, so
+      // a stale one costs a failed condition and a strongly consistent re-read (write-plan), never a wrong fold; the
+      // devices that raise alerts are confirmed current before their alerts are written (current-alerting.ts).
+      valid.length > 0
+        ? deps.store.read(keysToRead(groups), { consistent: false })
+        : Promise.resolve(new Map<string, StateItem>()),
       valid.length > 0 ? deps.rules.rules() : Promise.resolve([]),
       deps.registry.lookup(deviceIds),
     ]);
+    // Second read, usually empty: the window items of late records (see windowKeysToRead).
+    const windowKeys = windowKeysToRead(groups, items);
+    if (windowKeys.length > 0)
+      for (const [id, item] of await deps.store.read(windowKeys, { consistent: false })) items.set(id, item);
     const planner = createPlanner(groups, {
       rules,
       registryOf: (deviceId) => registry.get(deviceId) ?? null,
@@ -115,7 +125,7 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
         source: incarnation,
         partitions: rewound,
       });
-    const plan = planBatch(planner, items);
+    const plan = await planWithCurrentAlerting(planner, items, deps.store);
     const stats = await writePlan(plan, {
       store: deps.store,
       alerts: deps.alerts,

@@ -11,6 +11,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { billedWriteUnits, type Obj, obj } from './item-size.ts';
+import { type SplitTracker, trackSplit, type UnitSplit } from './unit-split.ts';
 
 export interface DdbCounts {
   writeCalls: number;
@@ -85,15 +86,24 @@ export const itemsRead = (command: string, input: unknown, output: unknown): num
   return 1;
 };
 
-/** Adds one finished call to the counts (output undefined when it failed). */
-export const tally = (counts: DdbCounts, command: string, input: unknown, output: unknown): void => {
+/**
+ * Adds one finished call to the counts (output undefined when it failed). `indexUnits`: the GSI writes it caused as
+ * AWS bills them (unit-split.ts); DynamoDB Local does not report them all.
+ */
+export const tally = (
+  counts: DdbCounts,
+  command: string,
+  input: unknown,
+  output: unknown,
+  indexUnits = 0,
+): void => {
   if (WRITES.has(command)) {
     counts.writeCalls++;
     counts.itemWrites += itemsWritten(command, input, output);
     // A failed condition is billed too (AWS: at least 1 unit), so the estimate applies with no output.
     counts.wcu += Math.max(
       capacityUnits(obj(output).ConsumedCapacity),
-      billedWriteUnits(command, input, output),
+      billedWriteUnits(command, input, output) + indexUnits,
     );
   } else if (READS.has(command)) {
     counts.readCalls++;
@@ -107,24 +117,37 @@ export const tally = (counts: DdbCounts, command: string, input: unknown, output
 export interface DdbCounter {
   /** A snapshot of the counts so far. */
   counts(): DdbCounts;
+  /** Units by item kind and index (unit-split.ts). */
+  split(): UnitSplit;
   reset(): void;
 }
 
 /**
- * Adds the counting middleware to a client (a document client shares its base client's stack). Runs after the
- * document client has marshalled the input, so it sees the wire-level request.
+ * Adds the counting middleware to a client (a document client shares its base client's stack). Two steps: asking for
+ * consumed capacity at `serialize` (before the request is built), counting at `build`, after the document client's
+ * `DocumentMarshall` (which runs just before the serializer), so the counter sees wire-level AttributeValues.
  */
 export const countDynamoDb = (client: DynamoDBClient | DynamoDBDocumentClient): DdbCounter => {
   let counts = emptyCounts();
+  const split: SplitTracker = trackSplit();
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = String(context.commandName ?? '');
       const input = args.input as Obj;
       if (CAPACITY.has(command) && input.ReturnConsumedCapacity === undefined)
         input.ReturnConsumedCapacity = 'TOTAL';
+      return next(args);
+    },
+    { step: 'serialize', name: 'fleetstreamBenchDdbCapacity', priority: 'high', override: true },
+  );
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = String(context.commandName ?? '');
+      const input = args.input as Obj;
       try {
         const result = await next(args);
-        tally(counts, command, input, result.output);
+        tally(counts, command, input, result.output, WRITES.has(command) ? split.written(command, input) : 0);
+        if (!WRITES.has(command)) split.read(command, input, result.output);
         return result;
       } catch (error) {
         const metadata = obj(obj(error).$metadata);
@@ -133,12 +156,14 @@ export const countDynamoDb = (client: DynamoDBClient | DynamoDBDocumentClient): 
         throw error;
       }
     },
-    { step: 'serialize', name: 'fleetstreamBenchDdbCounter', priority: 'high', override: true },
+    { step: 'build', name: 'fleetstreamBenchDdbCounter', priority: 'high', override: true },
   );
   return {
     counts: () => ({ ...counts }),
+    split: () => split.split(),
     reset: () => {
       counts = emptyCounts();
+      split.reset();
     },
   };
 };

@@ -45,6 +45,8 @@ export interface BenchEnv {
   readonly deadlineMs: number;
   /** Log every batch (records, handler ms, DynamoDB work). */
   readonly verbose?: boolean;
+  /** The poller's batching window (operating-point comparisons). @default BATCHING_WINDOW_MS */
+  readonly batchingWindowMs?: number;
 }
 
 export interface DesignRun extends DesignMeasurement {
@@ -222,7 +224,7 @@ export const runDesign = async (env: BenchEnv, workload: Workload, design: Desig
     groupId: `bench-${name}`,
     handler,
     batchSize: BATCH_SIZE,
-    maxBatchingWindowMs: BATCHING_WINDOW_MS,
+    maxBatchingWindowMs: env.batchingWindowMs ?? BATCHING_WINDOW_MS,
     onError: (error) => env.log(`  ${design}: batch failed, retrying: ${(error as Error).message}`),
   });
   const markerProducer = env.kafka.producer({ allowAutoTopicCreation: false });
@@ -291,6 +293,7 @@ export const runDesign = async (env: BenchEnv, workload: Workload, design: Desig
       wcu: counts.wcu,
       freshnessMs: freshness.latenciesMs,
       counts,
+      split: counter.split(),
       batches: measured.batches,
       generator,
       elapsedMs,

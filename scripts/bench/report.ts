@@ -3,7 +3,7 @@ import { table } from '#scripts/cost/format.ts';
 import { type BenchResults, type DesignResult, WORKLOAD_NAMES } from './results.ts';
 import { formatRatio, withinFraction } from './stats.ts';
 
-const ROWS: { field: keyof DesignResult; label: string; better: 'lower' | 'higher' }[] = [
+const ROWS: { field: Exclude<keyof DesignResult, 'units'>; label: string; better: 'lower' | 'higher' }[] = [
   { field: 'recordsPerSec', label: 'processor records/s', better: 'higher' },
   { field: 'ddbWriteRequestsPer1k', label: 'DynamoDB write requests / 1k records', better: 'lower' },
   { field: 'ddbReadRequestsPer1k', label: 'DynamoDB read requests / 1k records', better: 'lower' },

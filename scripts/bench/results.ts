@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ITEM_KINDS, type UnitSplit } from './unit-split.ts';
 
 export const WORKLOAD_NAMES = ['hot', 'wide'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
@@ -20,6 +21,16 @@ export interface DesignResult {
   cpuMsPer1k: number;
   freshnessP50Ms: number;
   freshnessP99Ms: number;
+  /** Units per 1,000 records by item kind, and item sizes (unit-split.ts); absent in results from before the split. */
+  units?: UnitsResult;
+}
+
+const SPLIT_WRITES = [...ITEM_KINDS, 'index'] as const;
+export interface UnitsResult {
+  wcuPer1k: Record<(typeof SPLIT_WRITES)[number], number>;
+  rcuPer1k: Record<(typeof ITEM_KINDS)[number], number>;
+  /** Bytes of the items written, per kind (0 when none were). */
+  itemBytes: Record<(typeof ITEM_KINDS)[number], { p50: number; p99: number }>;
 }
 
 export interface WorkloadResult {
@@ -61,6 +72,7 @@ export interface DesignMeasurement {
   itemReads: number;
   wcu: number;
   freshnessMs: number[];
+  split?: UnitSplit;
 }
 
 const per1k = (count: number, records: number): number => (records > 0 ? (count / records) * 1000 : 0);
@@ -82,7 +94,25 @@ export const designResult = (
   cpuMsPer1k: round(per1k(m.cpuMs, m.records), 1),
   freshnessP50Ms: round(percentile(m.freshnessMs, 50), 0),
   freshnessP99Ms: round(percentile(m.freshnessMs, 99), 0),
+  ...(m.split === undefined ? {} : { units: unitsResult(m.split, m.records, percentile) }),
 });
+
+const perKind = <K extends string>(kinds: readonly K[], f: (k: K) => number | { p50: number; p99: number }) =>
+  Object.fromEntries(kinds.map((k) => [k, f(k)]));
+
+export const unitsResult = (
+  split: UnitSplit,
+  records: number,
+  percentile: (xs: number[], p: number) => number,
+): UnitsResult =>
+  ({
+    wcuPer1k: perKind(SPLIT_WRITES, (k) => round(per1k(split.wcu[k], records), 3)),
+    rcuPer1k: perKind(ITEM_KINDS, (k) => round(per1k(split.rcu[k], records), 3)),
+    itemBytes: perKind(ITEM_KINDS, (k) => ({
+      p50: percentile(split.writtenBytes[k], 50),
+      p99: percentile(split.writtenBytes[k], 99),
+    })),
+  }) as UnitsResult;
 
 /** Problems with a parsed results document, empty when it has exactly the contract's shape. */
 export const resultsShapeErrors = (doc: unknown): string[] => {
@@ -97,7 +127,21 @@ export const resultsShapeErrors = (doc: unknown): string[] => {
         errors.push(`${path}.${f} must be a number >= 0`);
     }
     for (const k of Object.keys(v))
-      if (!fields.includes(k)) errors.push(`${path}.${k} is not in the contract`);
+      if (!fields.includes(k) && !(k === 'units' && path.split('.').length === 3))
+        errors.push(`${path}.${k} is not in the contract`);
+  };
+  const unitsShape = (v: unknown, path: string) => {
+    if (!isObj(v)) return;
+    if (v.units === undefined) return;
+    if (!isObj(v.units)) return void errors.push(`${path}.units must be an object`);
+    const u = v.units;
+    exactNumbers(u.wcuPer1k, `${path}.units.wcuPer1k`, SPLIT_WRITES);
+    exactNumbers(u.rcuPer1k, `${path}.units.rcuPer1k`, ITEM_KINDS);
+    if (!isObj(u.itemBytes)) return void errors.push(`${path}.units.itemBytes must be an object`);
+    for (const k of ITEM_KINDS) exactNumbers(u.itemBytes[k], `${path}.units.itemBytes.${k}`, ['p50', 'p99']);
+    for (const k of Object.keys(u))
+      if (!['wcuPer1k', 'rcuPer1k', 'itemBytes'].includes(k))
+        errors.push(`${path}.units.${k} is not in the contract`);
   };
   if (!isObj(doc)) return ['results must be an object'];
   const top = ['generator', 'api', 'bundles', 'workloads'];
@@ -122,7 +166,10 @@ export const resultsShapeErrors = (doc: unknown): string[] => {
     for (const f of ['records', 'devices'])
       if (!(Number.isInteger(w[f]) && (w[f] as number) > 0))
         errors.push(`${path}.${f} must be a positive integer`);
-    for (const d of DESIGNS) exactNumbers(w[d], `${path}.${d}`, DESIGN_FIELDS);
+    for (const d of DESIGNS) {
+      exactNumbers(w[d], `${path}.${d}`, DESIGN_FIELDS);
+      unitsShape(w[d], `${path}.${d}`);
+    }
   }
   return errors;
 };

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { errorMessage, runCli } from '#scripts/lib/cli.ts';
+import { errorMessage, runCli, UsageError } from '#scripts/lib/cli.ts';
 import { startLocalServices } from '#scripts/local/services/index.ts';
 import { runApiLoad } from './api-load.ts';
 import { measureBundles } from './bundles.ts';
@@ -34,15 +34,18 @@ import {
 } from './workloads.ts';
 
 const spec = {
-  usage: 'usage: npm run bench -- [--quick] [--verbose] [--out bench/results/latest.json]',
+  usage:
+    'usage: npm run bench -- [--quick] [--verbose] [--batching-window SEC] [--out bench/results/latest.json]',
   description:
     'Starts its own Kafka and DynamoDB Local on free loopback ports in a temporary folder, runs the "hot" and "wide"\n' +
     'workloads through FleetStream and the naive baseline, load-tests the lookup API, bundles the Lambdas.\n' +
-    '--quick runs smaller counts (for iterating); only a full run should be committed as latest.json.',
+    '--quick runs smaller counts (for iterating); only a full run should be committed as latest.json.\n' +
+    '--batching-window SEC (default 1) compares operating points (docs/SCALING.md); latest.json stays at 1 s.',
   options: {
     quick: { type: 'boolean', default: false },
     out: { type: 'string' },
     verbose: { type: 'boolean', default: false },
+    'batching-window': { type: 'string' },
   },
 } as const;
 
@@ -50,6 +53,13 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 await runCli(spec, async ({ values }) => {
   const mode = values.quick ? 'quick' : 'full';
+  const windowFlag = values['batching-window'];
+  const batchingWindowS = windowFlag === undefined ? undefined : Number(windowFlag);
+  if (
+    batchingWindowS !== undefined &&
+    !(Number.isInteger(batchingWindowS) && batchingWindowS >= 0 && batchingWindowS <= 300)
+  )
+    throw new UsageError(`--batching-window must be an integer from 0 to 300 seconds, got ${windowFlag}`);
   const out = values.out ?? LATEST_RESULTS_PATH;
   const started = performance.now();
   // tmpfs when there is one: DynamoDB Local's SQLite file and Kafka's log then cost no disk syncs.
@@ -82,6 +92,7 @@ await runCli(spec, async ({ values }) => {
     log,
     deadlineMs: mode === 'quick' ? 120_000 : 240_000,
     verbose: values.verbose,
+    ...(batchingWindowS === undefined ? {} : { batchingWindowMs: batchingWindowS * 1000 }),
   };
   try {
     log('generator: producer-only throughput');
@@ -115,6 +126,12 @@ await runCli(spec, async ({ values }) => {
             `${run.counts.itemReads} item reads, ${round(run.counts.wcu)} WCU, ${round(run.counts.rcu)} RCU, ` +
             `${(run.elapsedMs / 1000).toFixed(1)} s`,
         );
+        const units = result[design].units;
+        if (units !== undefined)
+          log(
+            `    per 1,000 records: WCU ${JSON.stringify(units.wcuPer1k)}; read units ${JSON.stringify(units.rcuPer1k)}; ` +
+              `item bytes ${JSON.stringify(units.itemBytes)}`,
+          );
       }
       workloads[workload.name] = result as WorkloadResult;
     }

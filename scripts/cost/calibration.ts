@@ -22,6 +22,17 @@ const largestWcuPerItemWrite = (results: DesignResult[]): number =>
     ...results.filter((r) => r.ddbWriteRequestsPer1k > 0).map((r) => r.ddbWcuPer1k / r.ddbWriteRequestsPer1k),
   );
 
+/**
+ * Read units per item read when the bench split them (results.ts `units`): the first read of a batch is eventually
+ * consistent (half a unit), conflicts re-read strongly; undefined for results from before the split.
+ */
+export const rruPerItemRead = (results: DesignResult[]): number | undefined => {
+  const split = results.filter((r) => r.units !== undefined && r.ddbReadRequestsPer1k > 0);
+  if (split.length === 0) return undefined;
+  const units = sum(split, (r) => Object.values(r.units?.rcuPer1k ?? {}).reduce((a, b) => a + b, 0));
+  return units / sum(split, (r) => r.ddbReadRequestsPer1k);
+};
+
 /** Unit sizes pooled over both workloads (ratios of sums, so neither workload's record count dominates by accident). */
 const pooled = (results: DesignResult[], fallback: DesignCalibration): DesignCalibration => {
   const writes = sum(results, (r) => r.ddbWriteRequestsPer1k);
@@ -32,6 +43,7 @@ const pooled = (results: DesignResult[], fallback: DesignCalibration): DesignCal
     wcuIncludesIndexes: writes > 0,
     readsPerItemWrite:
       writes > 0 ? sum(results, (r) => r.ddbReadRequestsPer1k) / writes : fallback.readsPerItemWrite,
+    rruPerItemRead: rruPerItemRead(results) ?? fallback.rruPerItemRead,
   };
 };
 
@@ -56,6 +68,7 @@ const measured = (r: DesignResult, fallback: DesignCalibration): DesignCalibrati
   measuredReadsPer1k: r.ddbReadRequestsPer1k,
   measuredWcuPer1k: Math.max(r.ddbWcuPer1k, r.ddbWriteRequestsPer1k),
   wcuIncludesIndexes: true,
+  rruPerItemRead: rruPerItemRead([r]) ?? fallback.rruPerItemRead,
 });
 
 const withCpuFit = (c: DesignCalibration, results: DesignResult[]): DesignCalibration => {

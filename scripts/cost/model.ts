@@ -83,7 +83,8 @@ export interface Assumptions {
 }
 
 export const DEFAULT_ASSUMPTIONS: Assumptions = {
-  partitions: 0,
+  // The default profile's partitions (more if the fleet's throughput needs them): what a default deployment runs.
+  partitions: CONFIG_DEFAULTS.topicPartitions,
   batchSize: CONFIG_DEFAULTS.processor.batchSize,
   batchingWindowSeconds: CONFIG_DEFAULTS.processor.maxBatchingWindowSeconds,
   recordsPerReport: 1,
@@ -117,7 +118,7 @@ export interface DesignCalibration {
   readonly wcuIncludesIndexes?: boolean;
   /** Item reads per item write. */
   readonly readsPerItemWrite: number;
-  /** RRU per item read (strongly consistent, item ≤ 4 KB = 1). */
+  /** RRU per item read (strongly consistent, item ≤ 4 KB = 1; eventually consistent = 0.5), from the bench's split when present. */
   readonly rruPerItemRead: number;
   /** When set, item writes / reads per 1,000 records are taken as measured instead of modelled. */
   readonly measuredWritesPer1k?: number;

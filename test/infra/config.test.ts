@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CONTEXT_KEY, parseConfig } from '#lib/config.ts';
+import { DEFAULT_PROFILE, PROFILES } from '#lib/profiles.ts';
 import { projectRoot } from './support.ts';
 
 const cdkJson = JSON.parse(readFileSync(`${projectRoot}/cdk.json`, 'utf8')) as {
@@ -18,8 +19,39 @@ describe('config from cdk.json context', () => {
   });
 
   it('fills defaults when the context is absent', () => {
-    expect(parseConfig(undefined).topicPartitions).toBe(6);
+    expect(parseConfig(undefined).topicPartitions).toBe(24);
     expect(parseConfig(undefined).processor.consumerGroupId).toBe('fleetstream-state-processor');
+  });
+
+  it('takes the batching window, partitions and memory from the profile, balanced by default', () => {
+    const point = (profile?: string) => {
+      const c = parseConfig(profile === undefined ? {} : { profile });
+      return [c.profile, c.processor.maxBatchingWindowSeconds, c.topicPartitions, c.processor.memoryMb];
+    };
+    expect(point()).toEqual(['balanced', 10, 24, 1024]);
+    expect(point('realtime')).toEqual(['realtime', 1, 12, 1769]);
+    expect(point('economy')).toEqual(['economy', 30, 24, 1024]);
+    // The shipped cdk.json names the default profile rather than restating its numbers.
+    expect(parseConfig(cdkJson.context[CONTEXT_KEY]).processor.maxBatchingWindowSeconds).toBe(10);
+    expect(PROFILES[DEFAULT_PROFILE]).toEqual({
+      maxBatchingWindowSeconds: 10,
+      topicPartitions: 24,
+      memoryMb: 1024,
+    });
+  });
+
+  it('lets an explicit key win over the profile, and rejects an unknown profile', () => {
+    const c = parseConfig({
+      profile: 'economy',
+      topicPartitions: 6,
+      processor: { maxBatchingWindowSeconds: 10 },
+    });
+    expect([c.processor.maxBatchingWindowSeconds, c.topicPartitions, c.processor.memoryMb]).toEqual([
+      10, 6, 1024,
+    ]);
+    expect(() => parseConfig({ profile: 'cheap' })).toThrow(
+      'fleetstream.profile must be one of realtime, balanced, economy, got "cheap"',
+    );
   });
 
   it('accepts a JSON string (cdk -c fleetstream=…)', () => {

@@ -54,7 +54,7 @@ const IN_PLACE: [string, Context, Context][] = [
   ['egress endpoints → nat', {}, { vpc: { egress: 'nat' } }],
   ['egress nat → endpoints', { vpc: { egress: 'nat' } }, {}],
   ['egress endpoints → nat with 3 AZs', { vpc: { maxAzs: 3 } }, { vpc: { maxAzs: 3, egress: 'nat' } }],
-  ['more partitions', {}, { topicPartitions: 24 }],
+  ['more partitions', {}, { topicPartitions: 48 }],
   [
     'processor batch, window, memory, timeout',
     {},

@@ -7,7 +7,7 @@
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { StateItem } from '#core/batch.ts';
 import type { AlertItem, ItemKey } from '#core/items.ts';
-import type { AlertSink, ConditionalWrite, StateStore } from '#core/ports.ts';
+import type { AlertSink, ConditionalWrite, ReadOptions, StateStore } from '#core/ports.ts';
 import { itemBytes } from '#scripts/bench/item-size.ts';
 import { MemoryAlertSink, MemoryStateStore } from './memory-state.ts';
 
@@ -46,8 +46,8 @@ export class MarshalledStateStore implements StateStore {
   maxItemBytes = 0;
   maxTransactionBytes = 0;
 
-  read(keys: readonly ItemKey[]): Promise<Map<string, StateItem>> {
-    return this.memory.read(keys);
+  read(keys: readonly ItemKey[], options?: ReadOptions): Promise<Map<string, StateItem>> {
+    return this.memory.read(keys, options);
   }
 
   private convert(write: ConditionalWrite): { write: ConditionalWrite; bytes: number } {

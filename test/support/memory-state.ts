@@ -10,6 +10,7 @@ import type {
   ConditionalWrite,
   DeadLetterSink,
   ProcessorMetrics,
+  ReadOptions,
   RegistrySource,
   RulesSource,
   StateStore,
@@ -29,17 +30,32 @@ const clone = <T>(value: T): T => structuredClone(value);
 
 export class MemoryStateStore implements StateStore {
   readonly items = new Map<string, StateItem>();
+  /** Every image each item had, oldest first: what an eventually consistent read may still return. */
+  private readonly history = new Map<string, StateItem[]>();
   puts = 0;
   transactions = 0;
+  /**
+   * For an eventually consistent read of an item with `images` images: how many writes behind to answer (0 = the
+   * latest; `images` or more = as if the item did not exist yet). Strongly consistent reads are always current.
+   */
+  stale: (id: string, images: number) => number = () => 0;
   constructor(public fault: (write: ConditionalWrite) => Fault = () => 'none') {}
 
-  async read(keys: readonly ItemKey[]): Promise<Map<string, StateItem>> {
+  async read(keys: readonly ItemKey[], options: ReadOptions = {}): Promise<Map<string, StateItem>> {
     const out = new Map<string, StateItem>();
     for (const key of keys) {
-      const item = this.items.get(itemId(key));
-      if (item) out.set(itemId(key), clone(item));
+      const id = itemId(key);
+      const images = this.history.get(id) ?? [];
+      const behind = options.consistent === false ? this.stale(id, images.length) : 0;
+      const item = behind === 0 ? this.items.get(id) : images[images.length - 1 - behind];
+      if (item) out.set(id, clone(item));
     }
     return out;
+  }
+
+  private set(id: string, item: StateItem): void {
+    this.items.set(id, item);
+    this.history.set(id, [...(this.history.get(id) ?? []), item]);
   }
 
   private matches(write: ConditionalWrite): boolean {
@@ -57,7 +73,7 @@ export class MemoryStateStore implements StateStore {
       const id = itemId(write.item);
       const current = this.items.get(id);
       // A concurrent no-op writer: same content, newer version (or a stub that appears, for a missing item).
-      if (current) this.items.set(id, { ...current, version: current.version + 1 });
+      if (current) this.set(id, { ...current, version: current.version + 1 });
     }
     return fault === 'lost-ack';
   }
@@ -65,7 +81,7 @@ export class MemoryStateStore implements StateStore {
   async put(write: ConditionalWrite): Promise<boolean> {
     const lostAck = this.inject(write);
     if (!this.matches(write)) return false;
-    this.items.set(itemId(write.item), clone(write.item));
+    this.set(itemId(write.item), clone(write.item));
     this.puts += 1;
     if (lostAck) throw new InjectedFault('response lost after put');
     return true;
@@ -76,7 +92,7 @@ export class MemoryStateStore implements StateStore {
     for (const write of writes) lostAck = this.inject(write) || lostAck;
     const conflicts = writes.flatMap((w, i) => (this.matches(w) ? [] : [i]));
     if (conflicts.length > 0) return conflicts;
-    for (const w of writes) this.items.set(itemId(w.item), clone(w.item));
+    for (const w of writes) this.set(itemId(w.item), clone(w.item));
     this.transactions += 1;
     if (lostAck) throw new InjectedFault('response lost after transaction');
     return [];

@@ -5,7 +5,7 @@
 import type fc from 'fast-check';
 import type { StateItem } from '#core/batch.ts';
 import type { ItemKey } from '#core/items.ts';
-import type { ConditionalWrite, StateStore } from '#core/ports.ts';
+import type { ConditionalWrite, ReadOptions, StateStore } from '#core/ports.ts';
 
 export class ScheduledStateStore implements StateStore {
   constructor(
@@ -18,9 +18,9 @@ export class ScheduledStateStore implements StateStore {
     await this.scheduler.schedule(Promise.resolve(), `${this.name} ${label}`);
   }
 
-  async read(keys: readonly ItemKey[]): Promise<Map<string, StateItem>> {
+  async read(keys: readonly ItemKey[], options?: ReadOptions): Promise<Map<string, StateItem>> {
     await this.step(`read ${keys.length}`);
-    return this.inner.read(keys);
+    return this.inner.read(keys, options);
   }
 
   async put(write: ConditionalWrite): Promise<boolean> {

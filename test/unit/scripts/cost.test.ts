@@ -152,6 +152,21 @@ describe('calibrationFrom', () => {
     expect(c.fleetstream.cpuMsPerItemWrite).toBeCloseTo(1, 10);
     expect(c.fleetstream.cpuMsPer1k).toBeCloseTo(66, 10);
   });
+  it('takes read units per item read from the bench split (eventually consistent first reads), else 1', () => {
+    const r = sampleResults();
+    expect(calibrationFrom(r, 'model', 'x.json').fleetstream.rruPerItemRead).toBe(1);
+    const units = (rcu: number) => ({
+      wcuPer1k: { device: 0, window: 0, fleet: 0, alert: 0, other: 0, index: 0 },
+      rcuPer1k: { device: rcu, window: 0, fleet: 0, alert: 0, other: 0 },
+      itemBytes: Object.fromEntries(
+        ['device', 'window', 'fleet', 'alert', 'other'].map((k) => [k, { p50: 0, p99: 0 }]),
+      ) as never,
+    });
+    r.workloads.hot.fleetstream.units = units(2); // 4 reads/1k
+    r.workloads.wide.fleetstream.units = units(200); // 400 reads/1k
+    expect(calibrationFrom(r, 'model', 'x.json').fleetstream.rruPerItemRead).toBeCloseTo(0.5, 10);
+    expect(calibrationFrom(r, 'hot', 'x.json').fleetstream.rruPerItemRead).toBeCloseTo(0.5, 10);
+  });
   it('takes a workload as measured in the hot profile', () => {
     const c = calibrationFrom(sampleResults(), 'hot', 'x.json');
     expect(c.fleetstream.measuredWritesPer1k).toBe(4);

@@ -91,6 +91,15 @@ describe('DynamoDbStateStore', () => {
     expect(store.counters).toMatchObject({ readRequests: 4, itemsRead: 150, readCapacityUnits: 8 });
   });
 
+  it('reads eventually consistently when asked (the first read of a batch)', async () => {
+    ddb.on(BatchGetCommand).resolves({ Responses: { state: [] } });
+    const store = new DynamoDbStateStore(client, 'state', noWait);
+    await store.read([{ pk: 'DEVICE#a', sk: 'STATE' }], { consistent: false });
+    expect(ddb).toHaveReceivedCommandWith(BatchGetCommand, {
+      RequestItems: { state: expect.objectContaining({ ConsistentRead: false }) },
+    });
+  });
+
   it('puts conditionally on the version read (or absence) and reports a failed condition as false', async () => {
     ddb.on(PutCommand).rejectsOnce(awsError('ConditionalCheckFailedException')).resolves({});
     const store = new DynamoDbStateStore(client, 'state', noWait);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createPlanner, groupBatch, itemId, keysToRead, planBatch } from '#core/batch.ts';
+import {
+  createPlanner,
+  groupBatch,
+  itemId,
+  keysToRead,
+  planBatch,
+  type StateItem,
+  windowKeysToRead,
+} from '#core/batch.ts';
 import type { BatchRecord } from '#core/batch-record.ts';
 import { decodeBatch } from '#core/dead-letter.ts';
 import { planDevice } from '#core/device.ts';
@@ -208,9 +216,26 @@ describe('batch planning', () => {
     expect(groups.partitions.size).toBe(2);
     const keys = keysToRead(groups).map(itemId);
     expect(keys).toContain(itemId(deviceKey('a')));
-    expect(keys).toContain(itemId(windowKey('a', '2026-11-21T10:01Z')));
     expect(keys).toContain(itemId(fleetDevicesKey(fleetDeviceShard('b'))));
-    expect(keys).toHaveLength(2 + 3 + 2 + new Set([fleetDeviceShard('a'), fleetDeviceShard('b')]).size);
+    expect(keys).toHaveLength(2 + 2 + new Set([fleetDeviceShard('a'), fleetDeviceShard('b')]).size);
+  });
+
+  it('reads only the window items that can exist: minutes before an existing device open minute', () => {
+    const groups = groupBatch(records);
+    // Devices not yet written have no window items.
+    expect(windowKeysToRead(groups, new Map())).toEqual([]);
+    const device = (id: string, open: string | undefined): [string, StateItem] => [
+      itemId(deviceKey(id)),
+      {
+        ...deviceKey(id),
+        ...(open === undefined ? {} : { openWindow: { start: open } }),
+      } as unknown as StateItem,
+    ];
+    // a is open at 10:01: its 10:00 may be a window item, its 10:01 is in the device; b predates open windows.
+    const items = new Map([device('a', '2026-11-21T10:01Z'), device('b', undefined)]);
+    expect(windowKeysToRead(groups, items).map(itemId).sort()).toEqual(
+      [windowKey('a', '2026-11-21T10:00Z'), windowKey('b', '2026-11-21T10:00Z')].map(itemId).sort(),
+    );
   });
 
   it('plans only touched items, one write each, and nothing for a full replay', () => {

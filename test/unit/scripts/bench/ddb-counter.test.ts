@@ -107,4 +107,25 @@ describe('countDynamoDb middleware', () => {
     await doc.send(new PutCommand({ TableName: 't', Item: { pk: 'a' }, ReturnConsumedCapacity: 'INDEXES' }));
     expect(seen[0]?.ReturnConsumedCapacity).toBe('INDEXES');
   });
+  it('sees a document client item marshalled: its size and kind, as AWS bills them', async () => {
+    const { client } = fakeClient(() => ({}));
+    const counter = countDynamoDb(client);
+    const doc = DynamoDBDocumentClient.from(client);
+    // 1.5 KB: 2 write units; counted before marshalling, a plain string would look like 1 byte.
+    await doc.send(
+      new PutCommand({ TableName: 't', Item: { pk: 'DEVICE#a', sk: 'STATE', blob: 'x'.repeat(1500) } }),
+    );
+    expect(counter.counts().wcu).toBe(2);
+    expect(counter.split().wcu.device).toBe(2);
+    expect(counter.split().writtenBytes.device[0]).toBeGreaterThan(1500);
+    // A new device also writes its two GSI entries: AWS bills them, DynamoDB Local does not report them.
+    await doc.send(
+      new PutCommand({
+        TableName: 't',
+        Item: { pk: 'DEVICE#b', sk: 'STATE', status: 'up' },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    expect(counter.counts().wcu).toBe(2 + 1 + 2);
+  });
 });

@@ -59,6 +59,23 @@ describe('results shape (scripts/bench/results.ts)', () => {
       'workloads.hot.naive.rcuPer1k is not in the contract',
     );
   });
+  it('accepts the optional units split, checked like the rest', () => {
+    const doc = sampleResults();
+    const kinds = ['device', 'window', 'fleet', 'alert', 'other'] as const;
+    const zero = Object.fromEntries(kinds.map((k) => [k, 0]));
+    doc.workloads.hot.fleetstream.units = {
+      wcuPer1k: { ...zero, index: 1 },
+      rcuPer1k: zero,
+      itemBytes: Object.fromEntries(kinds.map((k) => [k, { p50: 600, p99: 620 }])),
+    } as never;
+    expect(resultsShapeErrors(doc)).toEqual([]);
+    (
+      doc.workloads.hot.fleetstream.units as unknown as { rcuPer1k: Record<string, unknown> }
+    ).rcuPer1k.device = -1;
+    expect(resultsShapeErrors(doc)).toContain(
+      'workloads.hot.fleetstream.units.rcuPer1k.device must be a number >= 0',
+    );
+  });
   it('rejects a missing workload or design, and non-numbers', () => {
     const doc = sampleResults() as unknown as { workloads: Record<string, unknown> };
     delete doc.workloads.wide;
