@@ -1,5 +1,5 @@
 import { gzip as zlibGzip, unzip as zlibUnzip } from 'node:zlib';
-import { CompressionCodecs, CompressionTypes } from 'kafkajs';
+import kafkajs, { type CompressionTypes as CompressionType } from 'kafkajs';
 import { lz4Compress, lz4Decompress } from './kafka-codec-lz4.ts';
 import { snappyCompress, snappyDecompress } from './kafka-codec-snappy.ts';
 import { zstdCompress, zstdDecompress } from './kafka-codec-zstd.ts';
@@ -10,10 +10,13 @@ import { zstdCompress, zstdDecompress } from './kafka-codec-zstd.ts';
  * five. The same functions are what the bench compresses with, so measured ratios are the producer's.
  */
 
+// kafkajs is CommonJS and Node cannot see CompressionCodecs as a named export: take it from the module object.
+const { CompressionCodecs, CompressionTypes } = kafkajs;
+
 export const KAFKA_COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 export type KafkaCompression = (typeof KAFKA_COMPRESSIONS)[number];
 
-export const KAFKA_COMPRESSION_TYPES: ReadonlyMap<KafkaCompression, CompressionTypes> = new Map([
+export const KAFKA_COMPRESSION_TYPES: ReadonlyMap<KafkaCompression, CompressionType> = new Map([
   ['none', CompressionTypes.None],
   ['gzip', CompressionTypes.GZIP],
   ['snappy', CompressionTypes.Snappy],
@@ -49,9 +52,15 @@ export const BUFFER_CODECS: ReadonlyMap<Exclude<KafkaCompression, 'none'>, Buffe
 ]);
 
 /** kafkajs hands compress() its Encoder; only its buffer matters. */
-const kafkajsCodec = (codec: BufferCodec) => () => ({
+const kafkajsCodec = (name: string, codec: BufferCodec) => () => ({
   compress: (encoder: { buffer: Buffer }) => codec.compress(encoder.buffer),
-  decompress: (buffer: Buffer) => codec.decompress(buffer),
+  // Named, so a consumer that cannot read a batch says which codec failed on it.
+  decompress: (buffer: Buffer) =>
+    codec.decompress(buffer).catch((error: unknown) => {
+      throw new Error(`${name} batch of ${buffer.length} bytes cannot be decompressed: ${String(error)}`, {
+        cause: error,
+      });
+    }),
 });
 
 let registered = false;
@@ -64,6 +73,6 @@ export const registerKafkaCodecs = (): void => {
     const type = KAFKA_COMPRESSION_TYPES.get(name);
     const codec = BUFFER_CODECS.get(name);
     if (type === undefined || codec === undefined) throw new Error(`no codec for ${name}`);
-    (CompressionCodecs as Record<number, () => unknown>)[type] = kafkajsCodec(codec);
+    (CompressionCodecs as Record<number, () => unknown>)[type] = kafkajsCodec(name, codec);
   }
 };
