@@ -60,6 +60,19 @@ const waitFor = async (what: string, probe: () => Promise<boolean>, timeoutMs: n
 };
 
 describe('every Kafka codec through the local pipeline', () => {
+  it('refuses an unknown codec with the usage line and exit 2, before connecting', async () => {
+    const failed = await run('npx', [
+      ...['tsx', 'scripts/generate.ts', '--local', '--brokers', '127.0.0.1:1'],
+      ...['--devices', '1', '--rate', '0', '--count', '1', '--compression', 'brotli'],
+    ]).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code?: number; stderr?: string }) => ({ code: error.code, stderr: error.stderr ?? '' }),
+    );
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toMatch(/--compression must be one of none, gzip, snappy, lz4, zstd, got "brotli"/);
+    expect(failed.stderr).toMatch(/usage: npm run generate/);
+  });
+
   it('folds and archives every record produced with gzip, snappy, lz4 and zstd', async () => {
     runtime = await startLocalRuntime({ FLEETSTREAM_ARCHIVE_FLUSH_MS: '1000' });
     const local = runtime;
