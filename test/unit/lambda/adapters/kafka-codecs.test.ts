@@ -4,6 +4,7 @@ import { compress as rawSnappy } from 'snappyjs';
 import { describe, expect, it } from 'vitest';
 import { lz4Compress, lz4Decompress } from '#adapters/kafka-codec-lz4.ts';
 import { snappyCompress, snappyDecompress } from '#adapters/kafka-codec-snappy.ts';
+import { zstdDecompress } from '#adapters/kafka-codec-zstd.ts';
 import { BUFFER_CODECS, KAFKA_COMPRESSIONS } from '#adapters/kafka-codecs.ts';
 
 // lz4js' own xxHash32, to check the frame header checksum we compute by hand.
@@ -80,5 +81,15 @@ describe('lz4', () => {
     const secondSize = packed.readUInt32LE(7 + 4 + firstSize) & 0x7fff_ffff;
     expect(secondSize).toBe(firstSize);
     expect(lz4Decompress(packed).equals(Buffer.concat([block, block]))).toBe(true);
+  });
+});
+
+describe('zstd', () => {
+  it('reads a streamed frame without a content size, as Java producers write (made by python-zstandard)', () => {
+    const frame = Buffer.from(
+      '28b52ffd005875010054027b226465766963656964223a2264766330303031222c22737461747573223a227570227d0a0100050dfdea09',
+      'hex',
+    );
+    expect(zstdDecompress(frame).toString()).toBe('{"deviceid":"dvc0001","status":"up"}\n'.repeat(40));
   });
 });
