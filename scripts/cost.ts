@@ -4,7 +4,13 @@
  */
 import { pathToFileURL } from 'node:url';
 import { PARTITIONS } from '#core/contract/index.ts';
-import { LATEST_RESULTS_PATH, readLatestResults } from './bench/results.ts';
+import {
+  type BenchResults,
+  COMPRESSION_NAMES,
+  type CompressionName,
+  LATEST_RESULTS_PATH,
+  readLatestResults,
+} from './bench/results.ts';
 import { calibrationFrom, PROFILES } from './cost/calibration.ts';
 import { formatReport } from './cost/format.ts';
 import { type Assumptions, computeCost, DEFAULT_ASSUMPTIONS } from './cost/model.ts';
@@ -15,7 +21,7 @@ export const costSpec = {
   usage:
     'usage: npm run cost -- --devices N --rate R --record-bytes B [--region us-east-1] [--json]\n' +
     '         [--profile model|hot|wide] [--partitions P] [--memory-mb M] [--batch-size S] [--batching-window SEC]\n' +
-    '         [--records-per-report K] [--gsi-projection all|keys-only]\n' +
+    '         [--records-per-report K] [--gsi-projection all|keys-only] [--compression none|gzip|snappy|lz4|zstd]\n' +
     '         [--results bench/results/latest.json]',
   description: [
     '--rate is records per second over the whole fleet (as `npm run generate -- --rate`).',
@@ -24,6 +30,9 @@ export const costSpec = {
     "  hot|wide: take that bench workload's measured per-1,000-record ratios as they are.",
     '--records-per-report K: records a device sends at once (a report with a record per interface, as the generator',
     '  sends them; ~3 for its modems). Default 1: every record on its own, the worst case for coalescing.',
+    '--compression CODEC: the producers send batches in that codec; MSK data in/out/storage use the bytes on the wire',
+    '  measured for it by `npm run bench` (results compression.<codec>.ratio), or measured now on the generator stream',
+    '  when the results file has none. Firehose bills the uncompressed values it delivers (docs/SCALING.md).',
     `Prices: on-demand list prices for ${SUPPORTED_REGIONS.join(', ')}, checked ${PRICES_CHECKED_ON} (scripts/cost/prices.ts).`,
   ].join('\n'),
   options: {
@@ -39,9 +48,33 @@ export const costSpec = {
     'batching-window': { type: 'string' },
     'records-per-report': { type: 'string' },
     'gsi-projection': { type: 'string', default: 'keys-only' },
+    compression: { type: 'string', default: 'none' },
     results: { type: 'string' },
   },
 } as const;
+
+/** The codec's bytes-on-the-wire ratio: the bench's when it measured one, else measured now (a few seconds, no broker). */
+const wireRatioOf = async (
+  codec: CompressionName,
+  results: BenchResults | undefined,
+): Promise<{ ratio: number; source: string }> => {
+  if (codec === 'none') return { ratio: 1, source: 'uncompressed' };
+  const benched = results?.compression?.[codec];
+  if (benched !== undefined)
+    return { ratio: benched.ratio, source: `${codec} on the wire ×${benched.ratio} (bench results)` };
+  const { measureCompression } = await import('./bench/compression.ts');
+  const now = await measureCompression({
+    devices: 1000,
+    records: 20_000,
+    seed: 'fleetstream-bench',
+    batch: 1000,
+    partitions: 6,
+  });
+  return {
+    ratio: now[codec].ratio,
+    source: `${codec} on the wire ×${now[codec].ratio} (measured now on the generator stream)`,
+  };
+};
 
 const required = (name: string, raw: string | undefined): string => {
   if (raw === undefined) throw new UsageError(`--${name} is required`);
@@ -69,7 +102,7 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
       };
       const region = choiceFlag('region', v.region, SUPPORTED_REGIONS);
       const profile = choiceFlag('profile', v.profile, PROFILES);
-      const assumptions: Assumptions = {
+      let assumptions: Assumptions = {
         ...DEFAULT_ASSUMPTIONS,
         partitions: optionalNumberFlag('partitions', v.partitions, DEFAULT_ASSUMPTIONS.partitions, {
           min: PARTITIONS.min,
@@ -100,9 +133,14 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
         ),
         gsiProjection: choiceFlag('gsi-projection', v['gsi-projection'], ['all', 'keys-only'] as const),
       };
+      const compression = choiceFlag('compression', v.compression, COMPRESSION_NAMES);
       const resultsPath = v.results ?? LATEST_RESULTS_PATH;
       const results = await readLatestResults(resultsPath);
-      const calibration = calibrationFrom(results, profile, v.results ?? 'bench/results/latest.json');
+      const wire = await wireRatioOf(compression, results);
+      assumptions = { ...assumptions, compression, wireRatio: wire.ratio };
+      const measured = calibrationFrom(results, profile, v.results ?? 'bench/results/latest.json');
+      const calibration =
+        compression === 'none' ? measured : { ...measured, source: `${measured.source}; ${wire.source}` };
       const prices = PRICE_TABLES[region];
       if (prices === undefined) throw new UsageError(`no price table for ${region}`);
       const report = computeCost(scenario, prices, calibration, assumptions);

@@ -31,7 +31,7 @@ import {
 const spec = {
   usage:
     `usage: npm run generate -- (${KAFKA_CONNECTION_USAGE} | --remote [--function F] --region R) --devices N --rate R (--duration S | --count N) ` +
-    '[--seed S] [--bad-ratio F] [--compression none|gzip] [--batch N] [--topic T] [--record-bytes B] [--json]',
+    '[--seed S] [--bad-ratio F] [--compression none|gzip|snappy|lz4|zstd] [--batch N] [--topic T] [--record-bytes B] [--json]',
   description: [
     'Produces simulated modem telemetry keyed by device id: each report is a record per interface of one modem,',
     'sent back to back. --rate 0 = unlimited.',

@@ -1,4 +1,5 @@
 import { Kafka, type KafkaConfig, type logCreator, logLevel, type RetryOptions } from 'kafkajs';
+import { registerKafkaCodecs } from './kafka-codecs.ts';
 import { createMskIamTokenProvider, type MskTokenSigner, type OauthBearerProvider } from './msk-iam-token.ts';
 
 /**
@@ -76,5 +77,8 @@ export const kafkaConfig = (connection: KafkaConnection, options: CreateKafkaOpt
   return { ...base, ssl: true, sasl: { mechanism: 'oauthbearer', oauthBearerProvider } };
 };
 
-export const createKafka = (connection: KafkaConnection, options: CreateKafkaOptions = {}): Kafka =>
-  new Kafka(kafkaConfig(connection, options));
+/** Every client built here reads and writes all Kafka codecs (kafkajs alone has gzip only). */
+export const createKafka = (connection: KafkaConnection, options: CreateKafkaOptions = {}): Kafka => {
+  registerKafkaCodecs();
+  return new Kafka(kafkaConfig(connection, options));
+};

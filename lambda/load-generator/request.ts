@@ -1,4 +1,4 @@
-import type { GeneratorOptions } from '#lambda/generator/run.ts';
+import { COMPRESSIONS, type Compression, type GeneratorOptions } from '#lambda/generator/run.ts';
 
 /**
  * What `npm run generate -- --remote` sends the load-generator Lambda (JSON payload). The topic is fixed by the
@@ -18,9 +18,20 @@ export interface LoadRequest {
   readonly badRatio?: number;
   /** Share of records in the blog producer's legacy format, 0–1. */
   readonly legacyRatio?: number;
+  /** Kafka codec of the produced batches. @default 'none' */
+  readonly compression?: Compression;
 }
 
-const KNOWN = new Set(['devices', 'rate', 'count', 'durationSeconds', 'seed', 'badRatio', 'legacyRatio']);
+const KNOWN = new Set([
+  'devices',
+  'rate',
+  'count',
+  'durationSeconds',
+  'seed',
+  'badRatio',
+  'legacyRatio',
+  'compression',
+]);
 
 const optionalNumber = (
   raw: Record<string, unknown>,
@@ -62,6 +73,11 @@ export const parseLoadRequest = (event: unknown, topic: string, signal: AbortSig
   const rate = optionalNumber(raw, 'rate', (n) => n >= 0 && Number.isFinite(n), 'a number >= 0');
   const badRatio = optionalNumber(raw, 'badRatio', isRatio, 'between 0 and 1');
   const legacyRatio = optionalNumber(raw, 'legacyRatio', isRatio, 'between 0 and 1');
+  const compression = raw.compression;
+  if (compression !== undefined && !(COMPRESSIONS as readonly unknown[]).includes(compression))
+    throw new Error(
+      `compression must be one of ${COMPRESSIONS.join(', ')}, got ${JSON.stringify(compression)}`,
+    );
   return {
     topic,
     devices,
@@ -72,5 +88,6 @@ export const parseLoadRequest = (event: unknown, topic: string, signal: AbortSig
     ...(rate !== undefined ? { rate } : {}),
     ...(badRatio !== undefined ? { badRatio } : {}),
     ...(legacyRatio !== undefined ? { legacyRatio } : {}),
+    ...(compression !== undefined ? { compression: compression as Compression } : {}),
   };
 };

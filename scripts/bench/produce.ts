@@ -4,7 +4,8 @@
  * (modems are not the Lambda).
  */
 import { Kafka, logLevel } from 'kafkajs';
-import { runGenerator } from '#lambda/generator/run.ts';
+import { registerKafkaCodecs } from '#adapters/kafka-codecs.ts';
+import { type Compression, runGenerator } from '#lambda/generator/run.ts';
 
 export interface ProduceJob {
   brokers: string;
@@ -16,8 +17,11 @@ export interface ProduceJob {
   seed: string;
   /** Pad records to this size; absent = the generator's natural size. */
   recordBytes?: number;
+  /** @default 'none' */
+  compression?: Compression;
 }
 
+registerKafkaCodecs();
 const job = JSON.parse(process.argv[2] ?? '{}') as ProduceJob;
 const kafka = new Kafka({
   clientId: 'fleetstream-bench-producer',
@@ -32,6 +36,7 @@ try {
     rate: job.rate,
     seed: job.seed,
     ...(job.recordBytes === undefined ? {} : { recordBytes: job.recordBytes }),
+    ...(job.compression === undefined ? {} : { compression: job.compression }),
   });
   process.stdout.write(`${JSON.stringify(summary)}\n`);
   process.exit(0);

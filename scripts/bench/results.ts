@@ -45,7 +45,30 @@ export interface BenchResults {
   api: { p50Ms: number; p99Ms: number; requestsPerSec: number };
   bundles: { stateProcessorBytes: number; lookupApiBytes: number; stateProcessorInitMs: number };
   workloads: Record<WorkloadName, WorkloadResult>;
+  /** Bytes on the wire per Kafka codec over the generator's stream (absent in results from before issue 14). */
+  compression?: Record<CompressionName, CompressionResult>;
 }
+
+export const COMPRESSION_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+export type CompressionName = (typeof COMPRESSION_NAMES)[number];
+
+export interface CompressionResult {
+  /** Record-batch bytes per record, batch headers included (what MSK bills in, out and stores). */
+  bytesPerRecord: number;
+  /** bytesPerRecord / the uncompressed one. */
+  ratio: number;
+  /** Records encoded and compressed per second on one core, in-process. */
+  encodeRecordsPerSec: number;
+  /** The generator's acknowledged records/s against the local broker with this codec. */
+  producerRecordsPerSec: number;
+}
+
+const COMPRESSION_FIELDS: readonly (keyof CompressionResult)[] = [
+  'bytesPerRecord',
+  'ratio',
+  'encodeRecordsPerSec',
+  'producerRecordsPerSec',
+];
 
 export const LATEST_RESULTS_PATH = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -144,11 +167,22 @@ export const resultsShapeErrors = (doc: unknown): string[] => {
         errors.push(`${path}.units.${k} is not in the contract`);
   };
   if (!isObj(doc)) return ['results must be an object'];
-  const top = ['generator', 'api', 'bundles', 'workloads'];
+  const top = ['generator', 'api', 'bundles', 'workloads', 'compression'];
   for (const k of Object.keys(doc)) if (!top.includes(k)) errors.push(`${k} is not in the contract`);
   exactNumbers(doc.generator, 'generator', ['recordsPerSec', 'mbPerSec']);
   exactNumbers(doc.api, 'api', ['p50Ms', 'p99Ms', 'requestsPerSec']);
   exactNumbers(doc.bundles, 'bundles', ['stateProcessorBytes', 'lookupApiBytes', 'stateProcessorInitMs']);
+  if (doc.compression !== undefined) {
+    const compression = doc.compression;
+    if (!isObj(compression)) errors.push('compression must be an object');
+    else {
+      for (const k of Object.keys(compression))
+        if (!(COMPRESSION_NAMES as readonly string[]).includes(k))
+          errors.push(`compression.${k} is not in the contract`);
+      for (const name of COMPRESSION_NAMES)
+        exactNumbers(compression[name], `compression.${name}`, COMPRESSION_FIELDS);
+    }
+  }
   const workloads = doc.workloads;
   if (!isObj(workloads)) return [...errors, 'workloads must be an object'];
   for (const k of Object.keys(workloads))

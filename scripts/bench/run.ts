@@ -12,10 +12,12 @@ import { errorMessage, runCli, UsageError } from '#scripts/lib/cli.ts';
 import { startLocalServices } from '#scripts/local/services/index.ts';
 import { runApiLoad } from './api-load.ts';
 import { measureBundles } from './bundles.ts';
+import { measureCompression } from './compression.ts';
 import { createTopic, type DesignRun, produceInChild, runDesign, startApiInChild } from './pipeline.ts';
 import { formatBenchTable } from './report.ts';
 import {
   type BenchResults,
+  COMPRESSION_NAMES,
   DESIGNS,
   designResult,
   LATEST_RESULTS_PATH,
@@ -28,6 +30,7 @@ import {
   API_LOAD,
   GENERATOR_RECORD_BYTES,
   GENERATOR_RECORDS,
+  PARTITIONS,
   recordsOf,
   SEED,
   WORKLOADS,
@@ -109,6 +112,36 @@ await runCli(spec, async ({ values }) => {
     });
     log(`  ${Math.round(gen.recordsPerSec)} records/s, ${gen.mbPerSec.toFixed(1)} MB/s`);
 
+    log(
+      'compression: bytes on the wire and producer records/s per codec (generator stream, natural records)',
+    );
+    const onWire = await measureCompression({
+      devices: 1000,
+      records: GENERATOR_RECORDS[mode],
+      seed: SEED,
+      batch: 1000,
+      partitions: PARTITIONS,
+    });
+    const compression = {} as NonNullable<BenchResults['compression']>;
+    for (const codec of COMPRESSION_NAMES) {
+      const topic = `bench.${runId}.codec-${codec}`;
+      await createTopic(kafka, topic);
+      const produced = await produceInChild({
+        brokers: services.brokers,
+        topic,
+        devices: 1000,
+        count: GENERATOR_RECORDS[mode],
+        rate: 0,
+        seed: SEED,
+        compression: codec,
+      });
+      compression[codec] = { ...onWire[codec], producerRecordsPerSec: round(produced.recordsPerSec, 0) };
+      log(
+        `  ${codec}: ${onWire[codec].bytesPerRecord} bytes/record (×${onWire[codec].ratio}), ` +
+          `${Math.round(produced.recordsPerSec)} records/s produced`,
+      );
+    }
+
     const workloads = {} as BenchResults['workloads'];
     const runs: DesignRun[] = [];
     for (const workload of WORKLOADS[mode]) {
@@ -170,6 +203,7 @@ await runCli(spec, async ({ values }) => {
         stateProcessorInitMs: round(bundles.stateProcessorInitMs, 1),
       },
       workloads,
+      compression,
     };
     const problems = resultsShapeErrors(results);
     if (problems.length > 0) throw new Error(`results do not match the contract: ${problems.join('; ')}`);

@@ -63,6 +63,9 @@ export const formatReport = (r: CostReport, prices: PriceTable): string => {
       `${number(s.recordBytes)} bytes → ${quantity(d.recordsPerMonth)} records/month, ${number(d.ingressMBps, 2)} MB/s into Kafka` +
       (r.assumptions.recordsPerReport > 1
         ? `, ${number(r.assumptions.recordsPerReport, 2)} records per report`
+        : '') +
+      (r.assumptions.compression !== 'none'
+        ? ` (${r.assumptions.compression}: ×${r.assumptions.wireRatio} on the wire)`
         : ''),
     `Kafka: ${d.partitions} partitions on ${d.clusters} MSK Serverless cluster${d.clusters > 1 ? 's' : ''}. ` +
       `Lambda: batch ≈ ${number(d.recordsPerBatch)} records per partition, ${number(d.invocationsPerSecond, 1)} invocations/s, ` +

@@ -57,6 +57,14 @@ export interface Assumptions {
   readonly memoryMb: number;
   /** Kafka bytes per record beyond the value (key, headers, record framing). */
   readonly kafkaOverheadBytes: number;
+  /** The producers' Kafka codec (both designs read the same producers' topic). */
+  readonly compression: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+  /**
+   * Bytes on the wire / uncompressed bytes for that codec (bench: compression.<codec>.ratio). MSK bills the bytes
+   * produced, so data in, out and storage (and partition throughput) scale by it; Firehose bills the larger of bytes
+   * ingested and delivered, i.e. the uncompressed values it writes, so the lake lines do not.
+   */
+  readonly wireRatio: number;
   /** Keep each partition / cluster at this share of its quota. */
   readonly quotaHeadroom: number;
   readonly mskRetentionDays: number;
@@ -90,6 +98,8 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   recordsPerReport: 1,
   memoryMb: CONFIG_DEFAULTS.processor.memoryMb,
   kafkaOverheadBytes: 40,
+  compression: 'none',
+  wireRatio: 1,
   quotaHeadroom: 0.8,
   mskRetentionDays: 7,
   windowRetentionDays: CONFIG_DEFAULTS.windowRetentionDays,
@@ -250,7 +260,9 @@ export const computeCost = (
   const warnings: string[] = [];
 
   const recordsPerMonth = rate * SECONDS_PER_MONTH;
-  const wireBytesPerRecord = recordBytes + a.kafkaOverheadBytes;
+  if (!(a.wireRatio > 0 && a.wireRatio <= 1.5))
+    throw new Error(`wire ratio must be within (0, 1.5], got ${a.wireRatio}`);
+  const wireBytesPerRecord = (recordBytes + a.kafkaOverheadBytes) * a.wireRatio;
   const ingressMBps = (rate * wireBytesPerRecord) / 1e6;
   // FleetStream reads the topic twice (processor + Firehose); the naive design once.
   const kafka = sizeKafka(ingressMBps, 2 * ingressMBps, a);

@@ -1,12 +1,12 @@
+import { COMPRESSIONS } from '#lambda/generator/run.ts';
 import type { LoadRequest } from '#lambda/load-generator/request.ts';
-import { numberFlag, optionalNumberFlag, UsageError } from '#scripts/lib/cli.ts';
+import { choiceFlag, numberFlag, optionalNumberFlag, UsageError } from '#scripts/lib/cli.ts';
 
 /** Flags that shape the local producer only; the in-VPC Lambda decides those itself. */
 const LOCAL_ONLY = [
   'local',
   'brokers',
   'topic',
-  'compression',
   'batch',
   'in-flight',
   'acks',
@@ -32,6 +32,7 @@ export const remoteLoadRequest = (values: RemoteFlags): LoadRequest => {
   const duration = text('duration');
   if (count === undefined && duration === undefined) throw new UsageError('give --duration or --count');
   const seed = text('seed');
+  const compression = text('compression');
   return {
     devices: numberFlag('devices', devices, { integer: true, min: 1, max: 10_000_000 }),
     rate: optionalNumberFlag('rate', text('rate'), 0, { min: 0 }),
@@ -40,5 +41,8 @@ export const remoteLoadRequest = (values: RemoteFlags): LoadRequest => {
     ...(seed !== undefined ? { seed } : {}),
     badRatio: optionalNumberFlag('bad-ratio', text('bad-ratio'), 0, { min: 0, max: 1 }),
     legacyRatio: optionalNumberFlag('legacy-ratio', text('legacy-ratio'), 0, { min: 0, max: 1 }),
+    ...(compression !== undefined
+      ? { compression: choiceFlag('compression', compression, COMPRESSIONS) }
+      : {}),
   };
 };

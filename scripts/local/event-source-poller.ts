@@ -1,6 +1,7 @@
 import type { MSKEvent, MSKRecord, MSKRecordHeader } from 'aws-lambda';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { createKafka } from '#adapters/kafka-client.ts';
+import { type ConsumerStall, formatStall, watchConsumerStall } from './consumer-stall.ts';
 
 /**
  * The local stand-in for Lambda's MSK event source mapping. It hands the handler exactly the event Lambda would:
@@ -31,6 +32,11 @@ export interface EventSourcePollerOptions {
   readonly onError?: (error: unknown, info: { readonly attempt: number; readonly records: number }) => void;
   /** Called after each successful invocation, once its offsets are committed. */
   readonly onBatch?: (info: BatchInfo) => void;
+  /**
+   * Called when the consumer cannot read the topic (a batch it cannot decode): otherwise it would stall silently.
+   * @default a line on stderr
+   */
+  readonly onStall?: (stall: ConsumerStall) => void;
   /** Use this client instead of a plaintext one for `brokers`. */
   readonly kafka?: Kafka;
 }
@@ -49,6 +55,8 @@ export interface PollerStats {
   records: number;
   failures: number;
   lastError?: string;
+  /** The last time the consumer could not read the topic, if it happened. */
+  stall?: ConsumerStall;
 }
 
 export interface EventSourcePoller {
@@ -311,6 +319,11 @@ export const startEventSourcePoller = async (
     if (handled < lastOffset) purge(partition);
   };
 
+  watchConsumerStall(consumer, kafka, { topic, groupId }, (stall) => {
+    stats.stall = stall;
+    stats.lastError = formatStall(stall);
+    (options.onStall ?? ((s) => console.error(`event-source poller: ${formatStall(s)}`)))(stall);
+  });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: options.fromBeginning ?? true });
   const joined = new Promise<void>((resolve, reject) => {

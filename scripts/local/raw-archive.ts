@@ -6,6 +6,7 @@ import { gzip as gzipCallback } from 'node:zlib';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { createKafka } from '#adapters/kafka-client.ts';
 import { LAKE_PREFIX, lakeFolder } from '#core/contract/index.ts';
+import { type ConsumerStall, formatStall, watchConsumerStall } from './consumer-stall.ts';
 
 /**
  * The local stand-in for Firehose with an MSK source: buffers the topic's record values and writes them as gzip,
@@ -36,6 +37,8 @@ export interface RawArchiveOptions {
   readonly now?: () => number;
   readonly onFlush?: (file: ArchivedFile) => void;
   readonly onError?: (error: unknown) => void;
+  /** Called when the consumer cannot read the topic (a batch it cannot decode). @default a line on stderr */
+  readonly onStall?: (stall: ConsumerStall) => void;
   readonly kafka?: Kafka;
 }
 
@@ -49,6 +52,8 @@ export interface RawArchiveStats {
   files: number;
   records: number;
   bytes: number;
+  /** The last time the consumer could not read the topic, if it happened. */
+  stall?: ConsumerStall;
 }
 
 export interface RawArchive {
@@ -212,6 +217,10 @@ export const startRawArchive = async (options: RawArchiveOptions): Promise<RawAr
     }
   };
 
+  watchConsumerStall(consumer, kafka, { topic, groupId }, (stall) => {
+    stats.stall = stall;
+    (options.onStall ?? ((s) => console.error(`raw archive: ${formatStall(s)}`)))(stall);
+  });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: options.fromBeginning ?? true });
   await consumer.run({ autoCommit: false, eachBatch });

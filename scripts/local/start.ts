@@ -15,6 +15,7 @@ import { ensureTopic } from '#scripts/create-topic.ts';
 import { errorMessage, numberFlag, runCli } from '#scripts/lib/cli.ts';
 import { startAlertsStream } from './alerts-stream.ts';
 import { buildLocalBundles } from './bundles.ts';
+import { formatStall } from './consumer-stall.ts';
 import { startEventSourcePoller } from './event-source-poller.ts';
 import {
   functionEnvironment,
@@ -271,6 +272,10 @@ const start = async (config: StartConfig, running: Running, out: ReturnType<type
     dir: datalakeDir,
     flushIntervalMs: config.archiveFlushMs,
     onError: (error) => (problem = `raw archive: ${errorMessage(error)}`),
+    onStall: (stall) => {
+      problem = `raw archive: ${formatStall(stall)}`;
+      log(problem);
+    },
   });
   await running.add('raw archive', () => archive.stop());
 
@@ -335,6 +340,10 @@ const start = async (config: StartConfig, running: Running, out: ReturnType<type
     onError: (error, info) =>
       (problem = `batch of ${info.records} failed (attempt ${info.attempt}): ${errorMessage(error)}`),
     onBatch: () => (problem = undefined),
+    onStall: (stall) => {
+      problem = `state processor: ${formatStall(stall)}`;
+      log(problem);
+    },
   });
   await running.add('state processor', () => poller.stop());
 

@@ -13,6 +13,8 @@ const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 export interface LocalRuntime {
   readonly apiUrl: string;
   readonly brokers: string;
+  /** The runtime's state folder (data lake, logs); removed by stop(). */
+  readonly stateDir: string;
   output(): string;
   stop(): Promise<void>;
 }
@@ -94,5 +96,5 @@ export const startLocalRuntime = async (env: Record<string, string> = {}): Promi
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { apiUrl, brokers: `127.0.0.1:${ports.kafka}`, output: () => output, stop };
+  return { apiUrl, brokers: `127.0.0.1:${ports.kafka}`, stateDir, output: () => output, stop };
 };

@@ -127,6 +127,46 @@ describe('npm run cost', () => {
     expect(code).toBe(1);
     expect(err).toMatch(/generator\.recordsPerSec/);
   });
+
+  it('prices MSK on the bench-measured bytes on the wire with --compression, and the lake on uncompressed values', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fleetstream-cost-'));
+    const path = join(dir, 'latest.json');
+    const codec = { bytesPerRecord: 20, ratio: 0.25, encodeRecordsPerSec: 1, producerRecordsPerSec: 1 };
+    const none = { ...codec, bytesPerRecord: 80, ratio: 1 };
+    const compression = { none, gzip: codec, snappy: codec, lz4: codec, zstd: codec };
+    await writeFile(path, JSON.stringify({ ...sampleResults(), compression }));
+    const args = [...HUNDRED_DEVICES, '--partitions', '6', '--results', path, '--json'];
+    type Line = { service: string; item: string; usd: number };
+    const report = async (extra: string[]) => {
+      const { code, out } = await run([...args, ...extra]);
+      expect(code).toBe(0);
+      return JSON.parse(out) as { fleetstream: { lines: Line[] }; calibrationSource: string };
+    };
+    const usd = (r: { fleetstream: { lines: Line[] } }, service: string, item: RegExp) =>
+      r.fleetstream.lines.find((l) => l.service === service && item.test(l.item))?.usd ?? Number.NaN;
+    const plain = await report([]);
+    const zstd = await report(['--compression', 'zstd']);
+    expect(usd(zstd, 'MSK Serverless', /^data in$/)).toBeCloseTo(
+      usd(plain, 'MSK Serverless', /^data in$/) * 0.25,
+      6,
+    );
+    expect(usd(zstd, 'MSK Serverless', /^storage/)).toBeCloseTo(
+      usd(plain, 'MSK Serverless', /^storage/) * 0.25,
+      6,
+    );
+    expect(usd(zstd, 'Firehose', /MSK/)).toBe(usd(plain, 'Firehose', /MSK/));
+    expect(zstd.calibrationSource).toMatch(/zstd on the wire ×0\.25 \(bench results\)/);
+  });
+
+  it('measures the ratio itself when the results have none, and refuses an unknown codec (exit 2)', async () => {
+    const { code, out } = await run([...HUNDRED_DEVICES, '--results', missing, '--compression', 'lz4']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/lz4: ×0\.\d+ on the wire/);
+    expect(out).toMatch(/measured now on the generator stream/);
+    const bad = await run([...HUNDRED_DEVICES, '--results', missing, '--compression', 'brotli']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--compression must be one of none, gzip, snappy, lz4, zstd/);
+  });
 });
 
 describe('calibrationFrom', () => {

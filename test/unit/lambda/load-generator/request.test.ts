@@ -22,6 +22,13 @@ describe('load-generator payload', () => {
     });
   });
 
+  it('takes any Kafka codec', () => {
+    for (const compression of ['none', 'gzip', 'snappy', 'lz4', 'zstd'])
+      expect(parseLoadRequest({ devices: 1, count: 1, compression }, 't', signal)).toMatchObject({
+        compression,
+      });
+  });
+
   it('requires devices and a stop condition', () => {
     expect(() => parseLoadRequest({ count: 10 }, 't', signal)).toThrow('devices is required');
     expect(() => parseLoadRequest({ devices: 10 }, 't', signal)).toThrow('give count or durationSeconds');
@@ -38,5 +45,8 @@ describe('load-generator payload', () => {
       'unknown field(s): topic',
     );
     expect(() => parseLoadRequest('go', 't', signal)).toThrow('payload must be a JSON object');
+    expect(() => parseLoadRequest({ devices: 1, count: 1, compression: 'constructor' }, 't', signal)).toThrow(
+      'compression must be one of none, gzip, snappy, lz4, zstd, got "constructor"',
+    );
   });
 });

@@ -84,6 +84,18 @@ describe('results shape (scripts/bench/results.ts)', () => {
     bad.generator.mbPerSec = 'fast';
     expect(resultsShapeErrors(bad)).toContain('generator.mbPerSec must be a number >= 0');
   });
+  it('takes the per-codec compression figures as an optional, checked part', () => {
+    const codec = { bytesPerRecord: 20, ratio: 0.1, encodeRecordsPerSec: 9, producerRecordsPerSec: 9 };
+    const compression = { none: { ...codec, ratio: 1 }, gzip: codec, snappy: codec, lz4: codec, zstd: codec };
+    expect(resultsShapeErrors({ ...sampleResults(), compression })).toEqual([]);
+    const { zstd: _zstd, ...missingZstd } = compression;
+    expect(resultsShapeErrors({ ...sampleResults(), compression: missingZstd })).toContain(
+      'compression.zstd must be an object',
+    );
+    expect(
+      resultsShapeErrors({ ...sampleResults(), compression: { ...compression, brotli: codec } }),
+    ).toContain('compression.brotli is not in the contract');
+  });
   it('parseResults names the file and the first problems', () => {
     expect(() => parseResults('{', 'x.json')).toThrow(/x.json: not JSON/);
     expect(() => parseResults('[]', 'x.json')).toThrow(/x.json: results must be an object/);

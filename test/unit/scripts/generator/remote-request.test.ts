@@ -15,12 +15,21 @@ describe('generate --remote payload', () => {
     });
   });
 
+  it('passes the codec on to the Lambda', () => {
+    expect(remoteLoadRequest({ devices: '3', count: '10', compression: 'zstd' })).toMatchObject({
+      compression: 'zstd',
+    });
+  });
+
   it('refuses flags that only shape a local producer, and missing or bad values', () => {
     expect(() => remoteLoadRequest({ devices: '3', count: '10', brokers: 'b:9098' })).toThrow(
       '--remote does not take --brokers',
     );
     expect(() => remoteLoadRequest({ devices: '3', count: '10', local: true, batch: '5' })).toThrow(
       '--remote does not take --local, --batch',
+    );
+    expect(() => remoteLoadRequest({ devices: '3', count: '10', compression: 'brotli' })).toThrow(
+      '--compression must be one of none, gzip, snappy, lz4, zstd, got "brotli"',
     );
     expect(() => remoteLoadRequest({ count: '10' })).toThrow('--devices is required');
     expect(() => remoteLoadRequest({ devices: '3' })).toThrow('give --duration or --count');
