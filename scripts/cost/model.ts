@@ -110,7 +110,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   deviceGsis: TABLES.state.indexes.length,
   gsiProjection: 'keys-only',
   availabilityZones: CONFIG_DEFAULTS.vpc.maxAzs,
-  interfaceEndpoints: 2,
+  interfaceEndpoints: 3, // lib/constructs/network.ts INTERFACE_ENDPOINTS (Lambda, STS, SQS); a test keeps them equal
 };
 
 /** Per-design figures the bench measures; defaults stand in when no results file exists. */

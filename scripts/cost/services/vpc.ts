@@ -10,6 +10,6 @@ export const vpcLine = (interfaceEndpoints: number, availabilityZones: number, p
     hours,
     'endpoint-AZ-h',
     hours * p.vpc.interfaceEndpointAzHour.usd,
-    'Lambda + STS for the MSK event source without a NAT; a NAT gateway costs more',
+    'Lambda + STS for the MSK event source and SQS for its on-failure destination, without a NAT; a NAT gateway costs more',
   );
 };

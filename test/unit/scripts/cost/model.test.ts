@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { INTERFACE_ENDPOINTS } from '#lib/constructs/network.ts';
 import {
   type Assumptions,
   computeCost,
@@ -212,5 +213,11 @@ describe('computeCost', () => {
     expect(() => computeCost({ devices: 1, recordsPerSecond: 1, recordBytes: 0.5 }, prices)).toThrow(
       /record bytes/,
     );
+  });
+});
+
+describe('DEFAULT_ASSUMPTIONS', () => {
+  it('prices as many interface endpoints as the network deploys in endpoints mode', () => {
+    expect(DEFAULT_ASSUMPTIONS.interfaceEndpoints).toBe(INTERFACE_ENDPOINTS.length);
   });
 });
