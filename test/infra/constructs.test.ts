@@ -28,6 +28,36 @@ const kafkaIn = (scope: Stack) => {
   };
 };
 
+/** Everything a StateProcessor needs, valid, for tests that vary one prop. */
+const stateProcessorProps = (scope: Stack) => {
+  const { network, kafka } = kafkaIn(scope);
+  const topic = new KafkaTopic(scope, 'Topic', {
+    kafka,
+    vpc: network.vpc,
+    subnets: network.workloadSubnets,
+    topicName: 't',
+    partitions: 1,
+    projectRoot,
+  });
+  const lake = new DataLake(scope, 'Lake');
+  return {
+    kafka,
+    topic,
+    tables: new FleetTables(scope, 'Tables'),
+    deadLetterStream: new LakeDeliveryStream(scope, 'Dl', {
+      bucket: lake.bucket,
+      key: lake.key,
+      prefix: 'dl/',
+      errorPrefix: 'dle/',
+    }),
+    failureQueue: new FailureQueue(scope, 'Fq', { purpose: 'test' }),
+    maxBatchingWindow: Duration.seconds(1),
+    startingPosition: 'LATEST' as const,
+    consumerGroupId: 'g',
+    projectRoot,
+  };
+};
+
 describe('construct prop validation', () => {
   it('Network refuses a single AZ (MSK Serverless needs two)', () => {
     expect(() => new Network(stack, 'N', { maxAzs: 1 })).toThrow('Network N: maxAzs must be 2 or 3');
@@ -45,32 +75,7 @@ describe('construct prop validation', () => {
   });
 
   it('StateProcessor refuses a batch size or window outside the MSK event source limits', () => {
-    const { network, kafka } = kafkaIn(stack);
-    const topic = new KafkaTopic(stack, 'Topic', {
-      kafka,
-      vpc: network.vpc,
-      subnets: network.workloadSubnets,
-      topicName: 't',
-      partitions: 1,
-      projectRoot,
-    });
-    const lake = new DataLake(stack, 'Lake');
-    const props = {
-      kafka,
-      topic,
-      tables: new FleetTables(stack, 'Tables'),
-      deadLetterStream: new LakeDeliveryStream(stack, 'Dl', {
-        bucket: lake.bucket,
-        key: lake.key,
-        prefix: 'dl/',
-        errorPrefix: 'dle/',
-      }),
-      failureQueue: new FailureQueue(stack, 'Fq', { purpose: 'test' }),
-      maxBatchingWindow: Duration.seconds(1),
-      startingPosition: 'LATEST' as const,
-      consumerGroupId: 'g',
-      projectRoot,
-    };
+    const props = stateProcessorProps(stack);
     expect(() => new StateProcessor(stack, 'P1', { ...props, batchSize: 20_000 })).toThrow(
       'StateProcessor P1: batchSize must be an integer from 1 to 10000, got 20000',
     );
@@ -122,33 +127,7 @@ describe('construct prop validation', () => {
   });
 
   it('StateProcessor refuses provisioned pollers outside Lambda’s Kafka ranges', () => {
-    const { network, kafka } = kafkaIn(stack);
-    const topic = new KafkaTopic(stack, 'Topic', {
-      kafka,
-      vpc: network.vpc,
-      subnets: network.workloadSubnets,
-      topicName: 't',
-      partitions: 1,
-      projectRoot,
-    });
-    const lake = new DataLake(stack, 'Lake');
-    const props = {
-      kafka,
-      topic,
-      tables: new FleetTables(stack, 'Tables'),
-      deadLetterStream: new LakeDeliveryStream(stack, 'Dl', {
-        bucket: lake.bucket,
-        key: lake.key,
-        prefix: 'dl/',
-        errorPrefix: 'dle/',
-      }),
-      failureQueue: new FailureQueue(stack, 'Fq', { purpose: 'test' }),
-      batchSize: 100,
-      maxBatchingWindow: Duration.seconds(1),
-      startingPosition: 'LATEST' as const,
-      consumerGroupId: 'g',
-      projectRoot,
-    };
+    const props = { ...stateProcessorProps(stack), batchSize: 100 };
     for (const [id, provisionedPollers] of [
       ['P1', { minimum: 0, maximum: 5 }],
       ['P2', { minimum: 201, maximum: 300 }],

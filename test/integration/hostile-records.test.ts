@@ -12,8 +12,8 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { readCounts } from '#core/data-map.ts';
 import type { DeviceItem, FleetDevicesItem, FleetRecordsItem } from '#core/items.ts';
 import { createLocalStateProcessor } from '#lambda/state-processor/local.ts';
-import { startEventSourcePoller } from '#scripts/local/event-source-poller.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
+import { pollUntilHandled } from '#test/support/kafka.ts';
 import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
 
 const endpoint = inject('dynamodbEndpoint');
@@ -163,24 +163,21 @@ describe('hostile records on the local pipeline', () => {
       backoff: { baseMs: 1, maxMs: 20, attempts: 12 },
     });
     const failures: unknown[] = [];
-    const poller = await startEventSourcePoller({
-      brokers,
-      topic,
-      groupId: `${topic}-group`,
-      handler: processor.handler,
-      batchSize: 40,
-      maxBatchingWindowMs: 100,
-      onError: (error) => failures.push(error),
-    });
-    try {
-      const deadline = Date.now() + 90_000;
-      while (poller.stats.records < produced.length && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 100));
-    } finally {
-      await poller.stop();
-    }
+    const handled = await pollUntilHandled(
+      {
+        brokers,
+        topic,
+        groupId: `${topic}-group`,
+        handler: processor.handler,
+        batchSize: 40,
+        maxBatchingWindowMs: 100,
+        onError: (error) => failures.push(error),
+      },
+      produced.length,
+      90_000,
+    );
     expect(failures).toEqual([]);
-    expect(poller.stats.records).toBe(produced.length);
+    expect(handled).toBe(produced.length);
 
     const folded = produced.flatMap((m) => (m.good ? [m.good] : []));
     const bad = produced.filter((m) => m.good === null);

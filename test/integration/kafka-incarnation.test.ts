@@ -6,13 +6,12 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { ensureTopic } from '#adapters/kafka-topic.ts';
 import type { DeviceItem, FleetRecordsItem, WindowItem } from '#core/items.ts';
 import { createLocalStateProcessor } from '#lambda/state-processor/local.ts';
-import { startEventSourcePoller } from '#scripts/local/event-source-poller.ts';
 import { freePort, REPO_LOCAL_DIR } from '#scripts/local/services/index.ts';
 import { startKafka } from '#scripts/local/services/kafka.ts';
 import { ensureJars } from '#scripts/local/services/maven.ts';
 import type { ServiceProcess } from '#scripts/local/services/process.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
-import { testKafka } from '#test/support/kafka.ts';
+import { pollUntilHandled, testKafka } from '#test/support/kafka.ts';
 import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
 
 // The MSK cluster is replaced (here: this test's own Kafka broker is stopped, its data wiped, and restarted) while the
@@ -138,22 +137,19 @@ describe('a replaced Kafka cluster with the DynamoDB tables kept', () => {
       await admin.connect();
       await ensureTopic(admin, { topic, partitions: PARTITIONS }).finally(() => admin.disconnect());
       await produce(brokers, topic, sent);
-      const poller = await startEventSourcePoller({
-        brokers,
-        topic,
-        groupId: `${topic}-group`,
-        handler: processor.handler,
-        batchSize: 20,
-        maxBatchingWindowMs: 50,
-      });
-      try {
-        const deadline = Date.now() + 90_000;
-        while (poller.stats.records < sent.length && Date.now() < deadline)
-          await new Promise((r) => setTimeout(r, 100));
-      } finally {
-        await poller.stop();
-      }
-      expect(poller.stats.records).toBe(sent.length);
+      const handled = await pollUntilHandled(
+        {
+          brokers,
+          topic,
+          groupId: `${topic}-group`,
+          handler: processor.handler,
+          batchSize: 20,
+          maxBatchingWindowMs: 50,
+        },
+        sent.length,
+        90_000,
+      );
+      expect(handled).toBe(sent.length);
       await kafka.stop();
       kafka = undefined;
     };

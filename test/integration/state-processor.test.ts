@@ -14,8 +14,8 @@ import type { StateStore } from '#core/ports.ts';
 import { decodeRecord } from '#core/record.ts';
 import { createTelemetryStream, steppedClock } from '#lambda/generator/telemetry.ts';
 import { createLocalStateProcessor, type LocalStateProcessorOptions } from '#lambda/state-processor/local.ts';
-import { startEventSourcePoller } from '#scripts/local/event-source-poller.ts';
 import { createTables, localTableNames, type TableNames } from '#scripts/local/tables.ts';
+import { pollUntilHandled } from '#test/support/kafka.ts';
 import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
 
 const endpoint = inject('dynamodbEndpoint');
@@ -223,22 +223,19 @@ describe('state processor on DynamoDB Local', () => {
     await producer.disconnect();
 
     const processor = processorFor(env);
-    const poller = await startEventSourcePoller({
-      brokers,
-      topic,
-      groupId: `${topic}-group`,
-      handler: processor.handler,
-      batchSize: 100,
-      maxBatchingWindowMs: 100,
-    });
-    try {
-      const deadline = Date.now() + 60_000;
-      while (poller.stats.records < messages.length && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 100));
-    } finally {
-      await poller.stop();
-    }
-    expect(poller.stats.records).toBe(messages.length);
+    const handled = await pollUntilHandled(
+      {
+        brokers,
+        topic,
+        groupId: `${topic}-group`,
+        handler: processor.handler,
+        batchSize: 100,
+        maxBatchingWindowMs: 100,
+      },
+      messages.length,
+      60_000,
+    );
+    expect(handled).toBe(messages.length);
 
     const produced = messages.map((m) => ({ ...m, topic }));
     expect(byId((await deviceItems(env.names.state)).map(pick))).toEqual(byId(reference(produced)));

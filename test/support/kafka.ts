@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import { createKafka } from '#adapters/kafka-client.ts';
 import { ensureTopic } from '#adapters/kafka-topic.ts';
+import { type EventSourcePollerOptions, startEventSourcePoller } from '#scripts/local/event-source-poller.ts';
 import { uniquePrefix } from './local-aws.ts';
 
 export const testKafka = (brokers: string): Kafka =>
@@ -68,4 +70,23 @@ export const countRecords = async (brokers: string, topic: string): Promise<numb
   } finally {
     await admin.disconnect();
   }
+};
+
+/**
+ * Runs the local event-source poller until it has handled `records` records (or `timeoutMs` passes), then stops it.
+ * Answers how many it handled: the caller asserts the count, so a stall fails the test instead of hanging it.
+ */
+export const pollUntilHandled = async (
+  options: EventSourcePollerOptions,
+  records: number,
+  timeoutMs: number,
+): Promise<number> => {
+  const poller = await startEventSourcePoller(options);
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (poller.stats.records < records && Date.now() < deadline) await sleep(100);
+  } finally {
+    await poller.stop();
+  }
+  return poller.stats.records;
 };
