@@ -77,16 +77,7 @@ export interface Windows {
   resolution: string;
   windows: WindowView[];
 }
-export interface Rule {
-  ruleId: string;
-  description?: string;
-  when: { field: string; op: string; value: string | number };
-  models?: string[];
-  registry?: Record<string, string>;
-  severity: string;
-  enabled: boolean;
-  updatedAt?: string;
-}
+export type { Rule } from './rule-form.ts';
 export interface Progress {
   available: boolean;
   reason?: string;

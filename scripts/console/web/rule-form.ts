@@ -70,8 +70,8 @@ export const ruleDocument = (values: RuleFormValues): FormResult => {
   return { ok: true, document };
 };
 
-/** The form values showing a stored rule (for editing). */
-export const formValues = (rule: {
+/** A rule as the API stores and answers it (GET /rules), loosely typed: the form edits any stored rule. */
+export interface Rule {
   ruleId: string;
   description?: string;
   when: { field: string; op: string; value: string | number };
@@ -79,7 +79,11 @@ export const formValues = (rule: {
   registry?: Record<string, string>;
   severity: string;
   enabled: boolean;
-}): RuleFormValues => ({
+  updatedAt?: string;
+}
+
+/** The form values showing a stored rule (for editing). */
+export const formValues = (rule: Rule): RuleFormValues => ({
   ruleId: rule.ruleId,
   description: rule.description ?? '',
   field: rule.when.field,
