@@ -11,10 +11,7 @@ import {
   type AlertItem,
   type DeviceItem,
   deviceKey,
-  type FleetDevicesItem,
   type FleetRecordsItem,
-  fleetDeviceShard,
-  fleetDevicesKey,
   fleetRecordsKey,
   type ItemKey,
   type Registry,
@@ -26,7 +23,7 @@ import {
 } from './items.ts';
 import { planWindow, type WindowPlan } from './window.ts';
 
-export type StateItem = DeviceItem | WindowItem | FleetRecordsItem | FleetDevicesItem;
+export type StateItem = DeviceItem | WindowItem | FleetRecordsItem;
 
 /** A map key for an item key. */
 export const itemId = (key: ItemKey): string => `${key.pk}\n${key.sk}`;
@@ -86,17 +83,14 @@ export const groupBatch = (records: readonly BatchRecord[]): BatchGroups => {
 };
 
 /**
- * The first read: devices, fleet record shards and the fleet device shards of the batch's devices. Window items are
- * read afterwards, only those that can exist (`windowKeysToRead`).
+ * The first read: devices and the fleet items of the batch's partitions (record counts, and the device counts a
+ * device whose contribution changes is written with). Window items are read afterwards, only those that can exist
+ * (`windowKeysToRead`).
  */
-export const keysToRead = (groups: BatchGroups): ItemKey[] => {
-  const shards = new Set([...groups.devices.keys()].map(fleetDeviceShard));
-  return [
-    ...[...groups.devices.keys()].map(deviceKey),
-    ...[...groups.partitions.values()].map((p) => fleetRecordsKey(p.topic, p.partition)),
-    ...[...shards].sort((a, b) => a - b).map(fleetDevicesKey),
-  ];
-};
+export const keysToRead = (groups: BatchGroups): ItemKey[] => [
+  ...[...groups.devices.keys()].map(deviceKey),
+  ...[...groups.partitions.values()].map((p) => fleetRecordsKey(p.topic, p.partition)),
+];
 
 /**
  * The batch's window items that can exist, given the device items read. A window item is only ever written for a

@@ -1,10 +1,14 @@
 /**
- * Fleet device counts: each device contributes (model, status) to one of 16 shards. A device whose contribution
- * changes is written in one transaction with its shard, so the counts move exactly when the device does.
+ * Fleet device counts. A device whose contribution (exists, model, status) changes is written in one transaction
+ * with the fleet item of a source partition of its records (fleet-records.ts), which adds the change: the counts move
+ * exactly when the device does. A partition's item is written only by the invocation reading that partition, so
+ * devices of different partitions never contend for a counter; readers sum every partition's item (an item's counts
+ * can be negative: a device counted through one partition may change through another).
  * Models and statuses are data: the delta is kept in Maps and merged into bounded, escaped maps (data-map.ts).
  */
+import type { BatchRecord } from './batch-record.ts';
 import { bump, mergeCounts } from './data-map.ts';
-import { DOWN_STATUS, type FleetDevicesItem, fleetDevicesKey } from './items.ts';
+import { DOWN_STATUS, type FleetRecordsItem, fleetRecordsKey, type ItemKey } from './items.ts';
 
 export interface FleetContribution {
   model: string;
@@ -45,15 +49,47 @@ export const accumulateDelta = (
   addContribution(delta, after, 1);
 };
 
+/**
+ * The partition whose fleet item counts a device's change: the lowest partition among its records in the batch.
+ * Any of them would do (readers sum all partitions); a fixed choice keeps a batch's devices grouped.
+ */
+export const countingPartitionKey = (
+  records: readonly BatchRecord[],
+): ItemKey & { topic: string; partition: number } => {
+  const [first, ...rest] = records;
+  if (first === undefined) throw new Error('a device plan without records has no counting partition');
+  const lowest = rest.reduce((low, r) => (r.partition < low.partition ? r : low), first);
+  return {
+    ...fleetRecordsKey(lowest.topic, lowest.partition),
+    topic: lowest.topic,
+    partition: lowest.partition,
+  };
+};
+
+/**
+ * The partition's fleet item with a device-count delta added (a new version). Absent only if the partition's record
+ * counts were never written, which the write order rules out; then it starts empty, with no watermark.
+ */
 export const applyFleetDelta = (
-  shard: number,
-  current: FleetDevicesItem | undefined,
+  at: { topic: string; partition: number },
+  current: FleetRecordsItem | undefined,
   delta: FleetDelta,
-): FleetDevicesItem => ({
-  ...fleetDevicesKey(shard),
-  devices: (current?.devices ?? 0) + delta.devices,
-  byStatus: mergeCounts(current?.byStatus, delta.byStatus),
-  byModelDevices: mergeCounts(current?.byModelDevices, delta.byModelDevices),
-  byModelDown: mergeCounts(current?.byModelDown, delta.byModelDown),
-  version: (current?.version ?? 0) + 1,
-});
+): FleetRecordsItem => {
+  const base: FleetRecordsItem = current ?? {
+    ...fleetRecordsKey(at.topic, at.partition),
+    topic: at.topic,
+    partition: at.partition,
+    records: 0,
+    byModel: {},
+    offset: -1,
+    version: 0,
+  };
+  return {
+    ...base,
+    devices: (base.devices ?? 0) + delta.devices,
+    byStatus: mergeCounts(base.byStatus, delta.byStatus),
+    byModelDevices: mergeCounts(base.byModelDevices, delta.byModelDevices),
+    byModelDown: mergeCounts(base.byModelDown, delta.byModelDown),
+    version: base.version + 1,
+  };
+};

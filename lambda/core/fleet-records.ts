@@ -1,6 +1,7 @@
 /**
- * Fleet record counts, one shard per source partition: only the invocation reading that partition writes it,
- * so shards never contend; readers sum them. `byModel` is a bounded map with escaped keys (data-map.ts).
+ * Fleet record counts, in the fleet item of each source partition: only the invocations reading that partition
+ * write it; readers sum them. `byModel` is a bounded map with escaped keys (data-map.ts). The same item carries the
+ * device-count changes committed through the partition (fleet-devices.ts), which a records update keeps.
  */
 import type { BatchRecord } from './batch-record.ts';
 import { bump, mergeCounts } from './data-map.ts';
@@ -28,6 +29,7 @@ export const planFleetRecords = (
   }
   return {
     item: {
+      ...current, // the device counts committed through this partition (fleet-devices.ts) stay as they are
       ...fleetRecordsKey(topic, partition),
       topic,
       partition,

@@ -35,8 +35,8 @@ export const fleetRecordsKey = (topic: string, partition: number): ItemKey => ({
 });
 
 /**
- * Device-count shards each get their own partition key: a mass status change (thousands of modems going down at
- * once) then spreads its transactional writes over 16 keys instead of one key's 1,000 WCU/s.
+ * Device-count shards of versions before device counts moved into the fleet partition items (fleet-devices.ts):
+ * no longer written, still summed by readers, so a table written by an older version keeps its counts.
  */
 export const fleetDevicesKey = (shard: number): ItemKey => {
   const nn = String(shard).padStart(2, '0');
@@ -46,16 +46,6 @@ export const fleetDevicesKey = (shard: number): ItemKey => {
 /** Every fleet-devices shard key, for readers that sum them. */
 export const allFleetDevicesKeys = (): ItemKey[] =>
   Array.from({ length: FLEET_DEVICE_SHARDS }, (_, shard) => fleetDevicesKey(shard));
-
-/** Stable shard for a device's contribution to fleet device counts (FNV-1a, no crypto needed). */
-export const fleetDeviceShard = (deviceId: string): number => {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < deviceId.length; i++) {
-    hash ^= deviceId.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0) % FLEET_DEVICE_SHARDS;
-};
 
 export const sourceKey = (topic: string, partition: number): string => `${topic}-${partition}`;
 
@@ -132,6 +122,11 @@ export interface WindowItem extends ItemKey, WindowStats {
   expiresAt: number;
 }
 
+/**
+ * A source partition's fleet item: the records folded from that partition (watermarked by `offset`), and the
+ * device-count changes committed through it (fleet-devices.ts; absent until the first one). Readers sum every
+ * partition's item; a partition's device counts alone can be negative.
+ */
 export interface FleetRecordsItem extends ItemKey {
   topic: string;
   partition: number;
@@ -141,9 +136,15 @@ export interface FleetRecordsItem extends ItemKey {
   /** Incarnation of the topic `offset` belongs to. */
   source?: string;
   offset: number;
+  devices?: number;
+  /** Status / model → devices; bounded, escaped keys, like `byModel`. */
+  byStatus?: Record<string, number>;
+  byModelDevices?: Record<string, number>;
+  byModelDown?: Record<string, number>;
   version: number;
 }
 
+/** Device counts as older versions kept them, in 16 hash shards (read, never written: see fleetDevicesKey). */
 export interface FleetDevicesItem extends ItemKey {
   devices: number;
   /** Status / model → devices; bounded, escaped keys (data-map.ts, docs/DATA_MODEL.md). */

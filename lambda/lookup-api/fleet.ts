@@ -7,7 +7,7 @@ import { json } from './http.ts';
 import { sumFleet } from './mappers.ts';
 import type { Route } from './router.ts';
 
-/** The record shards: one Query over the FLEET partition (one item per source partition). */
+/** The partitions' fleet items: one Query over the FLEET partition key (one item per source partition). */
 const readRecordShards = async (deps: LookupDeps): Promise<FleetRecordsItem[]> => {
   const items: FleetRecordsItem[] = [];
   let startKey: Record<string, unknown> | undefined;
@@ -26,7 +26,7 @@ const readRecordShards = async (deps: LookupDeps): Promise<FleetRecordsItem[]> =
   return items;
 };
 
-/** The 16 device-count shards, each under its own partition key: one BatchGet. */
+/** The 16 device-count shards older versions wrote (each under its own partition key): one BatchGet. */
 const readDeviceShards = async (deps: LookupDeps): Promise<FleetDevicesItem[]> =>
   (await batchGetAll(
     deps.db,
@@ -35,7 +35,7 @@ const readDeviceShards = async (deps: LookupDeps): Promise<FleetDevicesItem[]> =
     { consistentRead: false, counters: createCounters() },
   )) as unknown as FleetDevicesItem[];
 
-/** Record shards and device shards, summed (readers sum shards; writers own them). */
+/** Partition items and older device shards, summed (readers sum; each partition's reader writes its own). */
 const getFleet = async (_request: unknown, deps: LookupDeps) => {
   const [records, devices] = await Promise.all([readRecordShards(deps), readDeviceShards(deps)]);
   return json(200, sumFleet([...records, ...devices]));

@@ -180,7 +180,7 @@ const addTo = (target: Map<string, number>, source: Record<string, unknown> | un
 
 const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 
-/** Sums the FLEET shards: record counts per source partition, device counts per hash shard (readers sum shards). */
+/** Sums the FLEET items: record and device counts per source partition, and device counts of older hash shards. */
 export const sumFleet = (items: ReadonlyArray<FleetRecordsItem | FleetDevicesItem>): FleetView => {
   let devices = 0;
   let records = 0;
@@ -189,12 +189,15 @@ export const sumFleet = (items: ReadonlyArray<FleetRecordsItem | FleetDevicesIte
   const modelDevices = new Map<string, number>();
   const modelDown = new Map<string, number>();
   for (const item of items) {
+    // A partition's fleet item holds record counts and device-count changes; a devices shard (older versions)
+    // holds device counts only.
     if (isRecordsShard(item)) {
       const shard = item as FleetRecordsItem;
       records += count(shard.records);
       addTo(modelRecords, shard.byModel);
-    } else if (isDevicesShard(item)) {
-      const shard = item as FleetDevicesItem;
+    }
+    if (isRecordsShard(item) || isDevicesShard(item)) {
+      const shard = item as Partial<FleetDevicesItem>;
       devices += count(shard.devices);
       addTo(byStatus, shard.byStatus);
       addTo(modelDevices, shard.byModelDevices);

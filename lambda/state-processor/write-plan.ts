@@ -1,10 +1,11 @@
 /**
  * Writes a batch plan in the order that keeps retries convergent (docs/DATA_MODEL.md): alerts → fleet record
- * shards → late windows → devices. Every write is conditional on the version of each item it was planned from, so
+ * counts → late windows → devices. Every write is conditional on the version of each item it was planned from, so
  * concurrent invocations of the same partition stay exact; on a conflict the item is re-read and re-planned from the
  * same records (the watermarks drop what is already folded), a bounded number of times. A device is written in one
  * transaction with the window items of the minutes it closes or passes over; a device whose fleet contribution
- * changes goes in a transaction with its fleet-devices shard, grouped per shard and chunked by items and bytes.
+ * changes goes in a transaction with the fleet item of its counting partition (fleet-devices.ts), grouped per
+ * partition and chunked by items and bytes.
  */
 
 import { type BackoffOptions, backoffDelay } from '#adapters/backoff.ts';
@@ -12,13 +13,18 @@ import { documentItemBytes } from '#adapters/item-size.ts';
 import { type BatchPlan, type BatchPlanner, itemId, type StateItem } from '#core/batch.ts';
 import { forEachLimit } from '#core/concurrency.ts';
 import type { DevicePlan } from '#core/device.ts';
-import { accumulateDelta, applyFleetDelta, emptyDelta, sameContribution } from '#core/fleet-devices.ts';
+import {
+  accumulateDelta,
+  applyFleetDelta,
+  countingPartitionKey,
+  emptyDelta,
+  sameContribution,
+} from '#core/fleet-devices.ts';
 import {
   type DeviceItem,
   deviceKey,
-  type FleetDevicesItem,
-  fleetDeviceShard,
-  fleetDevicesKey,
+  type FleetRecordsItem,
+  fleetRecordsKey,
   type ItemKey,
   type WindowItem,
   windowKey,
@@ -29,8 +35,8 @@ import type { WindowPlan } from '#core/window.ts';
 /** DynamoDB allows 100 items per transaction (each item at most once) and 4 MB in all. */
 export const ITEMS_PER_TRANSACTION = 100;
 export const TRANSACTION_BYTES = 4 * 1024 * 1024;
-/** Room left for the fleet-devices shard item (a few counters per status and model). */
-const SHARD_MARGIN_BYTES = 64 * 1024;
+/** Room left for the partition's fleet item: DynamoDB's item limit (its 4 count maps are bounded well below it). */
+const SHARD_MARGIN_BYTES = 400 * 1024;
 
 export class WriteConflictError extends Error {
   override readonly name = 'WriteConflictError';
@@ -46,9 +52,9 @@ export interface WriteOptions {
   /** Conditional-write attempts per item before giving up (then the batch is retried by Lambda). */
   maxAttempts: number;
   /**
-   * Attempts per fleet-devices shard transaction. A shard is shared by every invocation whose devices change status,
-   * so a mass status change makes them all contend for it; a lost race only means "re-read the shard and add the
-   * same delta again", and some contender wins each round, so a larger budget (with jittered backoff) converges.
+   * Attempts per fleet-count transaction lost only on the partition's fleet item. Only invocations of the same
+   * partition share that item (around a rebalance or a timeout); a lost race only means "re-read it and add the same
+   * delta again", and some contender wins each round, so a larger budget (with jittered backoff) converges.
    * @default 100
    */
   maxShardAttempts?: number;
@@ -61,7 +67,7 @@ export interface WriteStats {
   transactions: number;
   conflicts: number;
   alerts: number;
-  /** Shard transactions cancelled because another invocation wrote the shard first. */
+  /** Fleet-count transactions cancelled because another invocation wrote the partition's fleet item first. */
   shardConflicts: number;
 }
 
@@ -91,38 +97,53 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
     return store.transact(writes);
   };
 
-  /** Conditional put; on conflict re-read and re-plan until written or nothing is left to fold. */
+  /**
+   * Conditional put; on conflict re-read and re-plan until written or nothing is left to fold. Returns the item
+   * written, or null when another invocation had folded it all (the item is then newer than any read here).
+   */
   const putConverging = async <T extends Planned>(
     first: T,
     replan: (current: StateItem | undefined) => Promise<T | null>,
-  ): Promise<void> => {
+  ): Promise<StateItem | null> => {
     let write: T | null = first;
     for (let attempt = 1; write !== null; attempt++) {
       if (await store.put(toWrite(write))) {
         stats.itemWrites += 1;
-        return;
+        return write.item;
       }
       stats.conflicts += 1;
       if (attempt >= maxAttempts)
         throw new WriteConflictError(`gave up on ${describe(write.item)} after ${attempt} conflicts`);
       write = await replan(await reread(write.item));
     }
+    return null;
   };
 
   const writeWindows = (windows: readonly WindowPlan[]) =>
-    forEachLimit(windows, concurrency, (planned) =>
-      putConverging(planned, async (current) =>
+    forEachLimit(windows, concurrency, async (planned) => {
+      await putConverging(planned, async (current) =>
         planner.window(itemId(planned.item), current as WindowItem | undefined),
-      ),
-    );
+      );
+    });
 
   await writeAlerts(plan.alerts);
 
-  await forEachLimit(plan.fleetRecords, concurrency, (planned) =>
-    putConverging(planned, async (current) =>
-      planner.fleetRecords(itemId(planned.item), current as typeof planned.item | undefined),
-    ),
+  /** Fleet partition items as last written or read; a key missing here is read again before it is written. */
+  const partitionItems = new Map<string, FleetRecordsItem | undefined>(
+    [...options.items].filter(([, item]) => item.sk.startsWith('RECORDS#')) as [string, FleetRecordsItem][],
   );
+  for (const { topic, partition } of planner.groups.partitions.values()) {
+    const id = itemId(fleetRecordsKey(topic, partition));
+    if (!partitionItems.has(id)) partitionItems.set(id, undefined); // read, and absent
+  }
+  await forEachLimit(plan.fleetRecords, concurrency, async (planned) => {
+    const id = itemId(planned.item);
+    const written = await putConverging(planned, async (current) =>
+      planner.fleetRecords(id, current as typeof planned.item | undefined),
+    );
+    if (written === null) partitionItems.delete(id);
+    else partitionItems.set(id, written as FleetRecordsItem);
+  });
   await writeWindows(plan.windows);
 
   /** After a device conflict or a partial round: re-read the device and its windows, re-plan, write its late windows. */
@@ -142,24 +163,23 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
     return replanned;
   };
 
-  /** Fleet-devices shards as last written or read (re-read after a conflict). */
-  const shardItems = new Map<number, FleetDevicesItem | undefined>();
-  const shardItem = (shard: number): FleetDevicesItem | undefined =>
-    shardItems.has(shard)
-      ? shardItems.get(shard)
-      : (options.items.get(itemId(fleetDevicesKey(shard))) as FleetDevicesItem | undefined);
+  const partitionItem = async (key: ItemKey): Promise<FleetRecordsItem | undefined> => {
+    const id = itemId(key);
+    if (!partitionItems.has(id)) partitionItems.set(id, await reread<FleetRecordsItem>(key));
+    return partitionItems.get(id);
+  };
 
   /** Writes one round of device plans; returns the next round of those that had more records. */
   const writeDevices = async (plans: readonly DevicePlan[]): Promise<DevicePlan[]> => {
     const unfinished: string[] = [];
     // Alone (a put, or a transaction with its windows) when the fleet contribution is unchanged, else in a
-    // transaction with their fleet-devices shard.
-    const sharded: DevicePlan[] = [];
+    // transaction with the fleet item of their counting partition.
+    const counted: DevicePlan[] = [];
     await forEachLimit(plans, concurrency, async (first) => {
       let planned: DevicePlan | null = first;
       for (let attempt = 1; planned !== null; attempt++) {
         if (!sameContribution(planned.before, planned.after)) {
-          sharded.push(planned);
+          counted.push(planned);
           return;
         }
         const writes = unitWrites(planned);
@@ -178,16 +198,21 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
       }
     });
 
-    const byShard = new Map<number, DevicePlan[]>();
-    for (const d of sharded) {
-      const shard = fleetDeviceShard(d.item.deviceId);
-      byShard.set(shard, [...(byShard.get(shard) ?? []), d]);
+    const byPartition = new Map<
+      string,
+      { at: ReturnType<typeof countingPartitionKey>; devices: DevicePlan[] }
+    >();
+    for (const d of counted) {
+      const at = countingPartitionKey(planner.groups.devices.get(d.item.deviceId) ?? []);
+      const group = byPartition.get(itemId(at)) ?? { at, devices: [] };
+      group.devices.push(d);
+      byPartition.set(itemId(at), group);
     }
-    await forEachLimit([...byShard], concurrency, async ([shard, devices]) => {
+    await forEachLimit([...byPartition.values()], concurrency, async ({ at, devices }) => {
       let pending = devices;
       let attempts = 0;
       while (pending.length > 0) {
-        const current = shardItem(shard);
+        const current = await partitionItem(at);
         const chunk = takeChunk(pending);
         const delta = emptyDelta();
         for (const d of chunk) accumulateDelta(delta, d.before, d.after);
@@ -199,7 +224,7 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
             owner.push(index);
           }
         const shardWrite: ConditionalWrite = {
-          item: applyFleetDelta(shard, current, delta),
+          item: applyFleetDelta(at, current, delta),
           expectedVersion: current?.version ?? null,
         };
         writes.push(shardWrite);
@@ -207,7 +232,7 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
         const conflicts = await transact(writes);
         if (conflicts.length === 0) {
           stats.itemWrites += writes.length;
-          shardItems.set(shard, shardWrite.item as FleetDevicesItem);
+          partitionItems.set(itemId(at), shardWrite.item as FleetRecordsItem);
           for (const d of chunk) if (d.more) unfinished.push(d.item.deviceId);
           pending = pending.slice(chunk.length);
           attempts = 0;
@@ -216,14 +241,14 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
         stats.conflicts += conflicts.length;
         const conflicted = new Set(conflicts.map((i) => owner[i]));
         if (conflicted.has(-1)) stats.shardConflicts += 1;
-        // Only the shard lost a race: the devices' plans still hold, so the bigger shard budget applies.
+        // Only the fleet item lost a race: the devices' plans still hold, so the bigger budget applies.
         const budget = conflicted.size === 1 && conflicted.has(-1) ? maxShardAttempts : maxAttempts;
         if (++attempts >= budget)
           throw new WriteConflictError(
-            `gave up on fleet devices shard ${shard} after ${attempts} cancelled transactions`,
+            `gave up on fleet counts of ${at.topic}-${at.partition} after ${attempts} cancelled transactions`,
           );
         await sleep(backoffDelay(attempts, shardBackoff));
-        if (conflicted.has(-1)) shardItems.set(shard, await reread<FleetDevicesItem>(fleetDevicesKey(shard)));
+        if (conflicted.has(-1)) partitionItems.delete(itemId(at));
         const replannedChunk: DevicePlan[] = [];
         for (const [index, d] of chunk.entries()) {
           if (!conflicted.has(index)) {
@@ -253,8 +278,8 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
 const unitWrites = (d: DevicePlan): ConditionalWrite[] => [toWrite(d), ...d.withDevice.map(toWrite)];
 
 /**
- * The longest prefix of devices whose writes fit in one transaction beside their shard: at most 100 items and
- * 4 MB (measured as marshalled, with a margin for the shard item); at least one device.
+ * The longest prefix of devices whose writes fit in one transaction beside their fleet item: at most 100 items and
+ * 4 MB (measured as marshalled, with room for the fleet item); at least one device.
  */
 export const takeChunk = (pending: readonly DevicePlan[]): DevicePlan[] => {
   let items = 0;

@@ -183,8 +183,15 @@ beforeAll(async () => {
       records: 8,
       byModel: { EVG2000: 4, TG1682: 4 },
       offset: 7,
+      // Device counts committed through this partition: a new TG1682 device, and an EVG2000 device counted
+      // elsewhere as down that came back up here (a partition's own counts may be negative).
+      devices: 1,
+      byStatus: { connected: 2, down: -1 },
+      byModelDevices: { TG1682: 1 },
+      byModelDown: { EVG2000: -1 },
       version: 2,
     }),
+    // Device-count shards as older versions wrote them: still summed.
     put(names.state, {
       ...fleetDevicesKey(0),
       devices: 4,
@@ -353,17 +360,17 @@ describe('lookup API against DynamoDB Local (through the local HTTP adapter)', (
     expect((await get('/devices/{deviceId}/windows', '/devices/d01/windows?from=noon')).status).toBe(400);
   });
 
-  it('GET /fleet sums the record and device shards', async () => {
+  it("GET /fleet sums the partitions' fleet items (record and device counts) and older device shards", async () => {
     expect(await get('/fleet')).toEqual({
       status: 200,
       body: {
-        devices: 7,
+        devices: 8,
         records: 28,
-        byStatus: { down: 5, connected: 2 },
+        byStatus: { down: 4, connected: 4 },
         byModel: {
           DG3450: { devices: 2, records: 8, down: 2 },
-          EVG2000: { devices: 4, records: 16, down: 3 },
-          TG1682: { devices: 1, records: 4, down: 0 },
+          EVG2000: { devices: 4, records: 16, down: 2 },
+          TG1682: { devices: 2, records: 4, down: 0 },
         },
       },
     });

@@ -16,6 +16,9 @@ import type {
   StateStore,
 } from '#core/ports.ts';
 
+/** The snapshot's key for the fleet device counts summed over partitions. */
+export const FLEET_DEVICES = '(fleet device counts, summed over partitions)';
+
 /**
  * What to do to one write: proceed; 'touch' = a concurrent writer bumps the item's version first (the write then
  * fails its condition); 'crash' = throw before writing; 'lost-ack' = write, then throw as if the response was lost.
@@ -98,13 +101,37 @@ export class MemoryStateStore implements StateStore {
     return [];
   }
 
-  /** Items without their `version` (which counts writes, so differs between equivalent histories). */
-  snapshot(): Record<string, Omit<StateItem, 'version'>> {
-    const out: Record<string, Omit<StateItem, 'version'>> = {};
+  /**
+   * The tables as readers see them, to compare equivalent histories: items without their `version` (which counts
+   * writes), and the fleet device counts summed over the partitions' fleet items under one key, FLEET_DEVICES
+   * (which partition counts a device's change depends on the batch that carried it; readers sum them all).
+   */
+  snapshot(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const fleet = { devices: 0, byStatus: {}, byModelDevices: {}, byModelDown: {} };
+    // Stored keys as they are (escaped), summed; zeros dropped, as a name whose devices all moved away is gone.
+    const add = (into: Record<string, number>, counts: Record<string, number> | undefined) => {
+      const sum: Record<string, number> = Object.assign(Object.create(null), into);
+      for (const [key, n] of Object.entries(counts ?? {})) {
+        sum[key] = (sum[key] ?? 0) + n;
+        if (sum[key] === 0) delete sum[key];
+      }
+      return sum;
+    };
     for (const id of [...this.items.keys()].sort()) {
       const { version: _version, ...rest } = this.items.get(id) as StateItem;
-      out[id] = rest;
+      if (!('records' in rest)) {
+        out[id] = rest;
+        continue;
+      }
+      const { devices, byStatus, byModelDevices, byModelDown, ...recordCounts } = rest;
+      fleet.devices += devices ?? 0;
+      fleet.byStatus = add(fleet.byStatus, byStatus);
+      fleet.byModelDevices = add(fleet.byModelDevices, byModelDevices);
+      fleet.byModelDown = add(fleet.byModelDown, byModelDown);
+      out[id] = recordCounts;
     }
+    if (fleet.devices !== 0 || Object.keys(fleet.byStatus).length > 0) out[FLEET_DEVICES] = fleet;
     return out;
   }
 }

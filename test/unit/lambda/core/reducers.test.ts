@@ -12,9 +12,9 @@ import type { BatchRecord } from '#core/batch-record.ts';
 import { decodeBatch } from '#core/dead-letter.ts';
 import { planDevice } from '#core/device.ts';
 import { addExact } from '#core/exact-sum.ts';
-import { accumulateDelta, applyFleetDelta, emptyDelta } from '#core/fleet-devices.ts';
+import { accumulateDelta, applyFleetDelta, countingPartitionKey, emptyDelta } from '#core/fleet-devices.ts';
 import { planFleetRecords } from '#core/fleet-records.ts';
-import { deviceKey, fleetDeviceShard, fleetDevicesKey, fleetRecordsKey, windowKey } from '#core/items.ts';
+import { deviceKey, fleetRecordsKey, windowKey } from '#core/items.ts';
 import type { TelemetryRecord } from '#core/record.ts';
 import { planWindow, windowExpiresAt } from '#core/window.ts';
 
@@ -177,27 +177,56 @@ describe('fleet records shard (per source partition)', () => {
   });
 });
 
-describe('fleet devices shard deltas', () => {
-  it('adds a new device, moves a changed one, and drops zero counts', () => {
+describe('fleet device counts in the partition fleet item', () => {
+  const at = { topic: 't', partition: 3 };
+  it('adds a new device, moves a changed one, and drops zero counts, keeping the record counts', () => {
+    const records = planFleetRecords('t', 3, undefined, [rec({}, { partition: 3, offset: 7 })])?.item;
     const delta = emptyDelta();
     accumulateDelta(delta, null, { model: 'EVG2000', status: 'up' });
-    const shard = applyFleetDelta(3, undefined, delta);
-    expect(shard).toEqual({
-      ...fleetDevicesKey(3),
+    const item = applyFleetDelta(at, records, delta);
+    expect(item).toEqual({
+      ...fleetRecordsKey('t', 3),
+      topic: 't',
+      partition: 3,
+      records: 1,
+      byModel: { EVG2000: 1 },
+      offset: 7,
       devices: 1,
       byStatus: { up: 1 },
       byModelDevices: { EVG2000: 1 },
       byModelDown: {},
-      version: 1,
+      version: 2,
     });
     const change = emptyDelta();
     accumulateDelta(change, { model: 'EVG2000', status: 'up' }, { model: 'EVG2000', status: 'down' });
-    expect(applyFleetDelta(3, shard, change)).toMatchObject({
+    expect(applyFleetDelta(at, item, change)).toMatchObject({
+      records: 1,
+      offset: 7,
       devices: 1,
       byStatus: { down: 1 },
       byModelDown: { EVG2000: 1 },
-      version: 2,
+      version: 3,
     });
+  });
+
+  it('counts a change through a partition that never counted the device (its counts go negative; sums hold)', () => {
+    const change = emptyDelta();
+    accumulateDelta(change, { model: 'EVG2000', status: 'up' }, { model: 'EVG2000', status: 'down' });
+    expect(applyFleetDelta(at, undefined, change)).toMatchObject({
+      records: 0,
+      offset: -1,
+      devices: 0,
+      byStatus: { up: -1, down: 1 },
+      byModelDevices: {},
+      byModelDown: { EVG2000: 1 },
+      version: 1,
+    });
+  });
+
+  it('counts a device through the lowest partition of its records in the batch', () => {
+    const records = [rec({}, { partition: 4, offset: 1 }), rec({}, { partition: 2, offset: 9 })];
+    expect(countingPartitionKey(records)).toEqual({ ...fleetRecordsKey('t', 2), topic: 't', partition: 2 });
+    expect(() => countingPartitionKey([])).toThrow(/no counting partition/);
   });
 });
 
@@ -216,8 +245,9 @@ describe('batch planning', () => {
     expect(groups.partitions.size).toBe(2);
     const keys = keysToRead(groups).map(itemId);
     expect(keys).toContain(itemId(deviceKey('a')));
-    expect(keys).toContain(itemId(fleetDevicesKey(fleetDeviceShard('b'))));
-    expect(keys).toHaveLength(2 + 2 + new Set([fleetDeviceShard('a'), fleetDeviceShard('b')]).size);
+    expect(keys).toContain(itemId(fleetRecordsKey('t', 1)));
+    // Two devices and two partitions' fleet items: nothing else (no window item of a device not yet read).
+    expect(keys).toHaveLength(2 + 2);
   });
 
   it('reads only the window items that can exist: minutes before an existing device open minute', () => {

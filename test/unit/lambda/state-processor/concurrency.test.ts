@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Rule } from '#core/items.ts';
+import type { FleetRecordsItem, Rule } from '#core/items.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import type { StateStore } from '#core/ports.ts';
+import { sumFleet } from '#lambda/lookup-api/mappers.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { MemoryAlertSink, MemoryStateStore, staticRules } from '#test/support/memory-state.ts';
 import { ScheduledStateStore } from '#test/support/scheduled-store.ts';
@@ -153,19 +154,19 @@ describe('state processor: concurrent invocations on the same partitions', () =>
   );
 });
 
-describe('fleet-devices shards under a mass status change', () => {
-  const INVOCATIONS = 16;
+describe('fleet counts under a mass status change', () => {
+  const PARTITIONS_DOWN = 8;
   const DEVICES = 16;
-  const batch = (invocation: number, offset: number, status: string) =>
+  const batch = (partition: number, offset: number, status: string) =>
     toMskEvent(
       Array.from({ length: DEVICES }, (_, i) => ({
         topic: TOPIC,
-        partition: invocation,
+        partition,
         offset: offset + i,
         key: null,
         value: Buffer.from(
           JSON.stringify({
-            deviceid: `dev-${invocation}-${i}`,
+            deviceid: `dev-${partition}-${i}`,
             model: 'EVG2000',
             interface: 'eth0',
             interfacestatus: status,
@@ -187,19 +188,26 @@ describe('fleet-devices shards under a mass status change', () => {
             clock: () => BASE_MS + 3_600_000,
             shardBackoff: { sleep: async () => {} },
           });
-        for (let p = 0; p < INVOCATIONS; p++) await processor(store).process(batch(p, 0, 'up'));
-        // Every partition's invocation turns its devices down at once: all of them contend for the 16 shards.
-        const all = Array.from({ length: INVOCATIONS }, (_, p) =>
-          processor(new ScheduledStateStore(store, scheduler, `p${p}`)).process(batch(p, DEVICES, 'down')),
-        );
+        for (let p = 0; p < PARTITIONS_DOWN; p++) await processor(store).process(batch(p, 0, 'up'));
+        // Every partition turns its devices down at once, and every batch is delivered twice concurrently (a
+        // retry overlapping the original): the two invocations of a partition contend for its fleet item.
+        const all = Array.from({ length: PARTITIONS_DOWN * 2 }, (_, i) => {
+          const p = i % PARTITIONS_DOWN;
+          return processor(new ScheduledStateStore(store, scheduler, `p${p}-${i}`)).process(
+            batch(p, DEVICES, 'down'),
+          );
+        });
         await scheduler.waitFor(Promise.all(all));
-        const shards = [...store.items.values()].filter((i) => i.sk.startsWith('DEVICES#'));
-        const sum = (f: (s: Record<string, unknown>) => number) =>
-          shards.reduce((total, s) => total + f(s as unknown as Record<string, unknown>), 0);
-        const total = INVOCATIONS * DEVICES;
-        expect(sum((s) => s.devices as number)).toBe(total);
-        expect(sum((s) => (s.byStatus as Record<string, number>).down ?? 0)).toBe(total);
-        expect(sum((s) => (s.byStatus as Record<string, number>).up ?? 0)).toBe(0);
+        const fleet = sumFleet(
+          [...store.items.values()].filter((i) => i.sk.startsWith('RECORDS#')) as FleetRecordsItem[],
+        );
+        const total = PARTITIONS_DOWN * DEVICES;
+        expect(fleet).toEqual({
+          devices: total,
+          records: total * 2,
+          byStatus: { down: total },
+          byModel: { EVG2000: { devices: total, records: total * 2, down: total } },
+        });
       }),
       { numRuns: 30 },
     );

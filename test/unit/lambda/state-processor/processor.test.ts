@@ -75,7 +75,8 @@ describe('createStateProcessor', () => {
         },
       ]),
     );
-    expect(log).toEqual(['DEAD', 'ALERT', 'RECORDS', 'STATE', 'WIN', 'DEVICES']);
+    // The new device joins the fleet counts in its transaction, through its partition's fleet item.
+    expect(log).toEqual(['DEAD', 'ALERT', 'RECORDS', 'STATE', 'WIN', 'RECORDS']);
     expect(deadLetters.letters).toEqual([expect.objectContaining({ partition: 3, offset: 1 })]);
     expect([...alerts.alerts.values()]).toEqual([
       expect.objectContaining({ deviceId: 'd1', ruleId: 'down', offset: 2, registry: { tier: 'gold' } }),
@@ -89,7 +90,12 @@ describe('createStateProcessor', () => {
       BatchLagMs: 5_000,
       OffsetsRewound: 0,
     });
-    expect(store.items.size).toBe(4);
+    expect(store.items.size).toBe(3);
+    expect(store.items.get('FLEET\nRECORDS#t#3')).toMatchObject({
+      records: 2,
+      devices: 1,
+      byStatus: { down: 1 },
+    });
   });
 
   it('rejects a malformed event with a typed error and writes nothing', async () => {

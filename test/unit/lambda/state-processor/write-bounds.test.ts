@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { BatchRecord } from '#core/batch-record.ts';
 import { MAX_MINUTES_PER_DEVICE_WRITE, takeRound } from '#core/device-round.ts';
-import { type DeviceItem, fleetDeviceShard, windowStart } from '#core/items.ts';
+import { type DeviceItem, windowStart } from '#core/items.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import { ITEMS_PER_TRANSACTION, TRANSACTION_BYTES } from '#lambda/state-processor/write-plan.ts';
 import { BoundedMemoryStore } from '#test/support/bounded-store.ts';
@@ -113,10 +113,9 @@ describe('device rounds (a device write spans a bounded number of minutes)', () 
   });
 });
 
-describe('fleet-devices shard transactions', () => {
-  it('chunk by bytes: 99 devices of one shard, each with a watermark per partition of 2,400, all going down', async () => {
-    const ids: string[] = [];
-    for (let i = 0; ids.length < 99; i++) if (fleetDeviceShard(`dev${i}`) === 0) ids.push(`dev${i}`);
+describe('fleet-count transactions', () => {
+  it('chunk by bytes: 99 devices counted through one partition, each with a watermark per partition of 2,400, all going down', async () => {
+    const ids = Array.from({ length: 99 }, (_, i) => `dev${i}`);
     const store = new BoundedMemoryStore();
     const processor = processorOn(store);
     // One record per partition, at offsets of a long-lived topic (12 digits): the first device carries 2,400
@@ -130,19 +129,22 @@ describe('fleet-devices shard transactions', () => {
       const copy: DeviceItem = { ...structuredClone(first), pk: `DEVICE#${id}`, deviceId: id };
       store.items.set(`DEVICE#${id}\nSTATE`, copy);
     }
-    const shard = store.items.get('FLEET#00\nDEVICES#00');
-    if (shard === undefined || !('devices' in shard)) throw new Error('fixture: shard 0');
-    store.items.set('FLEET#00\nDEVICES#00', {
-      ...shard,
+    // The first device was counted through partition 0, its lowest; the copies are counted there too.
+    const partitionZero = `FLEET\nRECORDS#${TOPIC}#0`;
+    const counts = store.items.get(partitionZero);
+    if (counts === undefined || !('records' in counts)) throw new Error('fixture: partition 0');
+    store.items.set(partitionZero, {
+      ...counts,
       devices: 99,
       byStatus: { up: 99 },
       byModelDevices: { EVG2000: 99 },
     });
     const wide = store.items.get(`DEVICE#${ids[0]}\nSTATE`) as DeviceItem;
     expect(Object.keys(wide.offsets)).toHaveLength(2_400);
-    // Now every device goes down in one batch: each device write goes in its shard's transaction.
+    // Now every device goes down in one batch of partition 0: each device write goes in a transaction with
+    // partition 0's fleet item.
     const summary = await processor.process(
-      toMskEvent(ids.map((id, i) => source(i, base + 1, id, 2, 'down'))),
+      toMskEvent(ids.map((id, i) => source(0, base + 1 + i, id, 2, 'down'))),
     );
     expect(summary.conflicts).toBe(0);
     expect(summary.transactions).toBeGreaterThan(1); // 99 devices × ~55 KB do not fit in one transaction
@@ -150,6 +152,6 @@ describe('fleet-devices shard transactions', () => {
     expect(store.maxTransactionBytes).toBeLessThanOrEqual(TRANSACTION_BYTES);
     expect(store.maxTransactionItems).toBeLessThanOrEqual(ITEMS_PER_TRANSACTION);
     expect(store.maxItemBytes).toBeLessThan(MAX_ITEM_BYTES);
-    expect(store.items.get('FLEET#00\nDEVICES#00')).toMatchObject({ devices: 99, byStatus: { down: 99 } });
+    expect(store.items.get(partitionZero)).toMatchObject({ devices: 99, byStatus: { down: 99 } });
   }, 120_000);
 });

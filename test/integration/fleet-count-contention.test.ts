@@ -3,19 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { DeviceItem, FleetDevicesItem } from '#core/items.ts';
+import type { DeviceItem, FleetRecordsItem } from '#core/items.ts';
 import { toMskEvent } from '#core/msk-event.ts';
+import { sumFleet } from '#lambda/lookup-api/mappers.ts';
 import { createLocalStateProcessor } from '#lambda/state-processor/local.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
 import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
 
-// A mass status change across many partitions: 32 invocations at once (one per partition, as Lambda runs them), each
-// turning 64 devices down. Every device write moves a fleet-devices count, in a transaction with its shard, and the
-// 16 shards are shared by all 32 invocations: they must converge (no batch fails) with exact counts.
+// A mass status change across many partitions, with every batch delivered twice at once (a retry overlapping the
+// original, as around a rebalance or a timeout): 32 invocations, two per partition, each turning the partition's 64
+// devices down. Every device write moves the fleet counts, in a transaction with its partition's fleet item; the two
+// invocations of a partition contend for that item and for its devices, those of different partitions for nothing.
+// They must converge (no batch fails) with exact counts, each record counted once.
 
 const endpoint = inject('dynamodbEndpoint');
 const NOW_MS = Date.parse('2026-11-21T12:00:00Z');
-const INVOCATIONS = 32;
+const PARTITIONS = 16;
+const DELIVERIES = 2;
 const DEVICES_EACH = 64;
 const TOPIC = 'modem-telemetry';
 
@@ -47,13 +51,13 @@ const batchOf = (invocation: number, offset: number, status: string, second: num
     'arn:aws:kafka:local:000000000000:cluster/local/contention',
   );
 
-describe('fleet-devices shard contention', () => {
-  it('32 concurrent invocations each turning 64 devices down converge with exact fleet counts', async () => {
+describe('fleet count contention', () => {
+  it('16 partitions × 2 concurrent deliveries, each turning 64 devices down, converge with exact fleet counts', async () => {
     const names = localTableNames(uniquePrefix('contention'));
     await createTables(localDynamoDb(endpoint), names);
     const datalakeDir = await mkdtemp(join(tmpdir(), 'fleetstream-contention-'));
     dirs.push(datalakeDir);
-    const processors = Array.from({ length: INVOCATIONS }, () =>
+    const processors = Array.from({ length: PARTITIONS * DELIVERIES }, () =>
       createLocalStateProcessor({
         dynamodbEndpoint: endpoint,
         tables: names,
@@ -62,11 +66,11 @@ describe('fleet-devices shard contention', () => {
       }),
     );
     // Every device first reports "up" (one invocation per partition, in turn).
-    for (const [p, processor] of processors.entries()) await processor.process(batchOf(p, 0, 'up', 1));
+    for (let p = 0; p < PARTITIONS; p++) await processors[p]?.process(batchOf(p, 0, 'up', 1));
 
     const started = performance.now();
     const summaries = await Promise.all(
-      processors.map((processor, p) => processor.process(batchOf(p, DEVICES_EACH, 'down', 2))),
+      processors.map((processor, i) => processor.process(batchOf(i % PARTITIONS, DEVICES_EACH, 'down', 2))),
     );
     const elapsedMs = Math.round(performance.now() - started);
 
@@ -80,25 +84,36 @@ describe('fleet-devices shard contention', () => {
       items.push(...(out.Items ?? []));
       ExclusiveStartKey = out.LastEvaluatedKey;
     } while (ExclusiveStartKey);
-    const shards = items.filter((i) => String(i.sk).startsWith('DEVICES#')) as unknown as FleetDevicesItem[];
-    const devices = items.filter((i) => i.sk === 'STATE') as unknown as DeviceItem[];
-    const total = INVOCATIONS * DEVICES_EACH;
-    expect(devices.filter((d) => d.status === 'down')).toHaveLength(total);
-    expect(shards.reduce((sum, s) => sum + s.devices, 0)).toBe(total);
-    expect(shards.reduce((sum, s) => sum + (s.byStatus.down ?? 0), 0)).toBe(total);
-    expect(shards.reduce((sum, s) => sum + (s.byStatus.up ?? 0), 0)).toBe(0);
-    const models = shards.reduce(
-      (sum, s) => sum + Object.values(s.byModelDown).reduce((a, b) => a + b, 0),
-      0,
+    const fleet = sumFleet(
+      items.filter((i) => String(i.sk).startsWith('RECORDS#')) as unknown as FleetRecordsItem[],
     );
-    expect(models).toBe(total);
+    const devices = items.filter((i) => i.sk === 'STATE') as unknown as DeviceItem[];
+    const total = PARTITIONS * DEVICES_EACH;
+    expect(devices.filter((d) => d.status === 'down')).toHaveLength(total);
+    expect(devices.every((d) => d.recordCount === 2)).toBe(true);
+    // /fleet's view: every device down, each record counted once.
+    const ofModel = (model: string) => devices.filter((d) => d.model === model).length;
+    expect(ofModel('EVG2000')).toBeGreaterThan(0);
+    expect(ofModel('TG1672')).toBeGreaterThan(0);
+    expect(fleet).toEqual({
+      devices: total,
+      records: total * 2,
+      byStatus: { down: total },
+      byModel: Object.fromEntries(
+        ['EVG2000', 'TG1672'].map((m) => [
+          m,
+          { devices: ofModel(m), records: ofModel(m) * 2, down: ofModel(m) },
+        ]),
+      ),
+    });
 
     const conflicts = summaries.reduce((sum, s) => sum + s.conflicts, 0);
     const shardConflicts = summaries.reduce((sum, s) => sum + s.shardConflicts, 0);
     const transactions = summaries.reduce((sum, s) => sum + s.transactions, 0);
     console.log(
-      `[shard contention] ${INVOCATIONS} invocations × ${DEVICES_EACH} devices down: ${transactions} transactions, ` +
-        `${conflicts} conflicts (${shardConflicts} on shards), max ${Math.max(...summaries.map((s) => s.conflicts))} in one invocation, ${elapsedMs} ms`,
+      `[fleet count contention] ${PARTITIONS} partitions × ${DELIVERIES} deliveries × ${DEVICES_EACH} devices down: ` +
+        `${transactions} transactions, ${conflicts} conflicts (${shardConflicts} on fleet items), ` +
+        `max ${Math.max(...summaries.map((s) => s.conflicts))} in one invocation, ${elapsedMs} ms`,
     );
   });
 });
