@@ -20,6 +20,7 @@ import {
   emptyDelta,
   sameContribution,
 } from '#core/fleet-devices.ts';
+import type { FleetRecordsPlan } from '#core/fleet-records.ts';
 import {
   type DeviceItem,
   deviceKey,
@@ -136,14 +137,26 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
     const id = itemId(fleetRecordsKey(topic, partition));
     if (!partitionItems.has(id)) partitionItems.set(id, undefined); // read, and absent
   }
-  await forEachLimit(plan.fleetRecords, concurrency, async (planned) => {
-    const id = itemId(planned.item);
-    const written = await putConverging(planned, async (current) =>
-      planner.fleetRecords(id, current as typeof planned.item | undefined),
-    );
-    if (written === null) partitionItems.delete(id);
-    else partitionItems.set(id, written as FleetRecordsItem);
-  });
+  const writeRecordCounts = (plans: readonly FleetRecordsPlan[]) =>
+    forEachLimit(plans, concurrency, async (planned) => {
+      const id = itemId(planned.item);
+      const written = await putConverging(planned, async (current) =>
+        planner.fleetRecords(id, current as typeof planned.item | undefined),
+      );
+      if (written === null) partitionItems.delete(id);
+      else partitionItems.set(id, written as FleetRecordsItem);
+    });
+  // A partition whose devices change the fleet counts writes its record counts in its first fleet-count
+  // transaction (the item is written there anyway); the others now. Any left over are written at the end.
+  const counting = new Set(
+    plan.devices
+      .filter((d) => !sameContribution(d.before, d.after))
+      .map((d) => itemId(countingPartitionKey(planner.groups.devices.get(d.item.deviceId) ?? []))),
+  );
+  const deferredRecords = new Map(
+    plan.fleetRecords.filter((p) => counting.has(itemId(p.item))).map((p) => [itemId(p.item), p]),
+  );
+  await writeRecordCounts(plan.fleetRecords.filter((p) => !deferredRecords.has(itemId(p.item))));
   await writeWindows(plan.windows);
 
   /** After a device conflict or a partial round: re-read the device and its windows, re-plan, write its late windows. */
@@ -163,9 +176,13 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
     return replanned;
   };
 
-  const partitionItem = async (key: ItemKey): Promise<FleetRecordsItem | undefined> => {
+  /** A partition's fleet item as last known here; `refresh` (after a lost race) reads it again. */
+  const partitionItem = async (
+    key: ItemKey & { refresh?: boolean },
+  ): Promise<FleetRecordsItem | undefined> => {
     const id = itemId(key);
-    if (!partitionItems.has(id)) partitionItems.set(id, await reread<FleetRecordsItem>(key));
+    if (key.refresh || !partitionItems.has(id))
+      partitionItems.set(id, await reread<FleetRecordsItem>({ pk: key.pk, sk: key.sk }));
     return partitionItems.get(id);
   };
 
@@ -211,8 +228,15 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
     await forEachLimit([...byPartition.values()], concurrency, async ({ at, devices }) => {
       let pending = devices;
       let attempts = 0;
+      const id = itemId(at);
       while (pending.length > 0) {
-        const current = await partitionItem(at);
+        // The record counts planned for this partition ride in its first transaction, on the version they were
+        // planned from.
+        const records = deferredRecords.get(id);
+        const current = records
+          ? { ...records.item, version: records.expectedVersion ?? 0 }
+          : await partitionItem(at);
+        const expectedVersion = records ? records.expectedVersion : (current?.version ?? null);
         const chunk = takeChunk(pending);
         const delta = emptyDelta();
         for (const d of chunk) accumulateDelta(delta, d.before, d.after);
@@ -223,16 +247,14 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
             writes.push(write);
             owner.push(index);
           }
-        const shardWrite: ConditionalWrite = {
-          item: applyFleetDelta(at, current, delta),
-          expectedVersion: current?.version ?? null,
-        };
+        const shardWrite: ConditionalWrite = { item: applyFleetDelta(at, current, delta), expectedVersion };
         writes.push(shardWrite);
         owner.push(-1);
         const conflicts = await transact(writes);
         if (conflicts.length === 0) {
           stats.itemWrites += writes.length;
-          partitionItems.set(itemId(at), shardWrite.item as FleetRecordsItem);
+          partitionItems.set(id, shardWrite.item as FleetRecordsItem);
+          deferredRecords.delete(id);
           for (const d of chunk) if (d.more) unfinished.push(d.item.deviceId);
           pending = pending.slice(chunk.length);
           attempts = 0;
@@ -248,7 +270,12 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
             `gave up on fleet counts of ${at.topic}-${at.partition} after ${attempts} cancelled transactions`,
           );
         await sleep(backoffDelay(attempts, shardBackoff));
-        if (conflicted.has(-1)) partitionItems.delete(itemId(at));
+        if (conflicted.has(-1)) {
+          const reread = await partitionItem({ ...at, refresh: true });
+          const replanned = records && planner.fleetRecords(id, reread);
+          if (replanned) deferredRecords.set(id, replanned);
+          else deferredRecords.delete(id);
+        }
         const replannedChunk: DevicePlan[] = [];
         for (const [index, d] of chunk.entries()) {
           if (!conflicted.has(index)) {
@@ -271,6 +298,8 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
   };
 
   for (let round = plan.devices; round.length > 0; ) round = await writeDevices(round);
+  // Record counts of partitions whose devices, once re-planned, changed no fleet count.
+  await writeRecordCounts([...deferredRecords.values()]);
   return stats;
 };
 

@@ -213,3 +213,48 @@ describe('fleet counts under a mass status change', () => {
     );
   }, 120_000);
 });
+
+describe('record counts of a partition whose fleet-count change was lost to another invocation', () => {
+  const record = (offset: number, deviceid: string): SourceRecord => ({
+    topic: TOPIC,
+    partition: 0,
+    offset,
+    timestampMs: BASE_MS,
+    key: null,
+    value: Buffer.from(
+      JSON.stringify({
+        deviceid,
+        model: 'EVG2000',
+        interface: 'eth0',
+        interfacestatus: 'up',
+        cpuusage: 1,
+        memoryusage: 1,
+        event_time: new Date(BASE_MS + offset * 1000).toISOString(),
+      }),
+    ),
+  });
+
+  it('are still written when every device that would have carried them has nothing left to fold', async () => {
+    const store = new MemoryStateStore();
+    const processor = (s: StateStore) => memoryProcessor({ store: s, clock: () => BASE_MS + 3_600_000 });
+    await processor(store).process(toMskEvent([record(0, 'known')]));
+    // B reads (d1 absent: a new device, so partition 0's record counts wait for its fleet-count transaction), then
+    // A, a shorter delivery of the same partition, creates d1 before B writes anything.
+    let raced = false;
+    const racing: StateStore = {
+      read: async (keys, options) => {
+        const items = await store.read(keys, options);
+        if (!raced) {
+          raced = true;
+          await processor(store).process(toMskEvent([record(1, 'd1')]));
+        }
+        return items;
+      },
+      put: (write) => store.put(write),
+      transact: (writes) => store.transact(writes),
+    };
+    await processor(racing).process(toMskEvent([record(1, 'd1'), record(2, 'known')]));
+    // B's d1 has nothing left to fold; its record counts (offset 2) must not be lost with it.
+    expect(store.items.get(`FLEET\nRECORDS#${TOPIC}#0`)).toMatchObject({ records: 3, offset: 2, devices: 2 });
+  });
+});
