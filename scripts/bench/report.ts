@@ -32,6 +32,20 @@ export const targetLines = (r: BenchResults): string[] =>
     );
   });
 
+/** Measured write units against the run's floors (floor.ts), when the results have them. */
+export const floorLines = (r: BenchResults): string[] =>
+  WORKLOAD_NAMES.flatMap((name) => {
+    const measured = r.workloads[name].fleetstream;
+    const floor = measured.units?.floor;
+    if (floor === undefined) return [];
+    const times = (f: number) => (f > 0 ? `${(measured.ddbWcuPer1k / f).toFixed(2)}×` : 'n/a');
+    return [
+      `${name}: WCU/1k ${num(measured.ddbWcuPer1k)}; floor from its events: strict ${num(floor.strictWcuPer1k)} ` +
+        `(measured ${times(floor.strictWcuPer1k)}), exactly-once ${num(floor.exactlyOnceWcuPer1k)} ` +
+        `(measured ${times(floor.exactlyOnceWcuPer1k)})`,
+    ];
+  });
+
 export const formatBenchTable = (r: BenchResults): string => {
   const parts: string[] = [];
   for (const name of WORKLOAD_NAMES) {
@@ -68,6 +82,7 @@ export const formatBenchTable = (r: BenchResults): string => {
     ),
     '',
     ...targetLines(r),
+    ...floorLines(r),
   );
   return parts.join('\n');
 };

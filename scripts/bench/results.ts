@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { emptyEvents, type FloorEvents, floors } from './floor.ts';
 import { ITEM_KINDS, type UnitSplit } from './unit-split.ts';
 
 export const WORKLOAD_NAMES = ['hot', 'wide'] as const;
@@ -31,7 +32,17 @@ export interface UnitsResult {
   rcuPer1k: Record<(typeof ITEM_KINDS)[number], number>;
   /** Bytes of the items written, per kind (0 when none were). */
   itemBytes: Record<(typeof ITEM_KINDS)[number], { p50: number; p99: number }>;
+  /** The run's write-unit floors from its workload events (floor.ts); absent in results from before them. */
+  floor?: FloorResult;
 }
+
+export interface FloorResult {
+  strictWcuPer1k: number;
+  exactlyOnceWcuPer1k: number;
+  eventsPer1k: FloorEvents;
+}
+
+const FLOOR_EVENTS = Object.keys(emptyEvents()) as (keyof FloorEvents)[];
 
 export interface WorkloadResult {
   records: number;
@@ -135,7 +146,12 @@ export const unitsResult = (
       p50: percentile(split.writtenBytes[k], 50),
       p99: percentile(split.writtenBytes[k], 99),
     })),
-  }) as UnitsResult;
+    floor: {
+      strictWcuPer1k: round(per1k(floors(split.events).strict, records), 3),
+      exactlyOnceWcuPer1k: round(per1k(floors(split.events).exactlyOnce, records), 3),
+      eventsPer1k: perKind(FLOOR_EVENTS, (k) => round(per1k(split.events[k], records), 3)),
+    },
+  }) as unknown as UnitsResult;
 
 /** Problems with a parsed results document, empty when it has exactly the contract's shape. */
 export const resultsShapeErrors = (doc: unknown): string[] => {
@@ -162,8 +178,21 @@ export const resultsShapeErrors = (doc: unknown): string[] => {
     exactNumbers(u.rcuPer1k, `${path}.units.rcuPer1k`, ITEM_KINDS);
     if (!isObj(u.itemBytes)) return void errors.push(`${path}.units.itemBytes must be an object`);
     for (const k of ITEM_KINDS) exactNumbers(u.itemBytes[k], `${path}.units.itemBytes.${k}`, ['p50', 'p99']);
+    if (u.floor !== undefined) {
+      const floor = u.floor;
+      if (!isObj(floor)) errors.push(`${path}.units.floor must be an object`);
+      else {
+        for (const k of Object.keys(floor))
+          if (!['strictWcuPer1k', 'exactlyOnceWcuPer1k', 'eventsPer1k'].includes(k))
+            errors.push(`${path}.units.floor.${k} is not in the contract`);
+        for (const k of ['strictWcuPer1k', 'exactlyOnceWcuPer1k'])
+          if (typeof floor[k] !== 'number' || !Number.isFinite(floor[k]) || (floor[k] as number) < 0)
+            errors.push(`${path}.units.floor.${k} must be a number >= 0`);
+        exactNumbers(floor.eventsPer1k, `${path}.units.floor.eventsPer1k`, FLOOR_EVENTS);
+      }
+    }
     for (const k of Object.keys(u))
-      if (!['wcuPer1k', 'rcuPer1k', 'itemBytes'].includes(k))
+      if (!['wcuPer1k', 'rcuPer1k', 'itemBytes', 'floor'].includes(k))
         errors.push(`${path}.units.${k} is not in the contract`);
   };
   if (!isObj(doc)) return ['results must be an object'];

@@ -165,6 +165,11 @@ await runCli(spec, async ({ values }) => {
             `    per 1,000 records: WCU ${JSON.stringify(units.wcuPer1k)}; read units ${JSON.stringify(units.rcuPer1k)}; ` +
               `item bytes ${JSON.stringify(units.itemBytes)}`,
           );
+        if (units?.floor !== undefined)
+          log(
+            `    floor: strict ${units.floor.strictWcuPer1k}, exactly-once ${units.floor.exactlyOnceWcuPer1k} WCU/1k; ` +
+              `events per 1,000 records ${JSON.stringify(units.floor.eventsPer1k)}`,
+          );
       }
       workloads[workload.name] = result as WorkloadResult;
     }

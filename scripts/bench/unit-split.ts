@@ -9,6 +9,7 @@
  * Reads: per key asked, 1 unit per started 4 KB of the item found (an absent item still costs 1), halved when the
  * read is eventually consistent.
  */
+import { emptyEvents, type FloorEvents } from './floor.ts';
 import { itemBytes, type Obj, obj } from './item-size.ts';
 
 export const ITEM_KINDS = ['device', 'window', 'fleet', 'alert', 'other'] as const;
@@ -20,6 +21,8 @@ export interface UnitSplit {
   rcu: Record<ItemKind, number>;
   /** Bytes of every item written, per kind (for percentiles). */
   writtenBytes: Record<ItemKind, number[]>;
+  /** The workload's events as the writes show them, for the floors (floor.ts). */
+  events: FloorEvents;
 }
 
 const zeroKinds = () => ({ device: 0, window: 0, fleet: 0, alert: 0, other: 0 });
@@ -28,6 +31,7 @@ export const emptySplit = (): UnitSplit => ({
   wcu: { ...zeroKinds(), index: 0 },
   rcu: zeroKinds(),
   writtenBytes: { device: [], window: [], fleet: [], alert: [], other: [] },
+  events: emptyEvents(),
 });
 
 const str = (v: unknown): string | undefined => {
@@ -83,11 +87,24 @@ export interface SplitTracker {
 export const trackSplit = (): SplitTracker => {
   let split = emptySplit();
   let statusOf = new Map<string, string>();
+  let recordsOffsetOf = new Map<string, string>();
+  /** A partition's fleet item carries new record counts when its watermark moved; in a transaction, fleet counts. */
+  const countFleetWrite = (item: Obj, atomic: boolean) => {
+    const id = `${str(item.pk)}\n${str(item.sk)}`;
+    const offset = obj(item.offset).N;
+    const advanced = typeof offset === 'string' && offset !== recordsOffsetOf.get(id);
+    if (typeof offset === 'string') recordsOffsetOf.set(id, offset);
+    if (advanced) split.events.partitionBatches += 1;
+    if (!atomic) return;
+    split.events.counterWrites += 1;
+    if (advanced) split.events.counterWritesWithRecords += 1;
+  };
   return {
     split: () => structuredClone(split),
     reset: () => {
       split = emptySplit();
       statusOf = new Map();
+      recordsOffsetOf = new Map();
     },
     written: (command, input) => {
       const puts = putsOf(command, obj(input));
@@ -101,14 +118,30 @@ export const trackSplit = (): SplitTracker => {
         const units = writeUnits(item) * factor;
         split.wcu[kind] += units;
         split.writtenBytes[kind].push(itemBytes(item));
-        if (kind === 'alert') split.wcu.index += writeUnits(item);
+        const events = split.events;
+        const atomic = factor === 2;
+        if (kind === 'alert') {
+          split.wcu.index += writeUnits(item);
+          events.alerts += 1;
+        }
+        if (kind === 'window') {
+          if (atomic) events.closedMinutes += 1;
+          else events.lateMinutes += 1;
+        }
+        if (kind === 'fleet') countFleetWrite(obj(item), atomic);
         if (kind !== 'device') continue;
+        events.deviceBatches += 1;
+        if (atomic) events.atomicDevices += 1;
         const pk = str(obj(item).pk) ?? '';
         const status = str(obj(item).status) ?? '';
         const before = statusOf.get(pk);
-        if (before === undefined && String(condition ?? '').includes('attribute_not_exists'))
+        if (before === undefined && String(condition ?? '').includes('attribute_not_exists')) {
           split.wcu.index += 2;
-        else if (before !== undefined && before !== status) split.wcu.index += 2;
+          events.newDevices += 1;
+        } else if (before !== undefined && before !== status) {
+          split.wcu.index += 2;
+          events.statusChanges += 1;
+        }
         statusOf.set(pk, status);
       }
       return split.wcu.index - indexBefore;

@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { emptyEvents } from '#scripts/bench/floor.ts';
 import { designResult, parseResults, readLatestResults, resultsShapeErrors } from '#scripts/bench/results.ts';
 import { percentile } from '#scripts/bench/stats.ts';
 import { sampleResults } from '#test/support/bench-fixtures.ts';
@@ -75,6 +76,28 @@ describe('results shape (scripts/bench/results.ts)', () => {
     expect(resultsShapeErrors(doc)).toContain(
       'workloads.hot.fleetstream.units.rcuPer1k.device must be a number >= 0',
     );
+  });
+  it('accepts the optional floors of a units split, checked like the rest', () => {
+    const doc = sampleResults();
+    const kinds = ['device', 'window', 'fleet', 'alert', 'other'] as const;
+    const zero = Object.fromEntries(kinds.map((k) => [k, 0]));
+    const units = {
+      wcuPer1k: { ...zero, index: 1 },
+      rcuPer1k: zero,
+      itemBytes: Object.fromEntries(kinds.map((k) => [k, { p50: 600, p99: 620 }])),
+      floor: {
+        strictWcuPer1k: 20,
+        exactlyOnceWcuPer1k: 22,
+        eventsPer1k: { ...emptyEvents(), deviceBatches: 14 },
+      },
+    };
+    doc.workloads.hot.fleetstream.units = units as never;
+    expect(resultsShapeErrors(doc)).toEqual([]);
+    units.floor = { ...units.floor, exactlyOnceWcuPer1k: Number.NaN, surplus: 1 } as never;
+    expect(resultsShapeErrors(doc)).toEqual([
+      'workloads.hot.fleetstream.units.floor.surplus is not in the contract',
+      'workloads.hot.fleetstream.units.floor.exactlyOnceWcuPer1k must be a number >= 0',
+    ]);
   });
   it('rejects a missing workload or design, and non-numbers', () => {
     const doc = sampleResults() as unknown as { workloads: Record<string, unknown> };
