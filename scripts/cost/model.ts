@@ -72,8 +72,8 @@ export interface Assumptions {
   /** Compressed / raw size of the gzip JSON lake. */
   readonly lakeCompressionRatio: number;
   /**
-   * Share of device writes whose fleet contribution (model, status) changes. Each is counted with one fleet-devices
-   * shard write: an upper bound, since the processor shares one shard write among up to 99 such devices.
+   * Share of device writes whose fleet contribution (model, status) changes. Each is counted with one write of its
+   * partition's fleet item: an upper bound, since the processor commits up to 99 such devices with one.
    */
   readonly contributionChangeShare: number;
   /** In-region DynamoDB write latency, and writes in flight per invocation (both designs). */

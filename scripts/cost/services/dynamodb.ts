@@ -23,8 +23,8 @@ export interface BatchShape {
 }
 
 /**
- * FleetStream: a write per device in the batch (plus its fleet-shard share), per closed window, and one fleet-records
- * write; GSI writes by projection.
+ * FleetStream: a write per device in the batch (plus its share of a fleet-count write), per closed window, and one
+ * write of the partition's fleet item; GSI writes by projection.
  */
 export const fleetstreamUnits = (b: BatchShape, calibration: Calibration, a: Assumptions): DynamoDbUnits => {
   const fs = calibration.fleetstream;
