@@ -5,6 +5,7 @@
  * the window items of its batch minutes (which minute is open decides where each record goes).
  */
 import type { BatchRecord } from './batch-record.ts';
+import { planMinuteWindow } from './closed-window.ts';
 import { type DevicePlan, planDevice } from './device.ts';
 import { type FleetRecordsPlan, planFleetRecords } from './fleet-records.ts';
 import {
@@ -21,7 +22,7 @@ import {
   windowKey,
   windowStart,
 } from './items.ts';
-import { planWindow, type WindowPlan } from './window.ts';
+import type { WindowPlan } from './window.ts';
 
 export type StateItem = DeviceItem | WindowItem | FleetRecordsItem;
 
@@ -98,16 +99,28 @@ export const keysToRead = (groups: BatchGroups): ItemKey[] => [
  * that does not exist has none, and no minute at or after the open one has one. A device from before open windows
  * existed may have any. Reading only these is exact under concurrency too: an item taken as absent is written
  * conditionally on its absence, in the transaction of the device version it was planned from, and a device conflict
- * re-reads every minute (`deviceKeys`).
+ * re-reads every minute (`deviceKeys`). A device that closes its open minute in this batch also has that minute read
+ * (a window item of it would have to be merged in the device's transaction: only older versions wrote one) and the
+ * minute of its closed window (its copy must be written before the close replaces it; closed-window.ts).
  */
-export const windowKeysToRead = (groups: BatchGroups, devices: ReadonlyMap<string, StateItem>): ItemKey[] =>
-  [...groups.windows.values()]
-    .filter(({ deviceId, start }) => {
-      const device = read<DeviceItem>(devices, deviceKey(deviceId));
-      if (device === undefined) return false;
-      return device.openWindow === undefined || start < device.openWindow.start;
-    })
-    .map(({ deviceId, start }) => windowKey(deviceId, start));
+export const windowKeysToRead = (groups: BatchGroups, devices: ReadonlyMap<string, StateItem>): ItemKey[] => {
+  const keys = new Map<string, ItemKey>();
+  const add = (deviceId: string, start: string) => {
+    const key = windowKey(deviceId, start);
+    keys.set(itemId(key), key);
+  };
+  for (const { deviceId, start } of groups.windows.values()) {
+    const device = read<DeviceItem>(devices, deviceKey(deviceId));
+    if (device === undefined) continue;
+    const open = device.openWindow?.start;
+    if (open === undefined || start < open) add(deviceId, start);
+    if (open !== undefined && start > open) {
+      add(deviceId, open);
+      if (device.closedWindow) add(deviceId, device.closedWindow.start);
+    }
+  }
+  return [...keys.values()];
+};
 
 export interface PlanContext {
   rules: readonly Rule[];
@@ -130,7 +143,8 @@ export interface BatchPlanner {
   deviceKeys(deviceId: string): ItemKey[];
   /** `items`: what was read (at least `deviceKeys`); absent = does not exist. */
   device(deviceId: string, items: ReadonlyMap<string, StateItem>): DevicePlan | null;
-  window(windowId: string, current: WindowItem | undefined): WindowPlan | null;
+  /** Re-plans a window write after a conflict, from the item as now read. */
+  window(planned: WindowPlan, current: WindowItem | undefined): WindowPlan | null;
   fleetRecords(partitionId: string, current: FleetRecordsItem | undefined): FleetRecordsPlan | null;
 }
 
@@ -148,18 +162,19 @@ export const createPlanner = (groups: BatchGroups, context: PlanContext): BatchP
       windowRetentionDays: context.windowRetentionDays,
       source: context.source,
     }),
-  window: (windowId, current) => {
-    const group = groups.windows.get(windowId);
-    return group
-      ? planWindow(
-          group.deviceId,
-          group.start,
-          current,
-          group.records,
-          context.windowRetentionDays,
-          context.source,
-        )
-      : null;
+  window: (planned, current) => {
+    const { deviceId, start } = planned.item;
+    const records = groups.windows.get(itemId(planned.item))?.records ?? [];
+    const next = planMinuteWindow(
+      deviceId,
+      start,
+      current,
+      planned.device,
+      records,
+      context.windowRetentionDays,
+      context.source,
+    );
+    return next && (planned.device ? { ...next, device: planned.device } : next);
   },
   fleetRecords: (partitionId, current) => {
     const group = groups.partitions.get(partitionId);

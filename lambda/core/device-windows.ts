@@ -1,6 +1,7 @@
 /**
  * The read side of per-minute windows: a device's minutes live in window items and, for its latest minute, in the
- * device item's open window — and, briefly after a failed write, in both at once. Readers merge them here.
+ * device item's open window; the minute it closed last may also be in the device item (its closed window) until its
+ * window item holds it. Readers merge them here.
  */
 import { type DeviceItem, type WindowItem, type WindowStats, windowStart } from './items.ts';
 import { mergeStats, statsOf } from './window.ts';
@@ -35,6 +36,10 @@ export const windowsInRange = (
   };
   for (const item of windowItems) add(item.start, item);
   if (device?.openWindow) add(device.openWindow.start, device.openWindow);
+  // The device's closed window, unless its window item already holds it (closed-window.ts).
+  const closed = device?.closedWindow;
+  if (closed && !windowItems.some((item) => item.start === closed.start && item.closedAt === closed.at))
+    add(closed.start, closed);
   return [...byStart]
     .filter(([, stats]) => stats.count > 0)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

@@ -5,6 +5,7 @@
  */
 import { buildAlert } from './alerts.ts';
 import { type BatchRecord, sortByEventOrder } from './batch-record.ts';
+import { planMinuteWindow } from './closed-window.ts';
 import { foldAggregates } from './device-aggregates.ts';
 import { takeRound } from './device-round.ts';
 import { advancesState, type CurrentState, stateOf } from './device-state.ts';
@@ -35,6 +36,8 @@ export interface DevicePlan {
   late: WindowPlan[];
   /** Window items of the minute this batch closes and of minutes it passes over: in the device's transaction. */
   withDevice: WindowPlan[];
+  /** The copy of the minute this batch closed into the device's closed window: written after the device. */
+  afterDevice: WindowPlan[];
   /** Records of this device are left for another round (see device-round.ts): re-plan after writing this one. */
   more: boolean;
 }
@@ -103,6 +106,7 @@ export const planDevice = (
     context.windowOf ?? (() => undefined),
     context.windowRetentionDays ?? 7,
     source,
+    (current?.version ?? 0) + 1,
   );
 
   const item: DeviceItem = {
@@ -132,8 +136,22 @@ export const planDevice = (
     source,
     offsets: advanceWatermarks(watermark, fresh),
     openWindow: windows.openWindow,
+    ...(windows.closedWindow !== undefined ? { closedWindow: windows.closedWindow } : {}),
     version: (current?.version ?? 0) + 1,
   };
+  // A minute closed in this write is copied to its window item right after it (closed-window.ts).
+  const closedNow = windows.closedWindow?.at === item.version ? windows.closedWindow : undefined;
+  const copy =
+    closedNow &&
+    planMinuteWindow(
+      deviceId,
+      closedNow.start,
+      undefined,
+      item,
+      [],
+      context.windowRetentionDays ?? 7,
+      source,
+    );
   return {
     item,
     expectedVersion: current?.version ?? null,
@@ -142,6 +160,7 @@ export const planDevice = (
     alerts,
     late: windows.late,
     withDevice: windows.withDevice,
+    afterDevice: copy ? [{ ...copy, device: item }] : [],
     more: round.more,
   };
 };

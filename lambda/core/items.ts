@@ -78,6 +78,20 @@ export interface OpenWindow extends WindowStats {
   offsets: Offsets;
 }
 
+/**
+ * The minute a device closed last, kept in the device item until its window item is known to be written: a close is
+ * then a plain write of the device and one of the window item, instead of one transaction holding both (which DynamoDB
+ * bills twice). `at` = the version of the device item that closed it; the window item records it in `closedAt` once
+ * it holds this closed window. See closed-window.ts.
+ */
+export interface ClosedWindow extends WindowStats {
+  start: string;
+  /** Incarnation of the topic `offsets` belongs to. */
+  source?: string;
+  offsets: Offsets;
+  at: number;
+}
+
 export interface DeviceItem extends ItemKey {
   deviceId: string;
   model: string;
@@ -109,6 +123,8 @@ export interface DeviceItem extends ItemKey {
   offsets: Offsets;
   /** Absent only on items written before open windows existed (then every minute is a window item). */
   openWindow?: OpenWindow;
+  /** The last minute closed, until its window item is known written (absent when none is pending). */
+  closedWindow?: ClosedWindow;
   version: number;
 }
 
@@ -118,6 +134,8 @@ export interface WindowItem extends ItemKey, WindowStats {
   /** Incarnation of the topic `offsets` belongs to. */
   source?: string;
   offsets: Offsets;
+  /** The `at` of the device's closed window this item holds (absent: it holds none). */
+  closedAt?: number;
   version: number;
   expiresAt: number;
 }

@@ -11,7 +11,9 @@
  * only if it is above both watermarks, and closing merges both. See docs/DATA_MODEL.md.
  */
 import type { BatchRecord } from './batch-record.ts';
+import { planMinuteWindow } from './closed-window.ts';
 import {
+  type ClosedWindow,
   type DeviceItem,
   type OpenWindow,
   type WindowItem,
@@ -24,7 +26,15 @@ import { foldStats, mergeStats, planWindow, type WindowPlan, windowExpiresAt } f
 
 export interface DeviceWindowsPlan {
   openWindow: OpenWindow;
-  /** Window items of minutes before the open minute read: written on their own, before the device. */
+  /**
+   * The device's closed window after this batch: the minute it closes (when it closes one alone and no window item of
+   * that minute exists), else the one read, carried (closed-window.ts).
+   */
+  closedWindow?: ClosedWindow;
+  /**
+   * Window items of minutes before the open minute read, written on their own before the device: late records, and
+   * the copy of the closed window read when this batch replaces it.
+   */
   late: WindowPlan[];
   /** The minute this batch closes and minutes it passes over: written in one transaction with the device. */
   withDevice: WindowPlan[];
@@ -57,6 +67,8 @@ export const planDeviceWindows = (
   windowOf: (start: string) => WindowItem | undefined,
   retentionDays: number,
   source: string,
+  /** The version the device item will be written with: its closed window's `at`. */
+  version: number,
 ): DeviceWindowsPlan => {
   const minutes = byMinute(records);
   const previous = current?.openWindow;
@@ -99,16 +111,70 @@ export const planDeviceWindows = (
     : null;
 
   const late: WindowPlan[] = [];
-  const withDevice: WindowPlan[] = closed ? [closed] : [];
+  const withDevice: WindowPlan[] = [];
   for (const [minute, list] of minutes) {
     if (minute === start || minute === closing?.start) continue;
-    const planned = planWindow(deviceId, minute, windowOf(minute), list, retentionDays, source);
-    if (!planned) continue;
-    if (previous !== undefined && minute < previous.start) late.push(planned);
-    else withDevice.push(planned);
+    if (previous !== undefined && minute < previous.start) {
+      const planned = planMinuteWindow(
+        deviceId,
+        minute,
+        windowOf(minute),
+        current,
+        list,
+        retentionDays,
+        source,
+      );
+      if (planned) late.push({ ...planned, device: current as DeviceItem });
+    } else {
+      const planned = planWindow(deviceId, minute, windowOf(minute), list, retentionDays, source);
+      if (planned) withDevice.push(planned);
+    }
   }
-  return { openWindow, late, withDevice };
+  // A close alone, of a minute with no window item (the usual case: window items only hold minutes before the open
+  // one), goes in the device item as its closed window; otherwise, with the minutes passed over, in its transaction.
+  const alone =
+    closed !== null && withDevice.length === 0 && closing && windowOf(closing.start) === undefined;
+  if (!alone) {
+    if (closed) withDevice.unshift(closed);
+    return { openWindow, late, withDevice, ...carriedClosedWindow(current) };
+  }
+  const replaced = current?.closedWindow;
+  if (replaced !== undefined && !minutes.has(replaced.start)) {
+    // The closed window read leaves the device item: its window item must hold it first.
+    const copy = planMinuteWindow(
+      deviceId,
+      replaced.start,
+      windowOf(replaced.start),
+      current,
+      [],
+      retentionDays,
+      source,
+    );
+    if (copy) late.push({ ...copy, device: current as DeviceItem });
+  }
+  const { item } = closed;
+  return {
+    openWindow,
+    late,
+    withDevice,
+    closedWindow: {
+      start: item.start,
+      count: item.count,
+      cpuSum: item.cpuSum,
+      cpuMax: item.cpuMax,
+      memorySum: item.memorySum,
+      memoryMax: item.memoryMax,
+      downCount: item.downCount,
+      source,
+      offsets: item.offsets,
+      at: version,
+    },
+  };
 };
+
+/** The closed window read, kept in the device item. */
+const carriedClosedWindow = (current: DeviceItem | undefined) =>
+  current?.closedWindow === undefined ? {} : { closedWindow: current.closedWindow };
 
 /** The window item of a closing minute: open window + the item if one exists + the batch's new records. */
 const closeWindow = (

@@ -2,12 +2,14 @@
 
 import type { BatchRecord } from './batch-record.ts';
 import { addExact } from './exact-sum.ts';
-import { DOWN_STATUS, type WindowItem, type WindowStats, windowKey } from './items.ts';
+import { type DeviceItem, DOWN_STATUS, type WindowItem, type WindowStats, windowKey } from './items.ts';
 import { advanceWatermarks, unfolded, watermarksFor } from './watermark.ts';
 
 export interface WindowPlan {
   item: WindowItem;
   expectedVersion: number | null;
+  /** The device item it was planned with, when that device's closed window may belong in it (closed-window.ts). */
+  device?: DeviceItem;
 }
 
 const DAY_SECONDS = 86_400;
@@ -90,6 +92,8 @@ export const planWindow = (
       ...stats,
       source,
       offsets: advanceWatermarks(watermark, fresh),
+      // Still holds the device's closed window it was copied from (closed-window.ts).
+      ...(current?.closedAt !== undefined ? { closedAt: current.closedAt } : {}),
       version: (current?.version ?? 0) + 1,
       expiresAt: windowExpiresAt(start, retentionDays),
     },

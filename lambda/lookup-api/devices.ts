@@ -205,10 +205,11 @@ const getWindows = async (request: ApiRequest, deps: LookupDeps) => {
 const WINDOW_READ_ATTEMPTS = 5;
 
 /**
- * The latest minute lives in the device item (its open window) until a transaction moves it into a window item and
- * opens the next. A read of the device and a query of its window items can straddle that move and see the minute in
- * both (doubled) or neither (missing). So: read the device, query the windows, read the device again, and accept
- * only when the open minute did not move in between (all reads strongly consistent).
+ * The latest minute lives in the device item (its open window) until a close moves it into a window item (in a
+ * transaction, or through the device's closed window and its copy) and opens the next. A read of the device and a
+ * query of its window items can straddle that move and see the minute in both (doubled) or neither (missing). So:
+ * read the device, query the windows, read the device again, and accept only when the open minute and the closed
+ * window did not move in between (all reads strongly consistent).
  */
 const readWindowsConsistently = async (deps: LookupDeps, deviceId: string, from: number, to: number) => {
   let before = await readOpenWindow(deps, deviceId);
@@ -216,7 +217,12 @@ const readWindowsConsistently = async (deps: LookupDeps, deviceId: string, from:
     if (before === undefined) throw notFound(`device ${deviceId} not found`);
     const windowItems = await queryWindows(deps, deviceId, from, to);
     const after = await readOpenWindow(deps, deviceId);
-    if (after !== undefined && after.openWindow?.start === before.openWindow?.start)
+    // The open minute, and the closed window the device may still hold, must not have moved in between.
+    if (
+      after !== undefined &&
+      after.openWindow?.start === before.openWindow?.start &&
+      after.closedWindow?.at === before.closedWindow?.at
+    )
       return { device: after, windowItems };
     before = after;
   }
@@ -229,7 +235,7 @@ const readOpenWindow = async (deps: LookupDeps, deviceId: string): Promise<Devic
       new GetCommand({
         TableName: deps.tables.state,
         Key: deviceKey(deviceId),
-        ProjectionExpression: 'pk, openWindow',
+        ProjectionExpression: 'pk, openWindow, closedWindow',
         ConsistentRead: true,
       }),
     )

@@ -123,7 +123,7 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
   const writeWindows = (windows: readonly WindowPlan[]) =>
     forEachLimit(windows, concurrency, async (planned) => {
       await putConverging(planned, async (current) =>
-        planner.window(itemId(planned.item), current as WindowItem | undefined),
+        planner.window(planned, current as WindowItem | undefined),
       );
     });
 
@@ -163,11 +163,12 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
   const replanDevice = async (deviceId: string): Promise<DevicePlan | null> => {
     const keys = planner.deviceKeys(deviceId);
     const items = await store.read(keys);
-    // The minute it would close may not be among the batch's minutes: read that window item too.
-    const open = (items.get(itemId(deviceKey(deviceId))) as DeviceItem | undefined)?.openWindow?.start;
-    const openKey = open === undefined ? undefined : windowKey(deviceId, open);
-    if (openKey && !keys.some((k) => itemId(k) === itemId(openKey)))
-      for (const [id, item] of await store.read([openKey])) items.set(id, item);
+    // The minute it would close, and that of its closed window, may not be among the batch's minutes: read them too.
+    const device = items.get(itemId(deviceKey(deviceId))) as DeviceItem | undefined;
+    const more = [device?.openWindow?.start, device?.closedWindow?.start]
+      .flatMap((start) => (start === undefined ? [] : [windowKey(deviceId, start)]))
+      .filter((key) => !keys.some((k) => itemId(k) === itemId(key)));
+    if (more.length > 0) for (const [id, item] of await store.read(more)) items.set(id, item);
     const replanned = planner.device(deviceId, items);
     if (replanned) {
       await writeAlerts(replanned.alerts);
@@ -205,6 +206,7 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
           writes.length === 1 && only ? await store.put(only) : (await transact(writes)).length === 0;
         if (written) {
           stats.itemWrites += writes.length;
+          await writeWindows(planned.afterDevice);
           if (planned.more) unfinished.push(planned.item.deviceId);
           return;
         }
@@ -255,6 +257,7 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
           stats.itemWrites += writes.length;
           partitionItems.set(id, shardWrite.item as FleetRecordsItem);
           deferredRecords.delete(id);
+          await writeWindows(chunk.flatMap((d) => d.afterDevice));
           for (const d of chunk) if (d.more) unfinished.push(d.item.deviceId);
           pending = pending.slice(chunk.length);
           attempts = 0;

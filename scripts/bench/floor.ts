@@ -15,15 +15,17 @@ export interface FloorEvents {
   newDevices: number;
   /** A device whose status at the end of a batch differs from the one before: its byStatus entry moves. */
   statusChanges: number;
-  /** Minutes a batch closed or passed over (window items committed with their device). */
+  /** Minutes a batch closed or passed over: a window item each. */
   closedMinutes: number;
+  /** Of those, the ones committed in their device's transaction (passed over, or merged with an older item). */
+  closedInTransactions: number;
   /** Window items of late minutes (before the device's open one), written on their own. */
   lateMinutes: number;
   /** Alerts raised: the alert item and its byDay index entry. */
   alerts: number;
   /** (partition, batch) pairs: the partition's record counts. */
   partitionBatches: number;
-  /** Device writes that had to be atomic with another item: it closed a minute or changed the fleet counts. */
+  /** Device writes that had to be atomic with another item: it passed over minutes or changed the fleet counts. */
   atomicDevices: number;
   /** Fleet counters written with such devices (one per counting partition per batch, more when >99 devices). */
   counterWrites: number;
@@ -36,6 +38,7 @@ export const emptyEvents = (): FloorEvents => ({
   newDevices: 0,
   statusChanges: 0,
   closedMinutes: 0,
+  closedInTransactions: 0,
   lateMinutes: 0,
   alerts: 0,
   partitionBatches: 0,
@@ -49,7 +52,8 @@ export interface Floors {
   strict: number;
   /**
    * `strict` plus what DynamoDB bills for the moves exactly-once needs atomic (an item in a transaction costs twice):
-   * a device whose fleet contribution changes, with its counter, and a device with the minute it closes.
+   * a device whose fleet contribution changes, with its counter, and a device with the minutes it passes over (a
+   * minute closed alone goes through the device's closed window: two plain writes).
    */
   exactlyOnce: number;
 }
@@ -64,6 +68,6 @@ export const floors = (e: FloorEvents): Floors => {
     2 * e.statusChanges +
     2 * e.alerts;
   const counterOnly = e.counterWrites - e.counterWritesWithRecords;
-  const atomic = e.atomicDevices + e.closedMinutes + e.counterWritesWithRecords + 2 * counterOnly;
+  const atomic = e.atomicDevices + e.closedInTransactions + e.counterWritesWithRecords + 2 * counterOnly;
   return { strict, exactlyOnce: strict + atomic };
 };

@@ -125,8 +125,12 @@ export const trackSplit = (): SplitTracker => {
           events.alerts += 1;
         }
         if (kind === 'window') {
-          if (atomic) events.closedMinutes += 1;
+          // A close: in the device's transaction, or the first write of a window item holding a closed window.
+          const copy =
+            obj(item).closedAt !== undefined && String(condition ?? '').includes('attribute_not_exists');
+          if (atomic || copy) events.closedMinutes += 1;
           else events.lateMinutes += 1;
+          if (atomic) events.closedInTransactions += 1;
         }
         if (kind === 'fleet') countFleetWrite(obj(item), atomic);
         if (kind !== 'device') continue;

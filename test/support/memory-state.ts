@@ -3,8 +3,16 @@
  * (version-conditioned puts, all-or-nothing transactions) and hooks to inject faults.
  */
 import { itemId, type StateItem } from '#core/batch.ts';
+import { planMinuteWindow } from '#core/closed-window.ts';
 import type { DeadLetter } from '#core/dead-letter.ts';
-import type { AlertItem, ItemKey, Registry, Rule } from '#core/items.ts';
+import {
+  type AlertItem,
+  type ItemKey,
+  type Registry,
+  type Rule,
+  type WindowItem,
+  windowKey,
+} from '#core/items.ts';
 import type {
   AlertSink,
   ConditionalWrite,
@@ -15,6 +23,39 @@ import type {
   RulesSource,
   StateStore,
 } from '#core/ports.ts';
+
+/**
+ * The items with each device's pending closed window copied into its window item, as the copy will write it (and
+ * readers merge it), then the closed windows and their tags left out.
+ */
+const withClosedWindowsCopied = (stored: ReadonlyMap<string, StateItem>): Map<string, StateItem> => {
+  const items = new Map(stored);
+  for (const item of stored.values()) {
+    if (!('closedWindow' in item) || item.closedWindow === undefined) continue;
+    const key = itemId(windowKey(item.deviceId, item.closedWindow.start));
+    const window = items.get(key) as WindowItem | undefined;
+    const copy = planMinuteWindow(
+      item.deviceId,
+      item.closedWindow.start,
+      window,
+      item,
+      [],
+      7,
+      item.closedWindow.source ?? '',
+    );
+    if (copy) items.set(key, copy.item);
+  }
+  for (const [id, item] of items) {
+    if ('closedWindow' in item) {
+      const { closedWindow: _closed, ...device } = item;
+      items.set(id, device as StateItem);
+    } else if ('closedAt' in item) {
+      const { closedAt: _at, ...window } = item;
+      items.set(id, window as StateItem);
+    }
+  }
+  return items;
+};
 
 /** The snapshot's key for the fleet device counts summed over partitions. */
 export const FLEET_DEVICES = '(fleet device counts, summed over partitions)';
@@ -103,7 +144,8 @@ export class MemoryStateStore implements StateStore {
 
   /**
    * The tables as readers see them, to compare equivalent histories: items without their `version` (which counts
-   * writes), and the fleet device counts summed over the partitions' fleet items under one key, FLEET_DEVICES
+   * writes), every device's closed window in its window item (as readers merge it; where it still is, and the tags
+   * saying so, depend on the history), and the fleet device counts summed over the partitions' fleet items under one key, FLEET_DEVICES
    * (which partition counts a device's change depends on the batch that carried it; readers sum them all).
    */
   snapshot(): Record<string, unknown> {
@@ -118,8 +160,9 @@ export class MemoryStateStore implements StateStore {
       }
       return sum;
     };
-    for (const id of [...this.items.keys()].sort()) {
-      const { version: _version, ...rest } = this.items.get(id) as StateItem;
+    const items = withClosedWindowsCopied(this.items);
+    for (const id of [...items.keys()].sort()) {
+      const { version: _version, ...rest } = items.get(id) as StateItem;
       if (!('records' in rest)) {
         out[id] = rest;
         continue;

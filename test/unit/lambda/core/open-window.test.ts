@@ -78,7 +78,11 @@ describe('open window (the device latest minute, inside the device item)', () =>
     const closedItem = first?.withDevice[0]?.item as WindowItem;
     const late = plan(first?.item, [rec(2, 2, 40)], [closedItem]);
     expect(late?.late).toEqual([
-      { item: expect.objectContaining({ start: M0, count: 2, cpuSum: 50, version: 2 }), expectedVersion: 1 },
+      {
+        item: expect.objectContaining({ start: M0, count: 2, cpuSum: 50, version: 2 }),
+        expectedVersion: 1,
+        device: first?.item,
+      },
     ]);
     expect(late?.withDevice).toEqual([]);
     expect(late?.item.openWindow).toEqual(first?.item.openWindow);
@@ -93,7 +97,10 @@ describe('open window (the device latest minute, inside the device item)', () =>
     const retry = plan(first?.item, [rec(70, 1, 7), rec(75, 5, 9, 1)], [orphan]);
     expect(retry?.item.recordCount).toBe(3);
     expect(retry?.item.openWindow).toMatchObject({ start: M1, count: 1, cpuSum: 9, offsets: { 1: 5 } });
+    // M0, closed by this retry, is in the device item (its closed window) until its copy is written.
+    expect(retry?.item.closedWindow).toMatchObject({ start: M0, count: 1, at: 2 });
     expect(windowsInRange([orphan], retry?.item, M0, M1).map((w) => [w.start, w.count, w.cpuSum])).toEqual([
+      [M0, 1, 10],
       [M1, 2, 16],
     ]);
     // Closing M1 merges both places into the item, with the higher watermark per partition.

@@ -23,6 +23,7 @@ describe('write-unit floors from workload events', () => {
       newDevices: 2,
       statusChanges: 1,
       closedMinutes: 3,
+      closedInTransactions: 2,
       lateMinutes: 1,
       alerts: 1,
       partitionBatches: 4,
@@ -32,8 +33,8 @@ describe('write-unit floors from workload events', () => {
     };
     // 10 + 3 + 1 + 4 + 2×2 + 2×1 + 2×1
     expect(floors(events).strict).toBe(26);
-    // + 5 devices + 3 closed windows + 1 counter carrying records + 2 × 1 counter alone
-    expect(floors(events).exactlyOnce).toBe(26 + 5 + 3 + 1 + 2);
+    // + 5 devices + 2 windows closed in transactions + 1 counter carrying records + 2 × 1 counter alone
+    expect(floors(events).exactlyOnce).toBe(26 + 5 + 2 + 1 + 2);
     expect(floors(emptyEvents())).toEqual({ strict: 0, exactlyOnce: 0 });
   });
 
@@ -51,14 +52,21 @@ describe('write-unit floors from workload events', () => {
     t.written('TransactWriteItemsCommand', {
       TransactItems: [put(device('a', 'down')), put(window('a', '2026-01-01T00:01Z')), put(records(0, 19))],
     });
+    // Batch 4: a minute closed alone: the device, then the copy of its closed window (a first write, tagged).
+    t.written('PutItemCommand', { Item: device('a', 'down'), ConditionExpression: '#version = :version' });
+    t.written('PutItemCommand', {
+      Item: { ...window('a', '2026-01-01T00:02Z'), closedAt: n(4) },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
     t.written('BatchWriteItemCommand', {
       RequestItems: { alerts: [{ PutRequest: { Item: { deviceId: s('a'), alertKey: s('k') } } }] },
     });
     expect(t.split().events).toEqual({
-      deviceBatches: 3,
+      deviceBatches: 4,
       newDevices: 1,
       statusChanges: 1,
-      closedMinutes: 1,
+      closedMinutes: 2,
+      closedInTransactions: 1,
       lateMinutes: 1,
       alerts: 1,
       partitionBatches: 2,
