@@ -3,7 +3,6 @@
  * (version-conditioned puts, all-or-nothing transactions) and hooks to inject faults.
  */
 import { itemId, type StateItem } from '#core/batch.ts';
-import { planMinuteWindow } from '#core/closed-window.ts';
 import type { DeadLetter } from '#core/dead-letter.ts';
 import {
   type AlertItem,
@@ -23,42 +22,9 @@ import type {
   RulesSource,
   StateStore,
 } from '#core/ports.ts';
+import { readerView } from './reader-view.ts';
 
-/**
- * The items with each device's pending closed window copied into its window item, as the copy will write it (and
- * readers merge it), then the closed windows and their tags left out.
- */
-const withClosedWindowsCopied = (stored: ReadonlyMap<string, StateItem>): Map<string, StateItem> => {
-  const items = new Map(stored);
-  for (const item of stored.values()) {
-    if (!('closedWindow' in item) || item.closedWindow === undefined) continue;
-    const key = itemId(windowKey(item.deviceId, item.closedWindow.start));
-    const window = items.get(key) as WindowItem | undefined;
-    const copy = planMinuteWindow(
-      item.deviceId,
-      item.closedWindow.start,
-      window,
-      item,
-      [],
-      7,
-      item.closedWindow.source ?? '',
-    );
-    if (copy) items.set(key, copy.item);
-  }
-  for (const [id, item] of items) {
-    if ('closedWindow' in item) {
-      const { closedWindow: _closed, ...device } = item;
-      items.set(id, device as StateItem);
-    } else if ('closedAt' in item) {
-      const { closedAt: _at, ...window } = item;
-      items.set(id, window as StateItem);
-    }
-  }
-  return items;
-};
-
-/** The snapshot's key for the fleet device counts summed over partitions. */
-export const FLEET_DEVICES = '(fleet device counts, summed over partitions)';
+export { FLEET_DEVICES } from './reader-view.ts';
 
 /**
  * What to do to one write: proceed; 'touch' = a concurrent writer bumps the item's version first (the write then
@@ -149,33 +115,7 @@ export class MemoryStateStore implements StateStore {
    * (which partition counts a device's change depends on the batch that carried it; readers sum them all).
    */
   snapshot(): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    const fleet = { devices: 0, byStatus: {}, byModelDevices: {}, byModelDown: {} };
-    // Stored keys as they are (escaped), summed; zeros dropped, as a name whose devices all moved away is gone.
-    const add = (into: Record<string, number>, counts: Record<string, number> | undefined) => {
-      const sum: Record<string, number> = Object.assign(Object.create(null), into);
-      for (const [key, n] of Object.entries(counts ?? {})) {
-        sum[key] = (sum[key] ?? 0) + n;
-        if (sum[key] === 0) delete sum[key];
-      }
-      return sum;
-    };
-    const items = withClosedWindowsCopied(this.items);
-    for (const id of [...items.keys()].sort()) {
-      const { version: _version, ...rest } = items.get(id) as StateItem;
-      if (!('records' in rest)) {
-        out[id] = rest;
-        continue;
-      }
-      const { devices, byStatus, byModelDevices, byModelDown, ...recordCounts } = rest;
-      fleet.devices += devices ?? 0;
-      fleet.byStatus = add(fleet.byStatus, byStatus);
-      fleet.byModelDevices = add(fleet.byModelDevices, byModelDevices);
-      fleet.byModelDown = add(fleet.byModelDown, byModelDown);
-      out[id] = recordCounts;
-    }
-    if (fleet.devices !== 0 || Object.keys(fleet.byStatus).length > 0) out[FLEET_DEVICES] = fleet;
-    return out;
+    return readerView(this.items.values());
   }
 }
 
