@@ -141,11 +141,37 @@ const devices = [
       offsets: { 'modem-telemetry-0': 10 },
     },
   }),
-  device('d02', 'EVG2000', 'connected'),
+  // The minute it closed last is still in the device item (its copy was lost): the API adds it.
+  device('d02', 'EVG2000', 'connected', {
+    closedWindow: {
+      start: '2026-11-21T11:58Z',
+      count: 2,
+      cpuSum: 30,
+      cpuMax: 20,
+      memorySum: 2000,
+      memoryMax: 1000,
+      downCount: 0,
+      offsets: { 0: 7 },
+      at: 3,
+    },
+  }),
   device('d03', 'DG3450', 'down'),
   device('d04', 'DG3450', 'down'),
   device('d05', 'EVG2000', 'down'),
-  device('d06', 'TG1682', 'connected'),
+  // Its closed window was copied (the window item carries its tag): counted once.
+  device('d06', 'TG1682', 'connected', {
+    closedWindow: {
+      start: '2026-11-21T11:58Z',
+      count: 2,
+      cpuSum: 30,
+      cpuMax: 20,
+      memorySum: 2000,
+      memoryMax: 1000,
+      downCount: 0,
+      offsets: { 0: 7 },
+      at: 3,
+    },
+  }),
   device(SPECIAL, 'EVG2000', 'down'),
 ];
 const alerts = [
@@ -167,6 +193,8 @@ beforeAll(async () => {
     put(names.state, window('d01', '2026-11-21T11:58Z', 3, 100, 1)),
     put(names.state, window('d01', '2026-11-21T11:59Z', 1, 42)),
     put(names.state, window('d02', '2026-11-21T11:59Z', 1, 10)),
+    // d06's copy of its closed window, plus a late record folded in after.
+    put(names.state, { ...window('d06', '2026-11-21T11:58Z', 3, 40), closedAt: 3 }),
     put(names.state, {
       ...fleetRecordsKey('modem-telemetry', 0),
       topic: 'modem-telemetry',
@@ -318,6 +346,18 @@ describe('lookup API against DynamoDB Local (through the local HTTP adapter)', (
       error: 'limit must be an integer from 1 to 100',
     });
     expect((await get('/devices', '/devices?state=down')).status).toBe(400);
+  });
+
+  it('GET /devices/{deviceId}/windows adds a closed window its window item does not hold yet, once', async () => {
+    const counts = async (id: string) =>
+      (await get('/devices/{deviceId}/windows', `/devices/${id}/windows`)).body.windows.map(
+        (w: { start: string; count: number }) => [w.start, w.count],
+      );
+    expect(await counts('d02')).toEqual([
+      ['2026-11-21T11:58:00.000Z', 2],
+      ['2026-11-21T11:59:00.000Z', 1],
+    ]);
+    expect(await counts('d06')).toEqual([['2026-11-21T11:58:00.000Z', 3]]);
   });
 
   it('GET /devices/{deviceId}/windows: default last hour, explicit range, 404 and 400', async () => {
