@@ -28,6 +28,8 @@ import {
 import { percentile } from './stats.ts';
 import {
   API_LOAD,
+  BATCHING_WINDOW_MS,
+  designDeadlineMs,
   GENERATOR_RECORD_BYTES,
   GENERATOR_RECORDS,
   PARTITIONS,
@@ -93,7 +95,10 @@ await runCli(spec, async ({ values }) => {
     runId,
     scratchDir: stateDir,
     log,
-    deadlineMs: mode === 'quick' ? 120_000 : 240_000,
+    deadlineMs: designDeadlineMs(
+      mode,
+      batchingWindowS === undefined ? BATCHING_WINDOW_MS : batchingWindowS * 1000,
+    ),
     verbose: values.verbose,
     ...(batchingWindowS === undefined ? {} : { batchingWindowMs: batchingWindowS * 1000 }),
   };

@@ -65,6 +65,26 @@ export const WORKLOADS: Readonly<Record<'full' | 'quick', readonly Workload[]>> 
 
 export const recordsOf = (w: Workload): number => w.devices * w.recordsPerDevice;
 
+/** Time one design gets to process its workload at a 0 s window: production plus the local backlog. */
+export const BASE_DEADLINE_MS = { full: 240_000, quick: 120_000 } as const;
+/**
+ * Batching windows a design may still wait through after its records are produced: the stream's partial last batch,
+ * then the freshness markers' batch (a batch under the size cap waits out the whole window), and two spare.
+ */
+export const DRAIN_WINDOWS = 4;
+/** A design that has not drained by then is stuck, whatever the window: the run fails instead of hanging. */
+export const MAX_DEADLINE_MS = 30 * 60_000;
+
+/**
+ * How long one design may take before the bench gives up on it. A fixed deadline ended before 30 s batches drained,
+ * so the deadline grows with the window: the base plus a few windows, capped.
+ */
+export const designDeadlineMs = (mode: keyof typeof BASE_DEADLINE_MS, batchingWindowMs: number): number => {
+  if (!(Number.isFinite(batchingWindowMs) && batchingWindowMs >= 0))
+    throw new RangeError(`batching window must be a finite number of ms ≥ 0, got ${batchingWindowMs}`);
+  return Math.min(BASE_DEADLINE_MS[mode] + DRAIN_WINDOWS * batchingWindowMs, MAX_DEADLINE_MS);
+};
+
 /** Records for the producer-only phase (generator records/s and MB/s). */
 export const GENERATOR_RECORDS = { full: 100_000, quick: 20_000 } as const;
 
