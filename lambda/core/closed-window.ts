@@ -9,9 +9,8 @@
  */
 import type { BatchRecord } from './batch-record.ts';
 import type { DeviceItem, WindowItem } from './items.ts';
-import { windowKey } from './items.ts';
 import { advanceWatermarks, maxOffsets, unfolded, watermarksFor } from './watermark.ts';
-import { foldStats, mergeStats, planWindow, type WindowPlan, windowExpiresAt } from './window.ts';
+import { foldStats, mergeStats, planWindow, type WindowPlan, windowWrite } from './window.ts';
 
 /** The device's closed window of minute `start` that the stored item does not hold yet. */
 export const pendingClosedWindow = (
@@ -45,18 +44,11 @@ export const planMinuteWindow = (
   const fresh = unfolded(watermark, records);
   const stats = mergeStats(foldStats(stored, fresh), closed);
   if (stats === undefined) return null;
-  return {
-    item: {
-      ...windowKey(deviceId, start),
-      deviceId,
-      start,
-      ...stats,
-      source,
-      offsets: advanceWatermarks(watermark, fresh),
-      closedAt: closed.at,
-      version: (stored?.version ?? 0) + 1,
-      expiresAt: windowExpiresAt(start, retentionDays),
-    },
-    expectedVersion: stored?.version ?? null,
-  };
+  return windowWrite(
+    deviceId,
+    start,
+    stored,
+    { stats, offsets: advanceWatermarks(watermark, fresh) },
+    { retentionDays, source, closedAt: closed.at },
+  );
 };

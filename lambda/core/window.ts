@@ -84,19 +84,38 @@ export const planWindow = (
   const fresh = unfolded(watermark, records);
   const stats = foldStats(current, fresh);
   if (fresh.length === 0 || stats === undefined) return null;
-  return {
-    item: {
-      ...windowKey(deviceId, start),
-      deviceId,
-      start,
-      ...stats,
+  // Still holds the device's closed window it was copied from, if it was (closed-window.ts).
+  return windowWrite(
+    deviceId,
+    start,
+    current,
+    { stats, offsets: advanceWatermarks(watermark, fresh) },
+    {
+      retentionDays,
       source,
-      offsets: advanceWatermarks(watermark, fresh),
-      // Still holds the device's closed window it was copied from (closed-window.ts).
-      ...(current?.closedAt !== undefined ? { closedAt: current.closedAt } : {}),
-      version: (current?.version ?? 0) + 1,
-      expiresAt: windowExpiresAt(start, retentionDays),
+      closedAt: current?.closedAt,
     },
-    expectedVersion: current?.version ?? null,
-  };
+  );
 };
+
+/** The write of a window item's new content, conditional on the version read (or on its absence). */
+export const windowWrite = (
+  deviceId: string,
+  start: string,
+  current: WindowItem | undefined,
+  next: { stats: WindowStats; offsets: WindowItem['offsets'] },
+  options: { retentionDays: number; source: string; closedAt: number | undefined },
+): WindowPlan => ({
+  item: {
+    ...windowKey(deviceId, start),
+    deviceId,
+    start,
+    ...next.stats,
+    source: options.source,
+    offsets: next.offsets,
+    ...(options.closedAt !== undefined ? { closedAt: options.closedAt } : {}),
+    version: (current?.version ?? 0) + 1,
+    expiresAt: windowExpiresAt(start, options.retentionDays),
+  },
+  expectedVersion: current?.version ?? null,
+});

@@ -8,6 +8,7 @@ import { createDocumentClient } from '#adapters/dynamodb-client.ts';
 import {
   type AlertItem,
   alertKey,
+  type ClosedWindow,
   type DeviceItem,
   deviceKey,
   fleetDevicesKey,
@@ -124,6 +125,19 @@ const alert = (deviceId: string, ruleId: string, at: string, alertId: string): A
   offset: 5,
 });
 
+/** A device's closed window of 11:58 (closed by its version 3). */
+const closedAt1158: ClosedWindow = {
+  start: '2026-11-21T11:58Z',
+  count: 2,
+  cpuSum: 30,
+  cpuMax: 20,
+  memorySum: 2000,
+  memoryMax: 1000,
+  downCount: 0,
+  offsets: { 0: 7 },
+  at: 3,
+};
+
 const SPECIAL = 'dvc 7/ü';
 const devices = [
   device('d01', 'EVG2000', 'down', {
@@ -143,34 +157,14 @@ const devices = [
   }),
   // The minute it closed last is still in the device item (its copy was lost): the API adds it.
   device('d02', 'EVG2000', 'connected', {
-    closedWindow: {
-      start: '2026-11-21T11:58Z',
-      count: 2,
-      cpuSum: 30,
-      cpuMax: 20,
-      memorySum: 2000,
-      memoryMax: 1000,
-      downCount: 0,
-      offsets: { 0: 7 },
-      at: 3,
-    },
+    closedWindow: closedAt1158,
   }),
   device('d03', 'DG3450', 'down'),
   device('d04', 'DG3450', 'down'),
   device('d05', 'EVG2000', 'down'),
   // Its closed window was copied (the window item carries its tag): counted once.
   device('d06', 'TG1682', 'connected', {
-    closedWindow: {
-      start: '2026-11-21T11:58Z',
-      count: 2,
-      cpuSum: 30,
-      cpuMax: 20,
-      memorySum: 2000,
-      memoryMax: 1000,
-      downCount: 0,
-      offsets: { 0: 7 },
-      at: 3,
-    },
+    closedWindow: closedAt1158,
   }),
   device(SPECIAL, 'EVG2000', 'down'),
 ];

@@ -19,6 +19,16 @@ const record = (offset: number, second: number, cpu: number): SourceRecord =>
     telemetryValue({ deviceid: 'd1', cpuusage: cpu, event_time: eventTimeAt(BASE_MS, second) }),
   );
 
+/** A store whose first write of minute `start`'s window item crashes before writing (the copy is lost). */
+const storeLosingFirstCopyOf = (start: string) => {
+  let lost = false;
+  return new MemoryStateStore((write) => {
+    if (lost || write.item.sk !== `WIN#${start}`) return 'none';
+    lost = true;
+    return 'crash';
+  });
+};
+
 const device = (store: MemoryStateStore) => store.items.get('DEVICE#d1\nSTATE') as DeviceItem;
 const windowItem = (store: MemoryStateStore, start: string) =>
   store.items.get(`DEVICE#d1\nWIN#${start}`) as WindowItem | undefined;
@@ -49,14 +59,7 @@ describe('a minute closed through the device item', () => {
   });
 
   it('stays exact when the copy is lost: readers take it from the device; a late record or the next close copies it', async () => {
-    let crashCopy = true;
-    const store = new MemoryStateStore((write) => {
-      if (crashCopy && write.item.sk === `WIN#${M0}`) {
-        crashCopy = false;
-        return 'crash';
-      }
-      return 'none';
-    });
+    const store = storeLosingFirstCopyOf(M0);
     const processor = memoryProcessor({ store, clock: () => BASE_MS + 3_600_000 });
     await processor.process(toMskEvent([record(0, 1, 10), record(1, 2, 20)]));
     // The close: the device is written, the copy crashes; Lambda retries the batch, which has nothing left to fold.
@@ -83,14 +86,7 @@ describe('a minute closed through the device item', () => {
   });
 
   it('is copied before the next close replaces it, when its own copy was lost', async () => {
-    let crashCopy = true;
-    const store = new MemoryStateStore((write) => {
-      if (crashCopy && write.item.sk === `WIN#${M0}`) {
-        crashCopy = false;
-        return 'crash';
-      }
-      return 'none';
-    });
+    const store = storeLosingFirstCopyOf(M0);
     const processor = memoryProcessor({ store, clock: () => BASE_MS + 3_600_000 });
     await processor.process(toMskEvent([record(0, 1, 10)]));
     await expect(processor.process(toMskEvent([record(1, 61, 20)]))).rejects.toThrow(InjectedFault);
