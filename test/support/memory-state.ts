@@ -4,14 +4,7 @@
  */
 import { itemId, type StateItem } from '#core/batch.ts';
 import type { DeadLetter } from '#core/dead-letter.ts';
-import {
-  type AlertItem,
-  type ItemKey,
-  type Registry,
-  type Rule,
-  type WindowItem,
-  windowKey,
-} from '#core/items.ts';
+import type { AlertItem, ItemKey, Registry, Rule } from '#core/items.ts';
 import type {
   AlertSink,
   ConditionalWrite,
