@@ -191,8 +191,8 @@ class WatchedStateStore extends MemoryStateStore {
 interface Coverage {
   /** Device writes that closed a minute alone (into the device's closed window). */
   closedAlone: number;
-  /** Writes after which a device moved on (was written again) while its closed window was still not copied. */
-  copyLostThenDeviceWritten: number;
+  /** Device writes made while the device's closed window was not copied yet (its copy lost, or not written yet). */
+  deviceWrittenWhileCopyPending: number;
   /** Window writes that put a device's closed window in, other than its own copy right after the close. */
   copiedByLaterWriter: number;
   /** Of those, writes that also folded late records of that minute. */
@@ -201,7 +201,7 @@ interface Coverage {
 
 const emptyCoverage = (): Coverage => ({
   closedAlone: 0,
-  copyLostThenDeviceWritten: 0,
+  deviceWrittenWhileCopyPending: 0,
   copiedByLaterWriter: 0,
   copiedWithLateRecords: 0,
 });
@@ -225,7 +225,7 @@ const countCases = (
       const device = item as DeviceItem;
       if (device.closedWindow?.at === device.version) seen.closedAlone += 1;
       const pending = pendingOf(after, device);
-      if (pending !== undefined && pending.at < device.version) seen.copyLostThenDeviceWritten += 1;
+      if (pending !== undefined && pending.at < device.version) seen.deviceWrittenWhileCopyPending += 1;
       continue;
     }
     if (!item.sk.startsWith('WIN#')) continue;
@@ -397,7 +397,7 @@ describe('closed windows under concurrent invocations, faults and stale reads', 
       );
       // The runs reached the protocol's corners: closes alone, lost copies, copies made by later writers.
       expect(seen.closedAlone).toBeGreaterThan(0);
-      expect(seen.copyLostThenDeviceWritten).toBeGreaterThan(0);
+      expect(seen.deviceWrittenWhileCopyPending).toBeGreaterThan(0);
       expect(seen.copiedByLaterWriter).toBeGreaterThan(0);
       if (process.env.ADVERSARY_COVERAGE) console.log(mode, seen);
     },
