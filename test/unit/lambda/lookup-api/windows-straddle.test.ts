@@ -143,6 +143,9 @@ const logsOf = (specs: { partition: number; second: number; cpu: number }[]): So
   return logs;
 };
 
+/** Committed default; hunt with e.g. STRADDLE_RUNS=2000 (and STRADDLE_SEED to replay a failure). */
+const RUNS = Number(process.env.STRADDLE_RUNS ?? 150);
+
 /** Reads answered 200 while the store's view of d1 changed during them: the property is about those. */
 let straddled = 0;
 /** Reads that needed more than the two device reads (the guard turned an attempt down). */
@@ -156,88 +159,92 @@ describe('GET /devices/{id}/windows while the processor closes, copies and folds
     expect(retried).toBeGreaterThan(0);
   });
 
-  it('answers every minute as it was at some instant of the read: never doubled, never missing', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(recordArb, { minLength: 2, maxLength: 24, size: 'max' }),
-        fc.array(workerArb, { minLength: 1, maxLength: 2 }),
-        fc.array(fc.constantFrom<Fault>('none', 'crash', 'lost-ack'), { maxLength: 10 }),
-        fc.integer({ min: 1, max: 3 }),
-        fc.integer({ min: 0, max: 3 }),
-        fc.scheduler(),
-        async (specs, workers, copyFaults, pageSize, head, scheduler) => {
-          const logs = logsOf(specs);
-          let copies = 0;
-          // The copies of closed windows (and late folds that copy one) fail now and then: the closed window then
-          // stays in the device until a late record or the next close copies it.
-          const store = new RecordingStateStore((write) =>
-            (write.item as WindowItem).closedAt !== undefined ? (copyFaults[copies++] ?? 'none') : 'none',
-          );
-          // The device exists before the read starts (else the answer is a 404): `head` records of partition 0.
-          const first = (logs[0] as SourceRecord[]).slice(0, Math.max(1, head));
-          const processor = (name: string) =>
-            memoryProcessor({
-              store: new ScheduledStateStore(store, scheduler, name),
-              clock: () => BASE_MS + 3_600_000,
-              maxWriteAttempts: 1_000,
-            });
-          await memoryProcessor({ store, clock: () => BASE_MS + 3_600_000 })
-            .process(toMskEvent(first))
-            .catch(() => {});
-          if (!store.items.has(`${DEVICE_PK}\nSTATE`)) return;
-          serveFrom(store, scheduler, pageSize);
-          const committed = [first.length, 0];
-          const consume = async (sizes: number[], name: string) => {
-            for (const size of sizes) {
-              const batch = logs.flatMap((log, p) =>
-                log.slice(committed[p], (committed[p] as number) + size),
-              );
-              if (batch.length === 0) return;
-              try {
-                await processor(name).process(toMskEvent(batch));
-              } catch {
-                continue; // a lost copy: the batch is delivered again by the next step
-              }
-              committed.forEach((c, p) => {
-                committed[p] = Math.max(c, Math.min((logs[p] as SourceRecord[]).length, c + size));
-              });
-            }
-          };
-          const reads: { status: number; body: string; from: number; to: number }[] = [];
-          const read = async () => {
-            for (let i = 0; i < 2; i++) {
-              const from = store.instants.length - 1;
-              const calls = ddb.commandCalls(GetCommand).length;
-              const response = await api(request);
-              if (ddb.commandCalls(GetCommand).length - calls > 2) retried += 1;
-              reads.push({
-                status: response.statusCode,
-                body: response.body,
-                from,
-                to: store.instants.length - 1,
-              });
-            }
-          };
-          await scheduler.waitFor(Promise.all([read(), ...workers.map((w, i) => consume(w, `w${i}`))]));
-
-          for (const { status, body, from, to } of reads) {
-            // 503: the windows moved during every attempt; the client retries. Anything else is an answer.
-            if (status === 503) continue;
-            expect(status).toBe(200);
-            const answered = new Map<string, string>(
-              (JSON.parse(body).windows as { start: string }[]).map((w) => [w.start, JSON.stringify(w)]),
+  it(
+    'answers every minute as it was at some instant of the read: never doubled, never missing',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(recordArb, { minLength: 2, maxLength: 24, size: 'max' }),
+          fc.array(workerArb, { minLength: 1, maxLength: 2 }),
+          fc.array(fc.constantFrom<Fault>('none', 'crash', 'lost-ack'), { maxLength: 10 }),
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 0, max: 3 }),
+          fc.scheduler(),
+          async (specs, workers, copyFaults, pageSize, head, scheduler) => {
+            const logs = logsOf(specs);
+            let copies = 0;
+            // The copies of closed windows (and late folds that copy one) fail now and then: the closed window then
+            // stays in the device until a late record or the next close copies it.
+            const store = new RecordingStateStore((write) =>
+              (write.item as WindowItem).closedAt !== undefined ? (copyFaults[copies++] ?? 'none') : 'none',
             );
-            const during = store.instants.slice(from, to + 1);
-            const minutes = new Set([...answered.keys(), ...during.flatMap((view) => [...view.keys()])]);
-            for (const minute of minutes) {
-              const possible = during.map((view) => view.get(minute) ?? 'absent');
-              expect(possible, `minute ${minute} as answered`).toContain(answered.get(minute) ?? 'absent');
+            // The device exists before the read starts (else the answer is a 404): `head` records of partition 0.
+            const first = (logs[0] as SourceRecord[]).slice(0, Math.max(1, head));
+            const processor = (name: string) =>
+              memoryProcessor({
+                store: new ScheduledStateStore(store, scheduler, name),
+                clock: () => BASE_MS + 3_600_000,
+                maxWriteAttempts: 1_000,
+              });
+            await memoryProcessor({ store, clock: () => BASE_MS + 3_600_000 })
+              .process(toMskEvent(first))
+              .catch(() => {});
+            if (!store.items.has(`${DEVICE_PK}\nSTATE`)) return;
+            serveFrom(store, scheduler, pageSize);
+            const committed = [first.length, 0];
+            const consume = async (sizes: number[], name: string) => {
+              for (const size of sizes) {
+                const batch = logs.flatMap((log, p) =>
+                  log.slice(committed[p], (committed[p] as number) + size),
+                );
+                if (batch.length === 0) return;
+                try {
+                  await processor(name).process(toMskEvent(batch));
+                } catch {
+                  continue; // a lost copy: the batch is delivered again by the next step
+                }
+                committed.forEach((c, p) => {
+                  committed[p] = Math.max(c, Math.min((logs[p] as SourceRecord[]).length, c + size));
+                });
+              }
+            };
+            const reads: { status: number; body: string; from: number; to: number }[] = [];
+            const read = async () => {
+              for (let i = 0; i < 2; i++) {
+                const from = store.instants.length - 1;
+                const calls = ddb.commandCalls(GetCommand).length;
+                const response = await api(request);
+                if (ddb.commandCalls(GetCommand).length - calls > 2) retried += 1;
+                reads.push({
+                  status: response.statusCode,
+                  body: response.body,
+                  from,
+                  to: store.instants.length - 1,
+                });
+              }
+            };
+            await scheduler.waitFor(Promise.all([read(), ...workers.map((w, i) => consume(w, `w${i}`))]));
+
+            for (const { status, body, from, to } of reads) {
+              // 503: the windows moved during every attempt; the client retries. Anything else is an answer.
+              if (status === 503) continue;
+              expect(status).toBe(200);
+              const answered = new Map<string, string>(
+                (JSON.parse(body).windows as { start: string }[]).map((w) => [w.start, JSON.stringify(w)]),
+              );
+              const during = store.instants.slice(from, to + 1);
+              const minutes = new Set([...answered.keys(), ...during.flatMap((view) => [...view.keys()])]);
+              for (const minute of minutes) {
+                const possible = during.map((view) => view.get(minute) ?? 'absent');
+                expect(possible, `minute ${minute} as answered`).toContain(answered.get(minute) ?? 'absent');
+              }
+              if (new Set(during.map((view) => JSON.stringify([...view]))).size > 1) straddled += 1;
             }
-            if (new Set(during.map((view) => JSON.stringify([...view]))).size > 1) straddled += 1;
-          }
-        },
-      ),
-      { numRuns: Number(process.env.STRADDLE_RUNS ?? 150) },
-    );
-  }, 120_000);
+          },
+        ),
+        { numRuns: RUNS, ...(process.env.STRADDLE_SEED ? { seed: Number(process.env.STRADDLE_SEED) } : {}) },
+      );
+    },
+    Math.max(120_000, RUNS * 200),
+  );
 });
