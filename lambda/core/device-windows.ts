@@ -26,6 +26,8 @@ export const windowsInRange = (
   device: DeviceItem | undefined,
   fromIso: string,
   toIso: string,
+  /** Epoch seconds now: a closed window past its window item's expiry is left out, as the item would be. */
+  nowSeconds = 0,
 ): DeviceWindow[] => {
   const from = minuteOf('from', fromIso);
   const to = minuteOf('to', toIso);
@@ -38,7 +40,8 @@ export const windowsInRange = (
   if (device?.openWindow) add(device.openWindow.start, device.openWindow);
   // The device's closed window, unless its window item already holds it (closed-window.ts).
   const closed = device?.closedWindow;
-  if (closed && !windowItems.some((item) => item.start === closed.start && item.closedAt === closed.at))
+  const expired = closed?.expiresAt !== undefined && closed.expiresAt <= nowSeconds;
+  if (closed && !expired && !windowItems.some((i) => i.start === closed.start && i.closedAt === closed.at))
     add(closed.start, closed);
   return [...byStart]
     .filter(([, stats]) => stats.count > 0)

@@ -90,6 +90,8 @@ export interface ClosedWindow extends WindowStats {
   source?: string;
   offsets: Offsets;
   at: number;
+  /** Epoch seconds its window item expires at (TTL): readers stop adding it then, as its item would be gone. */
+  expiresAt: number;
 }
 
 export interface DeviceItem extends ItemKey {

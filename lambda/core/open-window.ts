@@ -168,6 +168,7 @@ export const planDeviceWindows = (
       source,
       offsets: item.offsets,
       at: version,
+      expiresAt: item.expiresAt,
     },
   };
 };

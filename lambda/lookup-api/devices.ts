@@ -197,6 +197,7 @@ const getWindows = async (request: ApiRequest, deps: LookupDeps) => {
     read.device,
     new Date(from).toISOString(),
     new Date(to).toISOString(),
+    Math.floor(deps.now() / 1000),
   );
   return json(200, { deviceId, resolution: '1m', windows: windows.map(toWindowView) });
 };

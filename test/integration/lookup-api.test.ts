@@ -136,6 +136,7 @@ const closedAt1158: ClosedWindow = {
   downCount: 0,
   offsets: { 0: 7 },
   at: 3,
+  expiresAt: Math.floor(NOW / 1000) + 7 * 86400,
 };
 
 const SPECIAL = 'dvc 7/ü';

@@ -3,6 +3,7 @@ import type { BatchRecord } from '#core/batch-record.ts';
 import { planDevice } from '#core/device.ts';
 import { windowsInRange } from '#core/device-windows.ts';
 import { type DeviceItem, type WindowItem, windowKey } from '#core/items.ts';
+import { windowExpiresAt } from '#core/window.ts';
 
 const T0 = Date.parse('2026-11-21T10:00:00.000Z');
 const rec = (second: number, offset: number, cpuUsage = 10, partition = 0): BatchRecord => ({
@@ -139,6 +140,21 @@ describe('windowsInRange', () => {
     ]);
     expect(windowsInRange([item(M0, 1)], device, M1, '2026-11-21T10:01:30Z')).toEqual([]);
     expect(windowsInRange([], undefined, M0, M3)).toEqual([]);
+  });
+
+  it('adds a closed window its item does not hold, until the item would have expired', () => {
+    const closed = plan(device, [rec(190, 2, 30)])?.item;
+    const closedWindow = closed?.closedWindow;
+    if (closedWindow === undefined) throw new Error('fixture: no closed window');
+    expect(closedWindow.expiresAt).toBe(windowExpiresAt(M2, 7));
+    const counts = (nowSeconds: number) =>
+      windowsInRange([], closed, M0, M3, nowSeconds).map((w) => [w.start, w.count]);
+    expect(counts(closedWindow.expiresAt - 1)).toEqual([
+      [M2, 2],
+      [M3, 1],
+    ]);
+    // A device gone quiet keeps its closed window; once its item's TTL has passed, the minute is gone as the item is.
+    expect(counts(closedWindow.expiresAt)).toEqual([[M3, 1]]);
   });
 
   it('rejects a bound that is not a time', () => {
