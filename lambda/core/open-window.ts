@@ -18,11 +18,10 @@ import {
   type OpenWindow,
   type WindowItem,
   type WindowStats,
-  windowKey,
   windowStart,
 } from './items.ts';
 import { advanceWatermarks, maxOffsets, unfolded, watermarksFor } from './watermark.ts';
-import { foldStats, mergeStats, planWindow, type WindowPlan, windowExpiresAt } from './window.ts';
+import { foldStats, mergeStats, planWindow, type WindowPlan, windowWrite } from './window.ts';
 
 export interface DeviceWindowsPlan {
   openWindow: OpenWindow;
@@ -192,17 +191,11 @@ const closeWindow = (
   // Nothing to move: the item (if any) already holds every record of the minute.
   if (closing.count === 0 && added.length === 0) return null;
   const stats = mergeStats(foldStats(closing, added), item) ?? EMPTY;
-  return {
-    item: {
-      ...windowKey(deviceId, closing.start),
-      deviceId,
-      start: closing.start,
-      ...stats,
-      source,
-      offsets: advanceWatermarks(watermark, added),
-      version: (item?.version ?? 0) + 1,
-      expiresAt: windowExpiresAt(closing.start, retentionDays),
-    },
-    expectedVersion: item?.version ?? null,
-  };
+  return windowWrite(
+    deviceId,
+    closing.start,
+    item,
+    { stats, offsets: advanceWatermarks(watermark, added) },
+    { retentionDays, source, closedAt: undefined },
+  );
 };
