@@ -21,7 +21,7 @@ import {
   windowStart,
 } from './items.ts';
 import { advanceWatermarks, maxOffsets, unfolded, watermarksFor } from './watermark.ts';
-import { foldStats, mergeStats, planWindow, type WindowPlan, windowWrite } from './window.ts';
+import { foldStats, mergeStats, planWindow, statsOf, type WindowPlan, windowWrite } from './window.ts';
 
 export interface DeviceWindowsPlan {
   openWindow: OpenWindow;
@@ -158,12 +158,7 @@ export const planDeviceWindows = (
     withDevice,
     closedWindow: {
       start: item.start,
-      count: item.count,
-      cpuSum: item.cpuSum,
-      cpuMax: item.cpuMax,
-      memorySum: item.memorySum,
-      memoryMax: item.memoryMax,
-      downCount: item.downCount,
+      ...statsOf(item),
       source,
       offsets: item.offsets,
       at: version,
