@@ -73,10 +73,7 @@ export const planDeviceWindows = (
   const previous = current?.openWindow;
   // The open window's watermarks belong to the device's source: fresh ones when the topic's incarnation changed.
   const openOffsets = (open: OpenWindow) =>
-    watermarksFor(
-      { ...(current?.source !== undefined ? { source: current.source } : {}), offsets: open.offsets },
-      source,
-    );
+    watermarksFor({ source: current?.source, offsets: open.offsets }, source);
   // The open minute only moves forward: the greatest minute of any record folded into the device.
   let start = previous?.start ?? '';
   for (const r of fresh) {
