@@ -22,6 +22,7 @@ import {
   windowKey,
   windowStart,
 } from './items.ts';
+import { sameIncarnation } from './watermark.ts';
 import type { WindowPlan } from './window.ts';
 
 export type StateItem = DeviceItem | WindowItem | FleetRecordsItem;
@@ -180,8 +181,8 @@ export const createPlanner = (groups: BatchGroups, context: PlanContext): BatchP
     const group = groups.partitions.get(partitionId);
     if (!group) return null;
     // A shard folded from another incarnation of the topic keeps its counts but starts a fresh watermark.
-    const sameSource = current?.source === undefined || current.source === context.source;
-    const base = current && !sameSource ? { ...current, offset: -1 } : current;
+    const base =
+      current && !sameIncarnation(current.source, context.source) ? { ...current, offset: -1 } : current;
     const planned = planFleetRecords(group.topic, group.partition, base, group.records);
     return planned && { ...planned, item: { ...planned.item, source: context.source } };
   },

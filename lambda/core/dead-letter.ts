@@ -58,8 +58,7 @@ export const decodeBatch = (
   const valid: BatchRecord[] = [];
   const invalid: DeadLetter[] = [];
   const at = new Date(nowMs).toISOString();
-  const decodeOptions: DecodeOptions = { nowMs };
-  if (options.maxEventTimeSkewMs !== undefined) decodeOptions.maxEventTimeSkewMs = options.maxEventTimeSkewMs;
+  const decodeOptions: DecodeOptions = { nowMs, maxEventTimeSkewMs: options.maxEventTimeSkewMs };
   for (const source of records) {
     const { topic, partition, offset } = source;
     const decoded = decodeSafely(source, decodeOptions);

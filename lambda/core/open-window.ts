@@ -18,11 +18,10 @@ import {
   type OpenWindow,
   type WindowItem,
   type WindowStats,
-  windowKey,
   windowStart,
 } from './items.ts';
 import { advanceWatermarks, maxOffsets, unfolded, watermarksFor } from './watermark.ts';
-import { foldStats, mergeStats, planWindow, type WindowPlan, windowExpiresAt } from './window.ts';
+import { foldStats, mergeStats, planWindow, statsOf, type WindowPlan, windowWrite } from './window.ts';
 
 export interface DeviceWindowsPlan {
   openWindow: OpenWindow;
@@ -74,10 +73,7 @@ export const planDeviceWindows = (
   const previous = current?.openWindow;
   // The open window's watermarks belong to the device's source: fresh ones when the topic's incarnation changed.
   const openOffsets = (open: OpenWindow) =>
-    watermarksFor(
-      { ...(current?.source !== undefined ? { source: current.source } : {}), offsets: open.offsets },
-      source,
-    );
+    watermarksFor({ source: current?.source, offsets: open.offsets }, source);
   // The open minute only moves forward: the greatest minute of any record folded into the device.
   let start = previous?.start ?? '';
   for (const r of fresh) {
@@ -159,12 +155,7 @@ export const planDeviceWindows = (
     withDevice,
     closedWindow: {
       start: item.start,
-      count: item.count,
-      cpuSum: item.cpuSum,
-      cpuMax: item.cpuMax,
-      memorySum: item.memorySum,
-      memoryMax: item.memoryMax,
-      downCount: item.downCount,
+      ...statsOf(item),
       source,
       offsets: item.offsets,
       at: version,
@@ -192,17 +183,11 @@ const closeWindow = (
   // Nothing to move: the item (if any) already holds every record of the minute.
   if (closing.count === 0 && added.length === 0) return null;
   const stats = mergeStats(foldStats(closing, added), item) ?? EMPTY;
-  return {
-    item: {
-      ...windowKey(deviceId, closing.start),
-      deviceId,
-      start: closing.start,
-      ...stats,
-      source,
-      offsets: advanceWatermarks(watermark, added),
-      version: (item?.version ?? 0) + 1,
-      expiresAt: windowExpiresAt(closing.start, retentionDays),
-    },
-    expectedVersion: item?.version ?? null,
-  };
+  return windowWrite(
+    deviceId,
+    closing.start,
+    item,
+    { stats, offsets: advanceWatermarks(watermark, added) },
+    { retentionDays, source, closedAt: undefined },
+  );
 };

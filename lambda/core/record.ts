@@ -58,6 +58,9 @@ const NAIVE_UTC = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}
 const typeName = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
 
+/** True when the string holds an unpaired surrogate (DynamoDB refuses such strings). */
+export const hasLoneSurrogate = (value: string): boolean => LONE_SURROGATE.test(value);
+
 /** The string with each unpaired surrogate replaced by U+FFFD (cutting a string can split a pair). */
 export const wellFormed = (value: string): string => value.replace(LONE_SURROGATES, '\uFFFD');
 
@@ -85,7 +88,7 @@ const text = (doc: Record<string, unknown>, field: string): string | { reason: s
   if (value.length > MAX_TEXT_FIELD_LENGTH)
     return { reason: `${field} longer than ${MAX_TEXT_FIELD_LENGTH} characters` };
   // DynamoDB refuses strings with an unpaired surrogate ("\ud800" is valid JSON): refuse the record, not the batch.
-  if (LONE_SURROGATE.test(value)) return { reason: `${field} has an unpaired surrogate` };
+  if (hasLoneSurrogate(value)) return { reason: `${field} has an unpaired surrogate` };
   return value;
 };
 

@@ -5,6 +5,7 @@
  */
 import { nullMap } from './data-map.ts';
 import type { Registry } from './items.ts';
+import { hasLoneSurrogate } from './record.ts';
 
 export const MAX_REGISTRY_ATTRIBUTES = 32;
 /** UTF-8 bytes of attribute names plus values. */
@@ -12,14 +13,13 @@ export const MAX_REGISTRY_BYTES = 4096;
 export const MAX_ATTRIBUTE_NAME_LENGTH = 64;
 /** The row's key, and the two names the SDK's marshaller cannot keep as attribute names. */
 const RESERVED_NAMES = new Set(['deviceId', 'deviceid', '__proto__', 'constructor']);
-const LONE_SURROGATE = /\p{Cs}/u;
 
 /** Why this attribute name cannot be a registry attribute, or null. */
 export const attributeNameProblem = (name: string): string | null => {
   if (name.length === 0) return 'attribute name is empty';
   if (name.length > MAX_ATTRIBUTE_NAME_LENGTH)
     return `attribute name longer than ${MAX_ATTRIBUTE_NAME_LENGTH} characters`;
-  if (LONE_SURROGATE.test(name)) return 'attribute name has an unpaired surrogate';
+  if (hasLoneSurrogate(name)) return 'attribute name has an unpaired surrogate';
   if (RESERVED_NAMES.has(name)) return `attribute name "${name}" is reserved`;
   return null;
 };
@@ -32,7 +32,7 @@ export const registryProblem = (attributes: Readonly<Record<string, unknown>>): 
     const problem = attributeNameProblem(name);
     if (problem) return problem;
     if (typeof value !== 'string') return `attribute "${name}" must be a string`;
-    if (LONE_SURROGATE.test(value)) return `attribute "${name}" has an unpaired surrogate`;
+    if (hasLoneSurrogate(value)) return `attribute "${name}" has an unpaired surrogate`;
     count += 1;
     bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
   }

@@ -6,6 +6,7 @@
  */
 import { type BatchGroups, itemId, type StateItem } from './batch.ts';
 import { type FleetRecordsItem, fleetRecordsKey } from './items.ts';
+import { sameIncarnation } from './watermark.ts';
 
 export const rewoundPartitions = (
   groups: BatchGroups,
@@ -17,7 +18,7 @@ export const rewoundPartitions = (
     const shard = items.get(itemId(fleetRecordsKey(group.topic, group.partition))) as
       | FleetRecordsItem
       | undefined;
-    if (shard === undefined || (shard.source !== undefined && shard.source !== source)) continue;
+    if (shard === undefined || !sameIncarnation(shard.source, source)) continue;
     const last = group.records.reduce((max, r) => Math.max(max, r.offset), -1);
     if (last < shard.offset) out.push(group.partition);
   }

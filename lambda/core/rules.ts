@@ -3,7 +3,13 @@
  * The lookup API's PUT /rules and the processor's rules cache share `validateRule`.
  */
 import type { Registry, Rule, RuleField, RuleOp, Severity } from './items.ts';
-import { CPU_RANGE, MAX_TEXT_FIELD_LENGTH, MEMORY_RANGE, type TelemetryRecord } from './record.ts';
+import {
+  CPU_RANGE,
+  hasLoneSurrogate,
+  MAX_TEXT_FIELD_LENGTH,
+  MEMORY_RANGE,
+  type TelemetryRecord,
+} from './record.ts';
 import { registryCopy, registryProblem } from './registry.ts';
 
 export const RULE_FIELDS: readonly RuleField[] = ['interfacestatus', 'cpuusage', 'memoryusage'];
@@ -18,7 +24,6 @@ const MAX_DESCRIPTION = 1024;
 export const MAX_RULE_MODELS = 64;
 /** A rule's numeric threshold lies in its field's valid range (beyond it a rule is always or never true). */
 const FIELD_RANGES = { cpuusage: CPU_RANGE, memoryusage: MEMORY_RANGE } as const;
-const LONE_SURROGATE = /\p{Cs}/u;
 
 export type RuleValidation = { ok: true; rule: Rule } | { ok: false; reason: string };
 
@@ -29,7 +34,7 @@ const isNonEmptyString = (value: unknown): value is string => typeof value === '
 
 /** A value a record field can hold: 1-256 characters, no unpaired surrogate (DynamoDB refuses those). */
 const isFieldText = (value: unknown): value is string =>
-  isNonEmptyString(value) && value.length <= MAX_TEXT_FIELD_LENGTH && !LONE_SURROGATE.test(value);
+  isNonEmptyString(value) && value.length <= MAX_TEXT_FIELD_LENGTH && !hasLoneSurrogate(value);
 
 const validateWhen = (when: unknown): { ok: true; when: Rule['when'] } | { ok: false; reason: string } => {
   if (!isObject(when)) return { ok: false, reason: 'when must be an object {field, op, value}' };
@@ -70,9 +75,7 @@ export const validateRule = (input: unknown): RuleValidation => {
     };
   if (
     description !== undefined &&
-    (typeof description !== 'string' ||
-      description.length > MAX_DESCRIPTION ||
-      LONE_SURROGATE.test(description))
+    (typeof description !== 'string' || description.length > MAX_DESCRIPTION || hasLoneSurrogate(description))
   )
     return { ok: false, reason: `description must be a string of at most ${MAX_DESCRIPTION} characters` };
   const when = validateWhen(input.when);

@@ -26,6 +26,10 @@ export interface Watermarked {
   offsets: Offsets;
 }
 
+/** True when an item folded from `itemSource` counts as folded from `source`: same incarnation, or none recorded. */
+export const sameIncarnation = (itemSource: string | undefined, source: string): boolean =>
+  itemSource === undefined || itemSource === source;
+
 const legacyPartition = /^(.*)-(\d+)$/;
 
 /**

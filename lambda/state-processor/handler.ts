@@ -15,6 +15,7 @@ import { DynamoDbRulesCache } from '#adapters/rules-cache.ts';
 import { DynamoDbStateStore } from '#adapters/state-store.ts';
 import { ENV } from '#core/contract/index.ts';
 import { PROCESSOR_SERVICE } from '#core/processor-metrics.ts';
+import { DEFAULT_MAX_EVENT_TIME_SKEW_MS } from '#core/record.ts';
 import { createStateProcessor } from './processor.ts';
 
 const logger = functionLogger(PROCESSOR_SERVICE);
@@ -40,7 +41,7 @@ const processor = createStateProcessor({
   logger: log,
   metrics: powertoolsMetrics(metrics),
   windowRetentionDays: numberEnv(ENV.windowRetentionDays, 7),
-  maxEventTimeSkewMs: numberEnv(ENV.maxEventTimeSkewSeconds, 300) * 1000,
+  maxEventTimeSkewMs: numberEnv(ENV.maxEventTimeSkewSeconds, DEFAULT_MAX_EVENT_TIME_SKEW_MS / 1000) * 1000,
 });
 
 export const handler = async (event: MSKEvent): Promise<void> => {

@@ -17,6 +17,7 @@ import { DynamoDbRulesCache } from '#adapters/rules-cache.ts';
 import { DynamoDbStateStore } from '#adapters/state-store.ts';
 import { ENV } from '#core/contract/index.ts';
 import { type ProcessorLogger, type StateStore, silentLogger } from '#core/ports.ts';
+import { DEFAULT_MAX_EVENT_TIME_SKEW_MS } from '#core/record.ts';
 import { type BatchSummary, createStateProcessor } from './processor.ts';
 
 export interface LocalStateProcessorOptions {
@@ -40,7 +41,7 @@ export interface LocalStateProcessorOptions {
   windowRetentionDays?: number;
   backoff?: BackoffOptions;
   clock?: () => number;
-  /** Clock-skew margin for event_time. @default $MAX_EVENT_TIME_SKEW_SECONDS, else 300 */
+  /** Clock-skew margin for event_time. @default $MAX_EVENT_TIME_SKEW_SECONDS, else DEFAULT_MAX_EVENT_TIME_SKEW_MS (5 minutes) */
   maxEventTimeSkewSeconds?: number;
 }
 
@@ -79,7 +80,8 @@ export const createLocalStateProcessor = (options: LocalStateProcessorOptions): 
     windowRetentionDays: options.windowRetentionDays ?? 7,
     ...(options.clock ? { clock: options.clock } : {}),
     maxEventTimeSkewMs:
-      (options.maxEventTimeSkewSeconds ?? numberEnv(ENV.maxEventTimeSkewSeconds, 300)) * 1000,
+      (options.maxEventTimeSkewSeconds ??
+        numberEnv(ENV.maxEventTimeSkewSeconds, DEFAULT_MAX_EVENT_TIME_SKEW_MS / 1000)) * 1000,
   });
   return {
     handler: async (event) => {

@@ -82,11 +82,7 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
     const source = parseMskEvent(event);
     const incarnation = incarnationOf(event, source);
     const now = clock();
-    const { valid, invalid } = decodeBatch(
-      source,
-      now,
-      deps.maxEventTimeSkewMs === undefined ? {} : { maxEventTimeSkewMs: deps.maxEventTimeSkewMs },
-    );
+    const { valid, invalid } = decodeBatch(source, now, { maxEventTimeSkewMs: deps.maxEventTimeSkewMs });
     if (invalid.length > 0) {
       await deps.deadLetters.write(invalid);
       logger.warn('invalid records sent to dead-letter', {
@@ -133,8 +129,8 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
       items,
       concurrency: deps.writeConcurrency ?? 16,
       maxAttempts: deps.maxWriteAttempts ?? 8,
-      ...(deps.maxShardAttempts !== undefined ? { maxShardAttempts: deps.maxShardAttempts } : {}),
-      ...(deps.shardBackoff !== undefined ? { shardBackoff: deps.shardBackoff } : {}),
+      maxShardAttempts: deps.maxShardAttempts,
+      shardBackoff: deps.shardBackoff,
     });
 
     const oldest = source.reduce((min, r) => Math.min(min, r.timestampMs), Number.POSITIVE_INFINITY);

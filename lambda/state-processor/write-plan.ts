@@ -146,12 +146,13 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
       if (written === null) partitionItems.delete(id);
       else partitionItems.set(id, written as FleetRecordsItem);
     });
+  /** The partition whose fleet item counts a device's change (fleet-devices.ts). */
+  const countingKeyOf = (d: DevicePlan) =>
+    countingPartitionKey(planner.groups.devices.get(d.item.deviceId) ?? []);
   // A partition whose devices change the fleet counts writes its record counts in its first fleet-count
   // transaction (the item is written there anyway); the others now. Any left over are written at the end.
   const counting = new Set(
-    plan.devices
-      .filter((d) => !sameContribution(d.before, d.after))
-      .map((d) => itemId(countingPartitionKey(planner.groups.devices.get(d.item.deviceId) ?? []))),
+    plan.devices.filter((d) => !sameContribution(d.before, d.after)).map((d) => itemId(countingKeyOf(d))),
   );
   const deferredRecords = new Map(
     plan.fleetRecords.filter((p) => counting.has(itemId(p.item))).map((p) => [itemId(p.item), p]),
@@ -222,7 +223,7 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
       { at: ReturnType<typeof countingPartitionKey>; devices: DevicePlan[] }
     >();
     for (const d of counted) {
-      const at = countingPartitionKey(planner.groups.devices.get(d.item.deviceId) ?? []);
+      const at = countingKeyOf(d);
       const group = byPartition.get(itemId(at)) ?? { at, devices: [] };
       group.devices.push(d);
       byPartition.set(itemId(at), group);

@@ -11,10 +11,10 @@ export class BoundedMemoryStore extends MemoryStateStore {
   maxTransactionBytes = 0;
   maxItemBytes = 0;
 
-  private measure(writes: readonly ConditionalWrite[]): void {
+  private measure(writes: readonly ConditionalWrite[], transaction: boolean): void {
     const sizes = writes.map((w) => documentItemBytes(w.item));
     this.maxItemBytes = Math.max(this.maxItemBytes, ...sizes);
-    if (writes.length > 1 || this.inTransaction) {
+    if (transaction) {
       this.maxTransactionItems = Math.max(this.maxTransactionItems, writes.length);
       this.maxTransactionBytes = Math.max(
         this.maxTransactionBytes,
@@ -23,17 +23,13 @@ export class BoundedMemoryStore extends MemoryStateStore {
     }
   }
 
-  private inTransaction = false;
-
   override async put(write: ConditionalWrite): Promise<boolean> {
-    this.measure([write]);
+    this.measure([write], false);
     return super.put(write);
   }
 
   override async transact(writes: readonly ConditionalWrite[]): Promise<number[]> {
-    this.inTransaction = true;
-    this.measure(writes);
-    this.inTransaction = false;
+    this.measure(writes, true);
     return super.transact(writes);
   }
 }

@@ -20,8 +20,13 @@ import { addExact } from '#core/exact-sum.ts';
 import { type DeviceItem, type Rule, type WindowItem, type WindowStats, windowStart } from '#core/items.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import type { ConditionalWrite, StateStore } from '#core/ports.ts';
-import { memoryProcessor } from '#test/support/memory-processor.ts';
-import { type Fault, MemoryAlertSink, MemoryStateStore, staticRules } from '#test/support/memory-state.ts';
+import {
+  consumeSteps,
+  contendingProcessor,
+  type Step,
+  uncommitted,
+} from '#test/support/contending-invocations.ts';
+import { type Fault, MemoryAlertSink, MemoryStateStore } from '#test/support/memory-state.ts';
 import { ScheduledStateStore } from '#test/support/scheduled-store.ts';
 
 const TOPIC = 'modem-telemetry';
@@ -247,24 +252,15 @@ const countCases = (
   }
 };
 
+// An hour after the records: none is in the future.
 const processorOn = (store: StateStore, alerts: MemoryAlertSink) =>
-  memoryProcessor({
-    store,
-    alerts,
-    rules: staticRules(rules),
-    // An hour after the records: none is in the future.
-    clock: () => BASE_MS + 3_600_000,
-    maxWriteAttempts: 1_000,
-    // Backoff between shard attempts would be a real timer, outside the scheduler.
-    shardBackoff: { sleep: async () => {} },
-  });
+  contendingProcessor(store, alerts, rules, BASE_MS + 3_600_000);
 
 /** Per partition: records behind the committed offset re-read, and records taken after it. */
 const stepArb = fc.array(
   fc.record({ back: fc.integer({ min: 0, max: 3 }), take: fc.integer({ min: 0, max: 6 }) }),
   { minLength: PARTITIONS, maxLength: PARTITIONS },
 );
-type Step = { back: number; take: number }[];
 const workersArb = fc.array(fc.array(stepArb, { minLength: 1, maxLength: 6 }), {
   minLength: 2,
   maxLength: 3,
@@ -337,25 +333,12 @@ const adversarialRun = async (
   const committed = logs.map(() => 0);
   const consume = async (steps: Step[], name: string) => {
     const processor = processorOn(new ScheduledStateStore(store, scheduler, name), alerts);
-    for (const step of steps) {
-      const ends: number[] = [];
-      const batch = logs.flatMap((log, p) => {
-        const from = committed[p] as number;
-        const { back, take } = step[p] as Step[number];
-        ends[p] = Math.min(log.length, from + take);
-        return log.slice(Math.max(0, from - back), ends[p]);
-      });
-      if (batch.length === 0) continue;
-      if (!(await processWithRetries(processor, batch))) continue;
-      ends.forEach((end, p) => {
-        committed[p] = Math.max(committed[p] as number, end);
-      });
-    }
+    await consumeSteps(logs, committed, steps, (batch) => processWithRetries(processor, batch));
   };
   await scheduler.waitFor(Promise.all(workers.map((steps, i) => consume(steps, `w${i}`))));
   // Whatever the workers left behind (or failed), one more invocation drains, still reading stale items.
   faulty = false;
-  const rest = logs.flatMap((log, p) => log.slice(committed[p]));
+  const rest = uncommitted(logs, committed);
   if (rest.length > 0) await processorOn(store, alerts).process(toMskEvent(rest));
   return { store, alerts };
 };

@@ -4,8 +4,14 @@ import type { FleetRecordsItem, Rule } from '#core/items.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import type { StateStore } from '#core/ports.ts';
 import { sumFleet } from '#lambda/lookup-api/mappers.ts';
+import {
+  consumeSteps,
+  contendingProcessor,
+  type Step,
+  uncommitted,
+} from '#test/support/contending-invocations.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
-import { MemoryAlertSink, MemoryStateStore, staticRules } from '#test/support/memory-state.ts';
+import { MemoryAlertSink, MemoryStateStore } from '#test/support/memory-state.ts';
 import { ScheduledStateStore } from '#test/support/scheduled-store.ts';
 
 // Two invocations of the same partitions at once (Lambda does this around a rebalance or a timeout): each takes a
@@ -73,17 +79,9 @@ const produce = (specs: readonly Spec[], keyed: boolean): SourceRecord[][] => {
   return logs;
 };
 
+// An hour after the records: none is in the future.
 const processorOn = (store: StateStore, alerts: MemoryAlertSink) =>
-  memoryProcessor({
-    store,
-    alerts,
-    rules: staticRules(rules),
-    // An hour after the records: none is in the future.
-    clock: () => BASE_MS + 3_600_000,
-    maxWriteAttempts: 1_000,
-    // Backoff between shard attempts would be a real timer, outside the scheduler.
-    shardBackoff: { sleep: async () => {} },
-  });
+  contendingProcessor(store, alerts, rules, BASE_MS + 3_600_000);
 
 const cleanRun = async (logs: SourceRecord[][]) => {
   const store = new MemoryStateStore();
@@ -92,34 +90,20 @@ const cleanRun = async (logs: SourceRecord[][]) => {
   return { store, alerts };
 };
 
-const concurrentRun = async (
-  logs: SourceRecord[][],
-  workers: { back: number; take: number }[][][],
-  scheduler: fc.Scheduler,
-) => {
+const concurrentRun = async (logs: SourceRecord[][], workers: Step[][], scheduler: fc.Scheduler) => {
   const store = new MemoryStateStore();
   const alerts = new MemoryAlertSink();
   const committed = logs.map(() => 0);
-  const consume = async (steps: { back: number; take: number }[][], name: string) => {
+  const consume = async (steps: Step[], name: string) => {
     const processor = processorOn(new ScheduledStateStore(store, scheduler, name), alerts);
-    for (const step of steps) {
-      const ends: number[] = [];
-      const batch = logs.flatMap((log, p) => {
-        const from = committed[p] as number;
-        const { back, take } = step[p] as { back: number; take: number };
-        ends[p] = Math.min(log.length, from + take);
-        return log.slice(Math.max(0, from - back), ends[p]);
-      });
-      if (batch.length === 0) continue;
+    await consumeSteps(logs, committed, steps, async (batch) => {
       await processor.process(toMskEvent(batch));
-      ends.forEach((end, p) => {
-        committed[p] = Math.max(committed[p] as number, end);
-      });
-    }
+      return true;
+    });
   };
   await scheduler.waitFor(Promise.all(workers.map((steps, i) => consume(steps, `w${i}`))));
   // Whatever the workers left behind, one more invocation drains.
-  const rest = logs.flatMap((log, p) => log.slice(committed[p]));
+  const rest = uncommitted(logs, committed);
   if (rest.length > 0) await processorOn(store, alerts).process(toMskEvent(rest));
   return { store, alerts };
 };
