@@ -11,7 +11,6 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,6 +25,7 @@ import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { type Fault, MemoryStateStore } from '#test/support/memory-state.ts';
 import { ScheduledStateStore } from '#test/support/scheduled-store.ts';
 import { eventTimeAt, telemetryValue } from '#test/support/telemetry-records.ts';
+import { proxyEvent } from './proxy-event.ts';
 
 const BASE_MS = Date.parse('2026-11-21T10:00:00Z');
 const FROM = '2026-11-21T10:00:00Z';
@@ -75,20 +75,7 @@ const api = createLookupApi(
   },
   () => {},
 );
-const request = {
-  httpMethod: 'GET',
-  path: '/devices/d1/windows',
-  resource: '/{proxy+}',
-  headers: {},
-  multiValueHeaders: {},
-  queryStringParameters: { from: FROM, to: TO },
-  multiValueQueryStringParameters: { from: [FROM], to: [TO] },
-  pathParameters: null,
-  stageVariables: null,
-  body: null,
-  isBase64Encoded: false,
-  requestContext: { requestId: 'test' },
-} as unknown as APIGatewayProxyEvent;
+const request = proxyEvent('GET', '/devices/d1/windows', { from: [FROM], to: [TO] });
 
 /** DynamoDB as the reader's calls see the store: strongly consistent, a query page of at most `pageSize` items. */
 const serveFrom = (store: MemoryStateStore, scheduler: fc.Scheduler, pageSize: number) => {
