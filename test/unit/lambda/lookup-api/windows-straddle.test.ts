@@ -14,9 +14,9 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { StateItem } from '#core/batch.ts';
+import { itemId, type StateItem } from '#core/batch.ts';
 import { windowsInRange } from '#core/device-windows.ts';
-import type { DeviceItem, WindowItem } from '#core/items.ts';
+import { type DeviceItem, STATE_SK, type WindowItem } from '#core/items.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import type { ConditionalWrite } from '#core/ports.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
@@ -82,7 +82,7 @@ const serveFrom = (store: MemoryStateStore, scheduler: fc.Scheduler, pageSize: n
   ddb.on(GetCommand).callsFake(async (input) => {
     await scheduler.schedule(Promise.resolve(), 'reader: get device');
     expect(input.ConsistentRead).toBe(true);
-    const device = store.items.get(`${input.Key.pk}\n${input.Key.sk}`) as DeviceItem | undefined;
+    const device = store.items.get(itemId(input.Key)) as DeviceItem | undefined;
     if (device === undefined) return {};
     const { pk, openWindow, closedWindow } = structuredClone(device);
     return { Item: { pk, openWindow, closedWindow } };
@@ -175,7 +175,7 @@ describe('GET /devices/{id}/windows while the processor closes, copies and folds
             await memoryProcessor({ store, clock: () => BASE_MS + 3_600_000 })
               .process(toMskEvent(first))
               .catch(() => {});
-            if (!store.items.has(`${DEVICE_PK}\nSTATE`)) return;
+            if (!store.items.has(itemId({ pk: DEVICE_PK, sk: STATE_SK }))) return;
             // A fresh mock per run: it keeps every call, which would pile up over the runs.
             ddb.reset();
             serveFrom(store, scheduler, pageSize);
