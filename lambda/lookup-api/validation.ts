@@ -6,13 +6,18 @@ import { badRequest } from './http.ts';
 // category: controls, format characters, unpaired surrogates...). Statuses and models are record text fields.
 const NON_PRINTABLE = /\p{C}/u;
 
-const printable = (name: string, raw: string, maxLength: number): string => {
+const isPrintable = (raw: string, maxLength: number): boolean => {
   const length = [...raw].length;
-  if (length < 1 || length > maxLength || NON_PRINTABLE.test(raw)) {
-    throw badRequest(`${name} must be 1-${maxLength} printable characters`);
-  }
+  return length >= 1 && length <= maxLength && !NON_PRINTABLE.test(raw);
+};
+
+const printable = (name: string, raw: string, maxLength: number): string => {
+  if (!isPrintable(raw, maxLength)) throw badRequest(`${name} must be 1-${maxLength} printable characters`);
   return raw;
 };
+
+/** A device id as the record contract allows it (also what a listing cursor may carry). */
+export const isDeviceId = (raw: string): boolean => isPrintable(raw, MAX_DEVICE_ID_LENGTH);
 
 export const parseDeviceId = (raw: string): string => printable('deviceId', raw, MAX_DEVICE_ID_LENGTH);
 

@@ -187,6 +187,10 @@ describe('createLookupApi error mapping', () => {
       { pk: `DEVICE#${'x'.repeat(3000)}`, sk: 'STATE', status: 'down', deviceId: 'x' },
     ],
     ['a pk of another device', { pk: 'DEVICE#b', sk: 'STATE', status: 'down', deviceId: 'a' }],
+    [
+      'a device id longer than the record contract allows',
+      { pk: `DEVICE#${'x'.repeat(129)}`, sk: 'STATE', status: 'down', deviceId: 'x'.repeat(129) },
+    ],
     ['a window key', { pk: 'DEVICE#a', sk: 'W#2026-11-21T10:00Z', status: 'down', deviceId: 'a' }],
     ['another status', { pk: 'DEVICE#a', sk: 'STATE', status: 'up', deviceId: 'a' }],
     ['an unpaired surrogate', { pk: 'DEVICE#\ud800', sk: 'STATE', status: 'down', deviceId: '\ud800' }],
