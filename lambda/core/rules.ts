@@ -16,6 +16,10 @@ export const RULE_FIELDS: readonly RuleField[] = ['interfacestatus', 'cpuusage',
 export const RULE_OPS: readonly RuleOp[] = ['==', '!=', '>', '>=', '<', '<='];
 export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'critical'];
 const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+/** Why a rule id is refused (the lookup API's paths answer the same reason). */
+export const RULE_ID_REASON =
+  'ruleId must be 1-128 characters of A-Z a-z 0-9 . _ : - (starting alphanumeric)';
+export const isRuleId = (value: unknown): value is string => typeof value === 'string' && RULE_ID.test(value);
 const KNOWN_FIELDS = new Set(['ruleId', 'description', 'when', 'models', 'registry', 'severity', 'enabled']);
 // Stored alongside the rule in the rules table; tolerated so stored rows re-validate.
 const STORED_FIELDS = new Set(['updatedAt']);
@@ -68,11 +72,7 @@ export const validateRule = (input: unknown): RuleValidation => {
   const unknown = Object.keys(input).find((k) => !KNOWN_FIELDS.has(k) && !STORED_FIELDS.has(k));
   if (unknown !== undefined) return { ok: false, reason: `unknown field "${unknown}"` };
   const { ruleId, description, models, registry, severity, enabled } = input;
-  if (typeof ruleId !== 'string' || !RULE_ID.test(ruleId))
-    return {
-      ok: false,
-      reason: 'ruleId must be 1-128 characters of A-Z a-z 0-9 . _ : - (starting alphanumeric)',
-    };
+  if (!isRuleId(ruleId)) return { ok: false, reason: RULE_ID_REASON };
   if (
     description !== undefined &&
     (typeof description !== 'string' || description.length > MAX_DESCRIPTION || hasLoneSurrogate(description))

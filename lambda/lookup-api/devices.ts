@@ -12,13 +12,12 @@ import {
   windowKey,
   windowStart,
 } from '#core/items.ts';
-import { MAX_DEVICE_ID_LENGTH } from '#core/record.ts';
 import { decodeCursor, encodeCursor, type PageKey } from './cursor.ts';
 import type { LookupDeps } from './deps.ts';
 import { badRequest, json, notFound, unavailable } from './http.ts';
 import { registryFromRow, toDeviceSummary, toDeviceView, toWindowView } from './mappers.ts';
 import type { ApiRequest, Route } from './router.ts';
-import { parseDeviceId, parseIsoTime, parseLimit, parseToken } from './validation.ts';
+import { isDeviceId, parseDeviceId, parseIsoTime, parseLimit, parseToken } from './validation.ts';
 
 // How many recent alerts of a device to read when looking for the latest alert of each firing rule.
 const RECENT_ALERTS = 100;
@@ -91,8 +90,7 @@ const resumesQuery = (key: PageKey, listing: Extract<Listing, { kind: 'query' }>
   return (
     key[listing.hashName] === listing.hashValue &&
     key.sk === STATE_SK &&
-    deviceId.length > 0 &&
-    [...deviceId].length <= MAX_DEVICE_ID_LENGTH &&
+    isDeviceId(deviceId) &&
     key.pk === deviceKey(deviceId).pk
   );
 };

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { LookupDeps } from './deps.ts';
 import { badRequest, json, noContent, notFound } from './http.ts';
 import { toRuleView } from './mappers.ts';
@@ -9,14 +9,8 @@ import { parseRuleId } from './validation.ts';
 
 const listRules = async (_request: ApiRequest, deps: LookupDeps) => {
   const rules: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.db.send(
-      new ScanCommand({ TableName: deps.tables.rules, ExclusiveStartKey: startKey }),
-    );
+  for await (const page of paginateScan({ client: deps.db }, { TableName: deps.tables.rules }))
     rules.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
   const items = rules
     .map(toRuleView)
     .sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
@@ -26,14 +20,11 @@ const listRules = async (_request: ApiRequest, deps: LookupDeps) => {
 /** Rules in the table, counted with a key-only Scan (the table is small: at most RULE_LIMITS.maxRules). */
 const countRules = async (deps: LookupDeps): Promise<number> => {
   let count = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.db.send(
-      new ScanCommand({ TableName: deps.tables.rules, Select: 'COUNT', ExclusiveStartKey: startKey }),
-    );
+  for await (const page of paginateScan(
+    { client: deps.db },
+    { TableName: deps.tables.rules, Select: 'COUNT' },
+  ))
     count += page.Count ?? 0;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
   return count;
 };
 

@@ -1,17 +1,23 @@
 import { MAX_DEVICE_ID_LENGTH, MAX_TEXT_FIELD_LENGTH, parseEventTime } from '#core/record.ts';
+import { isRuleId, RULE_ID_REASON } from '#core/rules.ts';
 import { badRequest } from './http.ts';
 
 // The record contract (README "Record format", lambda/core/record.ts): ids are 1-128 printable characters (no Unicode "other"
 // category: controls, format characters, unpaired surrogates...). Statuses and models are record text fields.
 const NON_PRINTABLE = /\p{C}/u;
 
-const printable = (name: string, raw: string, maxLength: number): string => {
+const isPrintable = (raw: string, maxLength: number): boolean => {
   const length = [...raw].length;
-  if (length < 1 || length > maxLength || NON_PRINTABLE.test(raw)) {
-    throw badRequest(`${name} must be 1-${maxLength} printable characters`);
-  }
+  return length >= 1 && length <= maxLength && !NON_PRINTABLE.test(raw);
+};
+
+const printable = (name: string, raw: string, maxLength: number): string => {
+  if (!isPrintable(raw, maxLength)) throw badRequest(`${name} must be 1-${maxLength} printable characters`);
   return raw;
 };
+
+/** A device id as the record contract allows it (also what a listing cursor may carry). */
+export const isDeviceId = (raw: string): boolean => isPrintable(raw, MAX_DEVICE_ID_LENGTH);
 
 export const parseDeviceId = (raw: string): string => printable('deviceId', raw, MAX_DEVICE_ID_LENGTH);
 
@@ -51,11 +57,8 @@ export const parseLimit = (raw: string | undefined, range: LimitRange = DEFAULT_
   return Number(raw);
 };
 
-// Rule ids as the core's validateRule accepts them (lambda/core/rules.ts): also what DELETE takes.
-const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-
+/** A rule id from a path, as the core's validateRule accepts it: also what DELETE takes. */
 export const parseRuleId = (raw: string): string => {
-  if (!RULE_ID.test(raw))
-    throw badRequest('ruleId must be 1-128 characters of A-Z a-z 0-9 . _ : - (starting alphanumeric)');
+  if (!isRuleId(raw)) throw badRequest(RULE_ID_REASON);
   return raw;
 };

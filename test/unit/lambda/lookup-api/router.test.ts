@@ -1,31 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
 import { createRouter, matchPattern, pathSegments } from '#lambda/lookup-api/router.ts';
-
-const event = (
-  method: string,
-  path: string,
-  query: Record<string, string[]> | null = null,
-  body: string | null = null,
-): APIGatewayProxyEvent =>
-  ({
-    httpMethod: method,
-    path,
-    resource: '/{proxy+}',
-    headers: {},
-    multiValueHeaders: {},
-    queryStringParameters: query && Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v.at(-1)])),
-    multiValueQueryStringParameters: query,
-    pathParameters: null,
-    stageVariables: null,
-    body,
-    isBase64Encoded: false,
-    requestContext: { requestId: 'test' },
-  }) as unknown as APIGatewayProxyEvent;
+import { proxyEvent as event } from './proxy-event.ts';
 
 describe('pathSegments / matchPattern', () => {
   it('decodes each percent-encoded segment separately, so an encoded slash stays inside its segment', () => {
@@ -208,6 +187,10 @@ describe('createLookupApi error mapping', () => {
       { pk: `DEVICE#${'x'.repeat(3000)}`, sk: 'STATE', status: 'down', deviceId: 'x' },
     ],
     ['a pk of another device', { pk: 'DEVICE#b', sk: 'STATE', status: 'down', deviceId: 'a' }],
+    [
+      'a device id longer than the record contract allows',
+      { pk: `DEVICE#${'x'.repeat(129)}`, sk: 'STATE', status: 'down', deviceId: 'x'.repeat(129) },
+    ],
     ['a window key', { pk: 'DEVICE#a', sk: 'W#2026-11-21T10:00Z', status: 'down', deviceId: 'a' }],
     ['another status', { pk: 'DEVICE#a', sk: 'STATE', status: 'up', deviceId: 'a' }],
     ['an unpaired surrogate', { pk: 'DEVICE#\ud800', sk: 'STATE', status: 'down', deviceId: '\ud800' }],

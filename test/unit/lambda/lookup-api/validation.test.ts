@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor } from '#lambda/lookup-api/cursor.ts';
-import { parseDeviceId, parseIsoTime, parseLimit, parseToken } from '#lambda/lookup-api/validation.ts';
+import {
+  parseDeviceId,
+  parseIsoTime,
+  parseLimit,
+  parseRuleId,
+  parseToken,
+} from '#lambda/lookup-api/validation.ts';
 
 describe('parseIsoTime', () => {
   it.each([
@@ -50,6 +56,24 @@ describe('parseDeviceId / parseToken', () => {
     );
     expect(parseToken('status', 'down')).toBe('down');
   });
+});
+
+describe('parseRuleId', () => {
+  it.each(['vip-modem-down', 'r1', 'a.b_c:d-e', 'r'.repeat(128)])('takes %j, as validateRule does', (raw) => {
+    expect(parseRuleId(raw)).toBe(raw);
+  });
+
+  it.each(['', 'has space', '-leading', '.leading', 'r'.repeat(129), 'slash/in', 'ü'])(
+    'rejects %j as a 400',
+    (raw) => {
+      expect(() => parseRuleId(raw)).toThrow(
+        expect.objectContaining({
+          statusCode: 400,
+          message: 'ruleId must be 1-128 characters of A-Z a-z 0-9 . _ : - (starting alphanumeric)',
+        }),
+      );
+    },
+  );
 });
 
 describe('parseLimit', () => {

@@ -11,13 +11,12 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { StateItem } from '#core/batch.ts';
+import { itemId, type StateItem } from '#core/batch.ts';
 import { windowsInRange } from '#core/device-windows.ts';
-import type { DeviceItem, WindowItem } from '#core/items.ts';
+import { type DeviceItem, STATE_SK, type WindowItem } from '#core/items.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import type { ConditionalWrite } from '#core/ports.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
@@ -26,6 +25,7 @@ import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { type Fault, MemoryStateStore } from '#test/support/memory-state.ts';
 import { ScheduledStateStore } from '#test/support/scheduled-store.ts';
 import { eventTimeAt, telemetryValue } from '#test/support/telemetry-records.ts';
+import { proxyEvent } from './proxy-event.ts';
 
 const BASE_MS = Date.parse('2026-11-21T10:00:00Z');
 const FROM = '2026-11-21T10:00:00Z';
@@ -75,27 +75,14 @@ const api = createLookupApi(
   },
   () => {},
 );
-const request = {
-  httpMethod: 'GET',
-  path: '/devices/d1/windows',
-  resource: '/{proxy+}',
-  headers: {},
-  multiValueHeaders: {},
-  queryStringParameters: { from: FROM, to: TO },
-  multiValueQueryStringParameters: { from: [FROM], to: [TO] },
-  pathParameters: null,
-  stageVariables: null,
-  body: null,
-  isBase64Encoded: false,
-  requestContext: { requestId: 'test' },
-} as unknown as APIGatewayProxyEvent;
+const request = proxyEvent('GET', '/devices/d1/windows', { from: [FROM], to: [TO] });
 
 /** DynamoDB as the reader's calls see the store: strongly consistent, a query page of at most `pageSize` items. */
 const serveFrom = (store: MemoryStateStore, scheduler: fc.Scheduler, pageSize: number) => {
   ddb.on(GetCommand).callsFake(async (input) => {
     await scheduler.schedule(Promise.resolve(), 'reader: get device');
     expect(input.ConsistentRead).toBe(true);
-    const device = store.items.get(`${input.Key.pk}\n${input.Key.sk}`) as DeviceItem | undefined;
+    const device = store.items.get(itemId(input.Key)) as DeviceItem | undefined;
     if (device === undefined) return {};
     const { pk, openWindow, closedWindow } = structuredClone(device);
     return { Item: { pk, openWindow, closedWindow } };
@@ -188,7 +175,7 @@ describe('GET /devices/{id}/windows while the processor closes, copies and folds
             await memoryProcessor({ store, clock: () => BASE_MS + 3_600_000 })
               .process(toMskEvent(first))
               .catch(() => {});
-            if (!store.items.has(`${DEVICE_PK}\nSTATE`)) return;
+            if (!store.items.has(itemId({ pk: DEVICE_PK, sk: STATE_SK }))) return;
             // A fresh mock per run: it keeps every call, which would pile up over the runs.
             ddb.reset();
             serveFrom(store, scheduler, pageSize);

@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
+import { proxyEvent } from './proxy-event.ts';
 
 /**
  * A minute closing moves it from the device item's open window into a window item, in one transaction. A reader
@@ -41,20 +41,10 @@ const windowItem = (start: string, count: number) => ({
   expiresAt: 0,
   ...stats(count),
 });
-const request = {
-  httpMethod: 'GET',
-  path: '/devices/d1/windows',
-  resource: '/{proxy+}',
-  headers: {},
-  multiValueHeaders: {},
-  queryStringParameters: { from: '2026-01-01T12:00:00Z', to: '2026-01-01T12:05:00Z' },
-  multiValueQueryStringParameters: { from: ['2026-01-01T12:00:00Z'], to: ['2026-01-01T12:05:00Z'] },
-  pathParameters: null,
-  stageVariables: null,
-  body: null,
-  isBase64Encoded: false,
-  requestContext: { requestId: 'test' },
-} as unknown as APIGatewayProxyEvent;
+const request = proxyEvent('GET', '/devices/d1/windows', {
+  from: ['2026-01-01T12:00:00Z'],
+  to: ['2026-01-01T12:05:00Z'],
+});
 
 const counts = async () => {
   const result = await api(request);
