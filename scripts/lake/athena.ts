@@ -1,3 +1,4 @@
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import {
   type AthenaClient,
   GetQueryExecutionCommand,
@@ -41,8 +42,6 @@ export interface AthenaRunOptions {
 export class AthenaQueryError extends Error {
   override name = 'AthenaQueryError';
 }
-
-const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export const runAthenaQuery = async (
   client: AthenaClient,
