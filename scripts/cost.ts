@@ -15,7 +15,7 @@ import { calibrationFrom, PROFILES } from './cost/calibration.ts';
 import { formatReport } from './cost/format.ts';
 import { type Assumptions, computeCost, DEFAULT_ASSUMPTIONS } from './cost/model.ts';
 import { PRICE_TABLES, PRICES_CHECKED_ON, SUPPORTED_REGIONS } from './cost/prices.ts';
-import { choiceFlag, numberFlag, optionalNumberFlag, runCli, UsageError } from './lib/cli.ts';
+import { choiceFlag, numberFlag, optionalNumberFlag, runCliForCode, UsageError } from './lib/cli.ts';
 
 export const costSpec = {
   usage:
@@ -87,8 +87,7 @@ const positive = (name: string, value: number): number => {
 };
 
 export const main = async (argv: string[], print: (text: string) => void): Promise<number> => {
-  let code = 0;
-  await runCli(
+  return runCliForCode(
     costSpec,
     async ({ values: v }) => {
       const scenario = {
@@ -151,15 +150,8 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
       );
       return 0;
     },
-    {
-      argv,
-      exit: (c) => {
-        code = c;
-        return undefined;
-      },
-    },
+    { argv },
   );
-  return code;
 };
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

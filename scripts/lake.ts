@@ -13,7 +13,7 @@ import { formatResult, type OutputFormat } from './lake/format.ts';
 import { queryLocalLake } from './lake/local-lake.ts';
 import type { QueryResult } from './lake/result.ts';
 import { STATEFUL_STACK } from './lib/aws-stack.ts';
-import { type CliArgs, runCli, UsageError } from './lib/cli.ts';
+import { type CliArgs, runCliForCode, UsageError } from './lib/cli.ts';
 import { REPO_LOCAL_DIR } from './local/services/index.ts';
 
 export const lakeSpec = {
@@ -149,8 +149,7 @@ const queryLocal = async (
 
 export const main = async (argv: string[], io: LakeIo): Promise<number> => {
   const env = io.env ?? process.env;
-  let code = 0;
-  await runCli(
+  return runCliForCode(
     lakeSpec,
     async ({ values: v, positionals }) => {
       const sql = await querySql(positionals, v.file);
@@ -163,13 +162,8 @@ export const main = async (argv: string[], io: LakeIo): Promise<number> => {
       argv,
       stdout: io.stdout,
       stderr: io.stderr,
-      exit: (c) => {
-        code = c;
-        return undefined;
-      },
     },
   );
-  return code;
 };
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

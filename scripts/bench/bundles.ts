@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { ENV } from '#core/contract/index.ts';
 import { esbuildOptionsFor, LAMBDA_BUNDLE_FILE } from '#lib/lambda-bundling.ts';
+import { localTableNames, tableEnv } from '#scripts/local/tables.ts';
 
 const run = promisify(execFile);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -70,10 +71,7 @@ export const measureBundles = async (): Promise<BundleFigures> => {
       bundleHandler('lambda/lookup-api/handler.ts', outDir, 'lookup-api'),
     ]);
     const initMs = await measureInitMs(state.path, {
-      [ENV.stateTable]: 'bench-state',
-      [ENV.registryTable]: 'bench-registry',
-      [ENV.rulesTable]: 'bench-rules',
-      [ENV.alertsTable]: 'bench-alerts',
+      ...tableEnv(localTableNames('bench')),
       [ENV.deadLetterStream]: 'bench-dead-letter',
       POWERTOOLS_DEV: 'false',
     });

@@ -12,22 +12,22 @@ import { itemBytes, obj } from '#adapters/item-size.ts';
 export { itemBytes, type Obj, obj, valueBytes } from '#adapters/item-size.ts';
 
 /** 1 write unit per started KB, at least 1. */
-const unitsOf = (item: unknown): number => Math.max(1, Math.ceil(itemBytes(item) / 1024));
+export const writeUnitsOf = (item: unknown): number => Math.max(1, Math.ceil(itemBytes(item) / 1024));
 
 /** Write units AWS bills for one write request (transactions 2 per KB), as far as its input shows. */
 export const billedWriteUnits = (command: string, input: unknown, output: unknown): number => {
   const i = obj(input);
-  if (command === 'PutItemCommand') return unitsOf(i.Item);
+  if (command === 'PutItemCommand') return writeUnitsOf(i.Item);
   if (command === 'TransactWriteItemsCommand')
     return (Array.isArray(i.TransactItems) ? i.TransactItems : []).reduce<number>(
-      (s, t) => s + 2 * unitsOf(obj(obj(t).Put).Item),
+      (s, t) => s + 2 * writeUnitsOf(obj(obj(t).Put).Item),
       0,
     );
   if (command === 'BatchWriteItemCommand') {
     const requested = Object.values(obj(i.RequestItems)).flat();
     const unprocessed = Object.values(obj(obj(output).UnprocessedItems)).flat();
     const units = (requests: unknown[]) =>
-      requests.reduce<number>((s, r) => s + unitsOf(obj(obj(r).PutRequest).Item), 0);
+      requests.reduce<number>((s, r) => s + writeUnitsOf(obj(obj(r).PutRequest).Item), 0);
     return units(requested) - units(unprocessed);
   }
   return 1; // UpdateItem, DeleteItem: the item's size is not in the request

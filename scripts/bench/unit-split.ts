@@ -10,7 +10,7 @@
  * read is eventually consistent.
  */
 import { emptyEvents, type FloorEvents } from './floor.ts';
-import { itemBytes, type Obj, obj } from './item-size.ts';
+import { itemBytes, type Obj, obj, writeUnitsOf } from './item-size.ts';
 
 export const ITEM_KINDS = ['device', 'window', 'fleet', 'alert', 'other'] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
@@ -51,8 +51,9 @@ export const kindOf = (item: unknown): ItemKind => {
   return 'other';
 };
 
-const writeUnits = (item: unknown): number => Math.max(1, Math.ceil(itemBytes(item) / 1024));
 const readUnits = (item: unknown): number => Math.max(1, Math.ceil(itemBytes(item) / 4096));
+/** An item's (or key's) identity in the state table: pk and sk. */
+const keyIdOf = (item: unknown): string => `${str(obj(item).pk)}\n${str(obj(item).sk)}`;
 
 /** Puts a request carries (Put, BatchWrite puts, transaction puts), with their unit multiplier. */
 const putsOf = (command: string, input: Obj): { item: unknown; condition: unknown; factor: number }[] => {
@@ -90,7 +91,7 @@ export const trackSplit = (): SplitTracker => {
   let recordsOffsetOf = new Map<string, string>();
   /** A partition's fleet item carries new record counts when its watermark moved; in a transaction, fleet counts. */
   const countFleetWrite = (item: Obj, atomic: boolean) => {
-    const id = `${str(item.pk)}\n${str(item.sk)}`;
+    const id = keyIdOf(item);
     const offset = obj(item.offset).N;
     const advanced = typeof offset === 'string' && offset !== recordsOffsetOf.get(id);
     if (typeof offset === 'string') recordsOffsetOf.set(id, offset);
@@ -115,13 +116,13 @@ export const trackSplit = (): SplitTracker => {
       const indexBefore = split.wcu.index;
       for (const { item, condition, factor } of puts) {
         const kind = kindOf(item);
-        const units = writeUnits(item) * factor;
+        const units = writeUnitsOf(item) * factor;
         split.wcu[kind] += units;
         split.writtenBytes[kind].push(itemBytes(item));
         const events = split.events;
         const atomic = factor === 2;
         if (kind === 'alert') {
-          split.wcu.index += writeUnits(item);
+          split.wcu.index += writeUnitsOf(item);
           events.alerts += 1;
         }
         if (kind === 'window') {
@@ -164,16 +165,14 @@ export const trackSplit = (): SplitTracker => {
             }));
       for (const { keys, consistent, found } of requests) {
         const factor = consistent ? 1 : 0.5;
-        const foundById = new Map(found.map((item) => [`${str(obj(item).pk)}\n${str(obj(item).sk)}`, item]));
+        const foundById = new Map(found.map((item) => [keyIdOf(item), item]));
         const unprocessed = new Set(
           Object.values(obj(o.UnprocessedKeys)).flatMap((u) =>
-            (Array.isArray(obj(u).Keys) ? (obj(u).Keys as unknown[]) : []).map(
-              (k) => `${str(obj(k).pk)}\n${str(obj(k).sk)}`,
-            ),
+            (Array.isArray(obj(u).Keys) ? (obj(u).Keys as unknown[]) : []).map(keyIdOf),
           ),
         );
         for (const key of keys) {
-          const id = `${str(obj(key).pk)}\n${str(obj(key).sk)}`;
+          const id = keyIdOf(key);
           if (unprocessed.has(id)) continue;
           const item = foundById.get(id);
           split.rcu[kindOf(key)] += (item === undefined ? 1 : readUnits(item)) * factor;

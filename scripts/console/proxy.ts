@@ -2,6 +2,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { errorMessage } from '#scripts/lib/cli.ts';
+import { readBodyUpTo } from '#scripts/lib/read-body.ts';
 import { type Credentials, signApiRequest } from '#scripts/lookup-request.ts';
 import { isApiPath } from './api-paths.ts';
 import type { ConsoleHandler } from './serve.ts';
@@ -31,18 +32,6 @@ export interface ConsoleProxy {
 const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept'] as const;
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'x-amzn-requestid', 'x-amzn-errortype'] as const;
 
-const readBody = (request: IncomingMessage, maxBytes: number): Promise<Buffer | null> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBytes) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size > maxBytes ? null : Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-
 const replyError = (response: ServerResponse, status: number, message: string) => {
   response.statusCode = status;
   response.setHeader('content-type', 'application/json; charset=utf-8');
@@ -66,7 +55,7 @@ export const startConsoleProxy = async (options: ConsoleProxyOptions): Promise<C
   const send = options.upstream.protocol === 'https:' ? httpsRequest : httpRequest;
 
   const forward = async (request: IncomingMessage, response: ServerResponse) => {
-    const body = await readBody(request, maxBodyBytes);
+    const body = await readBodyUpTo(request, maxBodyBytes);
     if (body === null) return replyError(response, 413, `request body larger than ${maxBodyBytes} bytes`);
     const url = upstreamUrl(options.upstream, request.url ?? '/');
     const headers: Record<string, string> = {};

@@ -1,3 +1,4 @@
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import {
   type AthenaClient,
   GetQueryExecutionCommand,
@@ -7,6 +8,7 @@ import {
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { canonicalCell, cellKind, type QueryResult } from './result.ts';
+import { sqlStringLiteral } from './sql-literal.ts';
 
 /** Runs SQL in the deployed Athena workgroup: start, poll with progress until done, read every result page. */
 
@@ -41,11 +43,6 @@ export class AthenaQueryError extends Error {
   override name = 'AthenaQueryError';
 }
 
-/** A string as an Athena execution parameter: a quoted SQL literal. */
-export const sqlStringLiteral = (value: string): string => `'${value.replaceAll("'", "''")}'`;
-
-const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export const runAthenaQuery = async (
   client: AthenaClient,
   query: AthenaQuery,
@@ -59,6 +56,7 @@ export const runAthenaQuery = async (
       QueryString: query.sql,
       WorkGroup: query.workGroup,
       QueryExecutionContext: { Database: query.database },
+      // Athena's execution parameters are SQL literals: a string goes in quoted.
       ...(params.length > 0 ? { ExecutionParameters: params.map(sqlStringLiteral) } : {}),
     }),
   );

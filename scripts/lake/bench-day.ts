@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { createTelemetryStream } from '#lambda/generator/index.ts';
-import { numberFlag, runCli, UsageError } from '#scripts/lib/cli.ts';
+import { numberFlag, runCliForCode, UsageError } from '#scripts/lib/cli.ts';
 import { archivePath } from '#scripts/local/raw-archive.ts';
 import { LINE_COUNTS_FILE } from './line-counts.ts';
 import { queryLocalLake } from './local-lake.ts';
@@ -90,8 +90,7 @@ const timed = async <T>(work: () => Promise<T>): Promise<{ seconds: number; valu
 };
 
 export const main = async (argv: string[], print: (text: string) => void): Promise<number> => {
-  let code = 0;
-  await runCli(
+  return runCliForCode(
     benchDaySpec,
     async ({ values: v }) => {
       const rate = numberFlag('rate', v.rate, { min: 1, max: 100_000 });
@@ -161,15 +160,8 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
       }
       return 0;
     },
-    {
-      argv,
-      exit: (c) => {
-        code = c;
-        return undefined;
-      },
-    },
+    { argv },
   );
-  return code;
 };
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -6,6 +6,7 @@ import {
   RAW_PARTITION_KEYS,
   RAW_TABLE_NAME,
 } from '#core/contract/lake.ts';
+import { sqlStringLiteral } from './sql-literal.ts';
 
 /**
  * The SQL that makes the local lake look like the Glue table: a view named like the table, with its columns and
@@ -16,7 +17,6 @@ import {
 /** DuckDB's spelling of each Glue type the lake uses. */
 export const DUCKDB_TYPE: Readonly<Record<GlueColumnType, string>> = { string: 'VARCHAR', double: 'DOUBLE' };
 
-const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 const identifier = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
 /** The glob of raw files under a lake root; only names ending in .gz, so in-flight temp files are skipped. */
@@ -48,7 +48,7 @@ export const createViewsSql = (lakeDir: string): string => {
   const partitions = RAW_PARTITION_KEYS.map(({ name }) => identifier(name));
   // Hive partition values stay strings (DuckDB would otherwise guess integers and drop the leading zeros).
   const hiveTypes = RAW_PARTITION_KEYS.map(
-    ({ name, type }) => `${literal(name)}: ${literal(DUCKDB_TYPE[type])}`,
+    ({ name, type }) => `${sqlStringLiteral(name)}: ${sqlStringLiteral(DUCKDB_TYPE[type])}`,
   );
   const asText = `{${RAW_COLUMNS.map(({ name }) => `${JSON.stringify(name)}: "VARCHAR"`).join(', ')}}`;
   const columns = RAW_COLUMNS.map(
@@ -60,8 +60,8 @@ export const createViewsSql = (lakeDir: string): string => {
   return [
     `CREATE OR REPLACE TEMP VIEW ${identifier(RAW_TABLE_NAME)} AS SELECT`,
     `  ${[...columns, ...partitions].join(',\n  ')}`,
-    `FROM (SELECT json_transform(json, ${literal(asText)}) AS ${FIELDS}, ${partitions.join(', ')}`,
-    `  FROM read_ndjson_objects(${literal(rawFilesGlob(lakeDir))}, ${LENIENT_GZIP}, hive_partitioning = true,`,
+    `FROM (SELECT json_transform(json, ${sqlStringLiteral(asText)}) AS ${FIELDS}, ${partitions.join(', ')}`,
+    `  FROM read_ndjson_objects(${sqlStringLiteral(rawFilesGlob(lakeDir))}, ${LENIENT_GZIP}, hive_partitioning = true,`,
     `    hive_types = {${hiveTypes.join(', ')}}, hive_types_autocast = false));`,
   ].join('\n');
 };
@@ -73,6 +73,6 @@ export const createViewsSql = (lakeDir: string): string => {
 export const lineCountSql = (files: readonly string[]): string =>
   [
     "SELECT filename, count(*) AS lines, count(*) FILTER (WHERE json IS NULL OR json_type(json) <> 'OBJECT') AS malformed",
-    `FROM read_ndjson_objects([${files.map(literal).join(', ')}], ${LENIENT_GZIP}, filename = true)`,
+    `FROM read_ndjson_objects([${files.map(sqlStringLiteral).join(', ')}], ${LENIENT_GZIP}, filename = true)`,
     'GROUP BY filename',
   ].join('\n');

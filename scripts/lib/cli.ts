@@ -91,6 +91,26 @@ export const runCli = async <O extends Options>(
   exit(code);
 };
 
+/**
+ * Runs a main like runCli but answers its exit code instead of exiting: for CLIs whose `main` tests (and other
+ * scripts) call in-process.
+ */
+export const runCliForCode = async <O extends Options>(
+  spec: CliSpec<O>,
+  main: (args: CliArgs<O>) => Promise<number | undefined> | number | undefined,
+  options: Omit<RunCliOptions, 'exit'> = {},
+): Promise<number> => {
+  let code = 0;
+  await runCli(spec, main, {
+    ...options,
+    exit: (c) => {
+      code = c;
+      return undefined;
+    },
+  });
+  return code;
+};
+
 /** One line for any thrown value, including the cause when the message alone would hide it. */
 export const errorMessage = (error: unknown): string => {
   if (!(error instanceof Error)) return String(error);

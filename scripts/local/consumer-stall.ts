@@ -1,4 +1,5 @@
 import type { Consumer, Kafka } from 'kafkajs';
+import { groupPositions, type PartitionPosition } from './group-positions.ts';
 
 /**
  * kafkajs reports a batch it cannot decode (a codec it does not have, a corrupt batch) only by crashing the consumer:
@@ -7,13 +8,8 @@ import type { Consumer, Kafka } from 'kafkajs';
  * sits: each one's committed offset and end) and the error.
  */
 
-export interface StalledPartition {
-  readonly partition: number;
-  /** The next offset the group would read: the unreadable batch starts at or after it. */
-  readonly offset: number;
-  /** The partition's end (high watermark). */
-  readonly end: number;
-}
+/** A partition the group is behind on: the unreadable batch starts at or after its offset. */
+export type StalledPartition = PartitionPosition;
 
 export interface ConsumerStall {
   readonly topic: string;
@@ -44,14 +40,7 @@ export const stalledPartitions = async (kafka: Kafka, topic: string, groupId: st
   try {
     const ends = await admin.fetchTopicOffsets(topic);
     const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    const next = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-    const out: StalledPartition[] = [];
-    for (const { partition, high, low } of ends) {
-      const at = next.get(partition) ?? -1;
-      const offset = at >= 0 ? at : Number(low);
-      if (offset < Number(high)) out.push({ partition, offset, end: Number(high) });
-    }
-    return out.sort((a, b) => a.partition - b.partition);
+    return groupPositions(ends, committed?.partitions ?? []).filter((p) => p.offset < p.end);
   } finally {
     await admin.disconnect();
   }

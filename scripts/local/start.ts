@@ -27,6 +27,7 @@ import {
   type LocalFunctionName,
   type LocalResources,
 } from './functions.ts';
+import { groupPositions } from './group-positions.ts';
 import { type LambdaHost, startLambdaHost } from './lambda-host.ts';
 import { startRawArchive } from './raw-archive.ts';
 import { seedRegistry, seedRules } from './seed.ts';
@@ -187,13 +188,11 @@ const topicProgress = async (admin: Admin) => {
     admin.fetchTopicOffsets(TOPIC),
     admin.fetchOffsets({ groupId: PROCESSOR_GROUP, topics: [TOPIC] }),
   ]);
-  const recordsIn = high.reduce((sum, p) => sum + Number(p.high), 0);
-  const low = new Map(high.map((p) => [p.partition, Number(p.low)]));
-  const processed = (committed[0]?.partitions ?? []).reduce(
-    (sum, p) => sum + (Number(p.offset) >= 0 ? Number(p.offset) : (low.get(p.partition) ?? 0)),
-    0,
-  );
-  return { recordsIn, processed };
+  const positions = groupPositions(high, committed[0]?.partitions ?? []);
+  return {
+    recordsIn: positions.reduce((sum, p) => sum + p.end, 0),
+    processed: positions.reduce((sum, p) => sum + p.offset, 0),
+  };
 };
 
 const ensurePortsFree = async (config: StartConfig) => {

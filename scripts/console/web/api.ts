@@ -85,7 +85,5 @@ export interface Progress {
   processed?: number;
   lag?: number;
 }
-export interface ConsoleConfig {
-  target: 'local' | 'aws';
-  apiLabel: string;
-}
+// What GET /console/config.json answers, as the server defines it (type-only).
+export type { ConsoleConfig } from '#scripts/console/serve.ts';

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBodyUpTo } from '#scripts/lib/read-body.ts';
 
 /** A local HTTP stand-in for one AWS API, reached through the SDK's `AWS_ENDPOINT_URL_<SERVICE>` setting. */
 export interface StandIn {
@@ -16,18 +17,6 @@ export interface StandInReply {
 
 /** AWS APIs take requests up to a few MiB (Firehose PutRecordBatch: 4 MiB of data, base64 in JSON). */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
-
-const readBody = (request: IncomingMessage): Promise<Buffer | null> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
 
 const send = (response: ServerResponse, reply: StandInReply) => {
   response.statusCode = reply.status;
@@ -48,7 +37,7 @@ export const serveStandIn = async (
   const server = createServer((request, response) => {
     queue = queue.then(async () => {
       try {
-        const body = await readBody(request);
+        const body = await readBodyUpTo(request, MAX_BODY_BYTES);
         send(response, body === null ? tooLarge : await handle(request, body));
       } catch (error) {
         send(response, {

@@ -7,6 +7,17 @@ import { designResult, parseResults, readLatestResults, resultsShapeErrors } fro
 import { percentile } from '#scripts/bench/stats.ts';
 import { sampleResults } from '#test/support/bench-fixtures.ts';
 
+/** A valid units split for one design: every item kind, plus index writes. */
+const sampleUnits = () => {
+  const kinds = ['device', 'window', 'fleet', 'alert', 'other'] as const;
+  const zero = Object.fromEntries(kinds.map((k) => [k, 0]));
+  return {
+    wcuPer1k: { ...zero, index: 1 },
+    rcuPer1k: zero,
+    itemBytes: Object.fromEntries(kinds.map((k) => [k, { p50: 600, p99: 620 }])),
+  };
+};
+
 describe('designResult', () => {
   it('normalises raw counts per 1,000 records and per handler second', () => {
     const r = designResult(
@@ -62,13 +73,7 @@ describe('results shape (scripts/bench/results.ts)', () => {
   });
   it('accepts the optional units split, checked like the rest', () => {
     const doc = sampleResults();
-    const kinds = ['device', 'window', 'fleet', 'alert', 'other'] as const;
-    const zero = Object.fromEntries(kinds.map((k) => [k, 0]));
-    doc.workloads.hot.fleetstream.units = {
-      wcuPer1k: { ...zero, index: 1 },
-      rcuPer1k: zero,
-      itemBytes: Object.fromEntries(kinds.map((k) => [k, { p50: 600, p99: 620 }])),
-    } as never;
+    doc.workloads.hot.fleetstream.units = sampleUnits() as never;
     expect(resultsShapeErrors(doc)).toEqual([]);
     (
       doc.workloads.hot.fleetstream.units as unknown as { rcuPer1k: Record<string, unknown> }
@@ -79,12 +84,8 @@ describe('results shape (scripts/bench/results.ts)', () => {
   });
   it('accepts the optional floors of a units split, checked like the rest', () => {
     const doc = sampleResults();
-    const kinds = ['device', 'window', 'fleet', 'alert', 'other'] as const;
-    const zero = Object.fromEntries(kinds.map((k) => [k, 0]));
     const units = {
-      wcuPer1k: { ...zero, index: 1 },
-      rcuPer1k: zero,
-      itemBytes: Object.fromEntries(kinds.map((k) => [k, { p50: 600, p99: 620 }])),
+      ...sampleUnits(),
       floor: {
         strictWcuPer1k: 20,
         exactlyOnceWcuPer1k: 22,

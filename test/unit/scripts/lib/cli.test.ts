@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choiceFlag, numberFlag, parseCli, runCli, UsageError } from '#scripts/lib/cli.ts';
+import { choiceFlag, numberFlag, parseCli, runCli, runCliForCode, UsageError } from '#scripts/lib/cli.ts';
 
 const spec = {
   usage: 'usage: thing --count N',
@@ -65,6 +65,25 @@ describe('cli helper', () => {
   it('passes main’s exit code through', async () => {
     expect((await run(['--count', '1'], () => 3)).code).toBe(3);
     expect((await run([], () => undefined)).code).toBe(0);
+  });
+
+  it('runCliForCode answers the code runCli would exit with, without exiting', async () => {
+    const stderr: string[] = [];
+    const quiet = { stdout: () => undefined, stderr: (l: string) => stderr.push(l) };
+    expect(await runCliForCode(spec, () => 3, { ...quiet, argv: ['--count', '1'] })).toBe(3);
+    expect(await runCliForCode(spec, () => undefined, { ...quiet, argv: [] })).toBe(0);
+    expect(await runCliForCode(spec, () => 0, { ...quiet, argv: ['--help'] })).toBe(0);
+    expect(await runCliForCode(spec, () => 0, { ...quiet, argv: ['--nope'] })).toBe(2);
+    expect(
+      await runCliForCode(
+        spec,
+        () => {
+          throw new Error('boom');
+        },
+        { ...quiet, argv: [] },
+      ),
+    ).toBe(1);
+    expect(stderr).toContain('error: boom');
   });
 
   it('validates numbers and choices', () => {
