@@ -30,3 +30,12 @@ export const deadLetters = async (datalakeDir: string) => {
       .map((line) => JSON.parse(line)),
   );
 };
+
+/** Polls a synchronous condition every 50 ms; throws naming `what` once `timeoutMs` has passed. */
+export const waitFor = async (condition: () => boolean, timeoutMs: number, what: string) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
