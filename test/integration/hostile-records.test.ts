@@ -6,13 +6,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { readCounts } from '#core/data-map.ts';
 import type { DeviceItem, FleetRecordsItem } from '#core/items.ts';
 import { createLocalStateProcessor } from '#lambda/state-processor/local.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
-import { pollUntilHandled } from '#test/support/kafka.ts';
+import { createTestTopic, pollUntilHandled, testKafka } from '#test/support/kafka.ts';
 import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
 import { deadLetters, scanTable } from './support.ts';
 
@@ -112,15 +111,10 @@ describe('hostile records on the local pipeline', () => {
     await createTables(localDynamoDb(endpoint), names);
     const datalakeDir = await mkdtemp(join(tmpdir(), 'fleetstream-hostile-'));
     dirs.push(datalakeDir);
-    const topic = uniquePrefix('hostile-telemetry');
-    const kafka = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
-    await admin.disconnect();
+    const topic = await createTestTopic(brokers, 'hostile-telemetry', PARTITIONS);
 
     const sent = messages().map((m, i) => ({ ...m, partition: i % PARTITIONS }));
-    const producer = kafka.producer();
+    const producer = testKafka(brokers).producer();
     await producer.connect();
     const results = await producer.send({
       topic,
