@@ -31,11 +31,13 @@ export interface ProcessorConfig {
   readonly provisionedPollers: ProvisionedPollers | undefined;
 }
 
-/** Lambda's accepted ranges for MSK: minimum 1–200, maximum 1–2,000 (API_ProvisionedPollerConfig). */
 export interface ProvisionedPollers {
   readonly minimum: number;
   readonly maximum: number;
 }
+
+/** Lambda's accepted ranges for MSK (API_ProvisionedPollerConfig); checked here and by the StateProcessor construct. */
+export const POLLER_RANGES = { minimum: { min: 1, max: 200 }, maximum: { min: 1, max: 2000 } } as const;
 
 export interface ApiConfig {
   readonly rateLimit: number;
@@ -166,8 +168,9 @@ const parseProvisionedPollers = (c: Checker, raw: unknown, path: string): Provis
   for (const key of ['minimum', 'maximum'])
     if (section[key] === undefined) c.errors.push(`${path}.${key} is required when ${path} is set`);
   const errorsBefore = c.errors.length;
-  const minimum = c.int(section, path, 'minimum', 1, 1, 200);
-  const maximum = c.int(section, path, 'maximum', 1, 1, 2000);
+  const { minimum: lo, maximum: hi } = POLLER_RANGES;
+  const minimum = c.int(section, path, 'minimum', 1, lo.min, lo.max);
+  const maximum = c.int(section, path, 'maximum', 1, hi.min, hi.max);
   if (c.errors.length === errorsBefore && minimum > maximum)
     c.errors.push(`${path}.minimum (${minimum}) must not exceed ${path}.maximum (${maximum})`);
   return { minimum, maximum };

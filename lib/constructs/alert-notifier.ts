@@ -6,6 +6,7 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ENV } from '#core/contract/index.ts';
+import { METRICS_NAMESPACE } from '#core/processor-metrics.ts';
 import type { FailureQueue } from './failure-queue.ts';
 import { FleetFunction } from './fleet-function.ts';
 import type { FleetTables } from './fleet-tables.ts';
@@ -50,7 +51,7 @@ export class AlertNotifier extends Construct {
       alarmDescription:
         'Alerts skipped because SNS refused them (InvalidParameter) or their stream image was not an alert',
       metric: new cloudwatch.Metric({
-        namespace: 'FleetStream',
+        namespace: METRICS_NAMESPACE,
         metricName: 'NotificationsFailed',
         dimensionsMap: { service: 'notifier' },
         statistic: 'Sum',

@@ -10,28 +10,13 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { LAMBDA_NODE_OPTIONS, lambdaBundling } from '#lib/lambda-bundling.ts';
 
-/** Access a function gets to a table through {@link FleetFunction.bindTable}. */
-export type TableAccess = 'read' | 'write' | 'readWrite';
-
-const TABLE_READ = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-  'dynamodb:ConditionCheckItem',
-];
-const TABLE_WRITE = [
+/** Actions that write items: a function granted one needs to encrypt with the table's key, not only decrypt. */
+const TABLE_WRITE_ACTIONS: ReadonlySet<string> = new Set([
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
-];
-const TABLE_ACTIONS: Record<TableAccess, string[]> = {
-  read: [...TABLE_READ, 'dynamodb:DescribeTable'],
-  write: [...TABLE_WRITE, 'dynamodb:DescribeTable'],
-  readWrite: [...new Set([...TABLE_READ, ...TABLE_WRITE]), 'dynamodb:DescribeTable'],
-};
+]);
 
 export interface FleetFunctionProps {
   /** Absolute path of the handler module (TypeScript), exporting `handler`. */
@@ -152,34 +137,27 @@ export class FleetFunction extends Construct {
   }
 
   /**
-   * Sets `name` to the table name and grants exactly the access asked for: on the table and, for reads, on the named
-   * indexes only (CDK's grant*Data would add `index/*`). Adds the table's KMS key when it has a customer-managed one.
+   * Sets `name` to the table name and grants exactly the actions listed (the calls the function makes), on the table
+   * and on the named indexes only (CDK's grant*Data would add `index/*`). Adds the table's KMS key when it has a
+   * customer-managed one.
    */
   bindTable(
     name: string,
     table: dynamodb.ITable,
-    access: TableAccess | readonly `dynamodb:${string}`[],
+    actions: readonly `dynamodb:${string}`[],
     indexes: readonly string[] = [],
   ): this {
     this.function.addEnvironment(name, table.tableName);
-    // An explicit action list is least privilege for functions whose calls are known (tested in test/infra).
-    const actions = typeof access === 'string' ? TABLE_ACTIONS[access] : [...access];
-    const writes = actions.some(
-      (action) => TABLE_WRITE.includes(action) && action !== 'dynamodb:ConditionCheckItem',
-    );
-    const readable = access !== 'write';
     this.role.addToPolicy(
       new iam.PolicyStatement({
-        actions,
-        resources: [
-          table.tableArn,
-          ...(readable ? indexes.map((index) => `${table.tableArn}/index/${index}`) : []),
-        ],
+        actions: [...actions],
+        resources: [table.tableArn, ...indexes.map((index) => `${table.tableArn}/index/${index}`)],
       }),
     );
     if (table.encryptionKey !== undefined) {
-      if (!writes) table.encryptionKey.grantDecrypt(this.role);
-      else table.encryptionKey.grantEncryptDecrypt(this.role);
+      if (actions.some((action) => TABLE_WRITE_ACTIONS.has(action)))
+        table.encryptionKey.grantEncryptDecrypt(this.role);
+      else table.encryptionKey.grantDecrypt(this.role);
     }
     return this;
   }

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ENV } from '#core/contract/index.ts';
+import { POLLER_RANGES, type ProvisionedPollers } from '#lib/config.ts';
 import type { FailureQueue } from './failure-queue.ts';
 import { FleetFunction } from './fleet-function.ts';
 import type { FleetTables } from './fleet-tables.ts';
@@ -33,10 +34,10 @@ export interface StateProcessorProps {
   /** Days a per-minute window is kept after it ends (TTL). @default 7 */
   readonly windowRetentionDays?: number;
   /**
-   * Provisioned mode: keep `minimum` to `maximum` event pollers (MSK: minimum 1–200, maximum 1–2,000) and turn on the
-   * mapping's event, error and Kafka consumer metrics. @default - on-demand pollers, no mapping metrics
+   * Provisioned mode: keep `minimum` to `maximum` event pollers (within POLLER_RANGES: minimum 1–200, maximum 1–2,000)
+   * and turn on the mapping's event, error and Kafka consumer metrics. @default - on-demand pollers, no mapping metrics
    */
-  readonly provisionedPollers?: { readonly minimum: number; readonly maximum: number };
+  readonly provisionedPollers?: ProvisionedPollers;
   /** Repository root holding lambda/state-processor/handler.ts. */
   readonly projectRoot: string;
 }
@@ -67,19 +68,20 @@ export class StateProcessor extends Construct {
       );
     }
     const pollers = props.provisionedPollers;
+    const { minimum: lo, maximum: hi } = POLLER_RANGES;
     if (
       pollers !== undefined &&
       !(
         Number.isInteger(pollers.minimum) &&
         Number.isInteger(pollers.maximum) &&
-        pollers.minimum >= 1 &&
-        pollers.minimum <= 200 &&
-        pollers.maximum <= 2000 &&
+        pollers.minimum >= lo.min &&
+        pollers.minimum <= lo.max &&
+        pollers.maximum <= hi.max &&
         pollers.minimum <= pollers.maximum
       )
     ) {
       throw new Error(
-        `StateProcessor ${id}: provisionedPollers needs integers 1 ≤ minimum ≤ 200, minimum ≤ maximum ≤ 2000, got ${JSON.stringify(pollers)}`,
+        `StateProcessor ${id}: provisionedPollers needs integers ${lo.min} ≤ minimum ≤ ${lo.max}, minimum ≤ maximum ≤ ${hi.max}, got ${JSON.stringify(pollers)}`,
       );
     }
     const retentionDays = props.windowRetentionDays ?? 7;

@@ -5,6 +5,7 @@ import { createRandom } from '#lambda/generator/prng.ts';
 import { startEventSourcePoller } from '#scripts/local/event-source-poller.ts';
 import { createTestTopic, testKafka } from '#test/support/kafka.ts';
 import { uniquePrefix } from '#test/support/local-aws.ts';
+import { waitFor } from './support.ts';
 
 const brokers = () => inject('brokers');
 
@@ -20,14 +21,6 @@ const produce = async (topic: string, from: number, count: number) => {
   for (let i = 0; i < messages.length; i += 250)
     await producer.send({ topic, messages: messages.slice(i, i + 250) });
   await producer.disconnect();
-};
-
-const waitFor = async (condition: () => boolean, timeoutMs: number, what: string) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 };
 
 /** A handler that records every call and fails ~30% of them, like a flaky downstream. */

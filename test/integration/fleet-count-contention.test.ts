@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { DeviceItem, FleetRecordsItem } from '#core/items.ts';
 import { toMskEvent } from '#core/msk-event.ts';
@@ -9,6 +8,7 @@ import { sumFleet } from '#lambda/lookup-api/mappers.ts';
 import { createLocalStateProcessor } from '#lambda/state-processor/local.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
 import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
+import { scanTable } from './support.ts';
 
 // A mass status change across many partitions, with every batch delivered twice at once (a retry overlapping the
 // original, as around a rebalance or a timeout): 32 invocations, two per partition, each turning the partition's 64
@@ -74,16 +74,7 @@ describe('fleet count contention', () => {
     );
     const elapsedMs = Math.round(performance.now() - started);
 
-    const client = DynamoDBDocumentClient.from(localDynamoDb(endpoint));
-    const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const out = await client.send(
-        new ScanCommand({ TableName: names.state, ExclusiveStartKey, ConsistentRead: true }),
-      );
-      items.push(...(out.Items ?? []));
-      ExclusiveStartKey = out.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const items = await scanTable(endpoint, names.state);
     const fleet = sumFleet(
       items.filter((i) => String(i.sk).startsWith('RECORDS#')) as unknown as FleetRecordsItem[],
     );

@@ -3,18 +3,17 @@
  * local event-source poller into the processor on DynamoDB Local: nothing stalls, every good record is folded exactly
  * (prototype names included), every bad one is in dead-letter with its partition, offset and a stable id.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { readCounts } from '#core/data-map.ts';
 import type { DeviceItem, FleetRecordsItem } from '#core/items.ts';
 import { createLocalStateProcessor } from '#lambda/state-processor/local.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
-import { pollUntilHandled } from '#test/support/kafka.ts';
+import { createTestTopic, pollUntilHandled, testKafka } from '#test/support/kafka.ts';
 import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
+import { deadLetters, scanTable } from './support.ts';
 
 const endpoint = inject('dynamodbEndpoint');
 const brokers = inject('brokers');
@@ -93,20 +92,6 @@ const messages = (): Message[] => {
   return out;
 };
 
-const scan = async <T>(table: string): Promise<T[]> => {
-  const client = DynamoDBDocumentClient.from(localDynamoDb(endpoint));
-  const items: T[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const out = await client.send(
-      new ScanCommand({ TableName: table, ExclusiveStartKey, ConsistentRead: true }),
-    );
-    items.push(...((out.Items ?? []) as T[]));
-    ExclusiveStartKey = out.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-};
-
 const tally = (values: readonly string[]) => {
   const out = new Map<string, number>();
   for (const v of values) out.set(v, (out.get(v) ?? 0) + 1);
@@ -126,15 +111,10 @@ describe('hostile records on the local pipeline', () => {
     await createTables(localDynamoDb(endpoint), names);
     const datalakeDir = await mkdtemp(join(tmpdir(), 'fleetstream-hostile-'));
     dirs.push(datalakeDir);
-    const topic = uniquePrefix('hostile-telemetry');
-    const kafka = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
-    await admin.disconnect();
+    const topic = await createTestTopic(brokers, 'hostile-telemetry', PARTITIONS);
 
     const sent = messages().map((m, i) => ({ ...m, partition: i % PARTITIONS }));
-    const producer = kafka.producer();
+    const producer = testKafka(brokers).producer();
     await producer.connect();
     const results = await producer.send({
       topic,
@@ -181,7 +161,7 @@ describe('hostile records on the local pipeline', () => {
 
     const folded = produced.flatMap((m) => (m.good ? [m.good] : []));
     const bad = produced.filter((m) => m.good === null);
-    const state = await scan<Record<string, unknown>>(names.state);
+    const state = await scanTable(endpoint, names.state);
     const devices = state.filter((i) => i.sk === 'STATE') as unknown as DeviceItem[];
     expect(new Map(devices.map((d) => [d.deviceId, d.recordCount]))).toEqual(
       tally(folded.map((g) => g.deviceId)),
@@ -201,11 +181,7 @@ describe('hostile records on the local pipeline', () => {
       tally(devices.map((d) => d.status)),
     );
 
-    const root = join(datalakeDir, 'dead-letter');
-    const files = (await readdir(root, { recursive: true, withFileTypes: true })).filter((f) => f.isFile());
-    const letters = (await Promise.all(files.map((f) => readFile(join(f.parentPath, f.name), 'utf8'))))
-      .flatMap((text) => text.split('\n').filter(Boolean))
-      .map((line) => JSON.parse(line));
+    const letters = await deadLetters(datalakeDir);
     expect(letters.map((l) => `${l.partition}@${l.offset}`).sort()).toEqual(
       bad.map((m) => `${m.partition}@${m.offset}`).sort(),
     );

@@ -1,7 +1,6 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { ensureTopic } from '#adapters/kafka-topic.ts';
 import type { DeviceItem, FleetRecordsItem, WindowItem } from '#core/items.ts';
@@ -13,6 +12,7 @@ import type { ServiceProcess } from '#scripts/local/services/process.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
 import { pollUntilHandled, testKafka } from '#test/support/kafka.ts';
 import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
+import { deadLetters, scanTable } from './support.ts';
 
 // The MSK cluster is replaced (here: this test's own Kafka broker is stopped, its data wiped, and restarted) while the
 // DynamoDB tables are kept. Offsets restart at 0 on the new cluster; its records must fold exactly, not be skipped as
@@ -68,30 +68,10 @@ const produce = async (brokers: string, topic: string, sent: readonly Sent[]) =>
   await producer.disconnect();
 };
 
-const scanAll = async (table: string) => {
-  const client = DynamoDBDocumentClient.from(localDynamoDb(endpoint));
-  const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const out = await client.send(
-      new ScanCommand({ TableName: table, ExclusiveStartKey, ConsistentRead: true }),
-    );
-    items.push(...(out.Items ?? []));
-    ExclusiveStartKey = out.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-};
-
-const deadLetterPositions = async (datalakeDir: string): Promise<string[]> => {
-  const root = join(datalakeDir, 'dead-letter');
-  const files = (await readdir(root, { recursive: true, withFileTypes: true })).filter((f) => f.isFile());
-  const texts = await Promise.all(files.map((f) => readFile(join(f.parentPath, f.name), 'utf8')));
-  return texts
-    .flatMap((t) => t.split('\n').filter(Boolean))
-    .map((line) => JSON.parse(line) as { partition: number; offset: number })
-    .map((l) => `${l.partition}@${l.offset}`)
+const deadLetterPositions = async (datalakeDir: string): Promise<string[]> =>
+  (await deadLetters(datalakeDir))
+    .map((l: { partition: number; offset: number }) => `${l.partition}@${l.offset}`)
     .sort();
-};
 
 /** Where Kafka put each message: "<partition>@<offset>" for the poison ones (offsets restart per cluster). */
 const poisonPositions = (sent: readonly Sent[]): string[] => {
@@ -158,14 +138,14 @@ describe('a replaced Kafka cluster with the DynamoDB tables kept', () => {
     const second = messages(45, 600);
     await phase(first);
     expect(processor.metrics.totals.RecordsProcessed).toBe(first.filter((m) => !m.bad).length);
-    const before = (await scanAll(names.state)).find((i) => i.sk === 'STATE')?.source;
+    const before = (await scanTable(endpoint, names.state)).find((i) => i.sk === 'STATE')?.source;
     // The cluster is replaced: its data is wiped (a new cluster id is formatted on start), the tables stay.
     await rm(join(kafkaDir, 'data'), { recursive: true, force: true });
     await phase(second);
 
     const all = [...first, ...second];
     const good = all.filter((m) => !m.bad);
-    const items = await scanAll(names.state);
+    const items = await scanTable(endpoint, names.state);
     const devices = items.filter((i) => i.sk === 'STATE') as unknown as DeviceItem[];
     const expectedPerDevice = new Map<string, number>();
     for (const m of good) expectedPerDevice.set(m.deviceId, (expectedPerDevice.get(m.deviceId) ?? 0) + 1);

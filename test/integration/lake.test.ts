@@ -16,6 +16,7 @@ import {
   recordsPerModelPerHour,
 } from '#test/support/lake-reference.ts';
 import { uniquePrefix } from '#test/support/local-aws.ts';
+import { waitFor } from './support.ts';
 
 /**
  * Known records go through the local pipeline (Kafka → the raw archive, stopped cleanly) into two arrival hours;
@@ -40,14 +41,6 @@ const produce = async (topic: string, records: readonly ProducedRecord[]) => {
     }
   } finally {
     await producer.disconnect();
-  }
-};
-
-const waitFor = async (condition: () => boolean, timeoutMs: number, what: string) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 };
 

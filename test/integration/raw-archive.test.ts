@@ -6,6 +6,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { type RawArchiveOptions, startRawArchive } from '#scripts/local/raw-archive.ts';
 import { createTestTopic, testKafka } from '#test/support/kafka.ts';
 import { uniquePrefix } from '#test/support/local-aws.ts';
+import { waitFor } from './support.ts';
 
 const brokers = () => inject('brokers');
 const dirs: string[] = [];
@@ -49,14 +50,6 @@ const archivedLines = async (root: string): Promise<string[]> => {
     lines.push(...parts.map((p) => p.toString('hex')));
   }
   return lines;
-};
-
-const waitFor = async (condition: () => boolean, timeoutMs: number, what: string) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 };
 
 describe('local raw archive (Firehose stand-in)', () => {

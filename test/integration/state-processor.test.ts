@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { StateItem } from '#core/batch.ts';
@@ -19,6 +19,7 @@ import { createTables, localTableNames, type TableNames } from '#scripts/local/t
 import { pollUntilHandled } from '#test/support/kafka.ts';
 import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
 import { readerView } from '#test/support/reader-view.ts';
+import { deadLetters, scanTable } from './support.ts';
 
 const endpoint = inject('dynamodbEndpoint');
 const brokers = inject('brokers');
@@ -61,37 +62,14 @@ const processorFor = (
   });
 
 /** Every item of a table, without `version` (it counts writes, which differ between equivalent histories). */
-const scan = async (table: string) => {
-  const client = docClient();
-  const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const out = await client.send(
-      new ScanCommand({ TableName: table, ExclusiveStartKey, ConsistentRead: true }),
-    );
-    items.push(...(out.Items ?? []));
-    ExclusiveStartKey = out.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items
+const scan = async (table: string) =>
+  (await scanTable(endpoint, table))
     .map(({ version: _version, ...rest }) => rest)
     .sort((a, b) =>
       JSON.stringify([a.pk ?? a.deviceId, a.sk ?? a.alertKey]).localeCompare(
         JSON.stringify([b.pk ?? b.deviceId, b.sk ?? b.alertKey]),
       ),
     );
-};
-
-const deadLetters = async (datalakeDir: string) => {
-  const root = join(datalakeDir, 'dead-letter');
-  const files = (await readdir(root, { recursive: true, withFileTypes: true })).filter((f) => f.isFile());
-  const lines = await Promise.all(files.map((f) => readFile(join(f.parentPath, f.name), 'utf8')));
-  return lines.flatMap((text) =>
-    text
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line)),
-  );
-};
 
 interface Produced {
   topic: string;
