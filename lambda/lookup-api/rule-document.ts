@@ -6,7 +6,7 @@
  * filters too large to copy into every alert.
  */
 import type { Rule } from '#core/items.ts';
-import { CPU_RANGE, MAX_TEXT_FIELD_LENGTH, MEMORY_RANGE } from '#core/record.ts';
+import { CPU_RANGE, hasLoneSurrogate, MAX_TEXT_FIELD_LENGTH, MEMORY_RANGE } from '#core/record.ts';
 import { validateRule } from '#core/rules.ts';
 import { badRequest } from './http.ts';
 
@@ -34,7 +34,6 @@ const NUMERIC_RANGES = new Map<string, { min: number; max: number }>([
 // Registry attribute names as registry:load writes them from CSV headers; never `__proto__` and friends' shape.
 const REGISTRY_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 const NON_PRINTABLE = /\p{C}/u;
-const UNPAIRED_SURROGATE = /\p{Cs}/u;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -69,10 +68,10 @@ const allStringsWellFormed = (root: unknown): boolean => {
   while (stack.length > 0) {
     const value = stack.pop();
     if (typeof value === 'string') {
-      if (UNPAIRED_SURROGATE.test(value)) return false;
+      if (hasLoneSurrogate(value)) return false;
     } else if (typeof value === 'object' && value !== null) {
       for (const [key, child] of Object.entries(value)) {
-        if (UNPAIRED_SURROGATE.test(key)) return false;
+        if (hasLoneSurrogate(key)) return false;
         stack.push(child);
       }
     }
