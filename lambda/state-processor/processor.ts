@@ -39,10 +39,10 @@ export interface StateProcessorDeps {
   maxWriteAttempts?: number;
   /** How far (ms) an event_time may be ahead of the clock before the record is dead-lettered. @default 5 minutes */
   maxEventTimeSkewMs?: number;
-  /** Attempts per fleet-devices shard transaction lost to another invocation (see write-plan). @default 100 */
-  maxShardAttempts?: number;
+  /** Attempts per fleet-count transaction lost on the partition's fleet item alone (see write-plan). @default 100 */
+  maxFleetItemAttempts?: number;
   /** Backoff between those attempts (tests inject `sleep`). @default 10 ms base, 1 s cap, full jitter */
-  shardBackoff?: BackoffOptions;
+  fleetItemBackoff?: BackoffOptions;
 }
 
 export interface BatchSummary {
@@ -53,7 +53,8 @@ export interface BatchSummary {
   itemWrites: number;
   transactions: number;
   conflicts: number;
-  shardConflicts: number;
+  /** Fleet-count transactions cancelled because another invocation wrote the partition's fleet item first. */
+  fleetItemConflicts: number;
   alerts: number;
   lagMs: number;
 }
@@ -129,8 +130,8 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
       items,
       concurrency: deps.writeConcurrency ?? 16,
       maxAttempts: deps.maxWriteAttempts ?? 8,
-      maxShardAttempts: deps.maxShardAttempts,
-      shardBackoff: deps.shardBackoff,
+      maxFleetItemAttempts: deps.maxFleetItemAttempts,
+      fleetItemBackoff: deps.fleetItemBackoff,
     });
 
     const oldest = source.reduce((min, r) => Math.min(min, r.timestampMs), Number.POSITIVE_INFINITY);

@@ -99,11 +99,11 @@ describe('fleet count contention', () => {
     });
 
     const conflicts = summaries.reduce((sum, s) => sum + s.conflicts, 0);
-    const shardConflicts = summaries.reduce((sum, s) => sum + s.shardConflicts, 0);
+    const fleetItemConflicts = summaries.reduce((sum, s) => sum + s.fleetItemConflicts, 0);
     const transactions = summaries.reduce((sum, s) => sum + s.transactions, 0);
     console.log(
       `[fleet count contention] ${PARTITIONS} partitions × ${DELIVERIES} deliveries × ${DEVICES_EACH} devices down: ` +
-        `${transactions} transactions, ${conflicts} conflicts (${shardConflicts} on fleet items), ` +
+        `${transactions} transactions, ${conflicts} conflicts (${fleetItemConflicts} on fleet items), ` +
         `max ${Math.max(...summaries.map((s) => s.conflicts))} in one invocation, ${elapsedMs} ms`,
     );
   });

@@ -11,7 +11,7 @@ import { type MemoryAlertSink, staticRules } from './memory-state.ts';
 /** One batch, per partition: records behind the committed offset re-read, and records taken after it. */
 export type Step = readonly { back: number; take: number }[];
 
-/** A processor meant to contend: enough write attempts to win every race, and no real timer between shard attempts. */
+/** A processor meant to contend: enough write attempts to win every race, and no real timer between fleet item attempts. */
 export const contendingProcessor = (
   store: StateStore,
   alerts: MemoryAlertSink,
@@ -24,8 +24,8 @@ export const contendingProcessor = (
     rules: staticRules(rules),
     clock: () => nowMs,
     maxWriteAttempts: 1_000,
-    // Backoff between shard attempts would be a real timer, outside the scheduler.
-    shardBackoff: { sleep: async () => {} },
+    // Backoff between fleet item attempts would be a real timer, outside the scheduler.
+    fleetItemBackoff: { sleep: async () => {} },
   });
 
 /**

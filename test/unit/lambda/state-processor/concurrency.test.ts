@@ -170,7 +170,7 @@ describe('fleet counts under a mass status change', () => {
           memoryProcessor({
             store: s,
             clock: () => BASE_MS + 3_600_000,
-            shardBackoff: { sleep: async () => {} },
+            fleetItemBackoff: { sleep: async () => {} },
           });
         for (let p = 0; p < PARTITIONS_DOWN; p++) await processor(store).process(batch(p, 0, 'up'));
         // Every partition turns its devices down at once, and every batch is delivered twice concurrently (a

@@ -4,7 +4,10 @@ import type { BatchRecord } from '#core/batch-record.ts';
 import { MAX_MINUTES_PER_DEVICE_WRITE, takeRound } from '#core/device-round.ts';
 import { type DeviceItem, windowStart } from '#core/items.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
-import { ITEMS_PER_TRANSACTION, TRANSACTION_BYTES } from '#lambda/state-processor/write-plan.ts';
+import {
+  ITEMS_PER_TRANSACTION,
+  TRANSACTION_BYTES,
+} from '#lambda/state-processor/write-plan/transaction-chunk.ts';
 import { BoundedMemoryStore } from '#test/support/bounded-store.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { MemoryStateStore } from '#test/support/memory-state.ts';

@@ -1,0 +1,85 @@
+/**
+ * What every step of the write plan shares: the ports, the planner, the limits and the counters. Each step keeps its
+ * own state; this holds only what is the same for all of them.
+ */
+import type { BackoffOptions } from '#adapters/backoff.ts';
+import { type BatchPlanner, itemId, type StateItem } from '#core/batch.ts';
+import type { ItemKey } from '#core/items.ts';
+import type { AlertSink, ConditionalWrite, StateStore } from '#core/ports.ts';
+
+export class WriteConflictError extends Error {
+  override readonly name = 'WriteConflictError';
+}
+
+export interface WriteOptions {
+  store: StateStore;
+  alerts: AlertSink;
+  planner: BatchPlanner;
+  /** The items read for the plan (the partitions' fleet items among them are written with device counts). */
+  items: ReadonlyMap<string, StateItem>;
+  concurrency: number;
+  /** Conditional-write attempts per item before giving up (then the batch is retried by Lambda). */
+  maxAttempts: number;
+  /**
+   * Attempts per fleet-count transaction lost only on the partition's fleet item. Only invocations of the same
+   * partition share that item (around a rebalance or a timeout); a lost race only means "re-read it and add the same
+   * delta again", and some contender wins each round, so a larger budget (with jittered backoff) converges.
+   * @default 100
+   */
+  maxFleetItemAttempts?: number;
+  /** Backoff between fleet item attempts. @default 10 ms base, 1 s cap, full jitter, real sleep */
+  fleetItemBackoff?: BackoffOptions;
+}
+
+export interface WriteStats {
+  itemWrites: number;
+  transactions: number;
+  conflicts: number;
+  alerts: number;
+  /** Fleet-count transactions cancelled because another invocation wrote the partition's fleet item first. */
+  fleetItemConflicts: number;
+}
+
+/** The shared part of every step. */
+export interface WriteContext {
+  readonly store: StateStore;
+  readonly alerts: AlertSink;
+  readonly planner: BatchPlanner;
+  readonly concurrency: number;
+  readonly maxAttempts: number;
+  readonly stats: WriteStats;
+}
+
+export const createContext = (options: WriteOptions): WriteContext => ({
+  store: options.store,
+  alerts: options.alerts,
+  planner: options.planner,
+  concurrency: options.concurrency,
+  maxAttempts: options.maxAttempts,
+  stats: { itemWrites: 0, transactions: 0, conflicts: 0, alerts: 0, fleetItemConflicts: 0 },
+});
+
+/** An item planned for a write, with the version it was planned from (null = it must not exist). */
+export interface Planned {
+  item: StateItem;
+  expectedVersion: number | null;
+}
+
+export const toWrite = (planned: Planned): ConditionalWrite => ({
+  item: planned.item,
+  expectedVersion: planned.expectedVersion,
+});
+
+export const describe = (item: StateItem): string => `${item.pk} ${item.sk}`;
+
+/** One item read again, strongly consistent (after a lost condition); undefined = absent. */
+export const readItem = async <T extends StateItem>(
+  context: WriteContext,
+  key: ItemKey,
+): Promise<T | undefined> => (await context.store.read([key])).get(itemId(key)) as T | undefined;
+
+/** A transaction, counted. Returns the indexes whose condition failed (empty = committed). */
+export const transact = (context: WriteContext, writes: readonly ConditionalWrite[]): Promise<number[]> => {
+  context.stats.transactions += 1;
+  return context.store.transact(writes);
+};
