@@ -12,8 +12,8 @@ import {
   type AlertItem,
   type DeviceItem,
   deviceKey,
-  type FleetRecordsItem,
-  fleetRecordsKey,
+  type FleetItem,
+  fleetItemKey,
   type ItemKey,
   type Registry,
   type Rule,
@@ -25,7 +25,7 @@ import {
 import { sameIncarnation } from './watermark.ts';
 import type { WindowPlan } from './window.ts';
 
-export type StateItem = DeviceItem | WindowItem | FleetRecordsItem;
+export type StateItem = DeviceItem | WindowItem | FleetItem;
 
 /** A map key for an item key. */
 export const itemId = (key: ItemKey): string => `${key.pk}\n${key.sk}`;
@@ -72,7 +72,7 @@ export const groupBatch = (records: readonly BatchRecord[]): BatchGroups => {
     const window = groups.windows.get(windowId) ?? { deviceId, start, records: [] };
     window.records.push(r);
     groups.windows.set(windowId, window);
-    const partitionId = itemId(fleetRecordsKey(r.topic, r.partition));
+    const partitionId = itemId(fleetItemKey(r.topic, r.partition));
     const partition = groups.partitions.get(partitionId) ?? {
       topic: r.topic,
       partition: r.partition,
@@ -91,7 +91,7 @@ export const groupBatch = (records: readonly BatchRecord[]): BatchGroups => {
  */
 export const keysToRead = (groups: BatchGroups): ItemKey[] => [
   ...[...groups.devices.keys()].map(deviceKey),
-  ...[...groups.partitions.values()].map((p) => fleetRecordsKey(p.topic, p.partition)),
+  ...[...groups.partitions.values()].map((p) => fleetItemKey(p.topic, p.partition)),
 ];
 
 /**
@@ -146,7 +146,7 @@ export interface BatchPlanner {
   device(deviceId: string, items: ReadonlyMap<string, StateItem>): DevicePlan | null;
   /** Re-plans a window write after a conflict, from the item as now read. */
   window(planned: WindowPlan, current: WindowItem | undefined): WindowPlan | null;
-  fleetRecords(partitionId: string, current: FleetRecordsItem | undefined): FleetRecordsPlan | null;
+  fleetRecords(partitionId: string, current: FleetItem | undefined): FleetRecordsPlan | null;
 }
 
 export const createPlanner = (groups: BatchGroups, context: PlanContext): BatchPlanner => ({
@@ -180,7 +180,7 @@ export const createPlanner = (groups: BatchGroups, context: PlanContext): BatchP
   fleetRecords: (partitionId, current) => {
     const group = groups.partitions.get(partitionId);
     if (!group) return null;
-    // A shard folded from another incarnation of the topic keeps its counts but starts a fresh watermark.
+    // A fleet item folded from another incarnation of the topic keeps its counts but starts a fresh watermark.
     const base =
       current && !sameIncarnation(current.source, context.source) ? { ...current, offset: -1 } : current;
     const planned = planFleetRecords(group.topic, group.partition, base, group.records);
@@ -206,7 +206,7 @@ export const planBatch = (planner: BatchPlanner, items: ReadonlyMap<string, Stat
   for (const [partitionId, group] of planner.groups.partitions) {
     const planned = planner.fleetRecords(
       partitionId,
-      read(items, fleetRecordsKey(group.topic, group.partition)),
+      read(items, fleetItemKey(group.topic, group.partition)),
     );
     if (planned) plan.fleetRecords.push(planned);
   }

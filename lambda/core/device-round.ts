@@ -7,7 +7,7 @@
 import type { BatchRecord } from './batch-record.ts';
 import { windowStart } from './items.ts';
 
-/** Minutes of new records per device write: ≤ 48 window items + the closing one + the device + its fleet shard. */
+/** Minutes of new records per device write: ≤ 48 window items + the closing one + the device + its fleet item. */
 export const MAX_MINUTES_PER_DEVICE_WRITE = 48;
 
 const byOffset = (a: BatchRecord, b: BatchRecord): number =>

@@ -8,7 +8,7 @@
  */
 import type { BatchRecord } from './batch-record.ts';
 import { bump, mergeCounts } from './data-map.ts';
-import { DOWN_STATUS, type FleetRecordsItem, fleetRecordsKey, type ItemKey } from './items.ts';
+import { DOWN_STATUS, type FleetItem, fleetItemKey, type ItemKey } from './items.ts';
 
 export interface FleetContribution {
   model: string;
@@ -60,7 +60,7 @@ export const countingPartitionKey = (
   if (first === undefined) throw new Error('a device plan without records has no counting partition');
   const lowest = rest.reduce((low, r) => (r.partition < low.partition ? r : low), first);
   return {
-    ...fleetRecordsKey(lowest.topic, lowest.partition),
+    ...fleetItemKey(lowest.topic, lowest.partition),
     topic: lowest.topic,
     partition: lowest.partition,
   };
@@ -72,11 +72,11 @@ export const countingPartitionKey = (
  */
 export const applyFleetDelta = (
   at: { topic: string; partition: number },
-  current: FleetRecordsItem | undefined,
+  current: FleetItem | undefined,
   delta: FleetDelta,
-): FleetRecordsItem => {
-  const base: FleetRecordsItem = current ?? {
-    ...fleetRecordsKey(at.topic, at.partition),
+): FleetItem => {
+  const base: FleetItem = current ?? {
+    ...fleetItemKey(at.topic, at.partition),
     topic: at.topic,
     partition: at.partition,
     records: 0,

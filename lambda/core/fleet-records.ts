@@ -5,17 +5,17 @@
  */
 import type { BatchRecord } from './batch-record.ts';
 import { bump, mergeCounts } from './data-map.ts';
-import { type FleetRecordsItem, fleetRecordsKey } from './items.ts';
+import { type FleetItem, fleetItemKey } from './items.ts';
 
 export interface FleetRecordsPlan {
-  item: FleetRecordsItem;
+  item: FleetItem;
   expectedVersion: number | null;
 }
 
 export const planFleetRecords = (
   topic: string,
   partition: number,
-  current: FleetRecordsItem | undefined,
+  current: FleetItem | undefined,
   records: readonly BatchRecord[],
 ): FleetRecordsPlan | null => {
   const watermark = current?.offset ?? -1;
@@ -30,7 +30,7 @@ export const planFleetRecords = (
   return {
     item: {
       ...current, // the device counts committed through this partition (fleet-devices.ts) stay as they are
-      ...fleetRecordsKey(topic, partition),
+      ...fleetItemKey(topic, partition),
       topic,
       partition,
       records: (current?.records ?? 0) + fresh.length,

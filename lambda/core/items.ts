@@ -29,7 +29,7 @@ export const windowKey = (deviceId: string, start: string): ItemKey => ({
   sk: `WIN#${start}`,
 });
 
-export const fleetRecordsKey = (topic: string, partition: number): ItemKey => ({
+export const fleetItemKey = (topic: string, partition: number): ItemKey => ({
   pk: FLEET_PK,
   sk: `RECORDS#${topic}#${partition}`,
 });
@@ -147,7 +147,7 @@ export interface WindowItem extends ItemKey, WindowStats {
  * device-count changes committed through it (fleet-devices.ts; absent until the first one). Readers sum every
  * partition's item; a partition's device counts alone can be negative.
  */
-export interface FleetRecordsItem extends ItemKey {
+export interface FleetItem extends ItemKey {
   topic: string;
   partition: number;
   records: number;

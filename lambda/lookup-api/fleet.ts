@@ -1,15 +1,15 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '#adapters/batch-get.ts';
 import { createCounters } from '#adapters/dynamodb-counters.ts';
-import { allFleetDevicesKeys, FLEET_PK, type FleetDevicesItem, type FleetRecordsItem } from '#core/items.ts';
+import { allFleetDevicesKeys, FLEET_PK, type FleetDevicesItem, type FleetItem } from '#core/items.ts';
 import type { LookupDeps } from './deps.ts';
 import { json } from './http.ts';
 import { sumFleet } from './mappers.ts';
 import type { Route } from './router.ts';
 
 /** The partitions' fleet items: one Query over the FLEET partition key (one item per source partition). */
-const readRecordShards = async (deps: LookupDeps): Promise<FleetRecordsItem[]> => {
-  const items: FleetRecordsItem[] = [];
+const readFleetItems = async (deps: LookupDeps): Promise<FleetItem[]> => {
+  const items: FleetItem[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const result = await deps.db.send(
@@ -20,7 +20,7 @@ const readRecordShards = async (deps: LookupDeps): Promise<FleetRecordsItem[]> =
         ExclusiveStartKey: startKey,
       }),
     );
-    items.push(...((result.Items ?? []) as FleetRecordsItem[]));
+    items.push(...((result.Items ?? []) as FleetItem[]));
     startKey = result.LastEvaluatedKey;
   } while (startKey !== undefined);
   return items;
@@ -37,7 +37,7 @@ const readDeviceShards = async (deps: LookupDeps): Promise<FleetDevicesItem[]> =
 
 /** Partition items and older device shards, summed (readers sum; each partition's reader writes its own). */
 const getFleet = async (_request: unknown, deps: LookupDeps) => {
-  const [records, devices] = await Promise.all([readRecordShards(deps), readDeviceShards(deps)]);
+  const [records, devices] = await Promise.all([readFleetItems(deps), readDeviceShards(deps)]);
   return json(200, sumFleet([...records, ...devices]));
 };
 

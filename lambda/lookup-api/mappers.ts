@@ -4,7 +4,7 @@ import type {
   AlertItem,
   DeviceItem,
   FleetDevicesItem,
-  FleetRecordsItem,
+  FleetItem,
   Registry,
   Rule,
   Severity,
@@ -165,7 +165,7 @@ export const toWindowView = (item: DeviceWindow): WindowView => ({
   downCount: item.downCount,
 });
 
-const isRecordsShard = (item: { sk: string }): boolean => item.sk.startsWith('RECORDS#');
+const isFleetItem = (item: { sk: string }): boolean => item.sk.startsWith('RECORDS#');
 const isDevicesShard = (item: { sk: string }): boolean => item.sk.startsWith('DEVICES#');
 
 /**
@@ -181,7 +181,7 @@ const addTo = (target: Map<string, number>, source: Record<string, unknown> | un
 const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 
 /** Sums the FLEET items: record and device counts per source partition, and device counts of older hash shards. */
-export const sumFleet = (items: ReadonlyArray<FleetRecordsItem | FleetDevicesItem>): FleetView => {
+export const sumFleet = (items: ReadonlyArray<FleetItem | FleetDevicesItem>): FleetView => {
   let devices = 0;
   let records = 0;
   const byStatus = new Map<string, number>();
@@ -191,12 +191,12 @@ export const sumFleet = (items: ReadonlyArray<FleetRecordsItem | FleetDevicesIte
   for (const item of items) {
     // A partition's fleet item holds record counts and device-count changes; a devices shard (older versions)
     // holds device counts only.
-    if (isRecordsShard(item)) {
-      const shard = item as FleetRecordsItem;
-      records += count(shard.records);
-      addTo(modelRecords, shard.byModel);
+    if (isFleetItem(item)) {
+      const fleetItem = item as FleetItem;
+      records += count(fleetItem.records);
+      addTo(modelRecords, fleetItem.byModel);
     }
-    if (isRecordsShard(item) || isDevicesShard(item)) {
+    if (isFleetItem(item) || isDevicesShard(item)) {
       const shard = item as Partial<FleetDevicesItem>;
       devices += count(shard.devices);
       addTo(byStatus, shard.byStatus);

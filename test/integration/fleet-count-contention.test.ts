@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { DeviceItem, FleetRecordsItem } from '#core/items.ts';
+import type { DeviceItem, FleetItem } from '#core/items.ts';
 import { toMskEvent } from '#core/msk-event.ts';
 import { sumFleet } from '#lambda/lookup-api/mappers.ts';
 import { createLocalStateProcessor } from '#lambda/state-processor/local.ts';
@@ -76,7 +76,7 @@ describe('fleet count contention', () => {
 
     const items = await scanTable(endpoint, names.state);
     const fleet = sumFleet(
-      items.filter((i) => String(i.sk).startsWith('RECORDS#')) as unknown as FleetRecordsItem[],
+      items.filter((i) => String(i.sk).startsWith('RECORDS#')) as unknown as FleetItem[],
     );
     const devices = items.filter((i) => i.sk === 'STATE') as unknown as DeviceItem[];
     const total = PARTITIONS * DEVICES_EACH;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { readCounts } from '#core/data-map.ts';
-import type { DeviceItem, FleetRecordsItem } from '#core/items.ts';
+import type { DeviceItem, FleetItem } from '#core/items.ts';
 import { createLocalStateProcessor } from '#lambda/state-processor/local.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
 import { createTestTopic, pollUntilHandled, testKafka } from '#test/support/kafka.ts';
@@ -166,7 +166,7 @@ describe('hostile records on the local pipeline', () => {
     expect(new Map(devices.map((d) => [d.deviceId, d.recordCount]))).toEqual(
       tally(folded.map((g) => g.deviceId)),
     );
-    const records = state.filter((i) => String(i.sk).startsWith('RECORDS#')) as unknown as FleetRecordsItem[];
+    const records = state.filter((i) => String(i.sk).startsWith('RECORDS#')) as unknown as FleetItem[];
     // Device counts: summed over the partitions' fleet items, as readers sum them.
     const shards = records.map((r) => ({
       ...r,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { ensureTopic } from '#adapters/kafka-topic.ts';
-import type { DeviceItem, FleetRecordsItem, WindowItem } from '#core/items.ts';
+import type { DeviceItem, FleetItem, WindowItem } from '#core/items.ts';
 import { createLocalStateProcessor } from '#lambda/state-processor/local.ts';
 import { freePort, REPO_LOCAL_DIR } from '#scripts/local/services/index.ts';
 import { startKafka } from '#scripts/local/services/kafka.ts';
@@ -156,7 +156,7 @@ describe('a replaced Kafka cluster with the DynamoDB tables kept', () => {
       windows.reduce((sum, w) => sum + w.count, 0) +
       devices.reduce((sum, d) => sum + (d.openWindow?.count ?? 0), 0);
     expect(windowed).toBe(good.length);
-    const shards = items.filter((i) => String(i.sk).startsWith('RECORDS#')) as unknown as FleetRecordsItem[];
+    const shards = items.filter((i) => String(i.sk).startsWith('RECORDS#')) as unknown as FleetItem[];
     expect(shards.reduce((sum, s) => sum + s.records, 0)).toBe(good.length);
     // Both incarnations' watermarks are distinct: the devices now carry the new cluster's.
     expect(new Set(devices.map((d) => d.source)).size).toBe(1);

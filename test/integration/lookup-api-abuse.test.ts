@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type ApiServer, startApiServer } from '#adapters/api-gateway-http.ts';
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
-import { deviceKey, fleetDevicesKey, fleetRecordsKey } from '#core/items.ts';
+import { deviceKey, fleetDevicesKey, fleetItemKey } from '#core/items.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
 import { RULE_LIMITS } from '#lambda/lookup-api/rule-document.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
@@ -99,7 +99,7 @@ beforeAll(async () => {
       new PutItemCommand({
         TableName: names.state,
         Item: {
-          ...keyAttributes(fleetRecordsKey('modem-telemetry', 0)),
+          ...keyAttributes(fleetItemKey('modem-telemetry', 0)),
           topic: { S: 'modem-telemetry' },
           partition: { N: '0' },
           records: { N: '3' },

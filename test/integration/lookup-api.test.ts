@@ -12,7 +12,7 @@ import {
   type DeviceItem,
   deviceKey,
   fleetDevicesKey,
-  fleetRecordsKey,
+  fleetItemKey,
   type WindowItem,
   windowKey,
 } from '#core/items.ts';
@@ -191,7 +191,7 @@ beforeAll(async () => {
     // d06's copy of its closed window, plus a late record folded in after.
     put(names.state, { ...window('d06', '2026-11-21T11:58Z', 3, 40), closedAt: 3 }),
     put(names.state, {
-      ...fleetRecordsKey('modem-telemetry', 0),
+      ...fleetItemKey('modem-telemetry', 0),
       topic: 'modem-telemetry',
       partition: 0,
       records: 20,
@@ -200,7 +200,7 @@ beforeAll(async () => {
       version: 2,
     }),
     put(names.state, {
-      ...fleetRecordsKey('modem-telemetry', 4),
+      ...fleetItemKey('modem-telemetry', 4),
       topic: 'modem-telemetry',
       partition: 4,
       records: 8,

@@ -9,7 +9,7 @@ import { type BackoffOptions, backoffDelay } from '#adapters/backoff.ts';
 import { itemId } from '#core/batch.ts';
 import type { DevicePlan } from '#core/device.ts';
 import { accumulateDelta, applyFleetDelta, emptyDelta } from '#core/fleet-devices.ts';
-import type { FleetRecordsItem } from '#core/items.ts';
+import type { FleetItem } from '#core/items.ts';
 import type { ConditionalWrite } from '#core/ports.ts';
 import { transact, WriteConflictError, type WriteContext } from './context.ts';
 import { replanDevice } from './device-replan.ts';
@@ -107,11 +107,7 @@ export class CountedPartition {
     else await this.#cancelled(chunk, conflicts.length, lostParts(conflicts, owners));
   }
 
-  async #committed(
-    chunk: readonly DevicePlan[],
-    itemWrites: number,
-    fleetItem: FleetRecordsItem,
-  ): Promise<void> {
+  async #committed(chunk: readonly DevicePlan[], itemWrites: number, fleetItem: FleetItem): Promise<void> {
     this.context.stats.itemWrites += itemWrites;
     this.shared.fleetItems.written(this.#id, fleetItem);
     this.shared.recordCounts.settled(this.#id);

@@ -5,11 +5,11 @@
 import { type BatchPlanner, itemId, type StateItem } from '#core/batch.ts';
 import type { DevicePlan } from '#core/device.ts';
 import { countingPartitionKey } from '#core/fleet-devices.ts';
-import { type FleetRecordsItem, fleetRecordsKey, type ItemKey } from '#core/items.ts';
+import { type FleetItem, fleetItemKey, type ItemKey } from '#core/items.ts';
 import { readItem, type WriteContext } from './context.ts';
 
 export class FleetItems {
-  readonly #known: Map<string, FleetRecordsItem | undefined>;
+  readonly #known: Map<string, FleetItem | undefined>;
 
   /** Starts from the fleet items read for the plan; a partition of the batch not among them was read, and absent. */
   constructor(
@@ -17,30 +17,30 @@ export class FleetItems {
     read: ReadonlyMap<string, StateItem>,
   ) {
     this.#known = new Map(
-      [...read].filter(([, item]) => item.sk.startsWith('RECORDS#')) as [string, FleetRecordsItem][],
+      [...read].filter(([, item]) => item.sk.startsWith('RECORDS#')) as [string, FleetItem][],
     );
     for (const { topic, partition } of context.planner.groups.partitions.values()) {
-      const id = itemId(fleetRecordsKey(topic, partition));
+      const id = itemId(fleetItemKey(topic, partition));
       if (!this.#known.has(id)) this.#known.set(id, undefined);
     }
   }
 
   /** The fleet item as last known here, read when unknown. */
-  async get(key: ItemKey): Promise<FleetRecordsItem | undefined> {
+  async get(key: ItemKey): Promise<FleetItem | undefined> {
     const id = itemId(key);
     if (!this.#known.has(id)) await this.refresh(key);
     return this.#known.get(id);
   }
 
   /** Reads the fleet item again (after a lost race). */
-  async refresh(key: ItemKey): Promise<FleetRecordsItem | undefined> {
-    const fresh = await readItem<FleetRecordsItem>(this.context, { pk: key.pk, sk: key.sk });
+  async refresh(key: ItemKey): Promise<FleetItem | undefined> {
+    const fresh = await readItem<FleetItem>(this.context, { pk: key.pk, sk: key.sk });
     this.#known.set(itemId(key), fresh);
     return fresh;
   }
 
   /** What this invocation just wrote. */
-  written(id: string, item: FleetRecordsItem): void {
+  written(id: string, item: FleetItem): void {
     this.#known.set(id, item);
   }
 

@@ -9,7 +9,7 @@ import { forEachLimit } from '#core/concurrency.ts';
 import type { DevicePlan } from '#core/device.ts';
 import { sameContribution } from '#core/fleet-devices.ts';
 import type { FleetRecordsPlan } from '#core/fleet-records.ts';
-import type { FleetRecordsItem } from '#core/items.ts';
+import type { FleetItem } from '#core/items.ts';
 import type { WriteContext } from './context.ts';
 import { putConverging } from './converge.ts';
 import { countingKeyOf, type FleetItems } from './fleet-items.ts';
@@ -56,7 +56,7 @@ export class RecordCounts {
   }
 
   /** The fleet item was written by another invocation: plan the held-back counts again from it. */
-  replan(id: string, current: FleetRecordsItem | undefined): void {
+  replan(id: string, current: FleetItem | undefined): void {
     const replanned = this.#deferred.has(id) && this.context.planner.fleetRecords(id, current);
     if (replanned) this.#deferred.set(id, replanned);
     else this.#deferred.delete(id);
@@ -66,10 +66,10 @@ export class RecordCounts {
     return forEachLimit(plans, this.context.concurrency, async (planned) => {
       const id = itemId(planned.item);
       const written = await putConverging(this.context, planned, (current) =>
-        this.context.planner.fleetRecords(id, current as FleetRecordsItem | undefined),
+        this.context.planner.fleetRecords(id, current as FleetItem | undefined),
       );
       if (written === null) this.fleetItems.forget(id);
-      else this.fleetItems.written(id, written as FleetRecordsItem);
+      else this.fleetItems.written(id, written as FleetItem);
     });
   }
 }

@@ -12,7 +12,7 @@ import {
 } from '#core/data-map.ts';
 import { accumulateDelta, applyFleetDelta, emptyDelta } from '#core/fleet-devices.ts';
 import { planFleetRecords } from '#core/fleet-records.ts';
-import type { FleetRecordsItem } from '#core/items.ts';
+import type { FleetItem } from '#core/items.ts';
 import { PROTOTYPE_NAMES } from '#test/support/hostile-names.ts';
 import { throughDynamoDb } from '#test/support/marshalled-state.ts';
 
@@ -33,8 +33,8 @@ describe('stored keys', () => {
 
 describe('fleet items with prototype names', () => {
   it.each(PROTOTYPE_NAMES)('counts model and status "%s" exactly through marshall/unmarshall', (name) => {
-    let shard: FleetRecordsItem | undefined;
-    let records: FleetRecordsItem | undefined;
+    let shard: FleetItem | undefined;
+    let records: FleetItem | undefined;
     for (let i = 0; i < 3; i++) {
       const delta = emptyDelta();
       accumulateDelta(delta, null, { model: name, status: i === 2 ? 'down' : name });

@@ -14,7 +14,7 @@ import { planDevice } from '#core/device.ts';
 import { addExact } from '#core/exact-sum.ts';
 import { accumulateDelta, applyFleetDelta, countingPartitionKey, emptyDelta } from '#core/fleet-devices.ts';
 import { planFleetRecords } from '#core/fleet-records.ts';
-import { deviceKey, fleetRecordsKey, windowKey } from '#core/items.ts';
+import { deviceKey, fleetItemKey, windowKey } from '#core/items.ts';
 import type { TelemetryRecord } from '#core/record.ts';
 import { planWindow, windowExpiresAt } from '#core/window.ts';
 
@@ -167,7 +167,7 @@ describe('fleet records shard (per source partition)', () => {
     const records = [rec({}, { offset: 4 }), rec({ model: 'TG1672' }, { offset: 5 })];
     const plan = planFleetRecords('t', 0, undefined, records);
     expect(plan?.item).toMatchObject({
-      ...fleetRecordsKey('t', 0),
+      ...fleetItemKey('t', 0),
       records: 2,
       byModel: { EVG2000: 1, TG1672: 1 },
     });
@@ -185,7 +185,7 @@ describe('fleet device counts in the partition fleet item', () => {
     accumulateDelta(delta, null, { model: 'EVG2000', status: 'up' });
     const item = applyFleetDelta(at, records, delta);
     expect(item).toEqual({
-      ...fleetRecordsKey('t', 3),
+      ...fleetItemKey('t', 3),
       topic: 't',
       partition: 3,
       records: 1,
@@ -225,7 +225,7 @@ describe('fleet device counts in the partition fleet item', () => {
 
   it('counts a device through the lowest partition of its records in the batch', () => {
     const records = [rec({}, { partition: 4, offset: 1 }), rec({}, { partition: 2, offset: 9 })];
-    expect(countingPartitionKey(records)).toEqual({ ...fleetRecordsKey('t', 2), topic: 't', partition: 2 });
+    expect(countingPartitionKey(records)).toEqual({ ...fleetItemKey('t', 2), topic: 't', partition: 2 });
     expect(() => countingPartitionKey([])).toThrow(/no counting partition/);
   });
 });
@@ -245,7 +245,7 @@ describe('batch planning', () => {
     expect(groups.partitions.size).toBe(2);
     const keys = keysToRead(groups).map(itemId);
     expect(keys).toContain(itemId(deviceKey('a')));
-    expect(keys).toContain(itemId(fleetRecordsKey('t', 1)));
+    expect(keys).toContain(itemId(fleetItemKey('t', 1)));
     // Two devices and two partitions' fleet items: nothing else (no window item of a device not yet read).
     expect(keys).toHaveLength(2 + 2);
   });

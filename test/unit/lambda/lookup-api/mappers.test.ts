@@ -6,9 +6,9 @@ import {
   type DeviceItem,
   deviceKey,
   type FleetDevicesItem,
-  type FleetRecordsItem,
+  type FleetItem,
   fleetDevicesKey,
-  fleetRecordsKey,
+  fleetItemKey,
   type WindowItem,
   windowKey,
 } from '#core/items.ts';
@@ -154,8 +154,8 @@ describe('toWindowView', () => {
 
 describe('sumFleet', () => {
   it('sums record shards per partition and device shards per hash shard', () => {
-    const records = (partition: number, n: number, byModel: Record<string, number>): FleetRecordsItem => ({
-      ...fleetRecordsKey('modem-telemetry', partition),
+    const records = (partition: number, n: number, byModel: Record<string, number>): FleetItem => ({
+      ...fleetItemKey('modem-telemetry', partition),
       topic: 'modem-telemetry',
       partition,
       records: n,
@@ -211,7 +211,7 @@ describe('sumFleet', () => {
         const items = shards.flatMap(([byStatus, byModelDevices, byModel], i) => [
           { ...fleetDevicesKey(i), devices: 1, byStatus, byModelDevices, byModelDown: {}, version: 1 },
           {
-            ...fleetRecordsKey('t', i),
+            ...fleetItemKey('t', i),
             topic: 't',
             partition: i,
             records: 1,
@@ -219,7 +219,7 @@ describe('sumFleet', () => {
             offset: 1,
             version: 1,
           },
-        ]) as Array<FleetDevicesItem | FleetRecordsItem>;
+        ]) as Array<FleetDevicesItem | FleetItem>;
         const total = (pick: (s: (typeof shards)[number]) => Record<string, number>) => {
           const sums = new Map<string, number>();
           for (const shard of shards)

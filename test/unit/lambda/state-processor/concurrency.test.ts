@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { FleetRecordsItem, Rule } from '#core/items.ts';
+import type { FleetItem, Rule } from '#core/items.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import type { StateStore } from '#core/ports.ts';
 import { sumFleet } from '#lambda/lookup-api/mappers.ts';
@@ -183,7 +183,7 @@ describe('fleet counts under a mass status change', () => {
         });
         await scheduler.waitFor(Promise.all(all));
         const fleet = sumFleet(
-          [...store.items.values()].filter((i) => i.sk.startsWith('RECORDS#')) as FleetRecordsItem[],
+          [...store.items.values()].filter((i) => i.sk.startsWith('RECORDS#')) as FleetItem[],
         );
         const total = PARTITIONS_DOWN * DEVICES;
         expect(fleet).toEqual({

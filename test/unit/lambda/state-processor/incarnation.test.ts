@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceItem, FleetRecordsItem, WindowItem } from '#core/items.ts';
+import type { DeviceItem, FleetItem, WindowItem } from '#core/items.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import { silentLogger } from '#core/ports.ts';
 import { clusterIdOf, sourceOf, watermarksFor } from '#core/watermark.ts';
@@ -35,7 +35,7 @@ const build = () => {
 
 const device = (store: MemoryStateStore) => store.items.get('DEVICE#d1\nSTATE') as DeviceItem;
 const shard = (store: MemoryStateStore, partition: number) =>
-  store.items.get(`FLEET\nRECORDS#${TOPIC}#${partition}`) as FleetRecordsItem;
+  store.items.get(`FLEET\nRECORDS#${TOPIC}#${partition}`) as FleetItem;
 
 describe('incarnations of the topic', () => {
   it('reads the cluster id from an MSK eventSourceArn, and nothing from anything else', () => {

@@ -14,7 +14,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { deadLetterLine } from '#adapters/dead-letter-firehose.ts';
 import { DynamoDbRegistryCache } from '#adapters/registry-cache.ts';
 import { type Counts, nameOfStoredKey } from '#core/data-map.ts';
-import type { DeviceItem, FleetRecordsItem, Rule } from '#core/items.ts';
+import type { DeviceItem, FleetItem, Rule } from '#core/items.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import { silentLogger } from '#core/ports.ts';
 import { createStateProcessor } from '#lambda/state-processor/processor.ts';
@@ -237,7 +237,7 @@ const checkRun = async (inputs: readonly Input[], boundaries: readonly number[])
   const { store, alerts, deadLetters, sources, valid } = await runPipeline(inputs, boundaries);
   const items = [...store.memory.items.values()];
   const devices = items.filter((i): i is DeviceItem => i.sk === 'STATE');
-  const records = items.filter((i): i is FleetRecordsItem => i.sk.startsWith('RECORDS#'));
+  const records = items.filter((i): i is FleetItem => i.sk.startsWith('RECORDS#'));
 
   // Folded or dead-lettered: every record exactly once, dead-letters with their position and a unique id.
   const position = (r: { partition: number; offset: number }) => `${r.partition}@${r.offset}`;
@@ -329,7 +329,7 @@ describe('state processor under hostile input (property)', () => {
       }),
     }));
     const { store } = await runPipeline(inputs, []);
-    const records = [...store.memory.items.values()].filter((i): i is FleetRecordsItem =>
+    const records = [...store.memory.items.values()].filter((i): i is FleetItem =>
       i.sk.startsWith('RECORDS#'),
     );
     expect(store.maxItemBytes).toBeLessThan(MAX_ITEM_BYTES);
