@@ -4,7 +4,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { forEachLimit } from '#core/concurrency.ts';
-import type { AlertItem } from '#core/items.ts';
+import type { AlertItem } from '#core/items/alert.ts';
 import type { AlertSink } from '#core/ports.ts';
 import type { BackoffOptions } from './backoff.ts';
 import { conditionalPut } from './conditional-put.ts';

@@ -3,8 +3,8 @@
  * REGISTRY_CACHE_SECONDS (default 60). Misses are cached too, so unregistered devices cost no reads per batch.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Registry } from '#core/items.ts';
 import type { ProcessorLogger, RegistrySource } from '#core/ports.ts';
+import type { Registry } from '#core/registry.ts';
 import { registryCopy, registryProblem } from '#core/registry.ts';
 import type { BackoffOptions } from './backoff.ts';
 import { batchGetAll } from './batch-get.ts';

@@ -3,8 +3,8 @@
  * takes effect within that time without a deploy. Stored rules that fail validation are skipped and reported.
  */
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Rule } from '#core/items.ts';
 import type { ProcessorLogger, RulesSource } from '#core/ports.ts';
+import type { Rule } from '#core/rules.ts';
 import { validateRule } from '#core/rules.ts';
 import { type BackoffOptions, isRetryable, withBackoff } from './backoff.ts';
 import { addCapacity, createCounters, type DynamoDbCounters } from './dynamodb-counters.ts';

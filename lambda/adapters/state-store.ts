@@ -4,8 +4,9 @@
  * backoff here; a failed version condition is reported to the caller, which re-reads and re-plans the item.
  */
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { itemId, type StateItem } from '#core/batch.ts';
-import type { ItemKey } from '#core/items.ts';
+import type { ItemKey } from '#core/items/keys.ts';
+import { itemId } from '#core/items/keys.ts';
+import type { StateItem } from '#core/items/state-item.ts';
 import type { ConditionalWrite, ReadOptions, StateStore } from '#core/ports.ts';
 import {
   type BackoffOptions,

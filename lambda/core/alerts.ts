@@ -1,7 +1,10 @@
 /** Alert items: deterministic ids so a retried batch writes the very same item (docs/DATA_MODEL.md). */
 import { createHash } from 'node:crypto';
 import type { BatchRecord } from './batch-record.ts';
-import { type AlertItem, alertKey, type Registry, type Rule, sourceKey } from './items.ts';
+import type { AlertItem } from './items/alert.ts';
+import { alertKey, sourceKey } from './items/keys.ts';
+import type { Registry } from './registry.ts';
+import type { Rule } from './rules.ts';
 import { fieldValue } from './rules.ts';
 
 /** First 32 hex chars of sha256(`ruleId|deviceId|topic-partition|offset`). */

@@ -1,6 +1,7 @@
 /** A valid record of the batch, with where it came from: the unit every reducer folds. */
-import type { SourcePosition } from './items.ts';
+
 import type { TelemetryRecord } from './record.ts';
+import type { SourcePosition } from './watermark.ts';
 
 export interface BatchRecord extends SourcePosition {
   record: TelemetryRecord;

@@ -8,7 +8,8 @@
  * writes) only leaves the minute in the device item until one of them writes it.
  */
 import type { BatchRecord } from './batch-record.ts';
-import type { DeviceItem, WindowItem } from './items.ts';
+import type { DeviceItem } from './items/device.ts';
+import type { WindowItem } from './items/window.ts';
 import { advanceWatermarks, maxOffsets, unfolded, watermarksFor } from './watermark.ts';
 import { foldStats, mergeStats, planWindow, type WindowPlan, windowWrite } from './window.ts';
 

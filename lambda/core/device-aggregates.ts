@@ -1,7 +1,7 @@
 /** Lifetime aggregates of one device: order-independent folds (count, min/max/sum, first/last seen, interfaces). */
 
 import { addExact } from './exact-sum.ts';
-import { type DeviceItem, DOWN_STATUS } from './items.ts';
+import { type DeviceItem, DOWN_STATUS } from './items/device.ts';
 import type { TelemetryRecord } from './record.ts';
 
 /** The lifetime-aggregate fields of a device item. */

@@ -5,7 +5,7 @@
  * so the watermarks stay sound; the next round re-plans the rest from the item written.
  */
 import type { BatchRecord } from './batch-record.ts';
-import { windowStart } from './items.ts';
+import { windowStart } from './items/keys.ts';
 
 /** Minutes of new records per device write: ≤ 48 window items + the closing one + the device + its fleet item. */
 export const MAX_MINUTES_PER_DEVICE_WRITE = 48;

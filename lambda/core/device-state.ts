@@ -3,7 +3,7 @@
  * (partition, offset). Late records never roll it back, whatever order they arrive in.
  */
 import { type BatchRecord, compareEventOrder, eventOrderOf, positionOf } from './batch-record.ts';
-import type { DeviceItem } from './items.ts';
+import type { DeviceItem } from './items/device.ts';
 
 /**
  * The current-state fields of a device item. `stateSource` is absent only on items written before it existed: then

@@ -3,7 +3,9 @@
  * device item's open window; the minute it closed last may also be in the device item (its closed window) until its
  * window item holds it. Readers merge them here.
  */
-import { type DeviceItem, type WindowItem, type WindowStats, windowStart } from './items.ts';
+import type { DeviceItem } from './items/device.ts';
+import { windowStart } from './items/keys.ts';
+import type { WindowItem, WindowStats } from './items/window.ts';
 import { mergeStats, statsOf } from './window.ts';
 
 export interface DeviceWindow extends WindowStats {

@@ -10,16 +10,13 @@ import { foldAggregates } from './device-aggregates.ts';
 import { takeRound } from './device-round.ts';
 import { advancesState, type CurrentState, stateOf } from './device-state.ts';
 import type { FleetContribution } from './fleet-devices.ts';
-import {
-  type AlertItem,
-  type DeviceItem,
-  deviceKey,
-  type Registry,
-  type Rule,
-  type WindowItem,
-  windowStart,
-} from './items.ts';
+import type { AlertItem } from './items/alert.ts';
+import type { DeviceItem } from './items/device.ts';
+import { deviceKey, windowStart } from './items/keys.ts';
+import type { WindowItem } from './items/window.ts';
 import { planDeviceWindows } from './open-window.ts';
+import type { Registry } from './registry.ts';
+import type { Rule } from './rules.ts';
 import { evaluateEdges } from './rules.ts';
 import { advanceWatermarks, isAboveWatermark, unfolded, watermarksFor } from './watermark.ts';
 import type { WindowPlan } from './window.ts';

@@ -8,7 +8,9 @@
  */
 import type { BatchRecord } from './batch-record.ts';
 import { bump, mergeCounts } from './data-map.ts';
-import { DOWN_STATUS, type FleetItem, fleetItemKey, type ItemKey } from './items.ts';
+import { DOWN_STATUS } from './items/device.ts';
+import type { FleetItem } from './items/fleet.ts';
+import { fleetItemKey, type ItemKey } from './items/keys.ts';
 
 export interface FleetContribution {
   model: string;

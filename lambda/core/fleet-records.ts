@@ -5,7 +5,8 @@
  */
 import type { BatchRecord } from './batch-record.ts';
 import { bump, mergeCounts } from './data-map.ts';
-import { type FleetItem, fleetItemKey } from './items.ts';
+import type { FleetItem } from './items/fleet.ts';
+import { fleetItemKey } from './items/keys.ts';
 
 export interface FleetRecordsPlan {
   item: FleetItem;

@@ -5,7 +5,7 @@
  * so it throws a typed error instead of being dead-lettered.
  */
 import { nullMap } from './data-map.ts';
-import { sourceKey } from './items.ts';
+import { sourceKey } from './items/keys.ts';
 
 /** One Kafka record as delivered, bytes decoded from base64. */
 export interface SourceRecord {

@@ -12,14 +12,9 @@
  */
 import type { BatchRecord } from './batch-record.ts';
 import { planMinuteWindow } from './closed-window.ts';
-import {
-  type ClosedWindow,
-  type DeviceItem,
-  type OpenWindow,
-  type WindowItem,
-  type WindowStats,
-  windowStart,
-} from './items.ts';
+import type { DeviceItem } from './items/device.ts';
+import { windowStart } from './items/keys.ts';
+import type { ClosedWindow, OpenWindow, WindowItem, WindowStats } from './items/window.ts';
 import { advanceWatermarks, maxOffsets, unfolded, watermarksFor } from './watermark.ts';
 import { foldStats, mergeStats, planWindow, statsOf, type WindowPlan, windowWrite } from './window.ts';
 

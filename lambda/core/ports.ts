@@ -2,9 +2,13 @@
  * The processor's I/O, as small interfaces: DynamoDB/Firehose adapters implement them in AWS and locally,
  * in-memory fakes implement them in tests.
  */
-import type { StateItem } from './batch.ts';
+
 import type { DeadLetter } from './dead-letter.ts';
-import type { AlertItem, ItemKey, Registry, Rule } from './items.ts';
+import type { AlertItem } from './items/alert.ts';
+import type { ItemKey } from './items/keys.ts';
+import type { StateItem } from './items/state-item.ts';
+import type { Registry } from './registry.ts';
+import type { Rule } from './rules.ts';
 
 /** A Put conditional on the version read (null = the item must not exist). */
 export interface ConditionalWrite {

@@ -4,8 +4,10 @@
  * See docs/DATA_MODEL.md ("Bounds").
  */
 import { nullMap } from './data-map.ts';
-import type { Registry } from './items.ts';
 import { hasLoneSurrogate } from './record.ts';
+
+/** A device's registry attributes (null prototype when built by FleetStream; bounded, see registry.ts). */
+export type Registry = Record<string, string>;
 
 export const MAX_REGISTRY_ATTRIBUTES = 32;
 /** UTF-8 bytes of attribute names plus values. */

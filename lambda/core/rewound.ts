@@ -4,8 +4,10 @@
  * first attempt wrote the fleet item); a topic re-created in the same cluster, whose offsets restart at 0, does it on
  * every batch — hence a metric and an alarm on it being sustained.
  */
-import { type BatchGroups, itemId, type StateItem } from './batch.ts';
-import { type FleetItem, fleetItemKey } from './items.ts';
+import type { BatchGroups } from './batch/group.ts';
+import type { FleetItem } from './items/fleet.ts';
+import { fleetItemKey, itemId } from './items/keys.ts';
+import type { StateItem } from './items/state-item.ts';
 import { sameIncarnation } from './watermark.ts';
 
 export const rewoundPartitions = (

@@ -2,7 +2,6 @@
  * Alert rules (the parameter table): validation of a rule document and evaluation against a record.
  * The lookup API's PUT /rules and the processor's rules cache share `validateRule`.
  */
-import type { Registry, Rule, RuleField, RuleOp, Severity } from './items.ts';
 import {
   CPU_RANGE,
   hasLoneSurrogate,
@@ -10,7 +9,21 @@ import {
   MEMORY_RANGE,
   type TelemetryRecord,
 } from './record.ts';
-import { registryCopy, registryProblem } from './registry.ts';
+import { type Registry, registryCopy, registryProblem } from './registry.ts';
+
+export type RuleField = 'interfacestatus' | 'cpuusage' | 'memoryusage';
+export type RuleOp = '==' | '!=' | '>' | '>=' | '<' | '<=';
+export type Severity = 'info' | 'warning' | 'critical';
+
+export interface Rule {
+  ruleId: string;
+  description?: string;
+  when: { field: RuleField; op: RuleOp; value: string | number };
+  models?: string[];
+  registry?: Registry;
+  severity: Severity;
+  enabled: boolean;
+}
 
 export const RULE_FIELDS: readonly RuleField[] = ['interfacestatus', 'cpuusage', 'memoryusage'];
 export const RULE_OPS: readonly RuleOp[] = ['==', '!=', '>', '>=', '<', '<='];

@@ -8,7 +8,19 @@
  * holds at most one entry per partition of the topic (see docs/DATA_MODEL.md for the bound).
  */
 import { nullMap } from './data-map.ts';
-import type { Offsets, SourcePosition } from './items.ts';
+
+/**
+ * Watermarks: partition number → highest offset already folded into the item, for the item's `source` (cluster id +
+ * topic, see above). Items written before sources were recorded are keyed "<topic>-<partition>".
+ */
+export type Offsets = Record<string, number>;
+
+/** Where a record came from in Kafka. */
+export interface SourcePosition {
+  topic: string;
+  partition: number;
+  offset: number;
+}
 
 /** The incarnation id of a topic: `<cluster id>/<topic>`. */
 export const sourceOf = (clusterId: string, topic: string): string => `${clusterId}/${topic}`;

@@ -2,7 +2,9 @@
 
 import type { BatchRecord } from './batch-record.ts';
 import { addExact } from './exact-sum.ts';
-import { type DeviceItem, DOWN_STATUS, type WindowItem, type WindowStats, windowKey } from './items.ts';
+import { type DeviceItem, DOWN_STATUS } from './items/device.ts';
+import { windowKey } from './items/keys.ts';
+import type { WindowItem, WindowStats } from './items/window.ts';
 import { advanceWatermarks, unfolded, watermarksFor } from './watermark.ts';
 
 export interface WindowPlan {

@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { GSI_ALERTS_BY_DAY } from '#core/contract/index.ts';
-import type { AlertItem } from '#core/items.ts';
+import type { AlertItem } from '#core/items/alert.ts';
 import type { LookupDeps } from './deps.ts';
 import { badRequest, json } from './http.ts';
 import { toAlertView } from './mappers.ts';

@@ -3,15 +3,10 @@ import { batchGetAll } from '#adapters/batch-get.ts';
 import { createCounters } from '#adapters/dynamodb-counters.ts';
 import { GSI_BY_MODEL, GSI_BY_STATUS } from '#core/contract/index.ts';
 import { windowsInRange } from '#core/device-windows.ts';
-import {
-  type AlertItem,
-  type DeviceItem,
-  deviceKey,
-  STATE_SK,
-  type WindowItem,
-  windowKey,
-  windowStart,
-} from '#core/items.ts';
+import type { AlertItem } from '#core/items/alert.ts';
+import type { DeviceItem } from '#core/items/device.ts';
+import { deviceKey, STATE_SK, windowKey, windowStart } from '#core/items/keys.ts';
+import type { WindowItem } from '#core/items/window.ts';
 import { decodeCursor, encodeCursor, type PageKey } from './cursor.ts';
 import type { LookupDeps } from './deps.ts';
 import { badRequest, json, notFound, unavailable } from './http.ts';

@@ -1,7 +1,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '#adapters/batch-get.ts';
 import { createCounters } from '#adapters/dynamodb-counters.ts';
-import { allFleetDevicesKeys, FLEET_PK, type FleetDevicesItem, type FleetItem } from '#core/items.ts';
+import type { FleetDevicesItem, FleetItem } from '#core/items/fleet.ts';
+import { allFleetDevicesKeys, FLEET_PK } from '#core/items/keys.ts';
 import type { LookupDeps } from './deps.ts';
 import { json } from './http.ts';
 import { sumFleet } from './mappers.ts';

@@ -5,8 +5,9 @@
  * surrogates), numbers outside the record contract (DynamoDB's SDK refuses unsafe integers such as 1e16), and
  * filters too large to copy into every alert.
  */
-import type { Rule } from '#core/items.ts';
+
 import { CPU_RANGE, hasLoneSurrogate, MAX_TEXT_FIELD_LENGTH, MEMORY_RANGE } from '#core/record.ts';
+import type { Rule } from '#core/rules.ts';
 import { validateRule } from '#core/rules.ts';
 import { badRequest } from './http.ts';
 

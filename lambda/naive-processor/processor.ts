@@ -5,7 +5,7 @@
  * Items have the device-item field names so the same lookup API can show them (freshness is measured through it).
  */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { deviceKey } from '#core/items.ts';
+import { deviceKey } from '#core/items/keys.ts';
 import { parseMskEvent } from '#core/msk-event.ts';
 import { decodeRecord, type TelemetryRecord } from '#core/record.ts';
 

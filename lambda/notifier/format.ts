@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AlertItem } from '#core/items.ts';
+import type { AlertItem } from '#core/items/alert.ts';
 import { boundedMessage, snsSafe } from './sns-text.ts';
 
 /** An alert as subscribers receive it: SNS Subject, Message and the attributes filter policies match on. */

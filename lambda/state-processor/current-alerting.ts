@@ -5,8 +5,10 @@
  * consistent; one that changed is planned again from its current item. Its windows stay as read: they, like every
  * other item, are written on condition of the version read, so a stale one only costs a conflict and a re-read.
  */
-import { type BatchPlan, type BatchPlanner, itemId, planBatch, type StateItem } from '#core/batch.ts';
-import { deviceKey } from '#core/items.ts';
+import { type BatchPlan, planBatch } from '#core/batch/plan.ts';
+import type { BatchPlanner } from '#core/batch/planner.ts';
+import { deviceKey, itemId } from '#core/items/keys.ts';
+import type { StateItem } from '#core/items/state-item.ts';
 import type { StateStore } from '#core/ports.ts';
 
 export const planWithCurrentAlerting = async (

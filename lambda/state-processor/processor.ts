@@ -4,8 +4,11 @@
  * tests share it. Throws when a failure persists, so Lambda retries the whole batch (which is safe: see write-plan).
  */
 import type { BackoffOptions } from '#adapters/backoff.ts';
-import { createPlanner, groupBatch, keysToRead, type StateItem, windowKeysToRead } from '#core/batch.ts';
+import { groupBatch } from '#core/batch/group.ts';
+import { createPlanner } from '#core/batch/planner.ts';
+import { keysToRead, windowKeysToRead } from '#core/batch/read-keys.ts';
 import { decodeBatch } from '#core/dead-letter.ts';
+import type { StateItem } from '#core/items/state-item.ts';
 import { MskEventError, parseMskEvent } from '#core/msk-event.ts';
 import type {
   AlertSink,

@@ -11,7 +11,7 @@
  * partition stay exact; on a conflict the item is re-read and re-planned from the same records (the watermarks drop
  * what is already folded), a bounded number of times (`converge.ts`).
  */
-import type { BatchPlan } from '#core/batch.ts';
+import type { BatchPlan } from '#core/batch/plan.ts';
 import { writeAlerts } from './write-plan/alerts-step.ts';
 import { createContext, type WriteOptions, type WriteStats } from './write-plan/context.ts';
 import { writeDeviceRounds } from './write-plan/device-rounds-step.ts';

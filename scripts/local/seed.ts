@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Rule } from '#core/items.ts';
+import type { Rule } from '#core/rules.ts';
 import { parseRegistryFile } from '#scripts/lib/registry-rows.ts';
 import { writeRegistryRows } from '#scripts/lib/registry-writer.ts';
 

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type ApiServer, startApiServer } from '#adapters/api-gateway-http.ts';
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
-import { deviceKey, fleetDevicesKey, fleetItemKey } from '#core/items.ts';
+import { deviceKey, fleetDevicesKey, fleetItemKey } from '#core/items/keys.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
 import { RULE_LIMITS } from '#lambda/lookup-api/rule-document.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';

@@ -5,17 +5,10 @@ import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type ApiServer, startApiServer } from '#adapters/api-gateway-http.ts';
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
-import {
-  type AlertItem,
-  alertKey,
-  type ClosedWindow,
-  type DeviceItem,
-  deviceKey,
-  fleetDevicesKey,
-  fleetItemKey,
-  type WindowItem,
-  windowKey,
-} from '#core/items.ts';
+import type { AlertItem } from '#core/items/alert.ts';
+import type { DeviceItem } from '#core/items/device.ts';
+import { alertKey, deviceKey, fleetDevicesKey, fleetItemKey, windowKey } from '#core/items/keys.ts';
+import type { ClosedWindow, WindowItem } from '#core/items/window.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
 import { VIP_RULE_DOCUMENT } from '#test/support/examples.ts';

@@ -2,9 +2,10 @@
  * Several invocations of the state processor consuming the same partitions at once (Lambda does this around a
  * rebalance or a timeout): each takes batches from the committed offsets with its own boundaries.
  */
-import type { Rule } from '#core/items.ts';
+
 import type { SourceRecord } from '#core/msk-event.ts';
 import type { StateStore } from '#core/ports.ts';
+import type { Rule } from '#core/rules.ts';
 import { memoryProcessor } from './memory-processor.ts';
 import { type MemoryAlertSink, staticRules } from './memory-state.ts';
 

@@ -5,8 +5,9 @@
  * A map key the marshaller cannot keep, or an item it refuses, shows here as it would against DynamoDB.
  */
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { StateItem } from '#core/batch.ts';
-import type { AlertItem, ItemKey } from '#core/items.ts';
+import type { AlertItem } from '#core/items/alert.ts';
+import type { ItemKey } from '#core/items/keys.ts';
+import type { StateItem } from '#core/items/state-item.ts';
 import type { AlertSink, ConditionalWrite, ReadOptions, StateStore } from '#core/ports.ts';
 import { itemBytes } from '#scripts/bench/item-size.ts';
 import { MemoryAlertSink, MemoryStateStore } from './memory-state.ts';

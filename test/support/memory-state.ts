@@ -2,9 +2,12 @@
  * In-memory implementations of the state processor's ports, with the same conditional semantics as DynamoDB
  * (version-conditioned puts, all-or-nothing transactions) and hooks to inject faults.
  */
-import { itemId, type StateItem } from '#core/batch.ts';
+
 import type { DeadLetter } from '#core/dead-letter.ts';
-import type { AlertItem, ItemKey, Registry, Rule } from '#core/items.ts';
+import type { AlertItem } from '#core/items/alert.ts';
+import type { ItemKey } from '#core/items/keys.ts';
+import { itemId } from '#core/items/keys.ts';
+import type { StateItem } from '#core/items/state-item.ts';
 import type {
   AlertSink,
   ConditionalWrite,
@@ -15,6 +18,8 @@ import type {
   RulesSource,
   StateStore,
 } from '#core/ports.ts';
+import type { Registry } from '#core/registry.ts';
+import type { Rule } from '#core/rules.ts';
 import { readerView } from './reader-view.ts';
 
 export { FLEET_DEVICES } from './reader-view.ts';

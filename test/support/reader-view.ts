@@ -7,9 +7,11 @@
  * - fleet device counts summed over the partitions' fleet items under one key, FLEET_DEVICES (which partition counts
  *   a device's change depends on the batch that carried it; readers sum them all).
  */
-import { itemId, type StateItem } from '#core/batch.ts';
+
 import { planMinuteWindow } from '#core/closed-window.ts';
-import { type WindowItem, windowKey } from '#core/items.ts';
+import { itemId, windowKey } from '#core/items/keys.ts';
+import type { StateItem } from '#core/items/state-item.ts';
+import type { WindowItem } from '#core/items/window.ts';
 
 /** The view's key for the fleet device counts summed over partitions. */
 export const FLEET_DEVICES = '(fleet device counts, summed over partitions)';

@@ -3,8 +3,8 @@
  * store interleave their reads and writes in any order the scheduler picks (and shrinks).
  */
 import type fc from 'fast-check';
-import type { StateItem } from '#core/batch.ts';
-import type { ItemKey } from '#core/items.ts';
+import type { ItemKey } from '#core/items/keys.ts';
+import type { StateItem } from '#core/items/state-item.ts';
 import type { ConditionalWrite, ReadOptions, StateStore } from '#core/ports.ts';
 
 export class ScheduledStateStore implements StateStore {

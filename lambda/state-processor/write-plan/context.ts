@@ -3,8 +3,10 @@
  * own state; this holds only what is the same for all of them.
  */
 import type { BackoffOptions } from '#adapters/backoff.ts';
-import { type BatchPlanner, itemId, type StateItem } from '#core/batch.ts';
-import type { ItemKey } from '#core/items.ts';
+import type { BatchPlanner } from '#core/batch/planner.ts';
+import type { ItemKey } from '#core/items/keys.ts';
+import { itemId } from '#core/items/keys.ts';
+import type { StateItem } from '#core/items/state-item.ts';
 import type { AlertSink, ConditionalWrite, StateStore } from '#core/ports.ts';
 
 export class WriteConflictError extends Error {

@@ -4,7 +4,7 @@
  * watermarks make a re-plan drop what the other invocation already folded, so the loop ends with the plan written or
  * with nothing left to write.
  */
-import type { StateItem } from '#core/batch.ts';
+import type { StateItem } from '#core/items/state-item.ts';
 import {
   describe,
   type Planned,

@@ -6,10 +6,10 @@
  * re-planned. A race lost on the fleet item alone gets the larger budget, with jittered backoff.
  */
 import { type BackoffOptions, backoffDelay } from '#adapters/backoff.ts';
-import { itemId } from '#core/batch.ts';
 import type { DevicePlan } from '#core/device.ts';
 import { accumulateDelta, applyFleetDelta, emptyDelta } from '#core/fleet-devices.ts';
-import type { FleetItem } from '#core/items.ts';
+import type { FleetItem } from '#core/items/fleet.ts';
+import { itemId } from '#core/items/keys.ts';
 import type { ConditionalWrite } from '#core/ports.ts';
 import { transact, WriteConflictError, type WriteContext } from './context.ts';
 import { replanDevice } from './device-replan.ts';

@@ -2,9 +2,10 @@
  * After a device conflict or a partial round: re-read the device and its windows, re-plan it from them, and write
  * what must precede it (its alerts and late windows). Returns the device plan to write, or null when nothing is left.
  */
-import { itemId } from '#core/batch.ts';
+
 import type { DevicePlan } from '#core/device.ts';
-import { type DeviceItem, deviceKey, windowKey } from '#core/items.ts';
+import type { DeviceItem } from '#core/items/device.ts';
+import { deviceKey, itemId, windowKey } from '#core/items/keys.ts';
 import { writeAlerts } from './alerts-step.ts';
 import type { WriteContext } from './context.ts';
 import { writeWindows } from './windows-step.ts';

@@ -2,10 +2,12 @@
  * The fleet items (`FLEET / RECORDS#<topic>#<partition>`) of the batch's partitions as last written or read here: the
  * base a fleet-count transaction adds its device-count delta to. A key missing here is read before it is used.
  */
-import { type BatchPlanner, itemId, type StateItem } from '#core/batch.ts';
+import type { BatchPlanner } from '#core/batch/planner.ts';
 import type { DevicePlan } from '#core/device.ts';
 import { countingPartitionKey } from '#core/fleet-devices.ts';
-import { type FleetItem, fleetItemKey, type ItemKey } from '#core/items.ts';
+import type { FleetItem } from '#core/items/fleet.ts';
+import { fleetItemKey, type ItemKey, itemId } from '#core/items/keys.ts';
+import type { StateItem } from '#core/items/state-item.ts';
 import { readItem, type WriteContext } from './context.ts';
 
 export class FleetItems {

@@ -4,12 +4,13 @@
  * others are written now. Those still held back when the devices are done (their devices, once re-planned, changed
  * no count) are written at the end.
  */
-import { itemId } from '#core/batch.ts';
+
 import { forEachLimit } from '#core/concurrency.ts';
 import type { DevicePlan } from '#core/device.ts';
 import { sameContribution } from '#core/fleet-devices.ts';
 import type { FleetRecordsPlan } from '#core/fleet-records.ts';
-import type { FleetItem } from '#core/items.ts';
+import type { FleetItem } from '#core/items/fleet.ts';
+import { itemId } from '#core/items/keys.ts';
 import type { WriteContext } from './context.ts';
 import { putConverging } from './converge.ts';
 import { countingKeyOf, type FleetItems } from './fleet-items.ts';

@@ -3,7 +3,7 @@
  * conditional put, re-planned from the item as re-read after a lost condition.
  */
 import { forEachLimit } from '#core/concurrency.ts';
-import type { WindowItem } from '#core/items.ts';
+import type { WindowItem } from '#core/items/window.ts';
 import type { WindowPlan } from '#core/window.ts';
 import type { WriteContext } from './context.ts';
 import { putConverging } from './converge.ts';

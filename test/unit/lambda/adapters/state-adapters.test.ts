@@ -20,9 +20,12 @@ import { deadLetterLine, FirehoseDeadLetterSink, firehoseBatches } from '#adapte
 import { DynamoDbRegistryCache } from '#adapters/registry-cache.ts';
 import { DynamoDbRulesCache } from '#adapters/rules-cache.ts';
 import { DynamoDbStateStore } from '#adapters/state-store.ts';
-import { createPlanner, groupBatch, planBatch } from '#core/batch.ts';
+import { groupBatch } from '#core/batch/group.ts';
+import { planBatch } from '#core/batch/plan.ts';
+import { createPlanner } from '#core/batch/planner.ts';
 import type { DeadLetter } from '#core/dead-letter.ts';
-import type { AlertItem, DeviceItem } from '#core/items.ts';
+import type { AlertItem } from '#core/items/alert.ts';
+import type { DeviceItem } from '#core/items/device.ts';
 import { writePlan } from '#lambda/state-processor/write-plan.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);

@@ -12,7 +12,7 @@ import {
 } from '#core/data-map.ts';
 import { accumulateDelta, applyFleetDelta, emptyDelta } from '#core/fleet-devices.ts';
 import { planFleetRecords } from '#core/fleet-records.ts';
-import type { FleetItem } from '#core/items.ts';
+import type { FleetItem } from '#core/items/fleet.ts';
 import { PROTOTYPE_NAMES } from '#test/support/hostile-names.ts';
 import { throughDynamoDb } from '#test/support/marshalled-state.ts';
 

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { BatchRecord } from '#core/batch-record.ts';
 import { planDevice } from '#core/device.ts';
 import { windowsInRange } from '#core/device-windows.ts';
-import { type DeviceItem, type WindowItem, windowKey } from '#core/items.ts';
+import type { DeviceItem } from '#core/items/device.ts';
+import { windowKey } from '#core/items/keys.ts';
+import type { WindowItem } from '#core/items/window.ts';
 import { windowExpiresAt } from '#core/window.ts';
 
 const T0 = Date.parse('2026-11-21T10:00:00.000Z');

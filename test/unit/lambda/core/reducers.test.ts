@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createPlanner,
-  groupBatch,
-  itemId,
-  keysToRead,
-  planBatch,
-  type StateItem,
-  windowKeysToRead,
-} from '#core/batch.ts';
+import { groupBatch } from '#core/batch/group.ts';
+import { planBatch } from '#core/batch/plan.ts';
+import { createPlanner } from '#core/batch/planner.ts';
+import { keysToRead, windowKeysToRead } from '#core/batch/read-keys.ts';
 import type { BatchRecord } from '#core/batch-record.ts';
 import { decodeBatch } from '#core/dead-letter.ts';
 import { planDevice } from '#core/device.ts';
 import { addExact } from '#core/exact-sum.ts';
 import { accumulateDelta, applyFleetDelta, countingPartitionKey, emptyDelta } from '#core/fleet-devices.ts';
 import { planFleetRecords } from '#core/fleet-records.ts';
-import { deviceKey, fleetItemKey, windowKey } from '#core/items.ts';
+import { deviceKey, fleetItemKey, itemId, windowKey } from '#core/items/keys.ts';
+import type { StateItem } from '#core/items/state-item.ts';
 import type { TelemetryRecord } from '#core/record.ts';
 import { planWindow, windowExpiresAt } from '#core/window.ts';
 

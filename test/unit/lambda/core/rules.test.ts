@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { alertId, buildAlert } from '#core/alerts.ts';
 import type { BatchRecord } from '#core/batch-record.ts';
 import { planDevice } from '#core/device.ts';
-import type { Rule } from '#core/items.ts';
 import type { TelemetryRecord } from '#core/record.ts';
+import type { Rule } from '#core/rules.ts';
 import { evaluateEdges, ruleMatches, validateRule } from '#core/rules.ts';
 import { VIP_RULE_DOCUMENT } from '#test/support/examples.ts';
 

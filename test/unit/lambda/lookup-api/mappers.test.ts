@@ -1,17 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mergeCounts, OVERFLOW_KEY } from '#core/data-map.ts';
-import {
-  type AlertItem,
-  type DeviceItem,
-  deviceKey,
-  type FleetDevicesItem,
-  type FleetItem,
-  fleetDevicesKey,
-  fleetItemKey,
-  type WindowItem,
-  windowKey,
-} from '#core/items.ts';
+import type { AlertItem } from '#core/items/alert.ts';
+import type { DeviceItem } from '#core/items/device.ts';
+import type { FleetDevicesItem, FleetItem } from '#core/items/fleet.ts';
+import { deviceKey, fleetDevicesKey, fleetItemKey, windowKey } from '#core/items/keys.ts';
+import type { WindowItem } from '#core/items/window.ts';
 import {
   registryFromRow,
   sumFleet,

@@ -14,9 +14,11 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { itemId, type StateItem } from '#core/batch.ts';
 import { windowsInRange } from '#core/device-windows.ts';
-import { type DeviceItem, STATE_SK, type WindowItem } from '#core/items.ts';
+import type { DeviceItem } from '#core/items/device.ts';
+import { itemId, STATE_SK } from '#core/items/keys.ts';
+import type { StateItem } from '#core/items/state-item.ts';
+import type { WindowItem } from '#core/items/window.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import type { ConditionalWrite } from '#core/ports.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';

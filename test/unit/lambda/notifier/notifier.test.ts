@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AlertItem } from '#core/items.ts';
+import type { AlertItem } from '#core/items/alert.ts';
 import { alertFromImage, formatAlert } from '#lambda/notifier/format.ts';
 import { createNotifier } from '#lambda/notifier/notifier.ts';
 import { boundedMessage, MAX_MESSAGE_BYTES, snsSafe } from '#lambda/notifier/sns-text.ts';

@@ -14,12 +14,15 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { StateItem } from '#core/batch.ts';
 import { windowsInRange } from '#core/device-windows.ts';
 import { addExact } from '#core/exact-sum.ts';
-import { type DeviceItem, type Rule, type WindowItem, type WindowStats, windowStart } from '#core/items.ts';
+import type { DeviceItem } from '#core/items/device.ts';
+import { windowStart } from '#core/items/keys.ts';
+import type { StateItem } from '#core/items/state-item.ts';
+import type { WindowItem, WindowStats } from '#core/items/window.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import type { ConditionalWrite, StateStore } from '#core/ports.ts';
+import type { Rule } from '#core/rules.ts';
 import {
   consumeSteps,
   contendingProcessor,

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { windowsInRange } from '#core/device-windows.ts';
-import type { DeviceItem, WindowItem } from '#core/items.ts';
+import type { DeviceItem } from '#core/items/device.ts';
+import type { WindowItem } from '#core/items/window.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { InjectedFault, MemoryStateStore } from '#test/support/memory-state.ts';

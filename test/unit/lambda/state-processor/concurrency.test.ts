@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { FleetItem, Rule } from '#core/items.ts';
+import type { FleetItem } from '#core/items/fleet.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import type { StateStore } from '#core/ports.ts';
+import type { Rule } from '#core/rules.ts';
 import { sumFleet } from '#lambda/lookup-api/mappers.ts';
 import {
   consumeSteps,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceItem, FleetItem, WindowItem } from '#core/items.ts';
+import type { DeviceItem } from '#core/items/device.ts';
+import type { FleetItem } from '#core/items/fleet.ts';
+import type { WindowItem } from '#core/items/window.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import { silentLogger } from '#core/ports.ts';
 import { clusterIdOf, sourceOf, watermarksFor } from '#core/watermark.ts';

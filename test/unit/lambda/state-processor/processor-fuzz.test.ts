@@ -14,9 +14,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { deadLetterLine } from '#adapters/dead-letter-firehose.ts';
 import { DynamoDbRegistryCache } from '#adapters/registry-cache.ts';
 import { type Counts, nameOfStoredKey } from '#core/data-map.ts';
-import type { DeviceItem, FleetItem, Rule } from '#core/items.ts';
+import type { DeviceItem } from '#core/items/device.ts';
+import type { FleetItem } from '#core/items/fleet.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import { silentLogger } from '#core/ports.ts';
+import type { Rule } from '#core/rules.ts';
 import { createStateProcessor } from '#lambda/state-processor/processor.ts';
 import { PROTOTYPE_NAMES } from '#test/support/hostile-names.ts';
 import {

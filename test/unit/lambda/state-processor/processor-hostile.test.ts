@@ -4,8 +4,9 @@ import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbRegistryCache } from '#adapters/registry-cache.ts';
-import type { DeviceItem, Rule } from '#core/items.ts';
+import type { DeviceItem } from '#core/items/device.ts';
 import { toMskEvent } from '#core/msk-event.ts';
+import type { Rule } from '#core/rules.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import {
   MemoryAlertSink,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Rule } from '#core/items.ts';
 import { MskEventError, toMskEvent } from '#core/msk-event.ts';
+import type { Rule } from '#core/rules.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import {
   MemoryAlertSink,

@@ -4,9 +4,10 @@
  * device about to raise an alert, are strongly consistent.
  */
 import { describe, expect, it } from 'vitest';
-import type { ItemKey, Rule } from '#core/items.ts';
+import type { ItemKey } from '#core/items/keys.ts';
 import { toMskEvent } from '#core/msk-event.ts';
 import type { ReadOptions, StateStore } from '#core/ports.ts';
+import type { Rule } from '#core/rules.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { MemoryStateStore, staticRules } from '#test/support/memory-state.ts';
 import { eventTimeAt, sourceRecord, telemetryValue } from '#test/support/telemetry-records.ts';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Rule } from '#core/items.ts';
 import { toMskEvent } from '#core/msk-event.ts';
+import type { Rule } from '#core/rules.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { MemoryAlertSink, MemoryStateStore, staticRules } from '#test/support/memory-state.ts';
 import { eventTimeAt, sourceRecord, telemetryValue } from '#test/support/telemetry-records.ts';

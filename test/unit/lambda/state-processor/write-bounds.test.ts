@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { BatchRecord } from '#core/batch-record.ts';
 import { MAX_MINUTES_PER_DEVICE_WRITE, takeRound } from '#core/device-round.ts';
-import { type DeviceItem, windowStart } from '#core/items.ts';
+import type { DeviceItem } from '#core/items/device.ts';
+import { windowStart } from '#core/items/keys.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import {
   ITEMS_PER_TRANSACTION,
