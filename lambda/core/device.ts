@@ -5,7 +5,6 @@
  */
 import { buildAlert } from './alerts.ts';
 import { type BatchRecord, sortByEventOrder } from './batch-record.ts';
-import { planMinuteWindow } from './closed-window.ts';
 import { foldAggregates } from './device-aggregates.ts';
 import { takeRound } from './device-round.ts';
 import { advancesState, type CurrentState, stateOf } from './device-state.ts';
@@ -14,12 +13,13 @@ import type { AlertItem } from './items/alert.ts';
 import type { DeviceItem } from './items/device.ts';
 import { deviceKey, windowStart } from './items/keys.ts';
 import type { WindowItem } from './items/window.ts';
-import { planDeviceWindows } from './open-window.ts';
 import type { Registry } from './registry.ts';
 import type { Rule } from './rules.ts';
 import { evaluateEdges } from './rules.ts';
 import { advanceWatermarks, isAboveWatermark, unfolded, watermarksFor } from './watermark.ts';
-import type { WindowPlan } from './window.ts';
+import { planMinuteWindow } from './window/closed.ts';
+import type { WindowPlan } from './window/context.ts';
+import { planDeviceWindows } from './window/open.ts';
 
 export interface DevicePlan {
   item: DeviceItem;
@@ -95,16 +95,14 @@ export const planDevice = (
     fresh.map((r) => r.record),
   );
   if (state === undefined || aggregates === undefined) return null; // unreachable: fresh is non-empty
-  const windows = planDeviceWindows(
-    deviceId,
+  const windowContext = { deviceId, retentionDays: context.windowRetentionDays ?? 7, source };
+  const windows = planDeviceWindows(windowContext, {
     current,
-    roundRecords,
+    records: roundRecords,
     fresh,
-    context.windowOf ?? (() => undefined),
-    context.windowRetentionDays ?? 7,
-    source,
-    (current?.version ?? 0) + 1,
-  );
+    windowOf: context.windowOf ?? (() => undefined),
+    version: (current?.version ?? 0) + 1,
+  });
 
   const item: DeviceItem = {
     ...deviceKey(deviceId),
@@ -140,15 +138,7 @@ export const planDevice = (
   const closedNow = windows.closedWindow?.at === item.version ? windows.closedWindow : undefined;
   const copy =
     closedNow &&
-    planMinuteWindow(
-      deviceId,
-      closedNow.start,
-      undefined,
-      item,
-      [],
-      context.windowRetentionDays ?? 7,
-      source,
-    );
+    planMinuteWindow(windowContext, { start: closedNow.start, stored: undefined, records: [] }, item);
   return {
     item,
     expectedVersion: current?.version ?? null,

@@ -2,11 +2,11 @@ import { GetCommand, QueryCommand, type QueryCommandInput, ScanCommand } from '@
 import { batchGetAll } from '#adapters/batch-get.ts';
 import { createCounters } from '#adapters/dynamodb-counters.ts';
 import { GSI_BY_MODEL, GSI_BY_STATUS } from '#core/contract/index.ts';
-import { windowsInRange } from '#core/device-windows.ts';
 import type { AlertItem } from '#core/items/alert.ts';
 import type { DeviceItem } from '#core/items/device.ts';
 import { deviceKey, STATE_SK, windowKey, windowStart } from '#core/items/keys.ts';
 import type { WindowItem } from '#core/items/window.ts';
+import { windowsInRange } from '#core/window/read.ts';
 import { decodeCursor, encodeCursor, type PageKey } from './cursor.ts';
 import type { LookupDeps } from './deps.ts';
 import { badRequest, json, notFound, unavailable } from './http.ts';
@@ -188,8 +188,7 @@ const getWindows = async (request: ApiRequest, deps: LookupDeps) => {
   const windows = windowsInRange(
     read.windowItems,
     read.device,
-    new Date(from).toISOString(),
-    new Date(to).toISOString(),
+    { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
     Math.floor(deps.now() / 1000),
   );
   return json(200, { deviceId, resolution: '1m', windows: windows.map(toWindowView) });

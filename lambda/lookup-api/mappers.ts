@@ -1,10 +1,10 @@
 import { readCounts } from '#core/data-map.ts';
-import type { DeviceWindow } from '#core/device-windows.ts';
 import type { AlertItem } from '#core/items/alert.ts';
 import type { DeviceItem } from '#core/items/device.ts';
 import type { FleetDevicesItem, FleetItem } from '#core/items/fleet.ts';
 import type { Registry } from '#core/registry.ts';
 import type { Rule, Severity } from '#core/rules.ts';
+import type { DeviceWindow } from '#core/window/read.ts';
 
 // Pure item → response mappers: the API's JSON shapes (docs/openapi.json) live here.
 

@@ -7,7 +7,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { windowsInRange } from '#core/device-windows.ts';
 import type { DeviceItem } from '#core/items/device.ts';
 import type { StateItem } from '#core/items/state-item.ts';
 import type { WindowItem } from '#core/items/window.ts';
@@ -15,6 +14,7 @@ import { toMskEvent } from '#core/msk-event.ts';
 import type { StateStore } from '#core/ports.ts';
 import { decodeRecord } from '#core/record.ts';
 import type { Rule } from '#core/rules.ts';
+import { windowsInRange } from '#core/window/read.ts';
 import { createTelemetryStream, steppedClock } from '#lambda/generator/telemetry.ts';
 import { createLocalStateProcessor, type LocalStateProcessorOptions } from '#lambda/state-processor/local.ts';
 import { createTables, localTableNames, type TableNames } from '#scripts/local/tables.ts';
@@ -372,8 +372,7 @@ describe('state processor on DynamoDB Local', () => {
       windowsInRange(
         items.filter((i) => i.pk === d.pk && String(i.sk).startsWith('WIN#')) as unknown as WindowItem[],
         d,
-        new Date(START_MS).toISOString(),
-        new Date(START_MS + 3_600_000).toISOString(),
+        { from: new Date(START_MS).toISOString(), to: new Date(START_MS + 3_600_000).toISOString() },
       ),
     );
     expect(windows.reduce((sum, w) => sum + w.count, 0)).toBe(produced.length);

@@ -8,10 +8,10 @@
  *   a device's change depends on the batch that carried it; readers sum them all).
  */
 
-import { planMinuteWindow } from '#core/closed-window.ts';
 import { itemId, windowKey } from '#core/items/keys.ts';
 import type { StateItem } from '#core/items/state-item.ts';
 import type { WindowItem } from '#core/items/window.ts';
+import { planMinuteWindow } from '#core/window/closed.ts';
 
 /** The view's key for the fleet device counts summed over partitions. */
 export const FLEET_DEVICES = '(fleet device counts, summed over partitions)';
@@ -26,7 +26,11 @@ const withClosedWindowsCopied = (stored: ReadonlyMap<string, StateItem>): Map<st
     const { start, source } = item.closedWindow;
     const key = itemId(windowKey(item.deviceId, start));
     const window = items.get(key) as WindowItem | undefined;
-    const copy = planMinuteWindow(item.deviceId, start, window, item, [], RETENTION_DAYS, source ?? '');
+    const copy = planMinuteWindow(
+      { deviceId: item.deviceId, retentionDays: RETENTION_DAYS, source: source ?? '' },
+      { start, stored: window, records: [] },
+      item,
+    );
     if (copy) items.set(key, copy.item);
   }
   for (const [id, item] of items) {

@@ -4,7 +4,7 @@ import type { FleetRecordsPlan } from '#core/fleet-records.ts';
 import type { AlertItem } from '#core/items/alert.ts';
 import { fleetItemKey } from '#core/items/keys.ts';
 import { itemIn, type StateItem } from '#core/items/state-item.ts';
-import type { WindowPlan } from '#core/window.ts';
+import type { WindowPlan } from '#core/window/context.ts';
 import type { BatchPlanner } from './planner.ts';
 
 export interface BatchPlan {

@@ -2,7 +2,7 @@
  * Per-item planners bound to one batch: the first plan and every re-plan after a conditional-write conflict use them
  * (a window item alone, a device together with the window items of its batch minutes, a partition's record counts).
  */
-import { planMinuteWindow } from '#core/closed-window.ts';
+
 import { type DevicePlan, planDevice } from '#core/device.ts';
 import { type FleetRecordsPlan, planFleetRecords } from '#core/fleet-records.ts';
 import type { FleetItem } from '#core/items/fleet.ts';
@@ -12,7 +12,8 @@ import type { WindowItem } from '#core/items/window.ts';
 import type { Registry } from '#core/registry.ts';
 import type { Rule } from '#core/rules.ts';
 import { sameIncarnation } from '#core/watermark.ts';
-import type { WindowPlan } from '#core/window.ts';
+import { planMinuteWindow } from '#core/window/closed.ts';
+import type { WindowPlan } from '#core/window/context.ts';
 import type { BatchGroups } from './group.ts';
 import { minutesOf } from './read-keys.ts';
 
@@ -55,13 +56,9 @@ export const createPlanner = (groups: BatchGroups, context: PlanContext): BatchP
     const { deviceId, start } = planned.item;
     const records = groups.windows.get(itemId(planned.item))?.records ?? [];
     const next = planMinuteWindow(
-      deviceId,
-      start,
-      current,
+      { deviceId, retentionDays: context.windowRetentionDays, source: context.source },
+      { start, stored: current, records },
       planned.device,
-      records,
-      context.windowRetentionDays,
-      context.source,
     );
     return next && (planned.device ? { ...next, device: planned.device } : next);
   },

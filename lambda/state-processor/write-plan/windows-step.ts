@@ -4,7 +4,7 @@
  */
 import { forEachLimit } from '#core/concurrency.ts';
 import type { WindowItem } from '#core/items/window.ts';
-import type { WindowPlan } from '#core/window.ts';
+import type { WindowPlan } from '#core/window/context.ts';
 import type { WriteContext } from './context.ts';
 import { putConverging } from './converge.ts';
 

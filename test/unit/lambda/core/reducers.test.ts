@@ -12,7 +12,7 @@ import { planFleetRecords } from '#core/fleet-records.ts';
 import { deviceKey, fleetItemKey, itemId, windowKey } from '#core/items/keys.ts';
 import type { StateItem } from '#core/items/state-item.ts';
 import type { TelemetryRecord } from '#core/record.ts';
-import { planWindow, windowExpiresAt } from '#core/window.ts';
+import { planWindow, windowExpiresAt } from '#core/window/fold.ts';
 
 const T0 = Date.parse('2026-11-21T10:00:00.000Z');
 let nextOffset = 0;
@@ -136,12 +136,15 @@ describe('device state', () => {
 describe('per-minute windows', () => {
   it('folds count, sums, maxima and downCount; expires at window end + retention', () => {
     const plan = planWindow(
-      'd1',
-      '2026-11-21T10:00Z',
-      undefined,
-      [rec({ cpuUsage: 10, memoryUsage: 5 }), rec({ cpuUsage: 30, memoryUsage: 2, status: 'down' })],
-      7,
-      'c/t',
+      { deviceId: 'd1', retentionDays: 7, source: 'c/t' },
+      {
+        start: '2026-11-21T10:00Z',
+        stored: undefined,
+        records: [
+          rec({ cpuUsage: 10, memoryUsage: 5 }),
+          rec({ cpuUsage: 30, memoryUsage: 2, status: 'down' }),
+        ],
+      },
     );
     expect(plan?.item).toMatchObject({
       ...windowKey('d1', '2026-11-21T10:00Z'),
@@ -154,7 +157,12 @@ describe('per-minute windows', () => {
       expiresAt: T0 / 1000 + 60 + 7 * 86_400,
     });
     expect(windowExpiresAt('2026-11-21T10:00Z', 1)).toBe(T0 / 1000 + 60 + 86_400);
-    expect(planWindow('d1', '2026-11-21T10:00Z', plan?.item, [], 7, 'c/t')).toBeNull();
+    expect(
+      planWindow(
+        { deviceId: 'd1', retentionDays: 7, source: 'c/t' },
+        { start: '2026-11-21T10:00Z', stored: plan?.item, records: [] },
+      ),
+    ).toBeNull();
   });
 });
 

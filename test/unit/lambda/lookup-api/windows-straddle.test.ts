@@ -14,13 +14,13 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { windowsInRange } from '#core/device-windows.ts';
 import type { DeviceItem } from '#core/items/device.ts';
 import { itemId, STATE_SK } from '#core/items/keys.ts';
 import type { StateItem } from '#core/items/state-item.ts';
 import type { WindowItem } from '#core/items/window.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import type { ConditionalWrite } from '#core/ports.ts';
+import { windowsInRange } from '#core/window/read.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
 import { toWindowView } from '#lambda/lookup-api/mappers.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
@@ -41,8 +41,7 @@ const viewOf = (items: Iterable<StateItem>): Map<string, string> => {
   const windows = windowsInRange(
     all.filter((i): i is WindowItem => i.sk.startsWith('WIN#')),
     device,
-    FROM,
-    TO,
+    { from: FROM, to: TO },
   );
   return new Map(windows.map((w) => [toWindowView(w).start, JSON.stringify(toWindowView(w))]));
 };

@@ -14,7 +14,6 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { windowsInRange } from '#core/device-windows.ts';
 import { addExact } from '#core/exact-sum.ts';
 import type { DeviceItem } from '#core/items/device.ts';
 import { windowStart } from '#core/items/keys.ts';
@@ -23,6 +22,7 @@ import type { WindowItem, WindowStats } from '#core/items/window.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import type { ConditionalWrite, StateStore } from '#core/ports.ts';
 import type { Rule } from '#core/rules.ts';
+import { windowsInRange } from '#core/window/read.ts';
 import {
   consumeSteps,
   contendingProcessor,
@@ -129,7 +129,7 @@ const readerWindows = (items: Iterable<StateItem>): Map<string, WindowStats> => 
     const windowItems = all.filter((i): i is WindowItem => i.pk === device.pk && i.sk.startsWith('WIN#'));
     const from = new Date(BASE_MS - 3_600_000).toISOString();
     const to = new Date(BASE_MS + 3_600_000).toISOString();
-    for (const { start, ...stats } of windowsInRange(windowItems, device, from, to))
+    for (const { start, ...stats } of windowsInRange(windowItems, device, { from: from, to: to }))
       out.set(`${device.deviceId}\n${start}`, stats);
   }
   return out;

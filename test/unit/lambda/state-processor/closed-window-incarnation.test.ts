@@ -4,11 +4,11 @@
  * not be taken for records the closed window already holds.
  */
 import { describe, expect, it } from 'vitest';
-import { windowsInRange } from '#core/device-windows.ts';
 import type { DeviceItem } from '#core/items/device.ts';
 import type { WindowItem } from '#core/items/window.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import { sourceOf } from '#core/watermark.ts';
+import { windowsInRange } from '#core/window/read.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { InjectedFault, MemoryStateStore } from '#test/support/memory-state.ts';
 import { eventTimeAt, sourceRecord, telemetryValue } from '#test/support/telemetry-records.ts';
@@ -55,8 +55,7 @@ describe('a pending closed window across a replaced cluster', () => {
     const windows = windowsInRange(
       [...store.items.values()].filter((i): i is WindowItem => i.sk.startsWith('WIN#')),
       device(),
-      M0,
-      '2026-11-21T10:05Z',
+      { from: M0, to: '2026-11-21T10:05Z' },
     ).map((w) => [w.start, w.count, w.cpuSum]);
     expect(windows).toEqual([
       [M0, 4, 42],

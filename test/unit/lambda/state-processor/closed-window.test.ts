@@ -3,10 +3,10 @@
  * when the copy is lost, and how the minute stays exact until some writer copies it (closed-window.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { windowsInRange } from '#core/device-windows.ts';
 import type { DeviceItem } from '#core/items/device.ts';
 import type { WindowItem } from '#core/items/window.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
+import { windowsInRange } from '#core/window/read.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { InjectedFault, MemoryStateStore } from '#test/support/memory-state.ts';
 import { eventTimeAt, sourceRecord, telemetryValue } from '#test/support/telemetry-records.ts';
@@ -37,8 +37,7 @@ const windows = (store: MemoryStateStore) =>
   windowsInRange(
     [...store.items.values()].filter((i): i is WindowItem => i.sk.startsWith('WIN#')),
     device(store),
-    M0,
-    '2026-11-21T10:09Z',
+    { from: M0, to: '2026-11-21T10:09Z' },
   ).map((w) => [w.start, w.count, w.cpuSum]);
 
 describe('a minute closed through the device item', () => {

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { windowsInRange } from '#core/device-windows.ts';
 import { addExact } from '#core/exact-sum.ts';
 import type { DeviceItem } from '#core/items/device.ts';
 import { windowStart } from '#core/items/keys.ts';
@@ -8,6 +7,7 @@ import type { WindowItem, WindowStats } from '#core/items/window.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import type { ConditionalWrite } from '#core/ports.ts';
 import type { Rule } from '#core/rules.ts';
+import { windowsInRange } from '#core/window/read.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import {
   type Fault,
@@ -234,8 +234,7 @@ const storedWindows = (store: MemoryStateStore) => {
       windowsInRange(
         items.filter((i): i is WindowItem => i.pk === d.pk && i.sk.startsWith('WIN#')),
         d,
-        new Date(BASE_MS).toISOString(),
-        new Date(BASE_MS + 3_600_000).toISOString(),
+        { from: new Date(BASE_MS).toISOString(), to: new Date(BASE_MS + 3_600_000).toISOString() },
       ),
     ]),
   );

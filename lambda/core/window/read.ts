@@ -3,14 +3,20 @@
  * device item's open window; the minute it closed last may also be in the device item (its closed window) until its
  * window item holds it. Readers merge them here.
  */
-import type { DeviceItem } from './items/device.ts';
-import { windowStart } from './items/keys.ts';
-import type { WindowItem, WindowStats } from './items/window.ts';
-import { mergeStats, statsOf } from './window.ts';
+import type { DeviceItem } from '#core/items/device.ts';
+import { windowStart } from '#core/items/keys.ts';
+import type { WindowItem, WindowStats } from '#core/items/window.ts';
+import { mergeStats, statsOf } from './stats.ts';
 
 export interface DeviceWindow extends WindowStats {
   /** Minute start, `YYYY-MM-DDTHH:mmZ`. */
   start: string;
+}
+
+/** A time range as ISO texts, both ends included once rounded down to their minute. */
+export interface MinuteRange {
+  from: string;
+  to: string;
 }
 
 const minuteOf = (name: string, iso: string): string => {
@@ -26,13 +32,12 @@ const minuteOf = (name: string, iso: string): string => {
 export const windowsInRange = (
   windowItems: readonly WindowItem[],
   device: DeviceItem | undefined,
-  fromIso: string,
-  toIso: string,
+  range: MinuteRange,
   /** Epoch seconds now: a closed window past its window item's expiry is left out, as the item would be. */
   nowSeconds = 0,
 ): DeviceWindow[] => {
-  const from = minuteOf('from', fromIso);
-  const to = minuteOf('to', toIso);
+  const from = minuteOf('from', range.from);
+  const to = minuteOf('to', range.to);
   const byStart = new Map<string, WindowStats>();
   const add = (start: string, stats: WindowStats) => {
     if (start < from || start > to) return;
@@ -40,7 +45,7 @@ export const windowsInRange = (
   };
   for (const item of windowItems) add(item.start, item);
   if (device?.openWindow) add(device.openWindow.start, device.openWindow);
-  // The device's closed window, unless its window item already holds it (closed-window.ts).
+  // The device's closed window, unless its window item already holds it (closed.ts).
   const closed = device?.closedWindow;
   const expired = closed?.expiresAt !== undefined && closed.expiresAt <= nowSeconds;
   if (closed && !expired && !windowItems.some((i) => i.start === closed.start && i.closedAt === closed.at))

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { BatchRecord } from '#core/batch-record.ts';
 import { planDevice } from '#core/device.ts';
-import { windowsInRange } from '#core/device-windows.ts';
 import type { DeviceItem } from '#core/items/device.ts';
 import { windowKey } from '#core/items/keys.ts';
 import type { WindowItem } from '#core/items/window.ts';
-import { windowExpiresAt } from '#core/window.ts';
+import { windowExpiresAt } from '#core/window/fold.ts';
+import { windowsInRange } from '#core/window/read.ts';
 
 const T0 = Date.parse('2026-11-21T10:00:00.000Z');
 const rec = (second: number, offset: number, cpuUsage = 10, partition = 0): BatchRecord => ({
@@ -102,7 +102,9 @@ describe('open window (the device latest minute, inside the device item)', () =>
     expect(retry?.item.openWindow).toMatchObject({ start: M1, count: 1, cpuSum: 9, offsets: { 1: 5 } });
     // M0, closed by this retry, is in the device item (its closed window) until its copy is written.
     expect(retry?.item.closedWindow).toMatchObject({ start: M0, count: 1, at: 2 });
-    expect(windowsInRange([orphan], retry?.item, M0, M1).map((w) => [w.start, w.count, w.cpuSum])).toEqual([
+    expect(
+      windowsInRange([orphan], retry?.item, { from: M0, to: M1 }).map((w) => [w.start, w.count, w.cpuSum]),
+    ).toEqual([
       [M0, 1, 10],
       [M1, 2, 16],
     ]);
@@ -134,14 +136,17 @@ describe('windowsInRange', () => {
   const device = plan(undefined, [rec(125, 0, 50), rec(126, 1, 70)])?.item;
 
   it('merges window items with the open window, sorted, within [from, to] rounded down to the minute', () => {
-    const windows = windowsInRange([item(M1, 2), item(M0, 1)], device, '2026-11-21T10:00:59.999Z', M2);
+    const windows = windowsInRange([item(M1, 2), item(M0, 1)], device, {
+      from: '2026-11-21T10:00:59.999Z',
+      to: M2,
+    });
     expect(windows).toEqual([
       { start: M0, count: 1, cpuSum: 10, cpuMax: 10, memorySum: 1, memoryMax: 1, downCount: 0 },
       { start: M1, count: 2, cpuSum: 20, cpuMax: 10, memorySum: 2, memoryMax: 1, downCount: 0 },
       { start: M2, count: 2, cpuSum: 120, cpuMax: 70, memorySum: 201, memoryMax: 101, downCount: 1 },
     ]);
-    expect(windowsInRange([item(M0, 1)], device, M1, '2026-11-21T10:01:30Z')).toEqual([]);
-    expect(windowsInRange([], undefined, M0, M3)).toEqual([]);
+    expect(windowsInRange([item(M0, 1)], device, { from: M1, to: '2026-11-21T10:01:30Z' })).toEqual([]);
+    expect(windowsInRange([], undefined, { from: M0, to: M3 })).toEqual([]);
   });
 
   it('adds a closed window its item does not hold, until the item would have expired', () => {
@@ -150,7 +155,7 @@ describe('windowsInRange', () => {
     if (closedWindow === undefined) throw new Error('fixture: no closed window');
     expect(closedWindow.expiresAt).toBe(windowExpiresAt(M2, 7));
     const counts = (nowSeconds: number) =>
-      windowsInRange([], closed, M0, M3, nowSeconds).map((w) => [w.start, w.count]);
+      windowsInRange([], closed, { from: M0, to: M3 }, nowSeconds).map((w) => [w.start, w.count]);
     expect(counts(closedWindow.expiresAt - 1)).toEqual([
       [M2, 2],
       [M3, 1],
@@ -160,6 +165,8 @@ describe('windowsInRange', () => {
   });
 
   it('rejects a bound that is not a time', () => {
-    expect(() => windowsInRange([], device, 'yesterday', M1)).toThrow('from is not an ISO time: "yesterday"');
+    expect(() => windowsInRange([], device, { from: 'yesterday', to: M1 })).toThrow(
+      'from is not an ISO time: "yesterday"',
+    );
   });
 });
