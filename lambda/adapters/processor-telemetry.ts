@@ -1,7 +1,9 @@
-/** Powertools Logger + Metrics (EMF) behind the processor's logger/metrics ports, and quiet local variants. */
-import type { Logger } from '@aws-lambda-powertools/logger';
+/**
+ * Powertools Metrics (EMF) behind the processor's metrics port, and a quiet local variant. (The function logger from
+ * observability.ts already has the shape of the processor's `Log` port: it is passed as is.)
+ */
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { MetricName, ProcessorLogger, ProcessorMetrics } from '#core/ports.ts';
+import type { MetricName, ProcessorMetrics } from '#core/ports.ts';
 
 const UNITS: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = {
   RecordsProcessed: MetricUnit.Count,
@@ -11,13 +13,6 @@ const UNITS: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = 
   BatchLagMs: MetricUnit.Milliseconds,
   OffsetsRewound: MetricUnit.Count,
 };
-
-export const powertoolsLogger = (logger: Logger): ProcessorLogger => ({
-  debug: (message, extra) => logger.debug(message, extra ?? {}),
-  info: (message, extra) => logger.info(message, extra ?? {}),
-  warn: (message, extra) => logger.warn(message, extra ?? {}),
-  error: (message, extra) => logger.error(message, extra ?? {}),
-});
 
 export const powertoolsMetrics = (metrics: Metrics): ProcessorMetrics => ({
   add: (name, value) => metrics.addMetric(name, UNITS[name], value),

@@ -3,7 +3,7 @@
  * REGISTRY_CACHE_SECONDS (default 60). Misses are cached too, so unregistered devices cost no reads per batch.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ProcessorLogger, RegistrySource } from '#core/ports.ts';
+import type { Log, RegistrySource } from '#core/ports.ts';
 import type { Registry } from '#core/registry.ts';
 import { registryCopy, registryProblem } from '#core/registry.ts';
 import type { BackoffOptions } from './backoff.ts';
@@ -18,7 +18,7 @@ export interface RegistryCacheOptions {
   /** Entries kept before the cache is cleared (bounds memory on huge fleets). @default 200_000 */
   maxEntries?: number;
   /** Told about rows dropped for being out of bounds. @default silent */
-  logger?: Pick<ProcessorLogger, 'warn'>;
+  logger?: Pick<Log, 'warn'>;
 }
 
 /** A registry row as attributes: strings only, without the key, in a null-prototype map. */

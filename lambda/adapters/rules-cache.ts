@@ -3,7 +3,7 @@
  * takes effect within that time without a deploy. Stored rules that fail validation are skipped and reported.
  */
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { ProcessorLogger, RulesSource } from '#core/ports.ts';
+import type { Log, RulesSource } from '#core/ports.ts';
 import type { Rule } from '#core/rules.ts';
 import { validateRule } from '#core/rules.ts';
 import { type BackoffOptions, isRetryable, withBackoff } from './backoff.ts';
@@ -12,7 +12,7 @@ import { addCapacity, createCounters, type DynamoDbCounters } from './dynamodb-c
 export interface RulesCacheOptions {
   ttlSeconds?: number;
   clock?: () => number;
-  logger?: ProcessorLogger;
+  logger?: Log;
   backoff?: BackoffOptions;
   counters?: DynamoDbCounters;
 }

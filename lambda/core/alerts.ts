@@ -6,23 +6,18 @@ import { alertKey, sourceKey } from './items/keys.ts';
 import type { Registry } from './registry.ts';
 import type { Rule } from './rules.ts';
 import { fieldValue } from './rules.ts';
+import type { SourcePosition } from './watermark.ts';
 
 /** First 32 hex chars of sha256(`ruleId|deviceId|topic-partition|offset`). */
-export const alertId = (
-  ruleId: string,
-  deviceId: string,
-  topic: string,
-  partition: number,
-  offset: number,
-): string =>
+export const alertId = (ruleId: string, deviceId: string, at: SourcePosition): string =>
   createHash('sha256')
-    .update(`${ruleId}|${deviceId}|${sourceKey(topic, partition)}|${offset}`)
+    .update(`${ruleId}|${deviceId}|${sourceKey(at.topic, at.partition)}|${at.offset}`)
     .digest('hex')
     .slice(0, 32);
 
 export const buildAlert = (rule: Rule, r: BatchRecord, registry: Registry | null): AlertItem => {
   const { record } = r;
-  const id = alertId(rule.ruleId, record.deviceId, r.topic, r.partition, r.offset);
+  const id = alertId(rule.ruleId, record.deviceId, r);
   const value = fieldValue(record, rule.when.field);
   const condition = `${rule.when.field} ${rule.when.op} ${rule.when.value}`;
   return {

@@ -16,10 +16,10 @@ import type { WindowItem } from './items/window.ts';
 import type { Registry } from './registry.ts';
 import type { Rule } from './rules.ts';
 import { evaluateEdges } from './rules.ts';
-import { advanceWatermarks, isAboveWatermark, unfolded, watermarksFor } from './watermark.ts';
+import { advanceWatermarks, isAboveWatermark, type Offsets, unfolded, watermarksFor } from './watermark.ts';
 import { planMinuteWindow } from './window/closed.ts';
 import type { WindowPlan } from './window/context.ts';
-import { planDeviceWindows } from './window/open.ts';
+import { type DeviceWindowsPlan, planDeviceWindows } from './window/open.ts';
 
 export interface DevicePlan {
   item: DeviceItem;
@@ -56,13 +56,20 @@ export const contributionOf = (item: { model: string; status: string }): FleetCo
   status: item.status,
 });
 
-export const planDevice = (
-  deviceId: string,
+/** The new records this write folds (a round of them, in event order) and the records its windows are planned from. */
+interface Round {
+  watermark: ReturnType<typeof watermarksFor>;
+  fresh: BatchRecord[];
+  /** The batch's records of the minutes this round plans. */
+  records: readonly BatchRecord[];
+  more: boolean;
+}
+
+const roundOf = (
   current: DeviceItem | undefined,
   records: readonly BatchRecord[],
-  context: DeviceContext,
-): DevicePlan | null => {
-  const source = context.source ?? '';
+  source: string,
+): Round | null => {
   const watermark = watermarksFor(current, source);
   const round = takeRound(unfolded(watermark, records));
   const fresh = sortByEventOrder(round.taken);
@@ -77,9 +84,18 @@ export const planDevice = (
         ),
       ]
     : records;
+  return { watermark, fresh, records: roundRecords, more: round.more };
+};
 
-  // Rules are evaluated on each record that advances the current state, in event order; late records
-  // are history: they update aggregates, never state or firing.
+/**
+ * Rules are evaluated on each record that advances the current state, in event order; late records are history:
+ * they update aggregates, never state or firing.
+ */
+const edgeTrigger = (
+  current: DeviceItem | undefined,
+  fresh: readonly BatchRecord[],
+  context: DeviceContext,
+) => {
   let state: CurrentState | undefined = current;
   let firing = current?.firing ?? [];
   const alerts: AlertItem[] = [];
@@ -90,21 +106,27 @@ export const planDevice = (
     firing = edges.firing;
     for (const rule of edges.entered) alerts.push(buildAlert(rule, r, context.registry));
   }
-  const aggregates = foldAggregates(
-    current,
-    fresh.map((r) => r.record),
-  );
-  if (state === undefined || aggregates === undefined) return null; // unreachable: fresh is non-empty
-  const windowContext = { deviceId, retentionDays: context.windowRetentionDays ?? 7, source };
-  const windows = planDeviceWindows(windowContext, {
-    current,
-    records: roundRecords,
-    fresh,
-    windowOf: context.windowOf ?? (() => undefined),
-    version: (current?.version ?? 0) + 1,
-  });
+  return { state, firing, alerts };
+};
 
-  const item: DeviceItem = {
+/** What the device item is made of, besides its key and windows. */
+interface DeviceFold {
+  state: CurrentState;
+  aggregates: NonNullable<ReturnType<typeof foldAggregates>>;
+  firing: string[];
+  registry: Registry | null;
+  source: string;
+  offsets: Offsets;
+}
+
+const deviceItemOf = (
+  deviceId: string,
+  fold: DeviceFold,
+  windows: DeviceWindowsPlan,
+  version: number,
+): DeviceItem => {
+  const { state, aggregates } = fold;
+  return {
     ...deviceKey(deviceId),
     deviceId,
     model: state.model,
@@ -126,15 +148,44 @@ export const planDevice = (
     memorySum: aggregates.memorySum,
     interfaces: aggregates.interfaces,
     ...(aggregates.interfacesOverflow ? { interfacesOverflow: aggregates.interfacesOverflow } : {}),
-    ...(context.registry !== null ? { registry: context.registry } : {}),
-    firing,
-    source,
-    offsets: advanceWatermarks(watermark, fresh),
+    ...(fold.registry !== null ? { registry: fold.registry } : {}),
+    firing: fold.firing,
+    source: fold.source,
+    offsets: fold.offsets,
     openWindow: windows.openWindow,
     ...(windows.closedWindow !== undefined ? { closedWindow: windows.closedWindow } : {}),
-    version: (current?.version ?? 0) + 1,
+    version,
   };
-  // A minute closed in this write is copied to its window item right after it (closed-window.ts).
+};
+
+export const planDevice = (
+  deviceId: string,
+  current: DeviceItem | undefined,
+  records: readonly BatchRecord[],
+  context: DeviceContext,
+): DevicePlan | null => {
+  const source = context.source ?? '';
+  const round = roundOf(current, records, source);
+  if (round === null) return null;
+  const { state, firing, alerts } = edgeTrigger(current, round.fresh, context);
+  const aggregates = foldAggregates(
+    current,
+    round.fresh.map((r) => r.record),
+  );
+  if (state === undefined || aggregates === undefined) return null; // unreachable: fresh is non-empty
+  const version = (current?.version ?? 0) + 1;
+  const windowContext = { deviceId, retentionDays: context.windowRetentionDays ?? 7, source };
+  const windows = planDeviceWindows(windowContext, {
+    current,
+    records: round.records,
+    fresh: round.fresh,
+    windowOf: context.windowOf ?? (() => undefined),
+    version,
+  });
+  const offsets = advanceWatermarks(round.watermark, round.fresh);
+  const fold = { state, aggregates, firing, registry: context.registry, source, offsets };
+  const item = deviceItemOf(deviceId, fold, windows, version);
+  // A minute closed in this write is copied to its window item right after it (window/closed.ts).
   const closedNow = windows.closedWindow?.at === item.version ? windows.closedWindow : undefined;
   const copy =
     closedNow &&

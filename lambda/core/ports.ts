@@ -52,11 +52,18 @@ export interface RegistrySource {
   lookup(deviceIds: readonly string[]): Promise<Map<string, Registry | null>>;
 }
 
-export interface ProcessorLogger {
-  debug(message: string, extra?: Record<string, unknown>): void;
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
+/** Structured attributes of a log line. */
+export type LogAttributes = Record<string, unknown>;
+
+/**
+ * The one logging seam: the shape of the function logger every handler takes from adapters/observability.ts
+ * (Powertools' Logger), so a handler passes that logger itself; the local runtime and tests pass their own.
+ */
+export interface Log {
+  debug(message: string, ...attributes: LogAttributes[]): void;
+  info(message: string, ...attributes: LogAttributes[]): void;
+  warn(message: string, ...attributes: LogAttributes[]): void;
+  error(message: string, ...attributes: LogAttributes[]): void;
 }
 
 export type MetricName =
@@ -73,4 +80,4 @@ export interface ProcessorMetrics {
   flush(): void;
 }
 
-export const silentLogger: ProcessorLogger = { debug() {}, info() {}, warn() {}, error() {} };
+export const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };

@@ -9,7 +9,7 @@ import { createDocumentClient } from '#adapters/dynamodb-client.ts';
 import { createCounters } from '#adapters/dynamodb-counters.ts';
 import { numberEnv, requireEnv } from '#adapters/env.ts';
 import { functionLogger, functionMetrics } from '#adapters/observability.ts';
-import { powertoolsLogger, powertoolsMetrics } from '#adapters/processor-telemetry.ts';
+import { powertoolsMetrics } from '#adapters/processor-telemetry.ts';
 import { DynamoDbRegistryCache } from '#adapters/registry-cache.ts';
 import { DynamoDbRulesCache } from '#adapters/rules-cache.ts';
 import { DynamoDbStateStore } from '#adapters/state-store.ts';
@@ -22,7 +22,6 @@ const logger = functionLogger(PROCESSOR_SERVICE);
 const metrics = functionMetrics(PROCESSOR_SERVICE);
 const client = createDocumentClient();
 const counters = createCounters();
-const log = powertoolsLogger(logger);
 
 const processor = createStateProcessor({
   store: new DynamoDbStateStore(client, requireEnv(ENV.stateTable), {}, counters),
@@ -30,15 +29,15 @@ const processor = createStateProcessor({
   deadLetters: new FirehoseDeadLetterSink(createFirehoseClient(), requireEnv(ENV.deadLetterStream)),
   rules: new DynamoDbRulesCache(client, requireEnv(ENV.rulesTable), {
     ttlSeconds: numberEnv(ENV.rulesCacheSeconds, 30),
-    logger: log,
+    logger,
     counters,
   }),
   registry: new DynamoDbRegistryCache(client, requireEnv(ENV.registryTable), {
     ttlSeconds: numberEnv(ENV.registryCacheSeconds, 60),
     counters,
-    logger: log,
+    logger,
   }),
-  logger: log,
+  logger,
   metrics: powertoolsMetrics(metrics),
   windowRetentionDays: numberEnv(ENV.windowRetentionDays, 7),
   maxEventTimeSkewMs: numberEnv(ENV.maxEventTimeSkewSeconds, DEFAULT_MAX_EVENT_TIME_SKEW_MS / 1000) * 1000,

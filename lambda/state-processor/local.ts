@@ -16,7 +16,7 @@ import { DynamoDbRegistryCache } from '#adapters/registry-cache.ts';
 import { DynamoDbRulesCache } from '#adapters/rules-cache.ts';
 import { DynamoDbStateStore } from '#adapters/state-store.ts';
 import { ENV } from '#core/contract/index.ts';
-import { type ProcessorLogger, type StateStore, silentLogger } from '#core/ports.ts';
+import { type Log, type StateStore, silentLog } from '#core/ports.ts';
 import { DEFAULT_MAX_EVENT_TIME_SKEW_MS } from '#core/record.ts';
 import { type BatchSummary, createStateProcessor } from './processor.ts';
 
@@ -31,7 +31,7 @@ export interface LocalStateProcessorOptions {
   /** Root of the local lake; dead-letters go under `<datalakeDir>/dead-letter/`. */
   datalakeDir: string;
   /** @default silent */
-  logger?: ProcessorLogger;
+  logger?: Log;
   /** A prepared client (e.g. with test middleware); @default one for dynamodbEndpoint */
   client?: DynamoDBDocumentClient;
   /** Wraps the state store (fault injection in tests). */
@@ -57,7 +57,7 @@ export const createLocalStateProcessor = (options: LocalStateProcessorOptions): 
   const client = options.client ?? createDocumentClient(options.dynamodbEndpoint);
   const counters = createCounters();
   const metrics = new TotalsMetrics();
-  const logger = options.logger ?? silentLogger;
+  const logger = options.logger ?? silentLog;
   const store = new DynamoDbStateStore(client, options.tables.state, options.backoff, counters);
   const processor = createStateProcessor({
     store: options.wrapStore ? options.wrapStore(store) : store,

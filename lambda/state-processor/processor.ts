@@ -4,16 +4,16 @@
  * tests share it. Throws when a failure persists, so Lambda retries the whole batch (which is safe: see write-plan).
  */
 import type { BackoffOptions } from '#adapters/backoff.ts';
-import { groupBatch } from '#core/batch/group.ts';
+import { type BatchGroups, groupBatch } from '#core/batch/group.ts';
 import { createPlanner } from '#core/batch/planner.ts';
 import { keysToRead, windowKeysToRead } from '#core/batch/read-keys.ts';
 import { decodeBatch } from '#core/dead-letter.ts';
 import type { StateItem } from '#core/items/state-item.ts';
-import { MskEventError, parseMskEvent } from '#core/msk-event.ts';
+import { MskEventError, parseMskEvent, type SourceRecord } from '#core/msk-event.ts';
 import type {
   AlertSink,
   DeadLetterSink,
-  ProcessorLogger,
+  Log,
   ProcessorMetrics,
   RegistrySource,
   RulesSource,
@@ -30,7 +30,7 @@ export interface StateProcessorDeps {
   deadLetters: DeadLetterSink;
   rules: RulesSource;
   registry: RegistrySource;
-  logger: ProcessorLogger;
+  logger: Log;
   metrics: ProcessorMetrics;
   /** Epoch ms; injectable for tests. */
   clock?: () => number;
@@ -78,53 +78,87 @@ const incarnationOf = (event: unknown, records: readonly { topic: string }[]): s
   return sourceOf(clusterId, records[0]?.topic ?? '');
 };
 
+/** Step 1: decode every record; the invalid ones go to dead-letter. */
+const quarantine = async (deps: StateProcessorDeps, source: readonly SourceRecord[], now: number) => {
+  const decoded = decodeBatch(source, now, { maxEventTimeSkewMs: deps.maxEventTimeSkewMs });
+  const { invalid } = decoded;
+  if (invalid.length > 0) {
+    await deps.deadLetters.write(invalid);
+    deps.logger.warn('invalid records sent to dead-letter', {
+      count: invalid.length,
+      first: { partition: invalid[0]?.partition, offset: invalid[0]?.offset, reason: invalid[0]?.reason },
+    });
+  }
+  return decoded;
+};
+
+/** Step 2: the items the plan starts from (two reads), the rules and the registry rows of the batch's devices. */
+const readForPlan = async (deps: StateProcessorDeps, groups: BatchGroups, anyValid: boolean) => {
+  const [items, rules, registry] = await Promise.all([
+    // Eventually consistent (half the units): every item read is written back on condition of the version read, so
+    // a stale one costs a failed condition and a strongly consistent re-read (write-plan), never a wrong fold; the
+    // devices that raise alerts are confirmed current before their alerts are written (current-alerting.ts).
+    anyValid
+      ? deps.store.read(keysToRead(groups), { consistent: false })
+      : Promise.resolve(new Map<string, StateItem>()),
+    anyValid ? deps.rules.rules() : Promise.resolve([]),
+    deps.registry.lookup([...groups.devices.keys()]),
+  ]);
+  // Second read, usually empty: the window items of late records (see windowKeysToRead).
+  const windowKeys = windowKeysToRead(groups, items);
+  if (windowKeys.length > 0)
+    for (const [id, item] of await deps.store.read(windowKeys, { consistent: false })) items.set(id, item);
+  return { items, rules, registry };
+};
+
+/**
+ * Same incarnation, yet a partition's batch ends below what it already folded: a retry can do this once; a topic
+ * re-created in the same cluster (offsets restart, records skipped as folded) does it on every batch.
+ */
+const warnRewound = (
+  deps: StateProcessorDeps,
+  groups: BatchGroups,
+  items: ReadonlyMap<string, StateItem>,
+  incarnation: string,
+): number[] => {
+  const rewound = rewoundPartitions(groups, items, incarnation);
+  if (rewound.length > 0)
+    deps.logger.warn('offsets went backwards: records at or below a folded offset are skipped', {
+      source: incarnation,
+      partitions: rewound,
+    });
+  return rewound;
+};
+
+/** Last step: the batch's metrics, flushed, and its summary at debug level. */
+const publish = (deps: StateProcessorDeps, summary: BatchSummary, rewound: readonly number[]) => {
+  const { metrics } = deps;
+  metrics.add('RecordsProcessed', summary.valid);
+  metrics.add('RecordsInvalid', summary.invalid);
+  metrics.add('DynamoDBWrites', summary.itemWrites);
+  metrics.add('AlertsRaised', summary.alerts);
+  if (summary.records > 0) metrics.add('BatchLagMs', summary.lagMs);
+  metrics.add('OffsetsRewound', rewound.length);
+  metrics.flush();
+  deps.logger.debug('batch processed', { ...summary });
+};
+
 export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor => {
   const clock = deps.clock ?? Date.now;
-  const { logger, metrics } = deps;
 
   const process = async (event: unknown): Promise<BatchSummary> => {
     const source = parseMskEvent(event);
     const incarnation = incarnationOf(event, source);
-    const now = clock();
-    const { valid, invalid } = decodeBatch(source, now, { maxEventTimeSkewMs: deps.maxEventTimeSkewMs });
-    if (invalid.length > 0) {
-      await deps.deadLetters.write(invalid);
-      logger.warn('invalid records sent to dead-letter', {
-        count: invalid.length,
-        first: { partition: invalid[0]?.partition, offset: invalid[0]?.offset, reason: invalid[0]?.reason },
-      });
-    }
-
+    const { valid, invalid } = await quarantine(deps, source, clock());
     const groups = groupBatch(valid);
-    const deviceIds = [...groups.devices.keys()];
-    const [items, rules, registry] = await Promise.all([
-      // Eventually consistent (half the units): every item read is written back on condition of the version read, so
-      // a stale one costs a failed condition and a strongly consistent re-read (write-plan), never a wrong fold; the
-      // devices that raise alerts are confirmed current before their alerts are written (current-alerting.ts).
-      valid.length > 0
-        ? deps.store.read(keysToRead(groups), { consistent: false })
-        : Promise.resolve(new Map<string, StateItem>()),
-      valid.length > 0 ? deps.rules.rules() : Promise.resolve([]),
-      deps.registry.lookup(deviceIds),
-    ]);
-    // Second read, usually empty: the window items of late records (see windowKeysToRead).
-    const windowKeys = windowKeysToRead(groups, items);
-    if (windowKeys.length > 0)
-      for (const [id, item] of await deps.store.read(windowKeys, { consistent: false })) items.set(id, item);
+    const { items, rules, registry } = await readForPlan(deps, groups, valid.length > 0);
     const planner = createPlanner(groups, {
       rules,
       registryOf: (deviceId) => registry.get(deviceId) ?? null,
       windowRetentionDays: deps.windowRetentionDays ?? 7,
       source: incarnation,
     });
-    // Same incarnation, yet a partition's batch ends below what it already folded: a retry can do this once; a topic
-    // re-created in the same cluster (offsets restart, records skipped as folded) does it on every batch.
-    const rewound = rewoundPartitions(groups, items, incarnation);
-    if (rewound.length > 0)
-      logger.warn('offsets went backwards: records at or below a folded offset are skipped', {
-        source: incarnation,
-        partitions: rewound,
-      });
+    const rewound = warnRewound(deps, groups, items, incarnation);
     const plan = await planWithCurrentAlerting(planner, items, deps.store);
     const stats = await writePlan(plan, {
       store: deps.store,
@@ -136,24 +170,16 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
       maxFleetItemAttempts: deps.maxFleetItemAttempts,
       fleetItemBackoff: deps.fleetItemBackoff,
     });
-
     const oldest = source.reduce((min, r) => Math.min(min, r.timestampMs), Number.POSITIVE_INFINITY);
     const summary: BatchSummary = {
       records: source.length,
       valid: valid.length,
       invalid: invalid.length,
-      devices: deviceIds.length,
+      devices: groups.devices.size,
       ...stats,
       lagMs: source.length > 0 ? Math.max(0, clock() - oldest) : 0,
     };
-    metrics.add('RecordsProcessed', summary.valid);
-    metrics.add('RecordsInvalid', summary.invalid);
-    metrics.add('DynamoDBWrites', summary.itemWrites);
-    metrics.add('AlertsRaised', summary.alerts);
-    if (source.length > 0) metrics.add('BatchLagMs', summary.lagMs);
-    metrics.add('OffsetsRewound', rewound.length);
-    metrics.flush();
-    logger.debug('batch processed', { ...summary });
+    publish(deps, summary, rewound);
     return summary;
   };
 

@@ -1,5 +1,5 @@
 /** The state processor over in-memory fakes, for unit tests: each test overrides only what it looks at. */
-import { silentLogger } from '#core/ports.ts';
+import { silentLog } from '#core/ports.ts';
 import {
   createStateProcessor,
   type StateProcessor,
@@ -22,7 +22,7 @@ export const memoryProcessor = (deps: Partial<StateProcessorDeps> = {}): StatePr
     deadLetters: new MemoryDeadLetterSink(),
     rules: staticRules([]),
     registry: staticRegistry({}),
-    logger: silentLogger,
+    logger: silentLog,
     metrics: new MemoryMetrics(),
     ...deps,
   });

@@ -171,12 +171,16 @@ describe('alerts through planDevice: edge-triggered per device, in event order, 
   });
 
   it('builds alert ids from sha256(ruleId|deviceId|topic-partition|offset) and keys by time', () => {
-    expect(alertId('r', 'd1', 't', 0, 7)).toMatch(/^[0-9a-f]{32}$/);
-    expect(alertId('r', 'd1', 't', 0, 7)).toBe(alertId('r', 'd1', 't', 0, 7));
-    expect(alertId('r', 'd1', 't', 0, 7)).not.toBe(alertId('r', 'd1', 't', 1, 7));
+    expect(alertId('r', 'd1', { topic: 't', partition: 0, offset: 7 })).toMatch(/^[0-9a-f]{32}$/);
+    expect(alertId('r', 'd1', { topic: 't', partition: 0, offset: 7 })).toBe(
+      alertId('r', 'd1', { topic: 't', partition: 0, offset: 7 }),
+    );
+    expect(alertId('r', 'd1', { topic: 't', partition: 0, offset: 7 })).not.toBe(
+      alertId('r', 'd1', { topic: 't', partition: 1, offset: 7 }),
+    );
     const alert = buildAlert(rule({ description: 'CPU hot' }), at(7, 30, 91), { tier: 'gold' });
     expect(alert).toMatchObject({
-      alertKey: `2026-11-21T10:00:30.000Z#${alertId('r', 'd1', 't', 0, 7)}`,
+      alertKey: `2026-11-21T10:00:30.000Z#${alertId('r', 'd1', { topic: 't', partition: 0, offset: 7 })}`,
       day: '2026-11-21',
       severity: 'warning',
       field: 'cpuusage',

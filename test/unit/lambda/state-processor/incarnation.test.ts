@@ -3,7 +3,7 @@ import type { DeviceItem } from '#core/items/device.ts';
 import type { FleetItem } from '#core/items/fleet.ts';
 import type { WindowItem } from '#core/items/window.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
-import { silentLogger } from '#core/ports.ts';
+import { silentLog } from '#core/ports.ts';
 import { clusterIdOf, sourceOf, watermarksFor } from '#core/watermark.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { MemoryMetrics, MemoryStateStore } from '#test/support/memory-state.ts';
@@ -28,7 +28,7 @@ const build = () => {
   const warnings: unknown[] = [];
   const processor = memoryProcessor({
     store,
-    logger: { ...silentLogger, warn: (message, extra) => warnings.push({ message, ...extra }) },
+    logger: { ...silentLog, warn: (message, extra) => warnings.push({ message, ...extra }) },
     metrics,
     clock: () => BASE_MS + 3_600_000,
   });

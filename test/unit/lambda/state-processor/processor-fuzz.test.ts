@@ -17,7 +17,7 @@ import { type Counts, nameOfStoredKey } from '#core/data-map.ts';
 import type { DeviceItem } from '#core/items/device.ts';
 import type { FleetItem } from '#core/items/fleet.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
-import { silentLogger } from '#core/ports.ts';
+import { silentLog } from '#core/ports.ts';
 import type { Rule } from '#core/rules.ts';
 import { createStateProcessor } from '#lambda/state-processor/processor.ts';
 import { PROTOTYPE_NAMES } from '#test/support/hostile-names.ts';
@@ -218,7 +218,7 @@ const runPipeline = async (inputs: readonly Input[], boundaries: readonly number
     deadLetters,
     rules: staticRules(RULES),
     registry: new DynamoDbRegistryCache(client, 'registry'),
-    logger: silentLogger,
+    logger: silentLog,
     metrics: new MemoryMetrics(),
     clock: () => T0,
   });
