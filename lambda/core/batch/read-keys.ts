@@ -23,7 +23,7 @@ export const keysToRead = (groups: BatchGroups): ItemKey[] => [
  * conditionally on its absence, in the transaction of the device version it was planned from, and a device conflict
  * re-reads every minute (`deviceKeys`). A device that closes its open minute in this batch also has that minute read
  * (a window item of it would have to be merged in the device's transaction: only older versions wrote one) and the
- * minute of its closed window (its copy must be written before the close replaces it; closed-window.ts).
+ * minute of its closed window (its copy must be written before the close replaces it; window/closed.ts).
  */
 export const windowKeysToRead = (groups: BatchGroups, devices: ReadonlyMap<string, StateItem>): ItemKey[] => {
   const keys = new Map<string, ItemKey>();

@@ -1,5 +1,5 @@
 /**
- * An adversary for the closed-window protocol (closed-window.ts, open-window.ts): what the other state-processor tests
+ * An adversary for the closed-window protocol (core/window/closed.ts, open.ts): what the other state-processor tests
  * check one at a time, all at once. Two or three invocations of the same partitions run concurrently (every store call
  * a fast-check scheduler step), writes crash before or after they land (lost acknowledgements) or lose races to no-op
  * writers, first reads are eventually consistent (stale by any number of writes), and devices' records span several
@@ -129,7 +129,7 @@ const readerWindows = (items: Iterable<StateItem>): Map<string, WindowStats> => 
     const windowItems = all.filter((i): i is WindowItem => i.pk === device.pk && i.sk.startsWith('WIN#'));
     const from = new Date(BASE_MS - 3_600_000).toISOString();
     const to = new Date(BASE_MS + 3_600_000).toISOString();
-    for (const { start, ...stats } of windowsInRange(windowItems, device, { from: from, to: to }))
+    for (const { start, ...stats } of windowsInRange(windowItems, device, { from, to }))
       out.set(`${device.deviceId}\n${start}`, stats);
   }
   return out;

@@ -1,6 +1,6 @@
 /**
  * A close is two plain writes: the device (with its closed window) and then the window item (the copy). What happens
- * when the copy is lost, and how the minute stays exact until some writer copies it (closed-window.ts).
+ * when the copy is lost, and how the minute stays exact until some writer copies it (core/window/closed.ts).
  */
 import { describe, expect, it } from 'vitest';
 import type { DeviceItem } from '#core/items/device.ts';

@@ -6,7 +6,7 @@ import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { MemoryAlertSink, MemoryStateStore, staticRules } from '#test/support/memory-state.ts';
 import { eventTimeAt, sourceRecord, telemetryValue } from '#test/support/telemetry-records.ts';
 
-// The first read skips window items that cannot exist (batch.ts windowKeysToRead). Exactness never rests on it (an
+// The first read skips window items that cannot exist (batch/read-keys.ts windowKeysToRead). Exactness never rests on it (an
 // item taken as absent is written on condition of its absence), its cost does: an existing item it skipped would
 // surface as a conflict and a second, strongly consistent read. So: with one writer, in any order of minutes (late
 // records, closes, several devices), no batch ever conflicts.
