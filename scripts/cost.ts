@@ -3,7 +3,7 @@
  * FleetStream next to the naive one-PutItem-per-record design, calibrated by bench/results/latest.json when present.
  */
 import { pathToFileURL } from 'node:url';
-import { PARTITIONS } from '#core/contract/index.ts';
+import { LAMBDA_LIMITS, PARTITIONS } from '#core/contract/index.ts';
 import {
   type BenchResults,
   COMPRESSION_NAMES,
@@ -109,20 +109,18 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
           integer: true,
         }),
         memoryMb: optionalNumberFlag('memory-mb', v['memory-mb'], DEFAULT_ASSUMPTIONS.memoryMb, {
-          min: 128,
-          max: 10_240,
+          ...LAMBDA_LIMITS.memoryMb,
           integer: true,
         }),
         batchSize: optionalNumberFlag('batch-size', v['batch-size'], DEFAULT_ASSUMPTIONS.batchSize, {
-          min: 1,
-          max: 10_000,
+          ...LAMBDA_LIMITS.batchSize,
           integer: true,
         }),
         batchingWindowSeconds: optionalNumberFlag(
           'batching-window',
           v['batching-window'],
           DEFAULT_ASSUMPTIONS.batchingWindowSeconds,
-          { min: 0, max: 300 },
+          LAMBDA_LIMITS.batchingWindowSeconds,
         ),
         recordsPerReport: optionalNumberFlag(
           'records-per-report',

@@ -6,6 +6,7 @@
 import { buildAlert } from './alerts.ts';
 import { type BatchRecord, sortByEventOrder } from './batch-record.ts';
 import { planMinuteWindow } from './closed-window.ts';
+import { DEFAULT_WINDOW_RETENTION_DAYS } from './contract/index.ts';
 import { foldAggregates } from './device-aggregates.ts';
 import { takeRound } from './device-round.ts';
 import { advancesState, type CurrentState, stateOf } from './device-state.ts';
@@ -104,7 +105,7 @@ export const planDevice = (
     roundRecords,
     fresh,
     context.windowOf ?? (() => undefined),
-    context.windowRetentionDays ?? 7,
+    context.windowRetentionDays ?? DEFAULT_WINDOW_RETENTION_DAYS,
     source,
     (current?.version ?? 0) + 1,
   );
@@ -149,7 +150,7 @@ export const planDevice = (
       undefined,
       item,
       [],
-      context.windowRetentionDays ?? 7,
+      context.windowRetentionDays ?? DEFAULT_WINDOW_RETENTION_DAYS,
       source,
     );
   return {

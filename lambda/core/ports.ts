@@ -2,9 +2,11 @@
  * The processor's I/O, as small interfaces: DynamoDB/Firehose adapters implement them in AWS and locally,
  * in-memory fakes implement them in tests.
  */
+
 import type { StateItem } from './batch.ts';
 import type { DeadLetter } from './dead-letter.ts';
 import type { AlertItem, ItemKey, Registry, Rule } from './items.ts';
+import type { MetricName } from './processor-metrics.ts';
 
 /** A Put conditional on the version read (null = the item must not exist). */
 export interface ConditionalWrite {
@@ -55,13 +57,7 @@ export interface ProcessorLogger {
   error(message: string, extra?: Record<string, unknown>): void;
 }
 
-export type MetricName =
-  | 'RecordsProcessed'
-  | 'RecordsInvalid'
-  | 'DynamoDBWrites'
-  | 'AlertsRaised'
-  | 'BatchLagMs'
-  | 'OffsetsRewound';
+export type { MetricName } from './processor-metrics.ts';
 
 export interface ProcessorMetrics {
   add(name: MetricName, value: number): void;

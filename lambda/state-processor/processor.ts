@@ -5,6 +5,7 @@
  */
 import type { BackoffOptions } from '#adapters/backoff.ts';
 import { createPlanner, groupBatch, keysToRead, type StateItem, windowKeysToRead } from '#core/batch.ts';
+import { DEFAULT_WINDOW_RETENTION_DAYS } from '#core/contract/index.ts';
 import { decodeBatch } from '#core/dead-letter.ts';
 import { MskEventError, parseMskEvent } from '#core/msk-event.ts';
 import type {
@@ -110,7 +111,7 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
     const planner = createPlanner(groups, {
       rules,
       registryOf: (deviceId) => registry.get(deviceId) ?? null,
-      windowRetentionDays: deps.windowRetentionDays ?? 7,
+      windowRetentionDays: deps.windowRetentionDays ?? DEFAULT_WINDOW_RETENTION_DAYS,
       source: incarnation,
     });
     // Same incarnation, yet a partition's batch ends below what it already folded: a retry can do this once; a topic

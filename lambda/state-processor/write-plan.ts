@@ -12,6 +12,7 @@ import { type BackoffOptions, backoffDelay } from '#adapters/backoff.ts';
 import { documentItemBytes } from '#adapters/item-size.ts';
 import { type BatchPlan, type BatchPlanner, itemId, type StateItem } from '#core/batch.ts';
 import { forEachLimit } from '#core/concurrency.ts';
+import { DYNAMODB_LIMITS } from '#core/contract/index.ts';
 import type { DevicePlan } from '#core/device.ts';
 import {
   accumulateDelta,
@@ -34,10 +35,10 @@ import type { AlertSink, ConditionalWrite, StateStore } from '#core/ports.ts';
 import type { WindowPlan } from '#core/window.ts';
 
 /** DynamoDB allows 100 items per transaction (each item at most once) and 4 MB in all. */
-export const ITEMS_PER_TRANSACTION = 100;
-export const TRANSACTION_BYTES = 4 * 1024 * 1024;
+export const ITEMS_PER_TRANSACTION = DYNAMODB_LIMITS.itemsPerTransaction;
+export const TRANSACTION_BYTES = DYNAMODB_LIMITS.transactionBytes;
 /** Room left for the partition's fleet item: DynamoDB's item limit (its 4 count maps are bounded well below it). */
-const SHARD_MARGIN_BYTES = 400 * 1024;
+const SHARD_MARGIN_BYTES = DYNAMODB_LIMITS.itemBytes;
 
 export class WriteConflictError extends Error {
   override readonly name = 'WriteConflictError';

@@ -1,6 +1,7 @@
 import type { MSKEvent, MSKRecord, MSKRecordHeader } from 'aws-lambda';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { createKafka } from '#adapters/kafka-client.ts';
+import { LAMBDA_LIMITS } from '#core/contract/index.ts';
 import { type ConsumerStall, formatStall, watchConsumerStall } from './consumer-stall.ts';
 
 /**
@@ -147,10 +148,22 @@ export const startEventSourcePoller = async (
   const maxPayloadBytes = options.maxPayloadBytes ?? 6_000_000;
   const initialBackoff = options.retryBackoff?.initialMs ?? 200;
   const maxBackoff = options.retryBackoff?.maxMs ?? 10_000;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
-    throw new Error(`batchSize must be within 1-10000, got ${batchSize}`);
+  if (
+    !Number.isInteger(batchSize) ||
+    batchSize < LAMBDA_LIMITS.batchSize.min ||
+    batchSize > LAMBDA_LIMITS.batchSize.max
+  ) {
+    throw new Error(
+      `batchSize must be within ${LAMBDA_LIMITS.batchSize.min}-${LAMBDA_LIMITS.batchSize.max}, got ${batchSize}`,
+    );
   }
-  if (!(windowMs >= 0 && windowMs <= 300_000)) throw new Error(`maxBatchingWindowMs must be within 0-300000`);
+  if (
+    !(
+      windowMs >= LAMBDA_LIMITS.batchingWindowSeconds.min * 1000 &&
+      windowMs <= LAMBDA_LIMITS.batchingWindowSeconds.max * 1000
+    )
+  )
+    throw new Error(`maxBatchingWindowMs must be within 0-300000`);
   const bootstrapServers = [options.brokers].flat().join(',');
   const kafka = options.kafka ?? createKafka({ mode: 'local', brokers: options.brokers });
   const eventSourceArn = options.eventSourceArn ?? (await localEventSourceArn(kafka));

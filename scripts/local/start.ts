@@ -8,7 +8,14 @@ import type { Admin } from 'kafkajs';
 import { startApiServer } from '#adapters/api-gateway-http.ts';
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
 import { createKafka } from '#adapters/kafka-client.ts';
-import { DEFAULT_CONSUMER_GROUP, DEFAULT_TOPIC, ENV, LAKE_PREFIX, lakeFolder } from '#core/contract/index.ts';
+import {
+  DEFAULT_CONSUMER_GROUP,
+  DEFAULT_TOPIC,
+  DEFAULT_WINDOW_RETENTION_DAYS,
+  ENV,
+  LAKE_PREFIX,
+  lakeFolder,
+} from '#core/contract/index.ts';
 import { runGenerator } from '#lambda/generator/run.ts';
 import { createConsoleHandler } from '#scripts/console/serve.ts';
 import { ensureTopic } from '#scripts/create-topic.ts';
@@ -302,7 +309,7 @@ const start = async (config: StartConfig, running: Running, out: ReturnType<type
     tables,
     deadLetterStream: DEAD_LETTER_STREAM,
     alertTopicArn: ALERT_TOPIC_ARN,
-    windowRetentionDays: 7,
+    windowRetentionDays: DEFAULT_WINDOW_RETENTION_DAYS,
   };
   const startFunction = async (name: LocalFunctionName, overrides: Record<string, string> = {}) => {
     const fn = LOCAL_FUNCTIONS.get(name);

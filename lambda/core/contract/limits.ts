@@ -23,4 +23,6 @@ export const DYNAMODB_LIMITS = {
   transactionBytes: 4 * 1024 * 1024,
   /** Bytes of one item (names and values). */
   itemBytes: 400 * 1024,
+  /** Keys in one BatchGetItem call. */
+  batchGetKeys: 100,
 } as const;
