@@ -13,7 +13,8 @@ import {
 } from './bench/results.ts';
 import { calibrationFrom, PROFILES } from './cost/calibration.ts';
 import { formatReport } from './cost/format.ts';
-import { type Assumptions, computeCost, DEFAULT_ASSUMPTIONS } from './cost/model.ts';
+import { type Assumptions, DEFAULT_ASSUMPTIONS } from './cost/inputs.ts';
+import { computeCost } from './cost/model.ts';
 import { PRICE_TABLES, PRICES_CHECKED_ON, SUPPORTED_REGIONS } from './cost/prices.ts';
 import { choiceFlag, numberFlag, optionalNumberFlag, runCliForCode, UsageError } from './lib/cli.ts';
 

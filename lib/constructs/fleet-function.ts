@@ -11,6 +11,8 @@ import { Construct } from 'constructs';
 import { LAMBDA_LIMITS } from '#core/contract/index.ts';
 import { LAMBDA_NODE_OPTIONS, lambdaBundling } from '#lib/lambda-bundling.ts';
 
+const { memoryMb: MEMORY, timeoutSeconds: TIMEOUT } = LAMBDA_LIMITS;
+
 /** Actions that write items: a function granted one needs to encrypt with the table's key, not only decrypt. */
 const TABLE_WRITE_ACTIONS: ReadonlySet<string> = new Set([
   'dynamodb:PutItem',
@@ -19,7 +21,6 @@ const TABLE_WRITE_ACTIONS: ReadonlySet<string> = new Set([
   'dynamodb:BatchWriteItem',
 ]);
 
-const { memoryMb: MEMORY, timeoutSeconds: TIMEOUT } = LAMBDA_LIMITS;
 export interface FleetFunctionProps {
   /** Absolute path of the handler module (TypeScript), exporting `handler`. */
   readonly entry: string;

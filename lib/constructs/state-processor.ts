@@ -23,7 +23,7 @@ export interface StateProcessorProps {
   readonly failureQueue: FailureQueue;
   /** Records per invocation, 1–10,000. */
   readonly batchSize: number;
-  /** LAMBDA_LIMITS.batchingWindowSeconds (0–300 s). */
+  /** Within LAMBDA_LIMITS.batchingWindowSeconds. */
   readonly maxBatchingWindow: Duration;
   readonly startingPosition: 'TRIM_HORIZON' | 'LATEST';
   readonly consumerGroupId: string;

@@ -4,7 +4,7 @@
  * `hot` / `wide` take that workload's measured per-1,000-record ratios as they are.
  */
 import type { BenchResults, DesignResult, WorkloadName } from '#scripts/bench/results.ts';
-import { type Calibration, DEFAULT_CALIBRATION, type DesignCalibration } from './model.ts';
+import { type Calibration, DEFAULT_CALIBRATION, type DesignCalibration } from './inputs.ts';
 
 export const PROFILES = ['model', 'hot', 'wide'] as const;
 export type Profile = (typeof PROFILES)[number];

@@ -4,6 +4,8 @@ import { createKafka } from '#adapters/kafka-client.ts';
 import { LAMBDA_LIMITS } from '#core/contract/index.ts';
 import { type ConsumerStall, formatStall, watchConsumerStall } from './consumer-stall.ts';
 
+const { batchSize: BATCH, batchingWindowSeconds: WINDOW } = LAMBDA_LIMITS;
+
 /**
  * The local stand-in for Lambda's MSK event source mapping. It hands the handler exactly the event Lambda would:
  * up to `batchSize` records gathered across all partitions within `maxBatchingWindowMs`, grouped under
@@ -148,22 +150,12 @@ export const startEventSourcePoller = async (
   const maxPayloadBytes = options.maxPayloadBytes ?? 6_000_000;
   const initialBackoff = options.retryBackoff?.initialMs ?? 200;
   const maxBackoff = options.retryBackoff?.maxMs ?? 10_000;
-  if (
-    !Number.isInteger(batchSize) ||
-    batchSize < LAMBDA_LIMITS.batchSize.min ||
-    batchSize > LAMBDA_LIMITS.batchSize.max
-  ) {
-    throw new Error(
-      `batchSize must be within ${LAMBDA_LIMITS.batchSize.min}-${LAMBDA_LIMITS.batchSize.max}, got ${batchSize}`,
-    );
+  if (!Number.isInteger(batchSize) || batchSize < BATCH.min || batchSize > BATCH.max) {
+    throw new Error(`batchSize must be within ${BATCH.min}-${BATCH.max}, got ${batchSize}`);
   }
-  if (
-    !(
-      windowMs >= LAMBDA_LIMITS.batchingWindowSeconds.min * 1000 &&
-      windowMs <= LAMBDA_LIMITS.batchingWindowSeconds.max * 1000
-    )
-  )
-    throw new Error(`maxBatchingWindowMs must be within 0-300000`);
+  const [minMs, maxMs] = [WINDOW.min * 1000, WINDOW.max * 1000];
+  if (!(windowMs >= minMs && windowMs <= maxMs))
+    throw new Error(`maxBatchingWindowMs must be within ${minMs}-${maxMs}`);
   const bootstrapServers = [options.brokers].flat().join(',');
   const kafka = options.kafka ?? createKafka({ mode: 'local', brokers: options.brokers });
   const eventSourceArn = options.eventSourceArn ?? (await localEventSourceArn(kafka));

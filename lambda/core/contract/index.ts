@@ -25,7 +25,7 @@ export {
   RAW_PARTITION_KEYS,
   RAW_TABLE_NAME,
 } from './lake.ts';
-export { DYNAMODB_LIMITS, LAMBDA_LIMITS } from './limits.ts';
+export { DYNAMODB_LIMITS, FIREHOSE_LIMITS, LAMBDA_LIMITS } from './limits.ts';
 export {
   GSI_ALERTS_BY_DAY,
   GSI_BY_MODEL,

@@ -15,6 +15,12 @@ export const LAMBDA_LIMITS = {
   timeoutSeconds: { min: 1, max: 900 },
 } as const;
 
+/** Amazon Data Firehose limits of one PutRecordBatch call. */
+export const FIREHOSE_LIMITS = {
+  recordsPerBatch: 500,
+  batchBytes: 4 * 1024 * 1024,
+} as const;
+
 /** Amazon DynamoDB limits. */
 export const DYNAMODB_LIMITS = {
   /** Items in one TransactWriteItems (each item at most once). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Calibration, DEFAULT_ASSUMPTIONS, DEFAULT_CALIBRATION } from '#scripts/cost/model.ts';
+import { type Calibration, DEFAULT_ASSUMPTIONS, DEFAULT_CALIBRATION } from '#scripts/cost/inputs.ts';
 import {
   dynamoDbRequestLines,
   dynamoDbStorageLine,
