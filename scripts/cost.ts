@@ -16,7 +16,7 @@ import { formatReport } from './cost/format.ts';
 import { type Assumptions, DEFAULT_ASSUMPTIONS } from './cost/inputs.ts';
 import { computeCost } from './cost/model.ts';
 import { PRICE_TABLES, PRICES_CHECKED_ON, SUPPORTED_REGIONS } from './cost/prices.ts';
-import { choiceFlag, numberFlag, optionalNumberFlag, runCliForCode, UsageError } from './lib/cli.ts';
+import { choiceFlag, numberFlag, optionalNumberFlag, runCliForCode, UsageError } from './shared/cli.ts';
 
 export const costSpec = {
   usage:

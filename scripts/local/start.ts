@@ -5,7 +5,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyResult, DynamoDBBatchResponse } from 'aws-lambda';
 import type { Admin } from 'kafkajs';
-import { startApiServer } from '#adapters/api-gateway-http.ts';
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
 import { createKafka } from '#adapters/kafka-client.ts';
 import {
@@ -19,7 +18,8 @@ import {
 import { runGenerator } from '#lambda/generator/run.ts';
 import { createConsoleHandler } from '#scripts/console/serve.ts';
 import { ensureTopic } from '#scripts/create-topic.ts';
-import { errorMessage, numberFlag, runCli } from '#scripts/lib/cli.ts';
+import { startApiServer } from '#scripts/shared/api-gateway-http.ts';
+import { errorMessage, numberFlag, runCli } from '#scripts/shared/cli.ts';
 import { startAlertsStream } from './alerts-stream.ts';
 import { buildLocalBundles } from './bundles.ts';
 import { formatStall } from './consumer-stall.ts';

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type ApiServer, startApiServer } from '#adapters/api-gateway-http.ts';
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
 import {
   type AlertItem,
@@ -18,6 +17,7 @@ import {
 } from '#core/items.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
+import { type ApiServer, startApiServer } from '#scripts/shared/api-gateway-http.ts';
 import { VIP_RULE_DOCUMENT } from '#test/support/examples.ts';
 import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
 import { loadOpenApi } from '#test/support/openapi.ts';
