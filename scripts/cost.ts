@@ -18,7 +18,7 @@ import { computeCost } from './cost/model.ts';
 import { PRICE_TABLES, PRICES_CHECKED_ON, SUPPORTED_REGIONS } from './cost/prices.ts';
 import { choiceFlag, numberFlag, optionalNumberFlag, runCliForCode, UsageError } from './shared/cli.ts';
 
-export const costSpec = {
+const costSpec = {
   usage:
     'usage: npm run cost -- --devices N --rate R --record-bytes B [--region us-east-1] [--json]\n' +
     '         [--profile model|hot|wide] [--partitions P] [--memory-mb M] [--batch-size S] [--batching-window SEC]\n' +

@@ -34,7 +34,7 @@ export const DRIFT = {
 } as const;
 
 /** Per-report transition probabilities of the status chain. */
-export const STATUS_CHAIN = {
+const STATUS_CHAIN = {
   connectedToDisconnected: 0.004,
   connectedToDown: 0.002,
   /** Mean episode ≈ 1/p reports. */

@@ -64,7 +64,7 @@ const goodJson = (f: RecordFields, recordBytes: number | undefined): string => {
   return padLength >= 0 ? `${body},"pad":"${padOf(padLength)}"}` : `${body}}`;
 };
 
-export const validateStreamOptions = (options: TelemetryStreamOptions): void => {
+const validateStreamOptions = (options: TelemetryStreamOptions): void => {
   const { devices, badRatio = 0, legacyRatio = 0, recordBytes } = options;
   if (!Number.isInteger(devices) || devices < 1)
     throw new Error(`devices must be a positive integer, got ${devices}`);

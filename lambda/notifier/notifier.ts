@@ -31,7 +31,7 @@ const PERMANENT_PUBLISH_ERRORS = new Set([
   'ValidationException',
 ]);
 
-export const isPermanentPublishError = (error: unknown): boolean =>
+const isPermanentPublishError = (error: unknown): boolean =>
   error instanceof Error && PERMANENT_PUBLISH_ERRORS.has(error.name);
 
 /**

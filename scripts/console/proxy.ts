@@ -39,7 +39,7 @@ const replyError = (response: ServerResponse, status: number, message: string) =
 };
 
 /** The upstream URL for a local request path: the API's base (with its stage) + the path + the query. */
-export const upstreamUrl = (upstream: URL, requestUrl: string): URL => {
+const upstreamUrl = (upstream: URL, requestUrl: string): URL => {
   const local = new URL(requestUrl, 'http://console');
   const base = upstream.pathname.replace(/\/+$/, '');
   return new URL(`${upstream.origin}${base}${local.pathname}${local.search}`);

@@ -51,7 +51,7 @@ const pooled = (results: DesignResult[], fallback: DesignCalibration): DesignCal
  * CPU grows with DynamoDB writes (each is an SDK request): fit cpu/1k = base + perWrite × writes/1k through the two
  * workloads, which differ mostly in writes per record. Falls back to the mean when they cannot separate the two.
  */
-export const fitCpu = (results: DesignResult[]): { base: number; perWrite: number } | undefined => {
+const fitCpu = (results: DesignResult[]): { base: number; perWrite: number } | undefined => {
   const [a, b] = results;
   if (a === undefined || b === undefined) return undefined;
   const dw = b.ddbWriteRequestsPer1k - a.ddbWriteRequestsPer1k;

@@ -91,7 +91,7 @@ export const formatReport = (r: CostReport, prices: PriceTable): string => {
   return out.join('\n');
 };
 
-export const priceTableText = (prices: PriceTable): string =>
+const priceTableText = (prices: PriceTable): string =>
   table(
     ['service', 'item', 'USD', 'per', 'source'],
     priceRows(prices).map(({ service, item, price }) => [

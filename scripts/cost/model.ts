@@ -29,7 +29,7 @@ import { vpcLine } from './services/vpc.ts';
 export { HOURS_PER_MONTH, type LineItem, SECONDS_PER_MONTH } from './line-item.ts';
 
 /** MSK Serverless quotas (per cluster / per partition); see docs/SCALING.md. */
-export const MSK_QUOTAS = {
+const MSK_QUOTAS = {
   clusterInMBps: 200,
   clusterOutMBps: 400,
   partitionInMBps: 5,
@@ -74,7 +74,7 @@ export interface CostReport {
   readonly warnings: string[];
 }
 
-export const validateScenario = (s: Scenario): void => {
+const validateScenario = (s: Scenario): void => {
   if (!(Number.isInteger(s.devices) && s.devices >= 1))
     throw new Error(`devices must be an integer >= 1, got ${s.devices}`);
   if (!(Number.isFinite(s.recordsPerSecond) && s.recordsPerSecond > 0))
@@ -112,7 +112,7 @@ export const sizeKafka = (ingressMBps: number, egressMBps: number, a: Assumption
 };
 
 /** One design's bill: its lines, their total and the figures behind them. */
-export const designCost = (
+const designCost = (
   design: DesignCost['design'],
   lines: LineItem[],
   units: DynamoDbUnits,
