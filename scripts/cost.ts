@@ -11,7 +11,7 @@ import {
   LATEST_RESULTS_PATH,
   readLatestResults,
 } from './bench/results.ts';
-import { calibrationFrom, PROFILES } from './cost/calibration.ts';
+import { CALIBRATIONS, calibrationFrom } from './cost/calibration.ts';
 import { formatReport } from './cost/format.ts';
 import { type Assumptions, DEFAULT_ASSUMPTIONS } from './cost/inputs.ts';
 import { computeCost } from './cost/model.ts';
@@ -21,12 +21,12 @@ import { choiceFlag, numberFlag, optionalNumberFlag, runCliForCode, UsageError }
 const costSpec = {
   usage:
     'usage: npm run cost -- --devices N --rate R --record-bytes B [--region us-east-1] [--json]\n' +
-    '         [--profile model|hot|wide] [--partitions P] [--memory-mb M] [--batch-size S] [--batching-window SEC]\n' +
+    '         [--calibration model|hot|wide] [--partitions P] [--memory-mb M] [--batch-size S] [--batching-window SEC]\n' +
     '         [--records-per-report K] [--gsi-projection all|keys-only] [--compression none|gzip|snappy|lz4|zstd]\n' +
     '         [--results bench/results/latest.json]',
   description: [
     '--rate is records per second over the whole fleet (as `npm run generate -- --rate`).',
-    '--profile model (default): the model computes how many items each batch touches for this fleet, with unit',
+    '--calibration model (default): the model computes how many items each batch touches for this fleet, with unit',
     '  sizes (WCU per write, reads per write, CPU per record) from the bench results when present;',
     "  hot|wide: take that bench workload's measured per-1,000-record ratios as they are.",
     '--records-per-report K: records a device sends at once (a report with a record per interface, as the generator',
@@ -42,7 +42,7 @@ const costSpec = {
     'record-bytes': { type: 'string' },
     region: { type: 'string', default: 'us-east-1' },
     json: { type: 'boolean', default: false },
-    profile: { type: 'string', default: 'model' },
+    calibration: { type: 'string', default: 'model' },
     partitions: { type: 'string' },
     'memory-mb': { type: 'string' },
     'batch-size': { type: 'string' },
@@ -101,7 +101,7 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
         }),
       };
       const region = choiceFlag('region', v.region, SUPPORTED_REGIONS);
-      const profile = choiceFlag('profile', v.profile, PROFILES);
+      const calibrationName = choiceFlag('calibration', v.calibration, CALIBRATIONS);
       let assumptions: Assumptions = {
         ...DEFAULT_ASSUMPTIONS,
         partitions: optionalNumberFlag('partitions', v.partitions, DEFAULT_ASSUMPTIONS.partitions, {
@@ -136,7 +136,7 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
       const results = await readLatestResults(resultsPath);
       const wire = await wireRatioOf(compression, results);
       assumptions = { ...assumptions, compression, wireRatio: wire.ratio };
-      const measured = calibrationFrom(results, profile, v.results ?? 'bench/results/latest.json');
+      const measured = calibrationFrom(results, calibrationName, v.results ?? 'bench/results/latest.json');
       const calibration =
         compression === 'none' ? measured : { ...measured, source: `${measured.source}; ${wire.source}` };
       const prices = PRICE_TABLES[region];

@@ -51,7 +51,7 @@ export interface DeviceContext {
   windowOf?: (start: string) => WindowItem | undefined;
   /** @default 7 */
   windowRetentionDays?: number;
-  /** Incarnation of the topic the records come from (watermark.ts `sourceOf`). @default '' */
+  /** Incarnation of the topic the records come from (watermark.ts `incarnationOf`). @default '' */
   source?: string;
 }
 

@@ -1,7 +1,7 @@
 /**
- * Partitions whose batch ends strictly below the offset their fleet-records shard already folded, within the same
+ * Partitions whose batch ends strictly below the offset their fleet item already folded, within the same
  * incarnation of the topic: their records are skipped as "already folded". A retried batch may do this once (its
- * first attempt wrote the shard); a topic re-created in the same cluster, whose offsets restart at 0, does it on
+ * first attempt wrote the fleet item); a topic re-created in the same cluster, whose offsets restart at 0, does it on
  * every batch — hence a metric and an alarm on it being sustained.
  */
 import { type BatchGroups, itemId, type StateItem } from './batch.ts';
@@ -11,16 +11,16 @@ import { sameIncarnation } from './watermark.ts';
 export const rewoundPartitions = (
   groups: BatchGroups,
   items: ReadonlyMap<string, StateItem>,
-  source: string,
+  incarnation: string,
 ): number[] => {
   const out: number[] = [];
   for (const group of groups.partitions.values()) {
-    const shard = items.get(itemId(fleetRecordsKey(group.topic, group.partition))) as
+    const fleetItem = items.get(itemId(fleetRecordsKey(group.topic, group.partition))) as
       | FleetRecordsItem
       | undefined;
-    if (shard === undefined || !sameIncarnation(shard.source, source)) continue;
+    if (fleetItem === undefined || !sameIncarnation(fleetItem.source, incarnation)) continue;
     const last = group.records.reduce((max, r) => Math.max(max, r.offset), -1);
-    if (last < shard.offset) out.push(group.partition);
+    if (last < fleetItem.offset) out.push(group.partition);
   }
   return out.sort((a, b) => a - b);
 };

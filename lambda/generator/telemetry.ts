@@ -1,5 +1,5 @@
 import { BAD_CLASSES, type BadClass, makeBadValue, type RecordFields } from './bad-records.ts';
-import { DeviceSimulation, deviceProfiles } from './devices.ts';
+import { DeviceSimulation, deviceTraits } from './devices.ts';
 import { createRandom } from './prng.ts';
 
 /**
@@ -88,7 +88,7 @@ export function* createReportStream(options: TelemetryStreamOptions): Generator<
   validateStreamOptions(options);
   const seed = options.seed ?? 1;
   const random = createRandom(`${seed}/stream`);
-  const simulations = deviceProfiles(options.devices, seed).map((profile) => new DeviceSimulation(profile));
+  const simulations = deviceTraits(options.devices, seed).map((traits) => new DeviceSimulation(traits));
   const clock = options.clock ?? Date.now;
   const badRatio = options.badRatio ?? 0;
   const legacyRatio = options.legacyRatio ?? 0;
@@ -101,8 +101,8 @@ export function* createReportStream(options: TelemetryStreamOptions): Generator<
     yield readings.map((reading): TelemetryMessage => {
       const legacy = legacyRatio > 0 && random.chance(legacyRatio);
       const fields: RecordFields = {
-        deviceid: device.profile.deviceId,
-        model: device.profile.model.name,
+        deviceid: device.traits.deviceId,
+        model: device.traits.model.name,
         interface: reading.interface,
         interfacestatus: reading.status,
         cpuusage: legacy ? String(reading.cpu) : reading.cpu,

@@ -18,7 +18,7 @@ import type {
   StateStore,
 } from '#core/ports.ts';
 import { rewoundPartitions } from '#core/rewound.ts';
-import { clusterIdOf, sourceOf } from '#core/watermark.ts';
+import { clusterIdOf, incarnationOf } from '#core/watermark.ts';
 import { planWithCurrentAlerting } from './current-alerting.ts';
 import { writePlan } from './write-plan.ts';
 
@@ -68,11 +68,11 @@ export interface StateProcessor {
  * locally: the Kafka cluster id) + the topic. Watermarks are kept per incarnation (see watermark.ts), so an event
  * source mapping reads one topic: an event with two is refused.
  */
-const incarnationOf = (event: unknown, records: readonly { topic: string }[]): string => {
+const batchIncarnation = (event: unknown, records: readonly { topic: string }[]): string => {
   const topics = new Set(records.map((r) => r.topic));
   if (topics.size > 1) throw new MskEventError(`event holds ${topics.size} topics; one is expected`);
   const clusterId = clusterIdOf((event as { eventSourceArn?: unknown }).eventSourceArn);
-  return sourceOf(clusterId, records[0]?.topic ?? '');
+  return incarnationOf(clusterId, records[0]?.topic ?? '');
 };
 
 export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor => {
@@ -80,10 +80,10 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
   const { logger, metrics } = deps;
 
   const process = async (event: unknown): Promise<BatchSummary> => {
-    const source = parseMskEvent(event);
-    const incarnation = incarnationOf(event, source);
+    const records = parseMskEvent(event);
+    const incarnation = batchIncarnation(event, records);
     const now = clock();
-    const { valid, invalid } = decodeBatch(source, now, { maxEventTimeSkewMs: deps.maxEventTimeSkewMs });
+    const { valid, invalid } = decodeBatch(records, now, { maxEventTimeSkewMs: deps.maxEventTimeSkewMs });
     if (invalid.length > 0) {
       await deps.deadLetters.write(invalid);
       logger.warn('invalid records sent to dead-letter', {
@@ -134,20 +134,20 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
       shardBackoff: deps.shardBackoff,
     });
 
-    const oldest = source.reduce((min, r) => Math.min(min, r.timestampMs), Number.POSITIVE_INFINITY);
+    const oldest = records.reduce((min, r) => Math.min(min, r.timestampMs), Number.POSITIVE_INFINITY);
     const summary: BatchSummary = {
-      records: source.length,
+      records: records.length,
       valid: valid.length,
       invalid: invalid.length,
       devices: deviceIds.length,
       ...stats,
-      lagMs: source.length > 0 ? Math.max(0, clock() - oldest) : 0,
+      lagMs: records.length > 0 ? Math.max(0, clock() - oldest) : 0,
     };
     metrics.add('RecordsProcessed', summary.valid);
     metrics.add('RecordsInvalid', summary.invalid);
     metrics.add('DynamoDBWrites', summary.itemWrites);
     metrics.add('AlertsRaised', summary.alerts);
-    if (source.length > 0) metrics.add('BatchLagMs', summary.lagMs);
+    if (records.length > 0) metrics.add('BatchLagMs', summary.lagMs);
     metrics.add('OffsetsRewound', rewound.length);
     metrics.flush();
     logger.debug('batch processed', { ...summary });

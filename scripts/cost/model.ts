@@ -20,11 +20,11 @@ import {
   fleetstreamStorageGb,
   fleetstreamUnits,
   naiveUnits,
-} from './services/dynamodb.ts';
-import { lakeLines, snsLine } from './services/lake.ts';
-import { type Invocations, type LambdaRun, lambdaLines, lambdaRun } from './services/lambda.ts';
-import { mskLines } from './services/msk.ts';
-import { vpcLine } from './services/vpc.ts';
+} from './pricing/dynamodb.ts';
+import { lakeLines, snsLine } from './pricing/lake.ts';
+import { type Invocations, type LambdaRun, lambdaLines, lambdaRun } from './pricing/lambda.ts';
+import { mskLines } from './pricing/msk.ts';
+import { vpcLine } from './pricing/vpc.ts';
 
 export { HOURS_PER_MONTH, type LineItem, SECONDS_PER_MONTH } from './line-item.ts';
 

@@ -6,7 +6,7 @@ import {
   fleetstreamStorageGb,
   fleetstreamUnits,
   naiveUnits,
-} from '#scripts/cost/services/dynamodb.ts';
+} from '#scripts/cost/pricing/dynamodb.ts';
 import { testPrices } from '#test/support/cost-prices.ts';
 
 const shape = { batch: 100, devicesPerBatch: 50, windowsPerBatch: 10 };
