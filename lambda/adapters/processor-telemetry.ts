@@ -3,13 +3,9 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ProcessorLogger, ProcessorMetrics } from '#core/ports.ts';
 import { METRIC_NAMES, type MetricName, PROCESSOR_METRICS } from '#core/processor-metrics.ts';
+import { logOf } from './observability.ts';
 
-export const powertoolsLogger = (logger: Logger): ProcessorLogger => ({
-  debug: (message, extra) => logger.debug(message, extra ?? {}),
-  info: (message, extra) => logger.info(message, extra ?? {}),
-  warn: (message, extra) => logger.warn(message, extra ?? {}),
-  error: (message, extra) => logger.error(message, extra ?? {}),
-});
+export const powertoolsLogger = (logger: Logger): ProcessorLogger => logOf(logger);
 
 export const powertoolsMetrics = (metrics: Metrics): ProcessorMetrics => ({
   add: (name, value) => metrics.addMetric(name, MetricUnit[PROCESSOR_METRICS[name]], value),

@@ -5,13 +5,14 @@
  */
 
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
+import { silentLog } from '#core/log.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
 import type { TableNames } from '#scripts/local/tables.ts';
 import { startApiServer } from '#scripts/shared/api-gateway-http.ts';
 
 const { endpoint, tables } = JSON.parse(process.argv[2] ?? '{}') as { endpoint: string; tables: TableNames };
 const api = await startApiServer(
-  createLookupApi({ db: createDocumentClient(endpoint), tables, now: Date.now }, () => {}),
+  createLookupApi({ db: createDocumentClient(endpoint), tables, now: Date.now }, silentLog),
   {
     port: 0,
   },

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
 import { deviceKey, fleetDevicesKey, fleetRecordsKey } from '#core/items.ts';
+import { silentLog } from '#core/log.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
 import { RULE_LIMITS } from '#lambda/lookup-api/rule-document.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
@@ -130,8 +131,9 @@ beforeAll(async () => {
     ),
   ]);
   server = await startApiServer(
-    createLookupApi({ db, tables: names, now: () => NOW }, (message, details) =>
-      serverErrors.push({ message, details }),
+    createLookupApi(
+      { db, tables: names, now: () => NOW },
+      { ...silentLog, error: (message, details) => serverErrors.push({ message, details }) },
     ),
     { port: 0 },
   );

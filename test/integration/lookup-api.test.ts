@@ -15,6 +15,7 @@ import {
   type WindowItem,
   windowKey,
 } from '#core/items.ts';
+import { silentLog } from '#core/log.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
 import { type ApiServer, startApiServer } from '#scripts/shared/api-gateway-http.ts';
@@ -241,10 +242,9 @@ beforeAll(async () => {
     }),
     ...alerts.map((a) => put(names.alerts, a)),
   ]);
-  server = await startApiServer(
-    createLookupApi({ db, tables: names, now: () => NOW }, () => {}),
-    { port: 0 },
-  );
+  server = await startApiServer(createLookupApi({ db, tables: names, now: () => NOW }, silentLog), {
+    port: 0,
+  });
 });
 
 afterAll(async () => {

@@ -14,6 +14,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
+import { silentLog } from '#core/log.ts';
 import { createTelemetryStream, steppedClock } from '#lambda/generator/telemetry.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
 import { createLocalStateProcessor } from '#lambda/state-processor/local.ts';
@@ -295,7 +296,7 @@ export const recordGolden = async (endpoint: string, prefix = 'golden') => {
     });
     const summaries = [];
     for (const batch of batches(corpus())) summaries.push(await processor.process(mskEvent(batch)));
-    const api = createLookupApi({ db, tables: names, now: () => NOW_MS }, () => {});
+    const api = createLookupApi({ db, tables: names, now: () => NOW_MS }, silentLog);
     const apiAnswers = await answers(api);
     const tables: Record<string, string[]> = {};
     for (const [id, table] of Object.entries(names)) tables[id] = await scanAll(raw, table);

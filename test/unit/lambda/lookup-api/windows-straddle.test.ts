@@ -17,6 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { itemId, type StateItem } from '#core/batch.ts';
 import { windowsInRange } from '#core/device-windows.ts';
 import { type DeviceItem, STATE_SK, type WindowItem } from '#core/items.ts';
+import { silentLog } from '#core/log.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import type { ConditionalWrite } from '#core/ports.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
@@ -73,7 +74,7 @@ const api = createLookupApi(
     tables: { state: 's', registry: 'r', rules: 'u', alerts: 'a' },
     now: () => BASE_MS,
   },
-  () => {},
+  silentLog,
 );
 const request = proxyEvent('GET', '/devices/d1/windows', { from: [FROM], to: [TO] });
 
