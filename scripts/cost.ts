@@ -3,7 +3,7 @@
  * FleetStream next to the naive one-PutItem-per-record design, calibrated by bench/results/latest.json when present.
  */
 import { pathToFileURL } from 'node:url';
-import { PARTITIONS } from '#core/contract/index.ts';
+import { LAMBDA_LIMITS, PARTITIONS } from '#core/contract/index.ts';
 import {
   type BenchResults,
   COMPRESSION_NAMES,
@@ -11,21 +11,22 @@ import {
   LATEST_RESULTS_PATH,
   readLatestResults,
 } from './bench/results.ts';
-import { calibrationFrom, PROFILES } from './cost/calibration.ts';
+import { CALIBRATIONS, calibrationFrom } from './cost/calibration.ts';
 import { formatReport } from './cost/format.ts';
-import { type Assumptions, computeCost, DEFAULT_ASSUMPTIONS } from './cost/model.ts';
+import { type Assumptions, DEFAULT_ASSUMPTIONS } from './cost/inputs.ts';
+import { computeCost } from './cost/model.ts';
 import { PRICE_TABLES, PRICES_CHECKED_ON, SUPPORTED_REGIONS } from './cost/prices.ts';
-import { choiceFlag, numberFlag, optionalNumberFlag, runCliForCode, UsageError } from './lib/cli.ts';
+import { choiceFlag, numberFlag, optionalNumberFlag, runCliForCode, UsageError } from './shared/cli.ts';
 
-export const costSpec = {
+const costSpec = {
   usage:
     'usage: npm run cost -- --devices N --rate R --record-bytes B [--region us-east-1] [--json]\n' +
-    '         [--profile model|hot|wide] [--partitions P] [--memory-mb M] [--batch-size S] [--batching-window SEC]\n' +
+    '         [--calibration model|hot|wide] [--partitions P] [--memory-mb M] [--batch-size S] [--batching-window SEC]\n' +
     '         [--records-per-report K] [--gsi-projection all|keys-only] [--compression none|gzip|snappy|lz4|zstd]\n' +
     '         [--results bench/results/latest.json]',
   description: [
     '--rate is records per second over the whole fleet (as `npm run generate -- --rate`).',
-    '--profile model (default): the model computes how many items each batch touches for this fleet, with unit',
+    '--calibration model (default): the model computes how many items each batch touches for this fleet, with unit',
     '  sizes (WCU per write, reads per write, CPU per record) from the bench results when present;',
     "  hot|wide: take that bench workload's measured per-1,000-record ratios as they are.",
     '--records-per-report K: records a device sends at once (a report with a record per interface, as the generator',
@@ -41,7 +42,7 @@ export const costSpec = {
     'record-bytes': { type: 'string' },
     region: { type: 'string', default: 'us-east-1' },
     json: { type: 'boolean', default: false },
-    profile: { type: 'string', default: 'model' },
+    calibration: { type: 'string', default: 'model' },
     partitions: { type: 'string' },
     'memory-mb': { type: 'string' },
     'batch-size': { type: 'string' },
@@ -100,7 +101,7 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
         }),
       };
       const region = choiceFlag('region', v.region, SUPPORTED_REGIONS);
-      const profile = choiceFlag('profile', v.profile, PROFILES);
+      const calibrationName = choiceFlag('calibration', v.calibration, CALIBRATIONS);
       let assumptions: Assumptions = {
         ...DEFAULT_ASSUMPTIONS,
         partitions: optionalNumberFlag('partitions', v.partitions, DEFAULT_ASSUMPTIONS.partitions, {
@@ -109,20 +110,18 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
           integer: true,
         }),
         memoryMb: optionalNumberFlag('memory-mb', v['memory-mb'], DEFAULT_ASSUMPTIONS.memoryMb, {
-          min: 128,
-          max: 10_240,
+          ...LAMBDA_LIMITS.memoryMb,
           integer: true,
         }),
         batchSize: optionalNumberFlag('batch-size', v['batch-size'], DEFAULT_ASSUMPTIONS.batchSize, {
-          min: 1,
-          max: 10_000,
+          ...LAMBDA_LIMITS.batchSize,
           integer: true,
         }),
         batchingWindowSeconds: optionalNumberFlag(
           'batching-window',
           v['batching-window'],
           DEFAULT_ASSUMPTIONS.batchingWindowSeconds,
-          { min: 0, max: 300 },
+          LAMBDA_LIMITS.batchingWindowSeconds,
         ),
         recordsPerReport: optionalNumberFlag(
           'records-per-report',
@@ -137,7 +136,7 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
       const results = await readLatestResults(resultsPath);
       const wire = await wireRatioOf(compression, results);
       assumptions = { ...assumptions, compression, wireRatio: wire.ratio };
-      const measured = calibrationFrom(results, profile, v.results ?? 'bench/results/latest.json');
+      const measured = calibrationFrom(results, calibrationName, v.results ?? 'bench/results/latest.json');
       const calibration =
         compression === 'none' ? measured : { ...measured, source: `${measured.source}; ${wire.source}` };
       const prices = PRICE_TABLES[region];

@@ -1,14 +1,14 @@
 import { pathToFileURL } from 'node:url';
 import { describeTopicResult, ensureTopic, type TopicSpec } from '#adapters/kafka-topic.ts';
 import { DEFAULT_TOPIC, PARTITIONS } from '#core/contract/index.ts';
-import { type CliArgs, numberFlag, optionalNumberFlag, runCli, UsageError } from './lib/cli.ts';
+import { type CliArgs, numberFlag, optionalNumberFlag, runCli, UsageError } from './shared/cli.ts';
 import {
   describeConnection,
   KAFKA_CONNECTION_USAGE,
   kafkaConnectionFromFlags,
   kafkaConnectionOptions,
   scriptKafka,
-} from './lib/kafka-connection.ts';
+} from './shared/kafka-connection.ts';
 
 export { type EnsureTopicResult, ensureTopic, type TopicSpec } from '#adapters/kafka-topic.ts';
 

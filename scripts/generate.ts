@@ -10,7 +10,7 @@ import {
 } from '#lambda/generator/run.ts';
 import { steppedClock } from '#lambda/generator/telemetry.ts';
 import { remoteLoadRequest } from './generator/remote-request.ts';
-import { invokeLoadGenerator, PROCESSING_STACK, requireOutput, stackOutputs } from './lib/aws-stack.ts';
+import { invokeLoadGenerator, PROCESSING_STACK, requireOutput, stackOutputs } from './shared/aws-stack.ts';
 import {
   type CliArgs,
   choiceFlag,
@@ -19,14 +19,14 @@ import {
   optionalNumberFlag,
   runCli,
   UsageError,
-} from './lib/cli.ts';
+} from './shared/cli.ts';
 import {
   describeConnection,
   KAFKA_CONNECTION_USAGE,
   kafkaConnectionFromFlags,
   kafkaConnectionOptions,
   scriptKafka,
-} from './lib/kafka-connection.ts';
+} from './shared/kafka-connection.ts';
 
 const spec = {
   usage:

@@ -12,9 +12,9 @@ import { explainAwsError, resolveAthenaTarget } from './lake/athena-target.ts';
 import { formatResult, type OutputFormat } from './lake/format.ts';
 import { queryLocalLake } from './lake/local-lake.ts';
 import type { QueryResult } from './lake/result.ts';
-import { STATEFUL_STACK } from './lib/aws-stack.ts';
-import { type CliArgs, runCliForCode, UsageError } from './lib/cli.ts';
 import { REPO_LOCAL_DIR } from './local/services/index.ts';
+import { STATEFUL_STACK } from './shared/aws-stack.ts';
+import { type CliArgs, runCliForCode, UsageError } from './shared/cli.ts';
 
 export const lakeSpec = {
   usage:

@@ -7,9 +7,9 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
-import { runCli, UsageError } from './lib/cli.ts';
-import { parseRegistryFile } from './lib/registry-rows.ts';
-import { writeRegistryRows } from './lib/registry-writer.ts';
+import { runCli, UsageError } from './shared/cli.ts';
+import { parseRegistryFile } from './shared/registry-rows.ts';
+import { writeRegistryRows } from './shared/registry-writer.ts';
 
 const spec = {
   usage:

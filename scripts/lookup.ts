@@ -1,7 +1,7 @@
 import type { DeviceView } from '#lambda/lookup-api/mappers.ts';
-import { runCli, UsageError } from './lib/cli.ts';
 import { formatDevice } from './lookup-format.ts';
 import { deviceRequest } from './lookup-request.ts';
+import { runCli, UsageError } from './shared/cli.ts';
 
 const spec = {
   usage: 'usage: npm run lookup -- <deviceId> [--url URL] [--region REGION] [--json]',

@@ -7,8 +7,8 @@ import {
   requireOutput,
   STATEFUL_STACK,
   stackOutputs,
-} from './lib/aws-stack.ts';
-import { type CliArgs, optionalNumberFlag, runCli, UsageError } from './lib/cli.ts';
+} from './shared/aws-stack.ts';
+import { type CliArgs, optionalNumberFlag, runCli, UsageError } from './shared/cli.ts';
 
 /**
  * Smoke test for a deployed FleetStream (never run in CI): reads the stacks' outputs, checks the API answers,

@@ -22,7 +22,7 @@ export const THROTTLING_ERRORS = new Set([
   'ProvisionedThroughputExceeded',
 ]);
 
-export const isThrottling = (error: unknown): boolean =>
+const isThrottling = (error: unknown): boolean =>
   error instanceof Error &&
   (THROTTLING_ERRORS.has(error.name) || error.name === 'TransactionConflictException');
 

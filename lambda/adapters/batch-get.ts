@@ -1,11 +1,12 @@
 /** BatchGetItem over any number of keys: 100 keys per call, UnprocessedKeys retried with backoff. */
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { forEachLimit } from '#core/concurrency.ts';
+import { DYNAMODB_LIMITS } from '#core/contract/index.ts';
 import { type BackoffOptions, isRetryable, RetryableError, withBackoff } from './backoff.ts';
 import type { DynamoDbCounters } from './dynamodb-counters.ts';
 import { addCapacity } from './dynamodb-counters.ts';
 
-const KEYS_PER_CALL = 100;
+const KEYS_PER_CALL = DYNAMODB_LIMITS.batchGetKeys;
 
 export interface BatchGetOptions {
   consistentRead: boolean;

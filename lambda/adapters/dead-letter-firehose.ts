@@ -3,14 +3,15 @@
  * 500 records / 4 MiB per call; entries Firehose reports as failed are retried with backoff, then the batch fails.
  * At least once: a retried batch writes its dead-letters again, with the same `id` for readers to de-duplicate.
  */
+
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
+import { FIREHOSE_LIMITS } from '#core/contract/index.ts';
 import type { DeadLetter } from '#core/dead-letter.ts';
 import { deadLetterJson, MAX_DEAD_LETTER_LINE_BYTES } from '#core/dead-letter-line.ts';
 import type { DeadLetterSink } from '#core/ports.ts';
 import { type BackoffOptions, isRetryable, RetryableError, withBackoff } from './backoff.ts';
 
-const MAX_RECORDS = 500;
-const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+const { recordsPerBatch: MAX_RECORDS, batchBytes: MAX_BATCH_BYTES } = FIREHOSE_LIMITS;
 
 /** One newline-terminated JSON line within Firehose's record limit (key and value cut and flagged when too big). */
 export const deadLetterLine = (letter: DeadLetter, maxBytes = MAX_DEAD_LETTER_LINE_BYTES): Buffer =>

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DOCUMENT_MARSHALL_OPTIONS } from './marshall-options.ts';
 
 /**
  * One document client per process. `DYNAMODB_ENDPOINT` points it at DynamoDB Local (npm start, tests, bench);
@@ -17,6 +18,6 @@ export const createDocumentClient = (endpoint = process.env.DYNAMODB_ENDPOINT): 
       : {},
   );
   return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+    marshallOptions: DOCUMENT_MARSHALL_OPTIONS,
   });
 };

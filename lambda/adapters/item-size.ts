@@ -5,6 +5,7 @@
  * sends it (marshalled), e.g. to keep a transaction under its 4 MB limit.
  */
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { DOCUMENT_MARSHALL_OPTIONS } from './marshall-options.ts';
 
 export type Obj = Record<string, unknown>;
 /** A wire-level value as an object, or {} when it is not one (absent outputs, missing members). */
@@ -50,4 +51,4 @@ export const itemBytes = (item: unknown, perElement = 0): number =>
 
 /** Bytes of a plain (document client) item once marshalled. */
 export const documentItemBytes = (item: object): number =>
-  itemBytes(marshall(item, { removeUndefinedValues: true }));
+  itemBytes(marshall(item, DOCUMENT_MARSHALL_OPTIONS));

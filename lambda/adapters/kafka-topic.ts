@@ -23,7 +23,7 @@ export interface EnsureTopicResult {
   readonly previousPartitions?: number;
 }
 
-export const validateTopicSpec = (spec: TopicSpec): void => {
+const validateTopicSpec = (spec: TopicSpec): void => {
   if (!KAFKA_NAME.test(spec.topic) || spec.topic === '.' || spec.topic === '..') {
     throw new Error(`invalid topic name "${spec.topic}" (${KAFKA_NAME_RULE})`);
   }

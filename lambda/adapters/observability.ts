@@ -6,6 +6,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Log } from '#core/log.ts';
 import { METRICS_NAMESPACE } from '#core/processor-metrics.ts';
 
 /** The deployed functions, as they name themselves in logs and metrics. */
@@ -18,6 +19,9 @@ export type FunctionService =
 
 /** The function's logger; functions that also publish metrics take them from {@link functionMetrics}. */
 export const functionLogger = (service: FunctionService): Logger => new Logger({ serviceName: service });
+
+/** The function's log port: what the lookup API, the notifier and the topic admin take. */
+export const functionLog = (service: FunctionService): Log => functionLogger(service);
 
 export const functionMetrics = (service: FunctionService): Metrics =>
   new Metrics({ namespace: METRICS_NAMESPACE, serviceName: service });

@@ -1,8 +1,9 @@
 /**
  * Device registry rows (enrichment), read with BatchGet for the devices of a batch and cached for
- * REGISTRY_CACHE_SECONDS (default 60). Misses are cached too, so unregistered devices cost no reads per batch.
+ * REGISTRY_CACHE_SECONDS (default DEFAULT_REGISTRY_CACHE_SECONDS). Misses are cached too, so unregistered devices cost no reads per batch.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_REGISTRY_CACHE_SECONDS } from '#core/contract/index.ts';
 import type { Log, RegistrySource } from '#core/ports.ts';
 import type { Registry } from '#core/registry.ts';
 import { registryCopy, registryProblem } from '#core/registry.ts';
@@ -80,7 +81,7 @@ export class DynamoDbRegistryCache implements RegistrySource {
       }),
     );
     if (this.cache.size + missing.length > (this.options.maxEntries ?? 200_000)) this.cache.clear();
-    const expires = now + (this.options.ttlSeconds ?? 60) * 1000;
+    const expires = now + (this.options.ttlSeconds ?? DEFAULT_REGISTRY_CACHE_SECONDS) * 1000;
     for (const id of missing) {
       const value = found.get(id) ?? null;
       this.cache.set(id, { value, expires });

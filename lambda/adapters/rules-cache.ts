@@ -1,8 +1,9 @@
 /**
- * The rules (parameter) table, scanned at most once per TTL (RULES_CACHE_SECONDS, default 30) so a changed rule
+ * The rules (parameter) table, scanned at most once per TTL (RULES_CACHE_SECONDS, default DEFAULT_RULES_CACHE_SECONDS) so a changed rule
  * takes effect within that time without a deploy. Stored rules that fail validation are skipped and reported.
  */
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_RULES_CACHE_SECONDS } from '#core/contract/index.ts';
 import type { Log, RulesSource } from '#core/ports.ts';
 import type { Rule } from '#core/rules.ts';
 import { validateRule } from '#core/rules.ts';
@@ -33,7 +34,7 @@ export class DynamoDbRulesCache implements RulesSource {
     const now = (this.options.clock ?? Date.now)();
     if (this.cached && now < this.cached.expires) return this.cached.rules;
     const rules = await this.scan();
-    this.cached = { rules, expires: now + (this.options.ttlSeconds ?? 30) * 1000 };
+    this.cached = { rules, expires: now + (this.options.ttlSeconds ?? DEFAULT_RULES_CACHE_SECONDS) * 1000 };
     return rules;
   }
 

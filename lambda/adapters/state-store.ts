@@ -28,7 +28,7 @@ const RETRYABLE_CANCELLATIONS = new Set(THROTTLING_ERRORS);
 const CONFLICT_CANCELLATIONS = new Set(['ConditionalCheckFailed', 'TransactionConflict']);
 
 /** The condition that makes a Put optimistic: the version read, or "still absent". */
-export const versionCondition = (expectedVersion: number | null) =>
+const versionCondition = (expectedVersion: number | null) =>
   expectedVersion === null
     ? { ConditionExpression: 'attribute_not_exists(pk)' }
     : {

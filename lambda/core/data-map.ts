@@ -42,7 +42,7 @@ export const readCounts = (
 };
 
 /** Own numeric entries of a stored map (as read, any prototype) copied into a null-prototype map. */
-export const countsFrom = (stored: Readonly<Record<string, unknown>> | undefined): Counts => {
+const countsFrom = (stored: Readonly<Record<string, unknown>> | undefined): Counts => {
   const out = nullMap<number>();
   if (stored === undefined || stored === null) return out;
   for (const [key, value] of Object.entries(stored)) if (typeof value === 'number') out[key] = value;

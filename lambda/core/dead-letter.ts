@@ -28,7 +28,7 @@ export interface DeadLetter {
  * First 32 hex chars of sha256 over topic, partition, offset, key and value: a retried batch gives the same id,
  * a different record at the same offset (a re-created topic) another.
  */
-export const deadLetterId = (source: SourceRecord): string => {
+const deadLetterId = (source: SourceRecord): string => {
   const hash = createHash('sha256').update(`${source.topic}\n${source.partition}\n${source.offset}\n`);
   hash.update(source.key === null ? 'null\n' : `${source.key.byteLength}\n`);
   if (source.key !== null) hash.update(source.key);

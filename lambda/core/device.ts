@@ -5,6 +5,7 @@
  */
 import { buildAlert } from './alerts.ts';
 import { type BatchRecord, sortByEventOrder } from './batch-record.ts';
+import { DEFAULT_WINDOW_RETENTION_DAYS } from './contract/index.ts';
 import { foldAggregates } from './device-aggregates.ts';
 import { takeRound } from './device-round.ts';
 import { advancesState, type CurrentState, stateOf } from './device-state.ts';
@@ -47,7 +48,7 @@ export interface DeviceContext {
   windowOf?: (start: string) => WindowItem | undefined;
   /** @default 7 */
   windowRetentionDays?: number;
-  /** Incarnation of the topic the records come from (watermark.ts `sourceOf`). @default '' */
+  /** Incarnation of the topic the records come from (watermark.ts `incarnationOf`). @default '' */
   source?: string;
 }
 
@@ -174,7 +175,11 @@ export const planDevice = (
   );
   if (state === undefined || aggregates === undefined) return null; // unreachable: fresh is non-empty
   const version = (current?.version ?? 0) + 1;
-  const windowContext = { deviceId, retentionDays: context.windowRetentionDays ?? 7, source };
+  const windowContext = {
+    deviceId,
+    retentionDays: context.windowRetentionDays ?? DEFAULT_WINDOW_RETENTION_DAYS,
+    source,
+  };
   const windows = planDeviceWindows(windowContext, {
     current,
     records: round.records,

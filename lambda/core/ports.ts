@@ -7,6 +7,7 @@ import type { DeadLetter } from './dead-letter.ts';
 import type { AlertItem } from './items/alert.ts';
 import type { ItemKey } from './items/keys.ts';
 import type { StateItem } from './items/state-item.ts';
+import type { MetricName } from './processor-metrics.ts';
 import type { Registry } from './registry.ts';
 import type { Rule } from './rules.ts';
 
@@ -52,32 +53,13 @@ export interface RegistrySource {
   lookup(deviceIds: readonly string[]): Promise<Map<string, Registry | null>>;
 }
 
-/** Structured attributes of a log line. */
-export type LogAttributes = Record<string, unknown>;
+export type { Log, LogAttributes } from './log.ts';
+export { silentLog } from './log.ts';
 
-/**
- * The one logging seam: the shape of the function logger every handler takes from adapters/observability.ts
- * (Powertools' Logger), so a handler passes that logger itself; the local runtime and tests pass their own.
- */
-export interface Log {
-  debug(message: string, ...attributes: LogAttributes[]): void;
-  info(message: string, ...attributes: LogAttributes[]): void;
-  warn(message: string, ...attributes: LogAttributes[]): void;
-  error(message: string, ...attributes: LogAttributes[]): void;
-}
-
-export type MetricName =
-  | 'RecordsProcessed'
-  | 'RecordsInvalid'
-  | 'DynamoDBWrites'
-  | 'AlertsRaised'
-  | 'BatchLagMs'
-  | 'OffsetsRewound';
+export type { MetricName } from './processor-metrics.ts';
 
 export interface ProcessorMetrics {
   add(name: MetricName, value: number): void;
   /** Emits what was added for this invocation (EMF in Lambda). */
   flush(): void;
 }
-
-export const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };

@@ -9,10 +9,10 @@ import { hasLoneSurrogate } from './record.ts';
 /** A device's registry attributes (null prototype when built by FleetStream; bounded, see registry.ts). */
 export type Registry = Record<string, string>;
 
-export const MAX_REGISTRY_ATTRIBUTES = 32;
+const MAX_REGISTRY_ATTRIBUTES = 32;
 /** UTF-8 bytes of attribute names plus values. */
-export const MAX_REGISTRY_BYTES = 4096;
-export const MAX_ATTRIBUTE_NAME_LENGTH = 64;
+const MAX_REGISTRY_BYTES = 4096;
+const MAX_ATTRIBUTE_NAME_LENGTH = 64;
 /** The row's key, and the two names the SDK's marshaller cannot keep as attribute names. */
 const RESERVED_NAMES = new Set(['deviceId', 'deviceid', '__proto__', 'constructor']);
 

@@ -13,12 +13,12 @@ import { sameIncarnation } from './watermark.ts';
 export const rewoundPartitions = (
   groups: BatchGroups,
   items: ReadonlyMap<string, StateItem>,
-  source: string,
+  incarnation: string,
 ): number[] => {
   const out: number[] = [];
   for (const group of groups.partitions.values()) {
     const fleetItem = items.get(itemId(fleetItemKey(group.topic, group.partition))) as FleetItem | undefined;
-    if (fleetItem === undefined || !sameIncarnation(fleetItem.source, source)) continue;
+    if (fleetItem === undefined || !sameIncarnation(fleetItem.source, incarnation)) continue;
     const last = group.records.reduce((max, r) => Math.max(max, r.offset), -1);
     if (last < fleetItem.offset) out.push(group.partition);
   }

@@ -1,8 +1,9 @@
 /**
- * Per-source-partition offset watermarks: a record is folded into an item only if its offset is above the item's
+ * Per-partition offset watermarks: a record is folded into an item only if its offset is above the item's
  * watermark for the record's partition. This is what makes re-delivered and replayed batches harmless.
  *
- * Watermarks belong to one incarnation of the source (`source` = cluster id from the event's eventSourceArn + topic):
+ * Watermarks belong to one incarnation of the topic (cluster id from the event's eventSourceArn + topic; items store it
+ * in their `source` attribute):
  * offsets restart at 0 when the cluster is replaced, so an item folded from another incarnation starts with fresh
  * watermarks instead of skipping every new record as "already folded". Keyed by partition number only, so a map
  * holds at most one entry per partition of the topic (see docs/DATA_MODEL.md for the bound).
@@ -23,7 +24,7 @@ export interface SourcePosition {
 }
 
 /** The incarnation id of a topic: `<cluster id>/<topic>`. */
-export const sourceOf = (clusterId: string, topic: string): string => `${clusterId}/${topic}`;
+export const incarnationOf = (clusterId: string, topic: string): string => `${clusterId}/${topic}`;
 
 /** The cluster id in an MSK eventSourceArn (`arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>`), else ''. */
 export const clusterIdOf = (eventSourceArn: unknown): string => {
@@ -33,27 +34,27 @@ export const clusterIdOf = (eventSourceArn: unknown): string => {
 };
 
 export interface Watermarked {
-  /** Incarnation the offsets belong to; absent on items written before incarnations were recorded. */
+  /** Incarnation the offsets belong to (attribute name kept from before the word); absent on items written before incarnations were recorded. */
   source?: string;
   offsets: Offsets;
 }
 
-/** True when an item folded from `itemSource` counts as folded from `source`: same incarnation, or none recorded. */
-export const sameIncarnation = (itemSource: string | undefined, source: string): boolean =>
-  itemSource === undefined || itemSource === source;
+/** True when an item folded from `itemIncarnation` counts as folded from `incarnation`: the same, or none recorded. */
+export const sameIncarnation = (itemIncarnation: string | undefined, incarnation: string): boolean =>
+  itemIncarnation === undefined || itemIncarnation === incarnation;
 
 const legacyPartition = /^(.*)-(\d+)$/;
 
 /**
- * The item's watermarks as they apply to records of `source`: its offsets when folded from the same incarnation,
+ * The item's watermarks as they apply to records of `incarnation`: its offsets when folded from the same incarnation,
  * none when folded from another one. An item written before incarnations (no `source`, keys `<topic>-<partition>`)
  * is read as the same incarnation.
  */
-export const watermarksFor = (item: Watermarked | undefined, source: string): Offsets | undefined => {
+export const watermarksFor = (item: Watermarked | undefined, incarnation: string): Offsets | undefined => {
   if (item === undefined) return undefined;
-  if (item.source === source) return item.offsets;
+  if (item.source === incarnation) return item.offsets;
   if (item.source !== undefined) return undefined;
-  const topic = source.slice(source.indexOf('/') + 1);
+  const topic = incarnation.slice(incarnation.indexOf('/') + 1);
   const out = nullMap<number>();
   for (const [key, offset] of Object.entries(item.offsets)) {
     const match = legacyPartition.exec(key);

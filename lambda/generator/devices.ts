@@ -9,7 +9,7 @@ import { createRandom, type Random } from './prng.ts';
 
 export type InterfaceStatus = 'connected' | 'disconnected' | 'down';
 
-export interface DeviceProfile {
+export interface DeviceTraits {
   readonly deviceId: string;
   readonly model: ModemModel;
   readonly interfaces: readonly string[];
@@ -34,7 +34,7 @@ export const DRIFT = {
 } as const;
 
 /** Per-report transition probabilities of the status chain. */
-export const STATUS_CHAIN = {
+const STATUS_CHAIN = {
   connectedToDisconnected: 0.004,
   connectedToDown: 0.002,
   /** Mean episode ≈ 1/p reports. */
@@ -58,10 +58,10 @@ const between = (random: Random, [min, max]: readonly [number, number]): number 
   min + random.next() * (max - min);
 
 /**
- * The fleet's static profile (model, interfaces, baselines). It depends only on the seed and device index, so the
+ * The fleet's static traits (model, interfaces, baselines). It depends only on the seed and device index, so the
  * registry loader and tests can rebuild it without replaying a stream.
  */
-export const deviceProfiles = (devices: number, seed: string | number): DeviceProfile[] =>
+export const deviceTraits = (devices: number, seed: string | number): DeviceTraits[] =>
   Array.from({ length: devices }, (_, index) => {
     const random = createRandom(`${seed}/device/${index}`);
     const model = pickModel(random);
@@ -86,31 +86,29 @@ export class DeviceSimulation {
   private memory: number;
   private status: InterfaceStatus = 'connected';
 
-  constructor(readonly profile: DeviceProfile) {
-    this.cpu = profile.cpuBaseline;
-    this.memory = profile.memoryBaseline;
+  constructor(readonly traits: DeviceTraits) {
+    this.cpu = traits.cpuBaseline;
+    this.memory = traits.memoryBaseline;
   }
 
-  /** Advances the device by one report: a reading for each of its interfaces, in the profile's order. */
+  /** Advances the device by one report: a reading for each of its interfaces, in the traits' order. */
   report(random: Random): DeviceReading[] {
-    const { model } = this.profile;
+    const { model } = this.traits;
     this.cpu = clamp(
-      this.cpu +
-        DRIFT.cpuReversion * (this.profile.cpuBaseline - this.cpu) +
-        DRIFT.cpuNoise * random.normal(),
+      this.cpu + DRIFT.cpuReversion * (this.traits.cpuBaseline - this.cpu) + DRIFT.cpuNoise * random.normal(),
       CPU_LIMITS.min,
       CPU_LIMITS.max,
     );
     this.memory = clamp(
       this.memory +
-        DRIFT.memoryReversion * (this.profile.memoryBaseline - this.memory) +
+        DRIFT.memoryReversion * (this.traits.memoryBaseline - this.memory) +
         DRIFT.memoryNoise * model.memoryTotalMb * random.normal(),
       1,
       model.memoryTotalMb,
     );
     this.status = nextStatus(this.status, random);
     const reading = { status: this.status, cpu: Math.round(this.cpu), memory: Math.round(this.memory) };
-    return this.profile.interfaces.map((name) => ({ interface: name, ...reading }));
+    return this.traits.interfaces.map((name) => ({ interface: name, ...reading }));
   }
 }
 

@@ -1,6 +1,6 @@
 /** The generator's public surface, for the CLI, the load-generator Lambda and the benchmark. */
 export { BAD_CLASSES, type BadClass } from './bad-records.ts';
-export { type DeviceProfile, deviceIdOf, deviceProfiles } from './devices.ts';
+export { type DeviceTraits, deviceIdOf, deviceTraits } from './devices.ts';
 export { MODEM_MODELS, type ModemModel } from './models.ts';
 export {
   COMPRESSIONS,

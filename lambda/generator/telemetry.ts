@@ -1,5 +1,5 @@
 import { BAD_CLASSES, type BadClass, makeBadValue, type RecordFields } from './bad-records.ts';
-import { DeviceSimulation, deviceProfiles } from './devices.ts';
+import { DeviceSimulation, deviceTraits } from './devices.ts';
 import { createRandom } from './prng.ts';
 
 /**
@@ -64,7 +64,7 @@ const goodJson = (f: RecordFields, recordBytes: number | undefined): string => {
   return padLength >= 0 ? `${body},"pad":"${padOf(padLength)}"}` : `${body}}`;
 };
 
-export const validateStreamOptions = (options: TelemetryStreamOptions): void => {
+const validateStreamOptions = (options: TelemetryStreamOptions): void => {
   const { devices, badRatio = 0, legacyRatio = 0, recordBytes } = options;
   if (!Number.isInteger(devices) || devices < 1)
     throw new Error(`devices must be a positive integer, got ${devices}`);
@@ -88,7 +88,7 @@ export function* createReportStream(options: TelemetryStreamOptions): Generator<
   validateStreamOptions(options);
   const seed = options.seed ?? 1;
   const random = createRandom(`${seed}/stream`);
-  const simulations = deviceProfiles(options.devices, seed).map((profile) => new DeviceSimulation(profile));
+  const simulations = deviceTraits(options.devices, seed).map((traits) => new DeviceSimulation(traits));
   const clock = options.clock ?? Date.now;
   const badRatio = options.badRatio ?? 0;
   const legacyRatio = options.legacyRatio ?? 0;
@@ -101,8 +101,8 @@ export function* createReportStream(options: TelemetryStreamOptions): Generator<
     yield readings.map((reading): TelemetryMessage => {
       const legacy = legacyRatio > 0 && random.chance(legacyRatio);
       const fields: RecordFields = {
-        deviceid: device.profile.deviceId,
-        model: device.profile.model.name,
+        deviceid: device.traits.deviceId,
+        model: device.traits.model.name,
         interface: reading.interface,
         interfacestatus: reading.status,
         cpuusage: legacy ? String(reading.cpu) : reading.cpu,

@@ -9,7 +9,7 @@ import { parseDeviceId, parseIsoTime, parseLimit } from './validation.ts';
 
 const DAY_MS = 86_400_000;
 // Without a device the history is read day by day (GSI byDay); bound how many days one request may walk.
-export const MAX_FLEET_ALERT_DAYS = 31;
+const MAX_FLEET_ALERT_DAYS = 31;
 
 /** Newest first. With deviceId: the device's partition of the alerts table; otherwise GSI byDay, today backwards. */
 const listAlerts = async (request: ApiRequest, deps: LookupDeps) => {

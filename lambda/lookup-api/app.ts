@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { Log } from '#core/log.ts';
 import { alertRoutes } from './alerts.ts';
 import type { LookupDeps } from './deps.ts';
 import { deviceRoutes } from './devices.ts';
@@ -19,8 +20,6 @@ export const routes: Route<LookupDeps>[] = [
   ...ruleRoutes,
 ];
 
-export type Log = (message: string, details: Record<string, unknown>) => void;
-
 /**
  * The lookup API as a function of an API Gateway REST (v1) proxy event: route, validate, query, map.
  * Client mistakes become 400/404/405 with a reason; anything else is logged (through `log`: the handler's Powertools
@@ -33,7 +32,7 @@ export const createLookupApi = (deps: LookupDeps, log: Log) => {
       return await route(event, deps);
     } catch (error) {
       if (error instanceof HttpError) return errorResponse(error.statusCode, error.message);
-      log('lookup-api request failed', {
+      log.error('lookup-api request failed', {
         method: event.httpMethod,
         path: event.path,
         requestId: event.requestContext?.requestId,

@@ -17,7 +17,7 @@ import { isDeviceId, parseDeviceId, parseIsoTime, parseLimit, parseToken } from 
 // How many recent alerts of a device to read when looking for the latest alert of each firing rule.
 const RECENT_ALERTS = 100;
 const HOUR_MS = 3_600_000;
-export const MAX_WINDOW_RANGE_MS = 24 * HOUR_MS;
+const MAX_WINDOW_RANGE_MS = 24 * HOUR_MS;
 // A filtered listing may need several DynamoDB pages to fill one API page; bound the work per request.
 const MAX_PAGES_PER_REQUEST = 10;
 const SCAN_PAGE_SIZE = 500;

@@ -1,12 +1,11 @@
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
 import { requireEnv } from '#adapters/env.ts';
-import { functionLogger } from '#adapters/observability.ts';
+import { functionLog } from '#adapters/observability.ts';
 import { ENV } from '#core/contract/index.ts';
 import { createLookupApi } from './app.ts';
 
 // Clients and configuration once per container, at cold start.
 const db = createDocumentClient();
-const logger = functionLogger('lookup-api');
 
 export const handler = createLookupApi(
   {
@@ -19,5 +18,5 @@ export const handler = createLookupApi(
     },
     now: Date.now,
   },
-  (message, details) => logger.error(message, details),
+  functionLog('lookup-api'),
 );

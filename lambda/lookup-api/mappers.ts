@@ -72,12 +72,12 @@ export interface AlertView {
 export type RuleView = Rule & { updatedAt?: string };
 
 /** Two decimals: averages of integers are for people, not for further arithmetic. */
-export const round2 = (value: number): number => Math.round(value * 100) / 100;
+const round2 = (value: number): number => Math.round(value * 100) / 100;
 
 const average = (sum: number, count: number): number => (count > 0 ? round2(sum / count) : 0);
 
 /** Canonical ISO form for any stored time (window starts are stored as minutes, `YYYY-MM-DDTHH:mmZ`). */
-export const isoTime = (value: string): string => {
+const isoTime = (value: string): string => {
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? value : new Date(ms).toISOString();
 };

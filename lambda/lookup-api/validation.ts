@@ -48,7 +48,7 @@ export interface LimitRange {
   readonly fallback: number;
 }
 
-export const DEFAULT_LIMIT: LimitRange = { min: 1, max: 100, fallback: 25 };
+const DEFAULT_LIMIT: LimitRange = { min: 1, max: 100, fallback: 25 };
 
 export const parseLimit = (raw: string | undefined, range: LimitRange = DEFAULT_LIMIT): number => {
   if (raw === undefined) return range.fallback;

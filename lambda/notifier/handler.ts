@@ -1,17 +1,16 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { requireEnv } from '#adapters/env.ts';
-import { countMetrics, functionLogger, functionMetrics } from '#adapters/observability.ts';
+import { countMetrics, functionLog, functionMetrics } from '#adapters/observability.ts';
 import { ENV } from '#core/contract/index.ts';
 import { createNotifier } from './notifier.ts';
 
 // One client per container; a missing topic fails the cold start, not the first alert.
 const sns = new SNSClient({});
-const logger = functionLogger('notifier');
 const metrics = functionMetrics('notifier');
 
 export const handler = createNotifier({
   sns,
   topicArn: requireEnv(ENV.alertTopicArn),
-  log: (level, message, details) => logger[level](message, details),
+  log: functionLog('notifier'),
   metrics: countMetrics(metrics),
 });

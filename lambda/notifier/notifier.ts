@@ -1,5 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Log } from '#core/log.ts';
 import { alertFromImage, formatAlert } from './format.ts';
 
 export type NotifierMetricName = 'NotificationsSent' | 'NotificationsFailed';
@@ -13,8 +14,8 @@ export interface NotifierMetrics {
 export interface NotifierDeps {
   readonly sns: SNSClient;
   readonly topicArn: string;
-  /** Where log lines go (the handler's Powertools logger). */
-  readonly log: (level: 'info' | 'error', message: string, details: Record<string, unknown>) => void;
+  /** Where log lines go (the handler's `functionLog`). */
+  readonly log: Log;
   /** @default - none counted */
   readonly metrics?: NotifierMetrics;
 }
@@ -31,7 +32,7 @@ const PERMANENT_PUBLISH_ERRORS = new Set([
   'ValidationException',
 ]);
 
-export const isPermanentPublishError = (error: unknown): boolean =>
+const isPermanentPublishError = (error: unknown): boolean =>
   error instanceof Error && PERMANENT_PUBLISH_ERRORS.has(error.name);
 
 /**
@@ -57,7 +58,7 @@ export const createNotifier = ({ sns, topicArn, log, metrics = noMetrics }: Noti
           formatted = formatAlert(alert);
         } catch (error) {
           failed++;
-          log('error', 'skipping a stream record that is not an alert', {
+          log.error('skipping a stream record that is not an alert', {
             reason: (error as Error).message,
             sequenceNumber: record.dynamodb?.SequenceNumber,
             image,
@@ -83,7 +84,7 @@ export const createNotifier = ({ sns, topicArn, log, metrics = noMetrics }: Noti
           const sequenceNumber = record.dynamodb?.SequenceNumber;
           if (isPermanentPublishError(error)) {
             failed++;
-            log('error', 'SNS refused the alert as invalid; skipping it (not retried)', {
+            log.error('SNS refused the alert as invalid; skipping it (not retried)', {
               alertId,
               sequenceNumber,
               error: { name: (error as Error).name, message: (error as Error).message },
@@ -91,7 +92,7 @@ export const createNotifier = ({ sns, topicArn, log, metrics = noMetrics }: Noti
             });
             continue;
           }
-          log('error', 'SNS publish failed; Lambda will retry from this record', {
+          log.error('SNS publish failed; Lambda will retry from this record', {
             alertId,
             sequenceNumber,
             error: (error as Error).message,

@@ -13,7 +13,12 @@ import { powertoolsMetrics } from '#adapters/processor-telemetry.ts';
 import { DynamoDbRegistryCache } from '#adapters/registry-cache.ts';
 import { DynamoDbRulesCache } from '#adapters/rules-cache.ts';
 import { DynamoDbStateStore } from '#adapters/state-store.ts';
-import { ENV } from '#core/contract/index.ts';
+import {
+  DEFAULT_REGISTRY_CACHE_SECONDS,
+  DEFAULT_RULES_CACHE_SECONDS,
+  DEFAULT_WINDOW_RETENTION_DAYS,
+  ENV,
+} from '#core/contract/index.ts';
 import { PROCESSOR_SERVICE } from '#core/processor-metrics.ts';
 import { DEFAULT_MAX_EVENT_TIME_SKEW_MS } from '#core/record.ts';
 import { createStateProcessor } from './processor.ts';
@@ -28,18 +33,18 @@ const processor = createStateProcessor({
   alerts: new DynamoDbAlertsStore(client, requireEnv(ENV.alertsTable), {}, counters),
   deadLetters: new FirehoseDeadLetterSink(createFirehoseClient(), requireEnv(ENV.deadLetterStream)),
   rules: new DynamoDbRulesCache(client, requireEnv(ENV.rulesTable), {
-    ttlSeconds: numberEnv(ENV.rulesCacheSeconds, 30),
+    ttlSeconds: numberEnv(ENV.rulesCacheSeconds, DEFAULT_RULES_CACHE_SECONDS),
     logger,
     counters,
   }),
   registry: new DynamoDbRegistryCache(client, requireEnv(ENV.registryTable), {
-    ttlSeconds: numberEnv(ENV.registryCacheSeconds, 60),
+    ttlSeconds: numberEnv(ENV.registryCacheSeconds, DEFAULT_REGISTRY_CACHE_SECONDS),
     counters,
     logger,
   }),
   logger,
   metrics: powertoolsMetrics(metrics),
-  windowRetentionDays: numberEnv(ENV.windowRetentionDays, 7),
+  windowRetentionDays: numberEnv(ENV.windowRetentionDays, DEFAULT_WINDOW_RETENTION_DAYS),
   maxEventTimeSkewMs: numberEnv(ENV.maxEventTimeSkewSeconds, DEFAULT_MAX_EVENT_TIME_SKEW_MS / 1000) * 1000,
 });
 

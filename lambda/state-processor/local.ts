@@ -15,7 +15,12 @@ import { TotalsMetrics } from '#adapters/processor-telemetry.ts';
 import { DynamoDbRegistryCache } from '#adapters/registry-cache.ts';
 import { DynamoDbRulesCache } from '#adapters/rules-cache.ts';
 import { DynamoDbStateStore } from '#adapters/state-store.ts';
-import { ENV } from '#core/contract/index.ts';
+import {
+  DEFAULT_REGISTRY_CACHE_SECONDS,
+  DEFAULT_RULES_CACHE_SECONDS,
+  DEFAULT_WINDOW_RETENTION_DAYS,
+  ENV,
+} from '#core/contract/index.ts';
 import { type Log, type StateStore, silentLog } from '#core/ports.ts';
 import { DEFAULT_MAX_EVENT_TIME_SKEW_MS } from '#core/record.ts';
 import { type BatchSummary, createStateProcessor } from './processor.ts';
@@ -64,20 +69,20 @@ export const createLocalStateProcessor = (options: LocalStateProcessorOptions): 
     alerts: new DynamoDbAlertsStore(client, options.tables.alerts, options.backoff, counters),
     deadLetters: new FileDeadLetterSink(options.datalakeDir),
     rules: new DynamoDbRulesCache(client, options.tables.rules, {
-      ttlSeconds: options.rulesCacheSeconds ?? 30,
+      ttlSeconds: options.rulesCacheSeconds ?? DEFAULT_RULES_CACHE_SECONDS,
       logger,
       counters,
       backoff: options.backoff,
     }),
     registry: new DynamoDbRegistryCache(client, options.tables.registry, {
-      ttlSeconds: options.registryCacheSeconds ?? 60,
+      ttlSeconds: options.registryCacheSeconds ?? DEFAULT_REGISTRY_CACHE_SECONDS,
       counters,
       backoff: options.backoff,
       logger,
     }),
     logger,
     metrics,
-    windowRetentionDays: options.windowRetentionDays ?? 7,
+    windowRetentionDays: options.windowRetentionDays ?? DEFAULT_WINDOW_RETENTION_DAYS,
     ...(options.clock ? { clock: options.clock } : {}),
     maxEventTimeSkewMs:
       (options.maxEventTimeSkewSeconds ??

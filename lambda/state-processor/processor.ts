@@ -7,6 +7,7 @@ import type { BackoffOptions } from '#adapters/backoff.ts';
 import { type BatchGroups, groupBatch } from '#core/batch/group.ts';
 import { createPlanner } from '#core/batch/planner.ts';
 import { keysToRead, windowKeysToRead } from '#core/batch/read-keys.ts';
+import { DEFAULT_WINDOW_RETENTION_DAYS } from '#core/contract/index.ts';
 import { decodeBatch } from '#core/dead-letter.ts';
 import type { StateItem } from '#core/items/state-item.ts';
 import { MskEventError, parseMskEvent, type SourceRecord } from '#core/msk-event.ts';
@@ -20,7 +21,7 @@ import type {
   StateStore,
 } from '#core/ports.ts';
 import { rewoundPartitions } from '#core/rewound.ts';
-import { clusterIdOf, sourceOf } from '#core/watermark.ts';
+import { clusterIdOf, incarnationOf } from '#core/watermark.ts';
 import { planWithCurrentAlerting } from './current-alerting.ts';
 import { writePlan } from './write-plan.ts';
 
@@ -71,16 +72,16 @@ export interface StateProcessor {
  * locally: the Kafka cluster id) + the topic. Watermarks are kept per incarnation (see watermark.ts), so an event
  * source mapping reads one topic: an event with two is refused.
  */
-const incarnationOf = (event: unknown, records: readonly { topic: string }[]): string => {
+const batchIncarnation = (event: unknown, records: readonly { topic: string }[]): string => {
   const topics = new Set(records.map((r) => r.topic));
   if (topics.size > 1) throw new MskEventError(`event holds ${topics.size} topics; one is expected`);
   const clusterId = clusterIdOf((event as { eventSourceArn?: unknown }).eventSourceArn);
-  return sourceOf(clusterId, records[0]?.topic ?? '');
+  return incarnationOf(clusterId, records[0]?.topic ?? '');
 };
 
 /** Step 1: decode every record; the invalid ones go to dead-letter. */
-const quarantine = async (deps: StateProcessorDeps, source: readonly SourceRecord[], now: number) => {
-  const decoded = decodeBatch(source, now, { maxEventTimeSkewMs: deps.maxEventTimeSkewMs });
+const quarantine = async (deps: StateProcessorDeps, records: readonly SourceRecord[], now: number) => {
+  const decoded = decodeBatch(records, now, { maxEventTimeSkewMs: deps.maxEventTimeSkewMs });
   const { invalid } = decoded;
   if (invalid.length > 0) {
     await deps.deadLetters.write(invalid);
@@ -147,15 +148,15 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
   const clock = deps.clock ?? Date.now;
 
   const process = async (event: unknown): Promise<BatchSummary> => {
-    const source = parseMskEvent(event);
-    const incarnation = incarnationOf(event, source);
-    const { valid, invalid } = await quarantine(deps, source, clock());
+    const records = parseMskEvent(event);
+    const incarnation = batchIncarnation(event, records);
+    const { valid, invalid } = await quarantine(deps, records, clock());
     const groups = groupBatch(valid);
     const { items, rules, registry } = await readForPlan(deps, groups, valid.length > 0);
     const planner = createPlanner(groups, {
       rules,
       registryOf: (deviceId) => registry.get(deviceId) ?? null,
-      windowRetentionDays: deps.windowRetentionDays ?? 7,
+      windowRetentionDays: deps.windowRetentionDays ?? DEFAULT_WINDOW_RETENTION_DAYS,
       source: incarnation,
     });
     const rewound = warnRewound(deps, groups, items, incarnation);
@@ -170,14 +171,14 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
       maxFleetItemAttempts: deps.maxFleetItemAttempts,
       fleetItemBackoff: deps.fleetItemBackoff,
     });
-    const oldest = source.reduce((min, r) => Math.min(min, r.timestampMs), Number.POSITIVE_INFINITY);
+    const oldest = records.reduce((min, r) => Math.min(min, r.timestampMs), Number.POSITIVE_INFINITY);
     const summary: BatchSummary = {
-      records: source.length,
+      records: records.length,
       valid: valid.length,
       invalid: invalid.length,
       devices: groups.devices.size,
       ...stats,
-      lagMs: source.length > 0 ? Math.max(0, clock() - oldest) : 0,
+      lagMs: records.length > 0 ? Math.max(0, clock() - oldest) : 0,
     };
     publish(deps, summary, rewound);
     return summary;

@@ -2,6 +2,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { Admin } from 'kafkajs';
 import { ensureTopic } from '#adapters/kafka-topic.ts';
 import { KAFKA_NAME } from '#core/contract/index.ts';
+import type { Log } from '#core/log.ts';
 
 /**
  * The Custom::KafkaTopic lifecycle (cr.Provider onEvent). Create → create the topic (or adopt an existing one).
@@ -26,7 +27,7 @@ export interface OnEventResponse {
 export interface TopicAdminDeps {
   /** A kafkajs admin (not yet connected) for these brokers. */
   readonly admin: (brokers: string) => Admin;
-  readonly log?: (message: string, details?: Record<string, unknown>) => void;
+  readonly log?: Log;
 }
 
 // CloudFormation passes every custom-resource property as a string; accept both forms.
@@ -88,7 +89,7 @@ const createOrGrow = async (deps: TopicAdminDeps, props: TopicProperties): Promi
         'remove partitions (and fewer would re-map keys to partitions). Keep the count, or use a new topic name.',
     );
   }
-  deps.log?.(`topic ${props.topic}: ${result.action}`, { partitions: result.partitions });
+  deps.log?.info(`topic ${props.topic}: ${result.action}`, { partitions: result.partitions });
   return { PhysicalResourceId: props.topic, Data: { TopicName: props.topic, Partitions: result.partitions } };
 };
 
@@ -102,18 +103,18 @@ const remove = async (
     props = parseTopicProperties(raw);
   } catch (error) {
     // A resource whose Create failed validation has nothing to delete; never block a stack deletion on it.
-    deps.log?.('delete: unreadable properties, nothing to do', { reason: (error as Error).message });
+    deps.log?.info('delete: unreadable properties, nothing to do', { reason: (error as Error).message });
     return { PhysicalResourceId: physicalId };
   }
   if (!props.deleteOnRemoval || physicalId !== props.topic) {
-    deps.log?.(`delete: keeping topic ${physicalId} (DeleteOnRemoval is off)`);
+    deps.log?.info(`delete: keeping topic ${physicalId} (DeleteOnRemoval is off)`);
     return { PhysicalResourceId: physicalId };
   }
   await withAdmin(deps, props.brokers, async (admin) => {
     const topics = await admin.listTopics();
     if (topics.includes(props.topic)) await admin.deleteTopics({ topics: [props.topic] });
   });
-  deps.log?.(`delete: deleted topic ${props.topic}`);
+  deps.log?.info(`delete: deleted topic ${props.topic}`);
   return { PhysicalResourceId: physicalId };
 };
 

@@ -8,7 +8,10 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { LAMBDA_LIMITS } from '#core/contract/index.ts';
 import { LAMBDA_NODE_OPTIONS, lambdaBundling } from '#lib/lambda-bundling.ts';
+
+const { memoryMb: MEMORY, timeoutSeconds: TIMEOUT } = LAMBDA_LIMITS;
 
 /** Actions that write items: a function granted one needs to encrypt with the table's key, not only decrypt. */
 const TABLE_WRITE_ACTIONS: ReadonlySet<string> = new Set([
@@ -60,12 +63,16 @@ export class FleetFunction extends Construct {
     super(scope, id);
     this.entry = props.entry;
     const memoryMb = props.memoryMb ?? 512;
-    if (!Number.isInteger(memoryMb) || memoryMb < 128 || memoryMb > 10_240) {
-      throw new Error(`FleetFunction ${id}: memoryMb must be an integer from 128 to 10240, got ${memoryMb}`);
+    if (!Number.isInteger(memoryMb) || memoryMb < MEMORY.min || memoryMb > MEMORY.max) {
+      throw new Error(
+        `FleetFunction ${id}: memoryMb must be an integer from ${MEMORY.min} to ${MEMORY.max}, got ${memoryMb}`,
+      );
     }
     const timeout = props.timeout ?? Duration.seconds(30);
-    if (timeout.toSeconds() < 1 || timeout.toSeconds() > 900) {
-      throw new Error(`FleetFunction ${id}: timeout must be 1–900 seconds, got ${timeout.toSeconds()}`);
+    if (timeout.toSeconds() < TIMEOUT.min || timeout.toSeconds() > TIMEOUT.max) {
+      throw new Error(
+        `FleetFunction ${id}: timeout must be ${TIMEOUT.min}–${TIMEOUT.max} seconds, got ${timeout.toSeconds()}`,
+      );
     }
     if (!props.entry.endsWith('.ts'))
       throw new Error(`FleetFunction ${id}: entry must be a .ts file, got ${props.entry}`);

@@ -3,7 +3,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { ENV } from '#core/contract/index.ts';
+import { DEFAULT_WINDOW_RETENTION_DAYS, ENV, LAMBDA_LIMITS } from '#core/contract/index.ts';
 import { POLLER_RANGES, type ProvisionedPollers } from '#lib/config.ts';
 import type { FailureQueue } from './failure-queue.ts';
 import { FleetFunction } from './fleet-function.ts';
@@ -23,7 +23,7 @@ export interface StateProcessorProps {
   readonly failureQueue: FailureQueue;
   /** Records per invocation, 1–10,000. */
   readonly batchSize: number;
-  /** 0–300 s. */
+  /** Within LAMBDA_LIMITS.batchingWindowSeconds. */
   readonly maxBatchingWindow: Duration;
   readonly startingPosition: 'TRIM_HORIZON' | 'LATEST';
   readonly consumerGroupId: string;
@@ -47,20 +47,24 @@ export interface StateProcessorProps {
  * policy and no kafka-cluster permissions; this construct instead grants exactly the documented set, scoped to the
  * cluster, topic and consumer-group ARNs.
  */
+const { batchSize: BATCH, batchingWindowSeconds: WINDOW } = LAMBDA_LIMITS;
+
 export class StateProcessor extends Construct {
   readonly fn: FleetFunction;
   readonly eventSourceMapping: lambda.CfnEventSourceMapping;
 
   constructor(scope: Construct, id: string, props: StateProcessorProps) {
     super(scope, id);
-    if (!Number.isInteger(props.batchSize) || props.batchSize < 1 || props.batchSize > 10_000) {
+    if (!Number.isInteger(props.batchSize) || props.batchSize < BATCH.min || props.batchSize > BATCH.max) {
       throw new Error(
-        `StateProcessor ${id}: batchSize must be an integer from 1 to 10000, got ${props.batchSize}`,
+        `StateProcessor ${id}: batchSize must be an integer from ${BATCH.min} to ${BATCH.max}, got ${props.batchSize}`,
       );
     }
     const windowSeconds = props.maxBatchingWindow.toSeconds();
-    if (windowSeconds < 0 || windowSeconds > 300) {
-      throw new Error(`StateProcessor ${id}: maxBatchingWindow must be 0–300 seconds, got ${windowSeconds}`);
+    if (windowSeconds < WINDOW.min || windowSeconds > WINDOW.max) {
+      throw new Error(
+        `StateProcessor ${id}: maxBatchingWindow must be ${WINDOW.min}–${WINDOW.max} seconds, got ${windowSeconds}`,
+      );
     }
     if (props.startingPosition !== 'TRIM_HORIZON' && props.startingPosition !== 'LATEST') {
       throw new Error(
@@ -84,7 +88,7 @@ export class StateProcessor extends Construct {
         `StateProcessor ${id}: provisionedPollers needs integers ${lo.min} ≤ minimum ≤ ${lo.max}, minimum ≤ maximum ≤ ${hi.max}, got ${JSON.stringify(pollers)}`,
       );
     }
-    const retentionDays = props.windowRetentionDays ?? 7;
+    const retentionDays = props.windowRetentionDays ?? DEFAULT_WINDOW_RETENTION_DAYS;
     if (!Number.isInteger(retentionDays) || retentionDays < 1) {
       throw new Error(
         `StateProcessor ${id}: windowRetentionDays must be a positive integer, got ${retentionDays}`,

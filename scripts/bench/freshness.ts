@@ -62,7 +62,7 @@ export const startFreshnessProbe = (options: FreshnessOptions): FreshnessProbe =
   let stamp = 0;
   const reports = createReportStream({
     devices: options.devices,
-    // Same seed as the workload: same device profiles (model, interfaces), so a marker changes nothing but time.
+    // Same seed as the workload: same device traits (model, interfaces), so a marker changes nothing but time.
     seed: options.seed,
     ...(options.recordBytes === undefined ? {} : { recordBytes: options.recordBytes }),
     clock: () => {

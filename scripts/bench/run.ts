@@ -3,13 +3,15 @@
  * pipeline (Kafka + DynamoDB Local + local event-source poller + processor), FleetStream and the naive baseline in the
  * same run; prints a table with the ratios and writes the results file (shape: scripts/bench/results.ts).
  */
+
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { errorMessage, runCli, UsageError } from '#scripts/lib/cli.ts';
+import { LAMBDA_LIMITS } from '#core/contract/index.ts';
 import { startLocalServices } from '#scripts/local/services/index.ts';
+import { errorMessage, runCli, UsageError } from '#scripts/shared/cli.ts';
 import { runApiLoad } from './api-load.ts';
 import { measureBundles } from './bundles.ts';
 import { measureCompression } from './compression.ts';
@@ -38,6 +40,8 @@ import {
   WORKLOADS,
 } from './workloads.ts';
 
+const WINDOW = LAMBDA_LIMITS.batchingWindowSeconds;
+
 const spec = {
   usage:
     'usage: npm run bench -- [--quick] [--verbose] [--batching-window SEC] [--out bench/results/latest.json]',
@@ -62,9 +66,11 @@ await runCli(spec, async ({ values }) => {
   const batchingWindowS = windowFlag === undefined ? undefined : Number(windowFlag);
   if (
     batchingWindowS !== undefined &&
-    !(Number.isInteger(batchingWindowS) && batchingWindowS >= 0 && batchingWindowS <= 300)
+    !(Number.isInteger(batchingWindowS) && batchingWindowS >= WINDOW.min && batchingWindowS <= WINDOW.max)
   )
-    throw new UsageError(`--batching-window must be an integer from 0 to 300 seconds, got ${windowFlag}`);
+    throw new UsageError(
+      `--batching-window must be an integer from ${WINDOW.min} to ${WINDOW.max} seconds, got ${windowFlag}`,
+    );
   const out = values.out ?? LATEST_RESULTS_PATH;
   const started = performance.now();
   // tmpfs when there is one: DynamoDB Local's SQLite file and Kafka's log then cost no disk syncs.

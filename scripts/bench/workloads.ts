@@ -1,4 +1,5 @@
 /** The benchmark's fixed, seeded workloads (docs/SCALING.md "What the benchmark measured") and their smaller `--quick` variants. */
+import { LAMBDA_LIMITS } from '#core/contract/index.ts';
 import type { Design, WorkloadName } from './results.ts';
 
 export interface Workload {
@@ -24,7 +25,7 @@ export const GENERATOR_RECORD_BYTES = 1024;
  */
 export const WORKLOAD_RECORD_BYTES: number | undefined = undefined;
 export const PARTITIONS = 6;
-export const BATCH_SIZE = 10_000;
+export const BATCH_SIZE = LAMBDA_LIMITS.batchSize.max;
 export const BATCHING_WINDOW_MS = 1_000;
 export const SEED = 'fleetstream-bench';
 

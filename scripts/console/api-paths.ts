@@ -11,6 +11,3 @@ export const isApiPath = (pathname: string): boolean => {
   }
   return routes.some((route) => matchPattern(route.pattern, segments) !== null);
 };
-
-/** The route patterns, for messages and tests. */
-export const apiPatterns = (): string[] => routes.map((route) => `${route.method} ${route.pattern}`);

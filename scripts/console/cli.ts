@@ -1,4 +1,5 @@
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { type Credentials, executeApiRegion } from '#scripts/lookup-request.ts';
 import {
   type CliArgs,
   errorMessage,
@@ -6,8 +7,7 @@ import {
   type RunCliOptions,
   runCli,
   UsageError,
-} from '#scripts/lib/cli.ts';
-import { type Credentials, executeApiRegion } from '#scripts/lookup-request.ts';
+} from '#scripts/shared/cli.ts';
 import { type ConsoleProxy, startConsoleProxy } from './proxy.ts';
 import { createConsoleHandler } from './serve.ts';
 

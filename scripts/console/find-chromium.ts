@@ -10,7 +10,7 @@ const CANDIDATES = [
   '/snap/bin/chromium',
 ];
 
-export const CHROMIUM_MISSING =
+const CHROMIUM_MISSING =
   'no Chromium found for the console browser test: install Debian\'s package ("apt-get install -y chromium" as root) or set CHROMIUM_PATH to a Chromium/Chrome binary (nothing is downloaded at npm install)';
 
 const executable = (path: string): boolean => {

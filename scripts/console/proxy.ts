@@ -1,9 +1,9 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { errorMessage } from '#scripts/lib/cli.ts';
-import { readBodyUpTo } from '#scripts/lib/read-body.ts';
 import { type Credentials, signApiRequest } from '#scripts/lookup-request.ts';
+import { errorMessage } from '#scripts/shared/cli.ts';
+import { readBodyUpTo } from '#scripts/shared/read-body.ts';
 import { isApiPath } from './api-paths.ts';
 import type { ConsoleHandler } from './serve.ts';
 
@@ -39,7 +39,7 @@ const replyError = (response: ServerResponse, status: number, message: string) =
 };
 
 /** The upstream URL for a local request path: the API's base (with its stage) + the path + the query. */
-export const upstreamUrl = (upstream: URL, requestUrl: string): URL => {
+const upstreamUrl = (upstream: URL, requestUrl: string): URL => {
   const local = new URL(requestUrl, 'http://console');
   const base = upstream.pathname.replace(/\/+$/, '');
   return new URL(`${upstream.origin}${base}${local.pathname}${local.search}`);

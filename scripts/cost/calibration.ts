@@ -1,13 +1,14 @@
 /**
- * Turns measured bench results into the cost model's calibration. Two profiles: `model` keeps the model's own
+ * Turns measured bench results into the cost model's calibration. Three calibrations: `model` keeps the model's own
  * coalescing arithmetic and takes unit sizes (WCU per write, reads per write, CPU per record) from the bench;
  * `hot` / `wide` take that workload's measured per-1,000-record ratios as they are.
  */
 import type { BenchResults, DesignResult, WorkloadName } from '#scripts/bench/results.ts';
-import { type Calibration, DEFAULT_CALIBRATION, type DesignCalibration } from './model.ts';
+import { type Calibration, DEFAULT_CALIBRATION, type DesignCalibration } from './inputs.ts';
 
-export const PROFILES = ['model', 'hot', 'wide'] as const;
-export type Profile = (typeof PROFILES)[number];
+/** Where the calibration comes from (`npm run cost -- --calibration`): the model's arithmetic, or one bench workload. */
+export const CALIBRATIONS = ['model', 'hot', 'wide'] as const;
+export type CalibrationName = (typeof CALIBRATIONS)[number];
 
 const sum = (results: DesignResult[], pick: (r: DesignResult) => number) =>
   results.reduce((s, r) => s + pick(r), 0);
@@ -51,7 +52,7 @@ const pooled = (results: DesignResult[], fallback: DesignCalibration): DesignCal
  * CPU grows with DynamoDB writes (each is an SDK request): fit cpu/1k = base + perWrite × writes/1k through the two
  * workloads, which differ mostly in writes per record. Falls back to the mean when they cannot separate the two.
  */
-export const fitCpu = (results: DesignResult[]): { base: number; perWrite: number } | undefined => {
+const fitCpu = (results: DesignResult[]): { base: number; perWrite: number } | undefined => {
   const [a, b] = results;
   if (a === undefined || b === undefined) return undefined;
   const dw = b.ddbWriteRequestsPer1k - a.ddbWriteRequestsPer1k;
@@ -78,16 +79,16 @@ const withCpuFit = (c: DesignCalibration, results: DesignResult[]): DesignCalibr
 
 export const calibrationFrom = (
   results: BenchResults | undefined,
-  profile: Profile,
+  name: CalibrationName,
   where: string,
 ): Calibration => {
   if (results === undefined) {
-    if (profile !== 'model')
-      throw new Error(`--profile ${profile} needs ${where}: run \`npm run bench\` first`);
+    if (name !== 'model')
+      throw new Error(`--calibration ${name} needs ${where}: run \`npm run bench\` first`);
     return DEFAULT_CALIBRATION;
   }
   const d = DEFAULT_CALIBRATION;
-  if (profile === 'model') {
+  if (name === 'model') {
     const workloads = Object.values(results.workloads);
     return {
       ...d,
@@ -105,10 +106,10 @@ export const calibrationFrom = (
       ),
     };
   }
-  const w = results.workloads[profile as WorkloadName];
+  const w = results.workloads[name as WorkloadName];
   return {
     ...d,
-    source: `${where} ("${profile}" workload's measured per-1k ratios, ${w.records} records / ${w.devices} devices)`,
+    source: `${where} ("${name}" workload's measured per-1k ratios, ${w.records} records / ${w.devices} devices)`,
     fleetstream: measured(w.fleetstream, d.fleetstream),
     naive: measured(w.naive, d.naive),
   };

@@ -44,8 +44,8 @@ const byService = (d: DesignCost): Map<string, number> => {
 const summaryTable = (r: CostReport): string => {
   const fs = byService(r.fleetstream);
   const nv = byService(r.naive);
-  const services = [...new Set([...fs.keys(), ...nv.keys()])];
-  const rows = services.map((s) => [s, usd(fs.get(s) ?? 0), nv.has(s) ? usd(nv.get(s) ?? 0) : '— (none)']);
+  const awsServices = [...new Set([...fs.keys(), ...nv.keys()])];
+  const rows = awsServices.map((s) => [s, usd(fs.get(s) ?? 0), nv.has(s) ? usd(nv.get(s) ?? 0) : '— (none)']);
   rows.push(['total', usd(r.fleetstream.totalUsd), usd(r.naive.totalUsd)]);
   return table(['service', 'FleetStream', 'naive'], rows, [false, true, true]);
 };
@@ -91,7 +91,7 @@ export const formatReport = (r: CostReport, prices: PriceTable): string => {
   return out.join('\n');
 };
 
-export const priceTableText = (prices: PriceTable): string =>
+const priceTableText = (prices: PriceTable): string =>
   table(
     ['service', 'item', 'USD', 'per', 'source'],
     priceRows(prices).map(({ service, item, price }) => [

@@ -3,8 +3,14 @@
  * lake). Pure arithmetic over a scenario, a calibration (measured by `npm run bench` or documented defaults) and a
  * price table; every assumption is a named input so the output can state it.
  */
-import { PARTITIONS, TABLES } from '#core/contract/index.ts';
-import { CONFIG_DEFAULTS } from '#lib/config.ts';
+import { PARTITIONS } from '#core/contract/index.ts';
+import {
+  type Assumptions,
+  type Calibration,
+  DEFAULT_ASSUMPTIONS,
+  DEFAULT_CALIBRATION,
+  type Scenario,
+} from './inputs.ts';
 import { GB, type LineItem, SECONDS_PER_MONTH } from './line-item.ts';
 import type { PriceTable } from './prices.ts';
 import {
@@ -14,16 +20,16 @@ import {
   fleetstreamStorageGb,
   fleetstreamUnits,
   naiveUnits,
-} from './services/dynamodb.ts';
-import { lakeLines, snsLine } from './services/lake.ts';
-import { type Invocations, type LambdaRun, lambdaLines, lambdaRun } from './services/lambda.ts';
-import { mskLines } from './services/msk.ts';
-import { vpcLine } from './services/vpc.ts';
+} from './pricing/dynamodb.ts';
+import { lakeLines, snsLine } from './pricing/lake.ts';
+import { type Invocations, type LambdaRun, lambdaLines, lambdaRun } from './pricing/lambda.ts';
+import { mskLines } from './pricing/msk.ts';
+import { vpcLine } from './pricing/vpc.ts';
 
 export { HOURS_PER_MONTH, type LineItem, SECONDS_PER_MONTH } from './line-item.ts';
 
 /** MSK Serverless quotas (per cluster / per partition); see docs/SCALING.md. */
-export const MSK_QUOTAS = {
+const MSK_QUOTAS = {
   clusterInMBps: 200,
   clusterOutMBps: 400,
   partitionInMBps: 5,
@@ -33,131 +39,6 @@ export const MSK_QUOTAS = {
 /** The synchronous invoke payload limit bounds an MSK batch: 6 MB of base64 values plus per-record JSON. */
 const INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024;
 const EVENT_BYTES_PER_RECORD = 150;
-
-export interface Scenario {
-  /** Fleet size. */
-  readonly devices: number;
-  /** Records per second over the whole fleet (as `npm run generate -- --rate`). */
-  readonly recordsPerSecond: number;
-  /** Bytes per record value. */
-  readonly recordBytes: number;
-}
-
-/** Deployment settings and modelling assumptions; defaults match lib/config.ts. */
-export interface Assumptions {
-  /** Topic partitions; 0 = derive from throughput (at least 6). */
-  readonly partitions: number;
-  readonly batchSize: number;
-  readonly batchingWindowSeconds: number;
-  /**
-   * Records a device sends at once (a modem's report: one record per interface, as the generator sends them). They
-   * land in one batch, so a batch spans fewer devices. 1 = every record on its own (the blog's producer; worst case).
-   */
-  readonly recordsPerReport: number;
-  readonly memoryMb: number;
-  /** Kafka bytes per record beyond the value (key, headers, record framing). */
-  readonly kafkaOverheadBytes: number;
-  /** The producers' Kafka codec (both designs read the same producers' topic). */
-  readonly compression: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
-  /**
-   * Bytes on the wire / uncompressed bytes for that codec (bench: compression.<codec>.ratio). MSK bills the bytes
-   * produced, so data in, out and storage (and partition throughput) scale by it; Firehose bills the larger of bytes
-   * ingested and delivered, i.e. the uncompressed values it writes, so the lake lines do not.
-   */
-  readonly wireRatio: number;
-  /** Keep each partition / cluster at this share of its quota. */
-  readonly quotaHeadroom: number;
-  readonly mskRetentionDays: number;
-  readonly windowRetentionDays: number;
-  /** Compressed / raw size of the gzip JSON lake. */
-  readonly lakeCompressionRatio: number;
-  /**
-   * Share of device writes whose fleet contribution (model, status) changes. Each is counted with one write of its
-   * partition's fleet item: an upper bound, since the processor commits up to 99 such devices with one.
-   */
-  readonly contributionChangeShare: number;
-  /** In-region DynamoDB write latency, and writes in flight per invocation (both designs). */
-  readonly ddbLatencyMs: number;
-  readonly ddbConcurrency: number;
-  /** Global secondary indexes on device items (byStatus, byModel). */
-  readonly deviceGsis: number;
-  /**
-   * 'keys-only' (as deployed: byStatus projects keys + model, byModel keys only): an index entry is written only when
-   * its key (status, model) changes — a delete and a put, 1 WCU each. 'all': every device write rewrites its entries.
-   */
-  readonly gsiProjection: 'all' | 'keys-only';
-  readonly availabilityZones: number;
-  readonly interfaceEndpoints: number;
-}
-
-export const DEFAULT_ASSUMPTIONS: Assumptions = {
-  // The default profile's partitions (more if the fleet's throughput needs them): what a default deployment runs.
-  partitions: CONFIG_DEFAULTS.topicPartitions,
-  batchSize: CONFIG_DEFAULTS.processor.batchSize,
-  batchingWindowSeconds: CONFIG_DEFAULTS.processor.maxBatchingWindowSeconds,
-  recordsPerReport: 1,
-  memoryMb: CONFIG_DEFAULTS.processor.memoryMb,
-  kafkaOverheadBytes: 40,
-  compression: 'none',
-  wireRatio: 1,
-  quotaHeadroom: 0.8,
-  mskRetentionDays: 7,
-  windowRetentionDays: CONFIG_DEFAULTS.windowRetentionDays,
-  lakeCompressionRatio: 0.2,
-  contributionChangeShare: 0.02,
-  ddbLatencyMs: 8,
-  ddbConcurrency: 16,
-  deviceGsis: TABLES.state.indexes.length,
-  gsiProjection: 'keys-only',
-  availabilityZones: CONFIG_DEFAULTS.vpc.maxAzs,
-  interfaceEndpoints: 3, // lib/constructs/network.ts INTERFACE_ENDPOINTS (Lambda, STS, SQS); a test keeps them equal
-};
-
-/** Per-design figures the bench measures; defaults stand in when no results file exists. */
-export interface DesignCalibration {
-  /** Processor CPU milliseconds per 1,000 records (with cpuMsPerItemWrite: the part that is not DynamoDB calls). */
-  readonly cpuMsPer1k: number;
-  /** CPU milliseconds per DynamoDB item write (SDK request cost), when measured; added per modelled write. */
-  readonly cpuMsPerItemWrite?: number;
-  /** WCU per item write: base table only, or with the deployed (keys-only) index writes when `wcuIncludesIndexes`. */
-  readonly wcuPerItemWrite: number;
-  /**
-   * Set when the WCU come from the bench: DynamoDB Local reports index writes in its consumed capacity (probed: a put
-   * that changes `status` reports 1 table + 2 byStatus units), so the keys-only index writes are already in them.
-   */
-  readonly wcuIncludesIndexes?: boolean;
-  /** Item reads per item write. */
-  readonly readsPerItemWrite: number;
-  /** RRU per item read (strongly consistent, item ≤ 4 KB = 1; eventually consistent = 0.5), from the bench's split when present. */
-  readonly rruPerItemRead: number;
-  /** When set, item writes / reads per 1,000 records are taken as measured instead of modelled. */
-  readonly measuredWritesPer1k?: number;
-  readonly measuredReadsPer1k?: number;
-  readonly measuredWcuPer1k?: number;
-}
-
-export interface Calibration {
-  /** Where the figures come from, printed with the output. */
-  readonly source: string;
-  readonly fleetstream: DesignCalibration;
-  readonly naive: DesignCalibration;
-  /** Base-table WCU of one device item write, to price its GSI copies. */
-  readonly deviceItemWcu: number;
-  readonly deviceItemBytes: number;
-  readonly windowItemBytes: number;
-  readonly naiveItemBytes: number;
-}
-
-export const DEFAULT_CALIBRATION: Calibration = {
-  source: 'defaults (no bench/results/latest.json): estimates, run `npm run bench` to measure',
-  fleetstream: { cpuMsPer1k: 60, wcuPerItemWrite: 1.5, readsPerItemWrite: 1, rruPerItemRead: 1 },
-  // The blog's item is the record's fields (~200 bytes): 1 WCU; it reads nothing.
-  naive: { cpuMsPer1k: 120, wcuPerItemWrite: 1, readsPerItemWrite: 0, rruPerItemRead: 1 },
-  deviceItemWcu: 2,
-  deviceItemBytes: 1200,
-  windowItemBytes: 350,
-  naiveItemBytes: 250,
-};
 
 export interface DesignCost {
   readonly design: 'fleetstream' | 'naive';
@@ -193,7 +74,7 @@ export interface CostReport {
   readonly warnings: string[];
 }
 
-export const validateScenario = (s: Scenario): void => {
+const validateScenario = (s: Scenario): void => {
   if (!(Number.isInteger(s.devices) && s.devices >= 1))
     throw new Error(`devices must be an integer >= 1, got ${s.devices}`);
   if (!(Number.isFinite(s.recordsPerSecond) && s.recordsPerSecond > 0))
@@ -231,7 +112,7 @@ export const sizeKafka = (ingressMBps: number, egressMBps: number, a: Assumption
 };
 
 /** One design's bill: its lines, their total and the figures behind them. */
-export const designCost = (
+const designCost = (
   design: DesignCost['design'],
   lines: LineItem[],
   units: DynamoDbUnits,

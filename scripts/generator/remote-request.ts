@@ -1,6 +1,6 @@
 import { COMPRESSIONS } from '#lambda/generator/run.ts';
 import type { LoadRequest } from '#lambda/load-generator/request.ts';
-import { choiceFlag, numberFlag, optionalNumberFlag, UsageError } from '#scripts/lib/cli.ts';
+import { choiceFlag, numberFlag, optionalNumberFlag, UsageError } from '#scripts/shared/cli.ts';
 
 /** Flags that shape the local producer only; the in-VPC Lambda decides those itself. */
 const LOCAL_ONLY = [

@@ -1,4 +1,4 @@
-import { requireOutput, STATEFUL_STACK, stackOutputs } from '#scripts/lib/aws-stack.ts';
+import { requireOutput, STATEFUL_STACK, stackOutputs } from '#scripts/shared/aws-stack.ts';
 
 /** Where `--athena` runs: the workgroup and Glue database, from flags or from the deployed stack's outputs. */
 

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { createTelemetryStream } from '#lambda/generator/index.ts';
-import { numberFlag, runCliForCode, UsageError } from '#scripts/lib/cli.ts';
 import { archivePath } from '#scripts/local/raw-archive.ts';
+import { numberFlag, runCliForCode, UsageError } from '#scripts/shared/cli.ts';
 import { LINE_COUNTS_FILE } from './line-counts.ts';
 import { queryLocalLake } from './local-lake.ts';
 

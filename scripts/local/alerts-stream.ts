@@ -11,6 +11,7 @@ import {
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { LAMBDA_LIMITS } from '#core/contract/index.ts';
 import { toLambdaStreamRecord } from './stream-event.ts';
 
 export interface AlertsStreamOptions {
@@ -92,8 +93,14 @@ export const startAlertsStream = async (options: AlertsStreamOptions): Promise<A
   const shards: string[] = [];
   const stats = { records: 0, invocations: 0 };
   const batchSize = options.batchSize ?? 100;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
-    throw new Error(`batchSize must be within 1-10000, got ${batchSize}`);
+  if (
+    !Number.isInteger(batchSize) ||
+    batchSize < LAMBDA_LIMITS.batchSize.min ||
+    batchSize > LAMBDA_LIMITS.batchSize.max
+  ) {
+    throw new Error(
+      `batchSize must be within ${LAMBDA_LIMITS.batchSize.min}-${LAMBDA_LIMITS.batchSize.max}, got ${batchSize}`,
+    );
   }
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const onError = options.onError ?? ((error: Error) => console.error(`alerts stream: ${error.message}`));

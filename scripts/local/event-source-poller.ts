@@ -1,7 +1,10 @@
 import type { MSKEvent, MSKRecord, MSKRecordHeader } from 'aws-lambda';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { createKafka } from '#adapters/kafka-client.ts';
+import { LAMBDA_LIMITS } from '#core/contract/index.ts';
 import { type ConsumerStall, formatStall, watchConsumerStall } from './consumer-stall.ts';
+
+const { batchSize: BATCH, batchingWindowSeconds: WINDOW } = LAMBDA_LIMITS;
 
 /**
  * The local stand-in for Lambda's MSK event source mapping. It hands the handler exactly the event Lambda would:
@@ -147,10 +150,12 @@ export const startEventSourcePoller = async (
   const maxPayloadBytes = options.maxPayloadBytes ?? 6_000_000;
   const initialBackoff = options.retryBackoff?.initialMs ?? 200;
   const maxBackoff = options.retryBackoff?.maxMs ?? 10_000;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
-    throw new Error(`batchSize must be within 1-10000, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < BATCH.min || batchSize > BATCH.max) {
+    throw new Error(`batchSize must be within ${BATCH.min}-${BATCH.max}, got ${batchSize}`);
   }
-  if (!(windowMs >= 0 && windowMs <= 300_000)) throw new Error(`maxBatchingWindowMs must be within 0-300000`);
+  const [minMs, maxMs] = [WINDOW.min * 1000, WINDOW.max * 1000];
+  if (!(windowMs >= minMs && windowMs <= maxMs))
+    throw new Error(`maxBatchingWindowMs must be within ${minMs}-${maxMs}`);
   const bootstrapServers = [options.brokers].flat().join(',');
   const kafka = options.kafka ?? createKafka({ mode: 'local', brokers: options.brokers });
   const eventSourceArn = options.eventSourceArn ?? (await localEventSourceArn(kafka));

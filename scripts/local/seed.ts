@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Rule } from '#core/rules.ts';
-import { parseRegistryFile } from '#scripts/lib/registry-rows.ts';
-import { writeRegistryRows } from '#scripts/lib/registry-writer.ts';
+import { parseRegistryFile } from '#scripts/shared/registry-rows.ts';
+import { writeRegistryRows } from '#scripts/shared/registry-writer.ts';
 
 /** Alert rules a fresh local runtime starts with; edit them at run time with PUT/DELETE /rules/{ruleId}. */
 export const DEFAULT_RULES: readonly Rule[] = [

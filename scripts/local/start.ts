@@ -5,14 +5,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyResult, DynamoDBBatchResponse } from 'aws-lambda';
 import type { Admin } from 'kafkajs';
-import { startApiServer } from '#adapters/api-gateway-http.ts';
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
 import { createKafka } from '#adapters/kafka-client.ts';
-import { DEFAULT_CONSUMER_GROUP, DEFAULT_TOPIC, ENV, LAKE_PREFIX, lakeFolder } from '#core/contract/index.ts';
+import {
+  DEFAULT_CONSUMER_GROUP,
+  DEFAULT_TOPIC,
+  DEFAULT_WINDOW_RETENTION_DAYS,
+  ENV,
+  LAKE_PREFIX,
+  lakeFolder,
+} from '#core/contract/index.ts';
 import { runGenerator } from '#lambda/generator/run.ts';
 import { createConsoleHandler } from '#scripts/console/serve.ts';
 import { ensureTopic } from '#scripts/create-topic.ts';
-import { errorMessage, numberFlag, runCli } from '#scripts/lib/cli.ts';
+import { startApiServer } from '#scripts/shared/api-gateway-http.ts';
+import { errorMessage, numberFlag, runCli } from '#scripts/shared/cli.ts';
 import { startAlertsStream } from './alerts-stream.ts';
 import { buildLocalBundles } from './bundles.ts';
 import { formatStall } from './consumer-stall.ts';
@@ -302,7 +309,7 @@ const start = async (config: StartConfig, running: Running, out: ReturnType<type
     tables,
     deadLetterStream: DEAD_LETTER_STREAM,
     alertTopicArn: ALERT_TOPIC_ARN,
-    windowRetentionDays: 7,
+    windowRetentionDays: DEFAULT_WINDOW_RETENTION_DAYS,
   };
   const startFunction = async (name: LocalFunctionName, overrides: Record<string, string> = {}) => {
     const fn = LOCAL_FUNCTIONS.get(name);

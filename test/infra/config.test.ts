@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CONTEXT_KEY, parseConfig } from '#lib/config.ts';
+import { CONFIG_DEFAULTS, CONTEXT_KEY, configReference, parseConfig } from '#lib/config.ts';
 import { DEFAULT_PROFILE, PROFILES } from '#lib/profiles.ts';
 import { projectRoot } from './support.ts';
 
@@ -119,6 +119,49 @@ describe('config from cdk.json context', () => {
     expect(() => parseConfig({ api: { accountCloudWatchRole: 'no' } })).toThrow(
       'fleetstream.api.accountCloudWatchRole must be true or false, got "no"',
     );
+  });
+
+  it('means by an absent key exactly what it meant before the settings table (the cost model prices these)', () => {
+    expect(CONFIG_DEFAULTS).toEqual({
+      profile: 'balanced',
+      topicName: 'modem-telemetry',
+      topicPartitions: 24,
+      deleteTopicOnRemoval: false,
+      vpc: { maxAzs: 2, egress: 'endpoints' },
+      processor: {
+        batchSize: 10_000,
+        maxBatchingWindowSeconds: 10,
+        startingPosition: 'TRIM_HORIZON',
+        memoryMb: 1024,
+        timeoutSeconds: 120,
+        consumerGroupId: 'fleetstream-state-processor',
+        provisionedPollers: undefined,
+      },
+      windowRetentionDays: 7,
+      deletionProtection: true,
+      alertEmail: '',
+      opsEmail: '',
+      api: { rateLimit: 50, burstLimit: 100, accountCloudWatchRole: true },
+    });
+    expect(parseConfig(undefined)).toEqual(CONFIG_DEFAULTS);
+  });
+
+  it('reports unknown keys of every section before any value, in the table order', () => {
+    expect(() => parseConfig({ api: { x: 1 }, vpc: 3, topicPartitions: 0, typo: 1 })).toThrow(
+      [
+        'fleetstream.typo is not a known setting (known: profile, topicName, topicPartitions, deleteTopicOnRemoval, vpc, processor, windowRetentionDays, deletionProtection, alertEmail, opsEmail, api)',
+        'fleetstream.vpc must be an object, got 3',
+        'fleetstream.api.x is not a known setting (known: rateLimit, burstLimit, accountCloudWatchRole)',
+        'fleetstream.topicPartitions must be an integer from 1 to 2400, got 0',
+      ].join('\n  - '),
+    );
+  });
+
+  it('documents every key in docs/ARCHITECTURE.md exactly as the settings table says', () => {
+    const doc = readFileSync(`${projectRoot}/docs/ARCHITECTURE.md`, 'utf8');
+    expect(doc).toContain(configReference());
+    for (const key of ['vpc.egress', 'processor.provisionedPollers', 'api.accountCloudWatchRole'])
+      expect(configReference()).toContain(`| \`${key}\` |`);
   });
 
   it('fails `cdk synth` (the real bin/app.ts) with the message and a non-zero exit', () => {

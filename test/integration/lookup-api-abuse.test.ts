@@ -3,12 +3,13 @@ import { type AttributeValue, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type ApiServer, startApiServer } from '#adapters/api-gateway-http.ts';
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
 import { deviceKey, fleetDevicesKey, fleetItemKey } from '#core/items/keys.ts';
+import { silentLog } from '#core/log.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
 import { RULE_LIMITS } from '#lambda/lookup-api/rule-document.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
+import { type ApiServer, startApiServer } from '#scripts/shared/api-gateway-http.ts';
 import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
 
 // The API abuse test: generated hostile requests (paths, query strings, bodies, cursors, methods, headers) over real
@@ -130,8 +131,9 @@ beforeAll(async () => {
     ),
   ]);
   server = await startApiServer(
-    createLookupApi({ db, tables: names, now: () => NOW }, (message, details) =>
-      serverErrors.push({ message, details }),
+    createLookupApi(
+      { db, tables: names, now: () => NOW },
+      { ...silentLog, error: (message, details) => serverErrors.push({ message, details }) },
     ),
     { port: 0 },
   );

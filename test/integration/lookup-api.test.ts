@@ -3,14 +3,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type ApiServer, startApiServer } from '#adapters/api-gateway-http.ts';
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
 import type { AlertItem } from '#core/items/alert.ts';
 import type { DeviceItem } from '#core/items/device.ts';
 import { alertKey, deviceKey, fleetDevicesKey, fleetItemKey, windowKey } from '#core/items/keys.ts';
 import type { ClosedWindow, WindowItem } from '#core/items/window.ts';
+import { silentLog } from '#core/log.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
+import { type ApiServer, startApiServer } from '#scripts/shared/api-gateway-http.ts';
 import { VIP_RULE_DOCUMENT } from '#test/support/examples.ts';
 import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
 import { loadOpenApi } from '#test/support/openapi.ts';
@@ -234,10 +235,9 @@ beforeAll(async () => {
     }),
     ...alerts.map((a) => put(names.alerts, a)),
   ]);
-  server = await startApiServer(
-    createLookupApi({ db, tables: names, now: () => NOW }, () => {}),
-    { port: 0 },
-  );
+  server = await startApiServer(createLookupApi({ db, tables: names, now: () => NOW }, silentLog), {
+    port: 0,
+  });
 });
 
 afterAll(async () => {

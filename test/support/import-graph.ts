@@ -62,3 +62,40 @@ export const importGraph = (root: string, folders: readonly string[]): ImportEdg
     ),
   );
 };
+
+/**
+ * The import cycles of a graph: its strongly connected components with more than one file (or a file importing
+ * itself), each sorted, found by Tarjan's algorithm. Package imports (`to === null`) are left out.
+ */
+export const importCycles = (edges: readonly ImportEdge[]): string[][] => {
+  const next = new Map<string, string[]>();
+  for (const e of edges) if (e.to !== null) next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (file: string): void => {
+    index.set(file, index.size);
+    low.set(file, index.get(file) as number);
+    stack.push(file);
+    onStack.add(file);
+    for (const to of next.get(file) ?? []) {
+      if (!index.has(to)) {
+        visit(to);
+        low.set(file, Math.min(low.get(file) as number, low.get(to) as number));
+      } else if (onStack.has(to)) low.set(file, Math.min(low.get(file) as number, index.get(to) as number));
+    }
+    if (low.get(file) !== index.get(file)) return;
+    const component: string[] = [];
+    let member: string | undefined;
+    do {
+      member = stack.pop() as string;
+      onStack.delete(member);
+      component.push(member);
+    } while (member !== file);
+    if (component.length > 1 || (next.get(file) ?? []).includes(file)) cycles.push(component.sort());
+  };
+  for (const file of next.keys()) if (!index.has(file)) visit(file);
+  return cycles;
+};

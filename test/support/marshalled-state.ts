@@ -5,26 +5,24 @@
  * A map key the marshaller cannot keep, or an item it refuses, shows here as it would against DynamoDB.
  */
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { DOCUMENT_MARSHALL_OPTIONS } from '#adapters/marshall-options.ts';
+import { DYNAMODB_LIMITS } from '#core/contract/index.ts';
 import type { AlertItem } from '#core/items/alert.ts';
 import type { ItemKey } from '#core/items/keys.ts';
 import type { StateItem } from '#core/items/state-item.ts';
 import type { AlertSink, ConditionalWrite, ReadOptions, StateStore } from '#core/ports.ts';
+import { hasLoneSurrogate } from '#core/record.ts';
 import { itemBytes } from '#scripts/bench/item-size.ts';
 import { MemoryAlertSink, MemoryStateStore } from './memory-state.ts';
 
 /** DynamoDB's limits. */
-export const MAX_ITEM_BYTES = 400 * 1024;
-export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
-
-// The options createDocumentClient gives the document client.
-const MARSHALL_OPTIONS = { removeUndefinedValues: true, convertEmptyValues: false } as const;
-
-const LONE_SURROGATE = /\p{Cs}/u;
+export const MAX_ITEM_BYTES = DYNAMODB_LIMITS.itemBytes;
+export const MAX_TRANSACTION_BYTES = DYNAMODB_LIMITS.transactionBytes;
 
 /** DynamoDB refuses a request whose strings (values or names) hold an unpaired surrogate: so does this double. */
 const refuseLoneSurrogates = (value: unknown, path: string): void => {
   if (typeof value === 'string') {
-    if (LONE_SURROGATE.test(value)) throw new Error(`ValidationException: invalid UTF-8 at ${path}`);
+    if (hasLoneSurrogate(value)) throw new Error(`ValidationException: invalid UTF-8 at ${path}`);
   } else if (Array.isArray(value)) {
     for (const [i, v] of value.entries()) refuseLoneSurrogates(v, `${path}[${i}]`);
   } else if (typeof value === 'object' && value !== null && !(value instanceof Uint8Array))
@@ -36,7 +34,7 @@ const refuseLoneSurrogates = (value: unknown, path: string): void => {
 
 /** The item as DynamoDB would store and return it, and its size. Throws what the marshaller or DynamoDB would. */
 export const throughDynamoDb = <T extends object>(item: T): { item: T; bytes: number } => {
-  const wire = marshall(item, MARSHALL_OPTIONS);
+  const wire = marshall(item, DOCUMENT_MARSHALL_OPTIONS);
   refuseLoneSurrogates(wire, 'item');
   return { item: unmarshall(wire) as T, bytes: itemBytes(wire) };
 };

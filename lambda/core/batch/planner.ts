@@ -22,7 +22,7 @@ export interface PlanContext {
   /** The registry row of a device in this batch, null when it has none. */
   registryOf: (deviceId: string) => Registry | null;
   windowRetentionDays: number;
-  /** Incarnation of the topic the batch comes from (watermark.ts `sourceOf`). */
+  /** Incarnation of the topic the batch comes from (watermark.ts `incarnationOf`). */
   source: string;
 }
 

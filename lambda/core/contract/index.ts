@@ -2,6 +2,11 @@
  * The contract shared across runtimes (CDK, Lambda, the local runtime, the bench, the cost model): every name and
  * range defined once. Pure: no AWS or Kafka imports.
  */
+export {
+  DEFAULT_REGISTRY_CACHE_SECONDS,
+  DEFAULT_RULES_CACHE_SECONDS,
+  DEFAULT_WINDOW_RETENTION_DAYS,
+} from './defaults.ts';
 export { ENV } from './env.ts';
 export {
   DEFAULT_CONSUMER_GROUP,
@@ -20,6 +25,7 @@ export {
   RAW_PARTITION_KEYS,
   RAW_TABLE_NAME,
 } from './lake.ts';
+export { DYNAMODB_LIMITS, FIREHOSE_LIMITS, LAMBDA_LIMITS } from './limits.ts';
 export {
   GSI_ALERTS_BY_DAY,
   GSI_BY_MODEL,

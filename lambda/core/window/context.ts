@@ -11,7 +11,7 @@ export interface WindowContext {
   readonly deviceId: string;
   /** Days a window item is kept after its minute ends (its TTL). */
   readonly retentionDays: number;
-  /** Incarnation of the topic the batch's records come from (watermark.ts `sourceOf`). */
+  /** Incarnation of the topic the batch's records come from (watermark.ts `incarnationOf`). */
   readonly source: string;
 }
 

@@ -3,15 +3,16 @@
  * that commits together), and as many units as fit beside their partition's fleet item.
  */
 import { documentItemBytes } from '#adapters/item-size.ts';
+import { DYNAMODB_LIMITS } from '#core/contract/index.ts';
 import type { DevicePlan } from '#core/device.ts';
 import type { ConditionalWrite } from '#core/ports.ts';
 import { toWrite } from './context.ts';
 
 /** DynamoDB allows 100 items per transaction (each item at most once) and 4 MB in all. */
-export const ITEMS_PER_TRANSACTION = 100;
-export const TRANSACTION_BYTES = 4 * 1024 * 1024;
+export const ITEMS_PER_TRANSACTION = DYNAMODB_LIMITS.itemsPerTransaction;
+export const TRANSACTION_BYTES = DYNAMODB_LIMITS.transactionBytes;
 /** Room left for the partition's fleet item: DynamoDB's item limit (its 4 count maps are bounded well below it). */
-const FLEET_ITEM_MARGIN_BYTES = 400 * 1024;
+const FLEET_ITEM_MARGIN_BYTES = DYNAMODB_LIMITS.itemBytes;
 
 /** A device's writes that must commit together: the device, and the window items it closes or passes over. */
 export const unitWrites = (d: DevicePlan): ConditionalWrite[] => [toWrite(d), ...d.withDevice.map(toWrite)];

@@ -12,7 +12,7 @@ export interface Context {
 }
 
 /** A sentence that says what happened and what to do, for the banner. */
-export const explain = (error: unknown, config: ConsoleConfig): string => {
+const explain = (error: unknown, config: ConsoleConfig): string => {
   if (error instanceof UnreachableError) {
     return config.target === 'local'
       ? `Cannot reach the API at ${config.apiLabel}. Start the local pipeline with "npm start"; this page retries by itself.`

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readBodyUpTo } from '#scripts/lib/read-body.ts';
+import { readBodyUpTo } from '#scripts/shared/read-body.ts';
 
 /** A local HTTP stand-in for one AWS API, reached through the SDK's `AWS_ENDPOINT_URL_<SERVICE>` setting. */
 export interface StandIn {

@@ -32,7 +32,7 @@ describe('dependency rule (docs/ARCHITECTURE.md)', () => {
   it.each([
     ['lambda/load-generator/handler.ts', staticImport('#scripts/generator/run.ts'), 'scripts'],
     ['lib/stateful-stack.ts', staticImport('../bin/config.ts'), 'relative'],
-    ['lib/stateful-stack.ts', staticImport('#scripts/lib/cli.ts'), 'scripts'],
+    ['lib/stateful-stack.ts', staticImport('#scripts/shared/cli.ts'), 'scripts'],
     ['lambda/adapters/state-store.ts', staticImport('#lambda/state-processor/ports.ts'), 'lambda'],
     ['lambda/core/record.ts', staticImport('@aws-sdk/client-dynamodb'), 'pure'],
     ['lambda/core/record.ts', reExport('#lambda/adapters/env.ts'), 'adapters'],

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importGraph } from '#test/support/import-graph.ts';
@@ -20,5 +21,13 @@ describe('observability entry', () => {
     const powertools = graph.filter((e) => e.specifier.startsWith('@aws-lambda-powertools/'));
     expect(powertools.some((e) => e.from === 'lambda/adapters/observability.ts')).toBe(true);
     expect(powertools.filter((e) => !e.from.startsWith('lambda/adapters/')).map((e) => e.from)).toEqual([]);
+  });
+
+  it('gives the lookup API, the notifier and the topic admin the one log port, not a callback of their own', () => {
+    for (const fn of ['lookup-api', 'notifier', 'topic-admin']) {
+      const source = readFileSync(resolve(root, `lambda/${fn}/handler.ts`), 'utf8');
+      expect(source, fn).toContain("functionLog('");
+      expect(source, fn).not.toMatch(/functionLogger\(|\blogger\[/);
+    }
   });
 });

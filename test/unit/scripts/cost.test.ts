@@ -65,8 +65,8 @@ describe('npm run cost', () => {
     ],
     [['--devices', '1', '--rate', '1', '--record-bytes', '1', '--bogus'], /Unknown option/],
     [
-      ['--devices', '1', '--rate', '1', '--record-bytes', '1', '--profile', 'cold'],
-      /--profile must be one of/,
+      ['--devices', '1', '--rate', '1', '--record-bytes', '1', '--calibration', 'cold'],
+      /--calibration must be one of/,
     ],
     [
       ['--devices', '1', '--rate', '1', '--record-bytes', '1', '--records-per-report', '0.5'],
@@ -170,7 +170,7 @@ describe('npm run cost', () => {
 });
 
 describe('calibrationFrom', () => {
-  it('takes unit sizes from the workloads in the model profile', () => {
+  it('takes unit sizes from the workloads in the model calibration', () => {
     const c = calibrationFrom(sampleResults(), 'model', 'x.json');
     // fixture: fleetstream writes 4 + 400 per 1k, WCU 8 + 800 → 2 WCU per write
     expect(c.fleetstream.wcuPerItemWrite).toBeCloseTo(2, 10);
@@ -207,12 +207,12 @@ describe('calibrationFrom', () => {
     expect(calibrationFrom(r, 'model', 'x.json').fleetstream.rruPerItemRead).toBeCloseTo(0.5, 10);
     expect(calibrationFrom(r, 'hot', 'x.json').fleetstream.rruPerItemRead).toBeCloseTo(0.5, 10);
   });
-  it('takes a workload as measured in the hot profile', () => {
+  it('takes a workload as measured in the hot calibration', () => {
     const c = calibrationFrom(sampleResults(), 'hot', 'x.json');
     expect(c.fleetstream.measuredWritesPer1k).toBe(4);
     expect(c.naive.measuredWritesPer1k).toBe(1000);
   });
-  it('needs results for a measured profile', () => {
+  it('needs results for a measured calibration', () => {
     expect(() => calibrationFrom(undefined, 'wide', 'x.json')).toThrow(/npm run bench/);
   });
 });

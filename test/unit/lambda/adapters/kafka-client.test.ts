@@ -1,7 +1,7 @@
 import { logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { kafkaConfig, parseBrokers, shortLogCreator } from '#adapters/kafka-client.ts';
-import { kafkaConnectionFromFlags } from '#scripts/lib/kafka-connection.ts';
+import { kafkaConnectionFromFlags } from '#scripts/shared/kafka-connection.ts';
 
 describe('kafkaConfig', () => {
   it('is plaintext with no SASL for the local broker', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRecord } from '#core/record.ts';
 import { BAD_CLASSES, OVERSIZED_BYTES } from '#lambda/generator/bad-records.ts';
-import { DRIFT, deviceIdOf, deviceProfiles } from '#lambda/generator/devices.ts';
+import { DRIFT, deviceIdOf, deviceTraits } from '#lambda/generator/devices.ts';
 import { CPU_LIMITS, MODEM_MODELS } from '#lambda/generator/models.ts';
 import { createRandom } from '#lambda/generator/prng.ts';
 import {
@@ -106,14 +106,14 @@ describe('telemetry stream', () => {
   });
 
   it('sends each report as a snapshot: a record per interface of the device, one reading, one event time', () => {
-    const profiles = new Map(deviceProfiles(300, 4).map((p) => [p.deviceId, p]));
+    const traits = new Map(deviceTraits(300, 4).map((p) => [p.deviceId, p]));
     const stream = createReportStream({ devices: 300, seed: 4, clock: steppedClock(START, 100) });
     const reports = Array.from({ length: 2000 }, () => stream.next().value);
     reports.forEach((report, i) => {
       const records = report.map(parse);
-      const profile = profiles.get(report[0]?.key ?? '');
-      expect(records.map((r) => r.interface)).toEqual(profile?.interfaces);
-      expect(new Set(report.map((m) => m.key))).toEqual(new Set([profile?.deviceId]));
+      const device = traits.get(report[0]?.key ?? '');
+      expect(records.map((r) => r.interface)).toEqual(device?.interfaces);
+      expect(new Set(report.map((m) => m.key))).toEqual(new Set([device?.deviceId]));
       for (const field of ['model', 'interfacestatus', 'cpuusage', 'memoryusage'] as const)
         expect(new Set(records.map((r) => r[field])).size).toBe(1);
       expect(new Set(records.map((r) => r.event_time))).toEqual(
@@ -189,13 +189,13 @@ describe('bad records', () => {
   });
 });
 
-describe('fleet profile', () => {
+describe('fleet traits', () => {
   it('is a pure function of the seed, with blog-style ids', () => {
-    const a = deviceProfiles(100, 'x');
-    expect(deviceProfiles(100, 'x')).toEqual(a);
+    const a = deviceTraits(100, 'x');
+    expect(deviceTraits(100, 'x')).toEqual(a);
     expect(a[0]?.deviceId).toBe('dvc0001');
     expect(deviceIdOf(9999)).toBe('dvc10000');
-    expect(deviceProfiles(100, 'y').map((p) => p.model.name)).not.toEqual(a.map((p) => p.model.name));
+    expect(deviceTraits(100, 'y').map((p) => p.model.name)).not.toEqual(a.map((p) => p.model.name));
   });
 
   it('rejects invalid options', () => {

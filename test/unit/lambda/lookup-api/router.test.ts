@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { silentLog } from '#core/log.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
 import { createRouter, matchPattern, pathSegments } from '#lambda/lookup-api/router.ts';
 import { proxyEvent as event } from './proxy-event.ts';
@@ -84,7 +85,7 @@ describe('createLookupApi error mapping', () => {
   const log = vi.fn();
   const api = createLookupApi(
     { db, tables: { state: 's', registry: 'r', rules: 'u', alerts: 'a' }, now: () => Date.UTC(2026, 0, 1) },
-    log,
+    { ...silentLog, error: log },
   );
   beforeEach(() => {
     ddb.reset();

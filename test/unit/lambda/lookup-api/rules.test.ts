@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { silentLog } from '#core/log.ts';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
@@ -12,7 +13,7 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
 const api = createLookupApi(
   { db, tables: { state: 's', registry: 'r', rules: 'u', alerts: 'a' }, now: () => Date.UTC(2026, 0, 1) },
-  () => {},
+  silentLog,
 );
 const putVip = () => api(proxyEvent('PUT', '/rules/vip', null, JSON.stringify(VIP_RULE_DOCUMENT)));
 

@@ -18,6 +18,7 @@ import type { DeviceItem } from '#core/items/device.ts';
 import { itemId, STATE_SK } from '#core/items/keys.ts';
 import type { StateItem } from '#core/items/state-item.ts';
 import type { WindowItem } from '#core/items/window.ts';
+import { silentLog } from '#core/log.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import type { ConditionalWrite } from '#core/ports.ts';
 import { windowsInRange } from '#core/window/read.ts';
@@ -74,7 +75,7 @@ const api = createLookupApi(
     tables: { state: 's', registry: 'r', rules: 'u', alerts: 'a' },
     now: () => BASE_MS,
   },
-  () => {},
+  silentLog,
 );
 const request = proxyEvent('GET', '/devices/d1/windows', { from: [FROM], to: [TO] });
 

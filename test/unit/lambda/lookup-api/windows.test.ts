@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { silentLog } from '#core/log.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
 import { proxyEvent } from './proxy-event.ts';
 
@@ -17,7 +18,7 @@ const api = createLookupApi(
     tables: { state: 's', registry: 'r', rules: 'u', alerts: 'a' },
     now: () => Date.UTC(2026, 0, 1, 12, 5),
   },
-  () => {},
+  silentLog,
 );
 
 const stats = (count: number) => ({

@@ -2,6 +2,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { silentLog } from '#core/log.ts';
 import 'aws-sdk-client-mock-vitest/extend';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -92,7 +93,7 @@ describe('createNotifier', () => {
   const notify = createNotifier({
     sns: new SNSClient({ region: 'us-east-1' }),
     topicArn: 'arn:aws:sns:x:1:alerts',
-    log,
+    log: { ...silentLog, error: log },
     metrics: { add: (name, n) => counted.set(name, (counted.get(name) ?? 0) + n), flush: () => {} },
   });
   const snsError = (name: string, message: string) => Object.assign(new Error(message), { name });
@@ -120,7 +121,6 @@ describe('createNotifier', () => {
       ]),
     );
     expect(log).toHaveBeenCalledWith(
-      'error',
       'SNS refused the alert as invalid; skipping it (not retried)',
       expect.objectContaining({ alertId: 'a1', sequenceNumber: '1' }),
     );
@@ -194,11 +194,7 @@ describe('createNotifier', () => {
     );
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '12' }] });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
-    expect(log).toHaveBeenCalledWith(
-      'error',
-      expect.stringContaining('SNS publish failed'),
-      expect.anything(),
-    );
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('SNS publish failed'), expect.anything());
   });
 
   it('logs and skips an image that is not an alert instead of blocking the shard', async () => {
@@ -209,7 +205,6 @@ describe('createNotifier', () => {
     expect(result).toEqual({ batchItemFailures: [] });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(log).toHaveBeenCalledWith(
-      'error',
       'skipping a stream record that is not an alert',
       expect.objectContaining({ reason: expect.stringContaining('missing alertId') }),
     );

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeviceItem } from '#core/items/device.ts';
 import type { WindowItem } from '#core/items/window.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
-import { sourceOf } from '#core/watermark.ts';
+import { incarnationOf } from '#core/watermark.ts';
 import { windowsInRange } from '#core/window/read.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { InjectedFault, MemoryStateStore } from '#test/support/memory-state.ts';
@@ -41,7 +41,7 @@ describe('a pending closed window across a replaced cluster', () => {
     expect(device().closedWindow).toMatchObject({
       start: M0,
       count: 2,
-      source: sourceOf('cluster-a', TOPIC),
+      source: incarnationOf('cluster-a', TOPIC),
     });
 
     // Cluster B: offsets restart at 0. Offset 0 and 1 of M0 are new records, though cluster A's closed window has
@@ -49,7 +49,7 @@ describe('a pending closed window across a replaced cluster', () => {
     await processor.process(toMskEvent([record(0, 3, 5), record(1, 4, 7)], arn('cluster-b')));
     const item = store.items.get(`DEVICE#d1\nWIN#${M0}`) as WindowItem;
     expect(item).toMatchObject({ count: 4, cpuSum: 42, closedAt: device().closedWindow?.at });
-    expect(item.source).toBe(sourceOf('cluster-b', TOPIC));
+    expect(item.source).toBe(incarnationOf('cluster-b', TOPIC));
     // A replay of cluster B's records folds nothing more.
     await processor.process(toMskEvent([record(0, 3, 5), record(1, 4, 7)], arn('cluster-b')));
     const windows = windowsInRange(

@@ -4,7 +4,7 @@ import type { FleetItem } from '#core/items/fleet.ts';
 import type { WindowItem } from '#core/items/window.ts';
 import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
 import { silentLog } from '#core/ports.ts';
-import { clusterIdOf, sourceOf, watermarksFor } from '#core/watermark.ts';
+import { clusterIdOf, incarnationOf, watermarksFor } from '#core/watermark.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { MemoryMetrics, MemoryStateStore } from '#test/support/memory-state.ts';
 import { eventTimeAt, sourceRecord, telemetryValue } from '#test/support/telemetry-records.ts';
@@ -53,16 +53,20 @@ describe('incarnations of the topic', () => {
     // Cluster A: offsets 0..5 on partitions 0 and 1, over two minutes.
     const first = [0, 1, 2, 3, 4, 5].map((offset) => record(offset % 2, offset, offset * 20));
     await processor.process(toMskEvent(first, arn('cluster-a')));
-    expect(device(store)).toMatchObject({ recordCount: 6, source: sourceOf('cluster-a', TOPIC) });
+    expect(device(store)).toMatchObject({ recordCount: 6, source: incarnationOf('cluster-a', TOPIC) });
     // Cluster B (the topic re-created with the tables kept): offsets 0..2 again, later minutes.
     const again = [0, 1, 2].map((offset) => record(0, offset, 200 + offset * 30));
     await processor.process(toMskEvent(again, arn('cluster-b')));
     expect(device(store)).toMatchObject({
       recordCount: 9,
-      source: sourceOf('cluster-b', TOPIC),
+      source: incarnationOf('cluster-b', TOPIC),
       offsets: { 0: 2 }, // partition 1's watermark of cluster A is gone
     });
-    expect(shard(store, 0)).toMatchObject({ records: 6, offset: 2, source: sourceOf('cluster-b', TOPIC) });
+    expect(shard(store, 0)).toMatchObject({
+      records: 6,
+      offset: 2,
+      source: incarnationOf('cluster-b', TOPIC),
+    });
     const windows = [...store.items.values()].filter((i): i is WindowItem => i.sk.startsWith('WIN#'));
     expect(windows.reduce((sum, w) => sum + w.count, 0) + (device(store).openWindow?.count ?? 0)).toBe(9);
     // A re-delivery of cluster B's records is still a replay.
@@ -82,7 +86,9 @@ describe('incarnations of the topic', () => {
     await processor.process(toMskEvent([record(0, 0, 100), record(0, 1, 101)], arn('a')));
     expect(device(store).recordCount).toBe(4);
     expect(metrics.totals.OffsetsRewound).toBe(1);
-    expect(warnings).toEqual([expect.objectContaining({ partitions: [0], source: sourceOf('a', TOPIC) })]);
+    expect(warnings).toEqual([
+      expect.objectContaining({ partitions: [0], source: incarnationOf('a', TOPIC) }),
+    ]);
     // A plain retry of the last batch (same end offset) is not a rewind.
     await processor.process(toMskEvent([record(0, 2, 2), record(0, 3, 3)], arn('a')));
     expect(metrics.totals.OffsetsRewound).toBe(1);
@@ -90,10 +96,10 @@ describe('incarnations of the topic', () => {
 
   it('reads watermarks of items written before incarnations ("<topic>-<partition>" keys) as the same incarnation', () => {
     const legacy = { offsets: { [`${TOPIC}-0`]: 7, [`${TOPIC}-12`]: 3, 'other-1': 9 } };
-    expect(watermarksFor(legacy, sourceOf('c', TOPIC))).toEqual({ 0: 7, 12: 3 });
-    expect(watermarksFor({ source: sourceOf('old', TOPIC), offsets: { 0: 7 } }, sourceOf('c', TOPIC))).toBe(
-      undefined,
-    );
+    expect(watermarksFor(legacy, incarnationOf('c', TOPIC))).toEqual({ 0: 7, 12: 3 });
+    expect(
+      watermarksFor({ source: incarnationOf('old', TOPIC), offsets: { 0: 7 } }, incarnationOf('c', TOPIC)),
+    ).toBe(undefined);
   });
 
   it('refuses an event that mixes topics (watermarks are per incarnation of one topic)', async () => {

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { INTERFACE_ENDPOINTS } from '#lib/constructs/network.ts';
+import { type Assumptions, DEFAULT_ASSUMPTIONS, DEFAULT_CALIBRATION } from '#scripts/cost/inputs.ts';
 import {
-  type Assumptions,
   computeCost,
-  DEFAULT_ASSUMPTIONS,
-  DEFAULT_CALIBRATION,
   expectedDistinct,
   HOURS_PER_MONTH,
   recordsPerBatch,

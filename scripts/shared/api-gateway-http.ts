@@ -1,7 +1,9 @@
+/** The lookup API's local front door (npm start, the bench, integration tests): API Gateway's REST proxy over node:http. */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { readBodyUpTo } from './read-body.ts';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
@@ -22,23 +24,6 @@ export interface ApiServer {
   readonly port: number;
   close(): Promise<void>;
 }
-
-const readBody = (request: IncomingMessage, maxBytes: number): Promise<Buffer | null> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        resolve(null);
-        request.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size > maxBytes ? null : Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
 
 /** A request target the adapter cannot read as a path: answered 400 (API Gateway would refuse it too). */
 export class BadRequestTarget extends Error {}
@@ -162,7 +147,7 @@ export const startApiServer = async (
   const server = createServer(async (request, response) => {
     try {
       if (options.beforeApi !== undefined && (await options.beforeApi(request, response))) return;
-      const body = await readBody(request, maxBodyBytes);
+      const body = await readBodyUpTo(request, maxBodyBytes);
       if (body === null) return writeError(response, 413, `request body larger than ${maxBodyBytes} bytes`);
       writeResult(response, await handler(toProxyEvent(request, body, request.socket.remoteAddress)));
     } catch (error) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SECONDS_PER_MONTH } from '#scripts/cost/line-item.ts';
-import { type Invocations, lambdaLines, lambdaRun, MB_PER_VCPU } from '#scripts/cost/services/lambda.ts';
+import { type Invocations, lambdaLines, lambdaRun, MB_PER_VCPU } from '#scripts/cost/pricing/lambda.ts';
 import { testPrices } from '#test/support/cost-prices.ts';
 
 const invocations: Invocations = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mskLines } from '#scripts/cost/services/msk.ts';
+import { mskLines } from '#scripts/cost/pricing/msk.ts';
 import { testPrices } from '#test/support/cost-prices.ts';
 
 describe('mskLines', () => {

@@ -2,8 +2,9 @@
  * DynamoDB: item writes and reads per 1,000 records for each design (modelled, or as the bench measured them), the
  * request units they cost, and storage.
  */
+
+import type { Assumptions, Calibration } from '#scripts/cost/inputs.ts';
 import { GB, type LineItem, line } from '#scripts/cost/line-item.ts';
-import type { Assumptions, Calibration } from '#scripts/cost/model.ts';
 import type { PriceTable } from '#scripts/cost/prices.ts';
 
 /** A design's DynamoDB work per 1,000 records, and the processor CPU that goes with it. */

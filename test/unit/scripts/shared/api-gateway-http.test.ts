@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { BadRequestTarget, toProxyEvent } from '#adapters/api-gateway-http.ts';
+import { BadRequestTarget, toProxyEvent } from '#scripts/shared/api-gateway-http.ts';
 
 const request = (url: string, headers: Record<string, string> = {}) =>
   ({ url, method: 'GET', httpVersion: '1.1', headers }) as unknown as IncomingMessage;

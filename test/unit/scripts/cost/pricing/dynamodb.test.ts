@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type Calibration, DEFAULT_ASSUMPTIONS, DEFAULT_CALIBRATION } from '#scripts/cost/model.ts';
+import { type Calibration, DEFAULT_ASSUMPTIONS, DEFAULT_CALIBRATION } from '#scripts/cost/inputs.ts';
 import {
   dynamoDbRequestLines,
   dynamoDbStorageLine,
   fleetstreamStorageGb,
   fleetstreamUnits,
   naiveUnits,
-} from '#scripts/cost/services/dynamodb.ts';
+} from '#scripts/cost/pricing/dynamodb.ts';
 import { testPrices } from '#test/support/cost-prices.ts';
 
 const shape = { batch: 100, devicesPerBatch: 50, windowsPerBatch: 10 };

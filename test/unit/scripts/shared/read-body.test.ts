@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readBodyUpTo } from '#scripts/lib/read-body.ts';
+import { readBodyUpTo } from '#scripts/shared/read-body.ts';
 
 // readBodyUpTo only listens for data/end/error, which any readable stream emits as a request does.
 const requestOf = (chunks: Buffer[]): IncomingMessage => Readable.from(chunks) as unknown as IncomingMessage;

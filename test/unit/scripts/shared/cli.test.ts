@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choiceFlag, numberFlag, parseCli, runCli, runCliForCode, UsageError } from '#scripts/lib/cli.ts';
+import { choiceFlag, numberFlag, parseCli, runCli, runCliForCode, UsageError } from '#scripts/shared/cli.ts';
 
 const spec = {
   usage: 'usage: thing --count N',

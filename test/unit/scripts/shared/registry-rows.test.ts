@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { csvRecords, parseRegistryFile } from '#scripts/lib/registry-rows.ts';
+import { csvRecords, parseRegistryFile } from '#scripts/shared/registry-rows.ts';
 
 describe('registry file parsing', () => {
   it('reads the sample CSV, with quoted commas and quotes', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lakeLines, snsLine } from '#scripts/cost/services/lake.ts';
+import { lakeLines, snsLine } from '#scripts/cost/pricing/lake.ts';
 import { testPrices } from '#test/support/cost-prices.ts';
 
 describe('lakeLines', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { vpcLine } from '#scripts/cost/services/vpc.ts';
+import { vpcLine } from '#scripts/cost/pricing/vpc.ts';
 import { testPrices } from '#test/support/cost-prices.ts';
 
 describe('vpcLine', () => {

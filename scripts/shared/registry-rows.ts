@@ -80,7 +80,7 @@ export const csvRecords = (text: string): { line: number; fields: string[] }[] =
 
 const isDeviceIdColumn = (name: string) => name === 'deviceId' || name === 'deviceid';
 
-export const parseCsvRegistry = (text: string): ParsedRegistry => {
+const parseCsvRegistry = (text: string): ParsedRegistry => {
   const [header, ...records] = csvRecords(text);
   if (!header) return { rows: [], errors: ['file is empty'] };
   const columns = header.fields.map((c) => c.trim());
@@ -116,7 +116,7 @@ export const parseCsvRegistry = (text: string): ParsedRegistry => {
   return { rows, errors };
 };
 
-export const parseJsonRegistry = (text: string): ParsedRegistry => {
+const parseJsonRegistry = (text: string): ParsedRegistry => {
   let doc: unknown;
   try {
     doc = JSON.parse(text);

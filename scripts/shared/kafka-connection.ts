@@ -12,7 +12,7 @@ export const kafkaConnectionOptions = {
 export const KAFKA_CONNECTION_USAGE = '[--local [--brokers 127.0.0.1:9092] | --brokers B --region R]';
 
 /** The local runtime's broker (`npm start`, scripts/local/); `KAFKA_BROKERS` overrides it. */
-export const DEFAULT_LOCAL_BROKERS = '127.0.0.1:9092';
+const DEFAULT_LOCAL_BROKERS = '127.0.0.1:9092';
 
 export const kafkaConnectionFromFlags = (
   values: { local?: boolean | undefined; brokers?: string | undefined; region?: string | undefined },
