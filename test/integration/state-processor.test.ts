@@ -10,7 +10,6 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { StateItem } from '#core/batch.ts';
 import { windowsInRange } from '#core/device-windows.ts';
 import type { DeviceItem, Rule, WindowItem } from '#core/items.ts';
-import { toMskEvent } from '#core/msk-event.ts';
 import type { StateStore } from '#core/ports.ts';
 import { decodeRecord } from '#core/record.ts';
 import { createTelemetryStream, steppedClock } from '#lambda/generator/telemetry.ts';
@@ -18,6 +17,7 @@ import { createLocalStateProcessor, type LocalStateProcessorOptions } from '#lam
 import { createTables, localTableNames, type TableNames } from '#scripts/local/tables.ts';
 import { pollUntilHandled } from '#test/support/kafka.ts';
 import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
+import { toMskEvent } from '#test/support/msk-event.ts';
 import { readerView } from '#test/support/reader-view.ts';
 import { deadLetters, scanTable } from './support.ts';
 

@@ -12,13 +12,14 @@
  *   it moves between the device and its window item).
  * The API's own read (device, query, device) straddling such writes is checked in lookup-api/windows-straddle.test.ts.
  */
+
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StateItem } from '#core/batch.ts';
 import { windowsInRange } from '#core/device-windows.ts';
 import { addExact } from '#core/exact-sum.ts';
 import { type DeviceItem, type Rule, type WindowItem, type WindowStats, windowStart } from '#core/items.ts';
-import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
+import type { SourceRecord } from '#core/msk-event.ts';
 import type { ConditionalWrite, StateStore } from '#core/ports.ts';
 import {
   consumeSteps,
@@ -27,6 +28,7 @@ import {
   uncommitted,
 } from '#test/support/contending-invocations.ts';
 import { type Fault, MemoryAlertSink, MemoryStateStore } from '#test/support/memory-state.ts';
+import { toMskEvent } from '#test/support/msk-event.ts';
 import { ScheduledStateStore } from '#test/support/scheduled-store.ts';
 
 const TOPIC = 'modem-telemetry';

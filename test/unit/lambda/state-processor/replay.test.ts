@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { windowsInRange } from '#core/device-windows.ts';
 import { addExact } from '#core/exact-sum.ts';
 import { type DeviceItem, type Rule, type WindowItem, type WindowStats, windowStart } from '#core/items.ts';
-import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
+import type { SourceRecord } from '#core/msk-event.ts';
 import type { ConditionalWrite } from '#core/ports.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import {
@@ -14,6 +14,7 @@ import {
   staticRegistry,
   staticRules,
 } from '#test/support/memory-state.ts';
+import { toMskEvent } from '#test/support/msk-event.ts';
 import { eventTimeAt, sourceRecord, telemetryValue } from '#test/support/telemetry-records.ts';
 
 // Exactly-once effect: any batch split, duplicates, overlapping re-deliveries and failures mid-batch (crashes,
