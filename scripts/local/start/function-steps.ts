@@ -85,7 +85,7 @@ const startFunction = async (
     tables: context.get('tables'),
     deadLetterStream: DEAD_LETTER_STREAM,
     alertTopicArn: ALERT_TOPIC_ARN,
-    windowRetentionDays: 7,
+    windowRetentionDays: context.config.batching.windowRetentionDays,
   };
   const endpoints = {
     dynamodb: context.get('services').dynamodbEndpoint,
@@ -116,8 +116,8 @@ export const startStateProcessor = async (context: StartContext): Promise<void> 
     handler: async (event) => {
       await stateProcessor.invoke(event);
     },
-    batchSize: 1000,
-    maxBatchingWindowMs: 500,
+    batchSize: context.config.batching.batchSize,
+    maxBatchingWindowMs: context.config.batching.maxBatchingWindowMs,
     onError: (error, info) =>
       (context.problem = `batch of ${info.records} failed (attempt ${info.attempt}): ${errorMessage(error)}`),
     onBatch: () => (context.problem = undefined),

@@ -5,7 +5,6 @@ import { REPO_LOCAL_DIR } from '../services/index.ts';
 
 /** The local runtime's fixed names: the deployed defaults where one exists. */
 export const TOPIC = DEFAULT_TOPIC;
-export const PARTITIONS = 6;
 export const PROCESSOR_GROUP = DEFAULT_CONSUMER_GROUP;
 export const ARCHIVE_GROUP = 'fleetstream-raw-archive';
 export const DEAD_LETTER_STREAM = 'fleetstream-dead-letter';

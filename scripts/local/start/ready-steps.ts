@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { LAKE_PREFIX, lakeFolder } from '#core/contract/index.ts';
 import { runGenerator } from '#lambda/generator/run.ts';
 import { errorMessage } from '#scripts/lib/cli.ts';
+import { describeBatching } from '../profile.ts';
 import type { StartContext } from './context.ts';
 import { datalakeDir } from './function-steps.ts';
 import { TOPIC } from './names.ts';
@@ -42,6 +43,7 @@ export const checkReady = async (context: StartContext): Promise<void> => {
       `  devices    ${api.url}/devices?status=down   fleet ${api.url}/fleet   alerts ${api.url}/alerts   rules ${api.url}/rules`,
       `  lookup     npm run lookup -- ${firstDevice}${config.apiPort === 3000 ? '' : ` --url ${api.url}`}`,
       `  Kafka      ${services.brokers}  topic ${TOPIC}${config.generator ? `  (generator: ${config.devices} devices, ${config.rate} records/s)` : '  (no generator: produce your own)'}`,
+      `  batching   ${describeBatching(config.batching)}`,
       `  DynamoDB   ${services.dynamodbEndpoint}  tables ${Object.values(context.get('tables')).join(', ')}`,
       `  files      ${shown(join(lake, lakeFolder(LAKE_PREFIX.raw)))}/  ${shown(join(lake, lakeFolder(LAKE_PREFIX.deadLetter)))}/  ${shown(join(config.stateDir, 'alerts.jsonl'))}`,
       'Ctrl-C stops everything.',

@@ -11,7 +11,7 @@ import { REPO_LOCAL_DIR, startLocalServices } from '../services/index.ts';
 import { isPortOpen } from '../services/ports.ts';
 import { createTables, localTableNames } from '../tables.ts';
 import type { StartContext } from './context.ts';
-import { PARTITIONS, TOPIC } from './names.ts';
+import { TOPIC } from './names.ts';
 
 // What --reset removes from the state folder: only what this runtime writes there (never .local/cache, the jars).
 const STATE_ENTRIES = [
@@ -70,7 +70,7 @@ export const createTopic = async (context: StartContext): Promise<void> => {
   await context.running.add('Kafka admin', () => admin.disconnect());
   context.set('kafka', kafka);
   context.set('admin', admin);
-  const topic = await ensureTopic(admin, { topic: TOPIC, partitions: PARTITIONS });
+  const topic = await ensureTopic(admin, { topic: TOPIC, partitions: context.config.batching.partitions });
   context.log(`topic ${TOPIC}: ${topic.action} (${topic.partitions} partitions)`);
 };
 
