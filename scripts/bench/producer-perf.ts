@@ -28,10 +28,15 @@ interface Throughput {
   readonly mbPerSec: number;
 }
 
-/** ProducerPerformance's last line: "100000 records sent, 50300.1 records/sec (49.12 MB/sec), …". */
+/**
+ * ProducerPerformance prints a progress line every 5 s and the run's summary last, all in the form
+ * "100000 records sent, 50300.1 records/sec (49.12 MB/sec), …": the last one is the run's.
+ */
 export const parseProducerPerformance = (stdout: string): Throughput => {
-  const match = /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\)/.exec(stdout);
-  if (match === null) throw new Error(`ProducerPerformance printed no summary:\n${stdout.slice(-500)}`);
+  const match = [...stdout.matchAll(/(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\)/g)].at(
+    -1,
+  );
+  if (match === undefined) throw new Error(`ProducerPerformance printed no summary:\n${stdout.slice(-500)}`);
   return { recordsPerSec: Number(match[2]), mbPerSec: Number(match[3]) };
 };
 

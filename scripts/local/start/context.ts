@@ -30,6 +30,10 @@ export class StartContext {
   problem: string | undefined;
   /** The generator's records/s, null when it is off or stopped. */
   generatorRate: number | null = null;
+  /** DynamoDB Local's measured item writes/s, once known (the usual ceiling). */
+  ddbWritesPerSec: number | undefined;
+  /** Set while the runtime falls behind (the status line and the console show it). */
+  behind: string | undefined;
   private readonly started: Partial<Record<keyof Started, unknown>> = {};
 
   constructor(

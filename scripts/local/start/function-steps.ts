@@ -151,7 +151,10 @@ export const startApi = async (context: StartContext): Promise<void> => {
     port: apiPort,
     beforeApi: createConsoleHandler({
       config: { target: 'local', apiLabel: `http://127.0.0.1:${apiPort}` },
-      progress: () => topicProgress(admin),
+      progress: () =>
+        topicProgress(admin).then((p) =>
+          context.behind === undefined ? p : { ...p, behind: context.behind },
+        ),
     }),
   });
   await context.running.add('API', () => api.close());

@@ -1,6 +1,9 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Admin } from 'kafkajs';
+import { measureDynamoDbWriteRate } from '../dynamodb-write-rate.ts';
 import { groupPositions } from '../group-positions.ts';
 import { formatStatus } from '../status-line.ts';
+import { behindNote, ProgressWindow } from '../throughput.ts';
 import type { StartContext } from './context.ts';
 import { PROCESSOR_GROUP, TOPIC } from './names.ts';
 
@@ -17,16 +20,41 @@ export const topicProgress = async (admin: Admin) => {
   };
 };
 
+/** Measures DynamoDB Local's write rate in the background (a second or two), for the banner and the status line. */
+export const measureWriteRate = async (context: StartContext): Promise<void> => {
+  const client = new DynamoDBClient({
+    endpoint: context.get('services').dynamodbEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  void measureDynamoDbWriteRate(client)
+    .then(
+      (rate) => {
+        context.ddbWritesPerSec = rate;
+        const shown = Math.round(rate).toLocaleString('en-US');
+        context.log(
+          `DynamoDB Local takes ≈ ${shown} item writes/s here: the usual ceiling of the local runtime`,
+        );
+      },
+      () => {},
+    )
+    .finally(() => client.destroy());
+};
+
 /** The live status line, once a second until stopped. */
 export const startStatusLine = async (context: StartContext): Promise<void> => {
   const admin = context.get('admin');
+  const window = new ProgressWindow();
+  const { batchSize } = context.config.batching;
   const sns = context.get('sns');
   const firehose = context.get('firehose');
   const apiUrl = context.get('api').url;
   const statusTimer = setInterval(async () => {
     try {
       const progress = await topicProgress(admin);
-      const { problem, generatorRate } = context;
+      window.add({ at: performance.now(), ...progress });
+      context.behind = behindNote(window.rates(), { batchSize, ddbWritesPerSec: context.ddbWritesPerSec });
+      const { problem, generatorRate, behind } = context;
       context.terminal.status(
         formatStatus({
           ...progress,
@@ -34,6 +62,7 @@ export const startStatusLine = async (context: StartContext): Promise<void> => {
           invalid: firehose.records,
           generatorRate,
           apiUrl,
+          ...(behind === undefined ? {} : { behind }),
           ...(problem === undefined ? {} : { problem }),
         }),
       );

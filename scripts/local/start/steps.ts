@@ -8,7 +8,7 @@ import {
   startStateProcessor,
 } from './function-steps.ts';
 import { checkReady, startGenerator } from './ready-steps.ts';
-import { startStatusLine } from './status.ts';
+import { measureWriteRate, startStatusLine } from './status.ts';
 import {
   checkPortsFree,
   createLocalTables,
@@ -34,5 +34,6 @@ export const START_STEPS: readonly StartStep[] = [
   { name: 'start the lookup API and the console', run: startApi },
   { name: 'start the generator', run: startGenerator },
   { name: 'check the API answers and print where everything is', run: checkReady },
+  { name: "measure DynamoDB Local's write rate (in the background)", run: measureWriteRate },
   { name: 'start the status line', run: startStatusLine },
 ];
