@@ -77,38 +77,54 @@ export const parseMskEvent = (event: unknown): SourceRecord[] => {
   return out.sort(bySource);
 };
 
-/** Builds an MSK event from source records (tests, the local poller's counterpart, benchmarks). */
-export const toMskEvent = (
-  records: readonly {
-    topic: string;
-    partition: number;
-    offset: number;
-    timestampMs?: number;
-    key?: Uint8Array | null;
-    value: Uint8Array | null;
-  }[],
-  eventSourceArn = 'arn:aws:kafka:local:000000000000:cluster/local/local',
-) => {
-  const groups = nullMap<unknown[]>();
-  for (const r of records) {
-    const group = sourceKey(r.topic, r.partition);
+/** A Kafka record as a producer wrote it: the input of the MSK-event builder. */
+export interface MskRecordSource {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestampMs?: number;
+  readonly key?: Uint8Array | null;
+  readonly value: Uint8Array | null;
+  /** Lambda's header shape: one object per header, the value as a byte array. */
+  readonly headers?: readonly Readonly<Record<string, number[]>>[];
+}
+
+/** One record as Lambda delivers it: base64 key and value, left out when the record has none. */
+export const toDeliveredRecord = (r: MskRecordSource) => ({
+  topic: r.topic,
+  partition: r.partition,
+  offset: r.offset,
+  timestamp: r.timestampMs ?? 0,
+  timestampType: 'CREATE_TIME' as const,
+  ...(r.key ? { key: Buffer.from(r.key).toString('base64') } : {}),
+  ...(r.value ? { value: Buffer.from(r.value).toString('base64') } : {}),
+  headers: [...(r.headers ?? [])],
+});
+
+export type DeliveredRecord = ReturnType<typeof toDeliveredRecord>;
+
+/** Where an event comes from: the cluster's ARN and its bootstrap servers, as the mapping reports them. */
+export interface MskEventSource {
+  readonly eventSourceArn: string;
+  readonly bootstrapServers: string;
+}
+
+/**
+ * The one MSK-event builder (the local poller, test fixtures, benchmarks): records grouped under
+ * "<topic>-<partition>" in the order given.
+ */
+export const buildMskEvent = (records: readonly DeliveredRecord[], source: MskEventSource) => {
+  const groups = nullMap<DeliveredRecord[]>();
+  for (const record of records) {
+    const group = sourceKey(record.topic, record.partition);
     const list = groups[group] ?? [];
     groups[group] = list;
-    list.push({
-      topic: r.topic,
-      partition: r.partition,
-      offset: r.offset,
-      timestamp: r.timestampMs ?? 0,
-      timestampType: 'CREATE_TIME',
-      ...(r.key ? { key: Buffer.from(r.key).toString('base64') } : {}),
-      ...(r.value ? { value: Buffer.from(r.value).toString('base64') } : {}),
-      headers: [],
-    });
+    list.push(record);
   }
   return {
     eventSource: 'aws:kafka' as const,
-    eventSourceArn,
-    bootstrapServers: '127.0.0.1:9092',
+    eventSourceArn: source.eventSourceArn,
+    bootstrapServers: source.bootstrapServers,
     records: groups,
   };
 };

@@ -7,6 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emptyEvents, type FloorEvents, floors } from './floor.ts';
+import { type ProducerComparison, producerComparisonShapeErrors } from './producer-perf-results.ts';
+import { type SustainedResult, sustainedShapeErrors } from './sustained.ts';
 import { ITEM_KINDS, type UnitSplit } from './unit-split.ts';
 
 export const WORKLOAD_NAMES = ['hot', 'wide'] as const;
@@ -58,6 +60,10 @@ export interface BenchResults {
   workloads: Record<WorkloadName, WorkloadResult>;
   /** Bytes on the wire per Kafka codec over the generator's stream (absent in results from before issue 14). */
   compression?: Record<CompressionName, CompressionResult>;
+  /** `npm run bench -- --sustained`: npm start at a steady rate for minutes (issue 22; sustained.ts). */
+  sustained?: SustainedResult;
+  /** `npm run bench -- --producer-perf`: the generator beside Kafka's ProducerPerformance (producer-perf.ts). */
+  producerComparison?: ProducerComparison;
 }
 
 export const COMPRESSION_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
@@ -196,7 +202,10 @@ export const resultsShapeErrors = (doc: unknown): string[] => {
         errors.push(`${path}.units.${k} is not in the contract`);
   };
   if (!isObj(doc)) return ['results must be an object'];
-  const top = ['generator', 'api', 'bundles', 'workloads', 'compression'];
+  const top = ['generator', 'api', 'bundles', 'workloads', 'compression', 'sustained', 'producerComparison'];
+  if (doc.sustained !== undefined) errors.push(...sustainedShapeErrors(doc.sustained));
+  if (doc.producerComparison !== undefined)
+    errors.push(...producerComparisonShapeErrors(doc.producerComparison));
   for (const k of Object.keys(doc)) if (!top.includes(k)) errors.push(`${k} is not in the contract`);
   exactNumbers(doc.generator, 'generator', ['recordsPerSec', 'mbPerSec']);
   exactNumbers(doc.api, 'api', ['p50Ms', 'p99Ms', 'requestsPerSec']);

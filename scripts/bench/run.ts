@@ -15,7 +15,9 @@ import { errorMessage, runCli, UsageError } from '#scripts/shared/cli.ts';
 import { runApiLoad } from './api-load.ts';
 import { measureBundles } from './bundles.ts';
 import { measureCompression } from './compression.ts';
+import { separateResults } from './merge-results.ts';
 import { createTopic, type DesignRun, produceInChild, runDesign, startApiInChild } from './pipeline.ts';
+import { producerPerfMain } from './producer-perf.ts';
 import { formatBenchTable } from './report.ts';
 import {
   type BenchResults,
@@ -28,6 +30,7 @@ import {
   type WorkloadResult,
 } from './results.ts';
 import { percentile } from './stats.ts';
+import { sustainedMain } from './sustained-cli.ts';
 import {
   API_LOAD,
   BATCHING_WINDOW_MS,
@@ -44,17 +47,28 @@ const WINDOW = LAMBDA_LIMITS.batchingWindowSeconds;
 
 const spec = {
   usage:
-    'usage: npm run bench -- [--quick] [--verbose] [--batching-window SEC] [--out bench/results/latest.json]',
+    'usage: npm run bench -- [--quick] [--verbose] [--batching-window SEC] [--out bench/results/latest.json]\n' +
+    '       npm run bench -- --sustained [--minutes N] [--rate R] [--devices D] [--profile P] [--out …]\n' +
+    '       npm run bench -- --producer-perf [--out …]',
   description:
     'Starts its own Kafka and DynamoDB Local on free loopback ports in a temporary folder, runs the "hot" and "wide"\n' +
     'workloads through FleetStream and the naive baseline, load-tests the lookup API, bundles the Lambdas.\n' +
     '--quick runs smaller counts (for iterating); only a full run should be committed as latest.json.\n' +
-    '--batching-window SEC (default 1) compares operating points (docs/SCALING.md); latest.json stays at 1 s.',
+    '--batching-window SEC (default 1) compares operating points (docs/SCALING.md); latest.json stays at 1 s.\n' +
+    '--sustained runs only npm start at R records/s (default 2000) over D devices (1000) for N minutes (5),\n' +
+    'profile P (local), and writes the "sustained" key; --producer-perf runs only the generator beside Kafka\'s\n' +
+    'ProducerPerformance (1 KB records, acks=all) and writes "producerComparison". Other keys are kept.',
   options: {
     quick: { type: 'boolean', default: false },
     out: { type: 'string' },
     verbose: { type: 'boolean', default: false },
     'batching-window': { type: 'string' },
+    sustained: { type: 'boolean', default: false },
+    minutes: { type: 'string' },
+    rate: { type: 'string' },
+    devices: { type: 'string' },
+    profile: { type: 'string' },
+    'producer-perf': { type: 'boolean', default: false },
   },
 } as const;
 
@@ -72,6 +86,8 @@ await runCli(spec, async ({ values }) => {
       `--batching-window must be an integer from ${WINDOW.min} to ${WINDOW.max} seconds, got ${windowFlag}`,
     );
   const out = values.out ?? LATEST_RESULTS_PATH;
+  if (values.sustained) return sustainedMain(values, out, log);
+  if (values['producer-perf']) return producerPerfMain(out, log);
   const started = performance.now();
   // tmpfs when there is one: DynamoDB Local's SQLite file and Kafka's log then cost no disk syncs.
   const stateDir = await mkdtemp(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'fleetstream-bench-'));
@@ -220,6 +236,7 @@ await runCli(spec, async ({ values }) => {
       },
       workloads,
       compression,
+      ...(await separateResults(out)),
     };
     const problems = resultsShapeErrors(results);
     if (problems.length > 0) throw new Error(`results do not match the contract: ${problems.join('; ')}`);

@@ -14,6 +14,8 @@ export interface RuntimeProgress {
   readonly recordsIn: number;
   /** Records the processor has committed. */
   readonly processed: number;
+  /** Set while the runtime falls behind: by how much and what bounds it. */
+  readonly behind?: string;
 }
 
 export interface ConsoleHandlerOptions {

@@ -67,6 +67,157 @@ const writePositions = async (file: string, positions: Positions): Promise<void>
   await rename(tmp, file);
 };
 
+/** What a reader of the alerts table's stream needs: its client, the stream, the positions and the settings. */
+interface ReaderSetup {
+  readonly streams: DynamoDBStreamsClient;
+  readonly streamArn: string;
+  readonly positions: Positions;
+  readonly options: AlertsStreamOptions;
+  readonly batchSize: number;
+  readonly onError: (error: Error) => void;
+}
+
+/** Polls every shard of the stream in DescribeStream order, invoking the handler page by page. */
+class StreamReader {
+  readonly stats = { records: 0, invocations: 0 };
+  private readonly shards: string[] = [];
+  private lastShardRefresh = 0;
+  stopping = false;
+
+  constructor(private readonly s: ReaderSetup) {}
+
+  private async listShards(): Promise<Shard[]> {
+    const shards: Shard[] = [];
+    let start: string | undefined;
+    do {
+      const page = await this.s.streams.send(
+        new DescribeStreamCommand({ StreamArn: this.s.streamArn, ExclusiveStartShardId: start }),
+      );
+      shards.push(...(page.StreamDescription?.Shards ?? []));
+      start = page.StreamDescription?.LastEvaluatedShardId;
+    } while (start !== undefined);
+    return shards;
+  }
+
+  private async openIterator(shardId: string, fromStart: boolean): Promise<string | undefined> {
+    const { streamArn } = this.s;
+    const after = this.s.positions.shards[shardId]?.sequenceNumber;
+    const result = await this.s.streams.send(
+      new GetShardIteratorCommand(
+        after !== undefined && !fromStart
+          ? {
+              StreamArn: streamArn,
+              ShardId: shardId,
+              ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
+              SequenceNumber: after,
+            }
+          : { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' },
+      ),
+    );
+    return result.ShardIterator;
+  }
+
+  private async refreshShards(): Promise<void> {
+    this.lastShardRefresh = Date.now();
+    for (const shard of await this.listShards()) {
+      if (shard.ShardId !== undefined && !this.shards.includes(shard.ShardId))
+        this.shards.push(shard.ShardId);
+    }
+  }
+
+  private async readOnce(shardId: string): Promise<GetRecordsCommandOutput | undefined> {
+    const { streams, batchSize } = this.s;
+    const iterator = await this.openIterator(shardId, false);
+    if (iterator === undefined) return undefined;
+    try {
+      return await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: batchSize }));
+    } catch (error) {
+      if (
+        (error as Error).name !== 'TrimmedDataAccessException' ||
+        this.s.positions.shards[shardId] === undefined
+      )
+        throw error;
+      // The saved position is gone (DynamoDB Local restarted or trimmed): reread the shard; the notifier drops repeats.
+      this.s.onError(new Error(`alerts stream: position in ${shardId} was trimmed; rereading the shard`));
+      const fromStart = await this.openIterator(shardId, true);
+      return fromStart === undefined
+        ? undefined
+        : await streams.send(new GetRecordsCommand({ ShardIterator: fromStart, Limit: batchSize }));
+    }
+  }
+
+  /** Invokes the handler with one page; false when it reported a failure (retried from it on the next poll). */
+  private async deliver(
+    shardId: string,
+    records: NonNullable<GetRecordsCommandOutput['Records']>,
+  ): Promise<boolean> {
+    const { positions } = this.s;
+    const event: DynamoDBStreamEvent = {
+      Records: records.map((record) => toLambdaStreamRecord(record, this.s.streamArn, LOCAL_REGION)),
+    };
+    this.stats.invocations++;
+    const response = await this.s.options.handler(event);
+    const failed = response?.batchItemFailures?.[0]?.itemIdentifier;
+    const failedAt =
+      failed === undefined ? -1 : records.findIndex((r) => r.dynamodb?.SequenceNumber === failed);
+    // Lambda's bisect-free retry: everything before the first reported failure is done, the rest is retried.
+    const handled = failed === undefined ? records : records.slice(0, Math.max(0, failedAt));
+    const last = handled.at(-1)?.dynamodb?.SequenceNumber;
+    if (last !== undefined) {
+      positions.shards[shardId] = { sequenceNumber: last };
+      this.stats.records += handled.length;
+      await writePositions(this.s.options.positionFile, positions);
+    }
+    if (failed === undefined) return true;
+    this.s.onError(new Error(`the handler reported ${failed} in ${shardId} as failed; retrying from it`));
+    return false;
+  }
+
+  /** Reads a shard up to its current end, saving the position after each page. */
+  private async pollShard(shardId: string): Promise<void> {
+    const { positions } = this.s;
+    while (!this.stopping) {
+      const result = await this.readOnce(shardId);
+      if (result === undefined) return;
+      const records = result.Records ?? [];
+      if (records.length > 0 && !(await this.deliver(shardId, records))) return;
+      if (result.NextShardIterator === undefined || result.NextShardIterator === null) {
+        positions.shards[shardId] = { ...positions.shards[shardId], closed: true };
+        await writePositions(this.s.options.positionFile, positions);
+        return;
+      }
+      if (records.length === 0) return;
+    }
+  }
+
+  async loop(pollIntervalMs: number): Promise<void> {
+    while (!this.stopping) {
+      try {
+        if (this.shards.length === 0 || Date.now() - this.lastShardRefresh > SHARD_REFRESH_MS)
+          await this.refreshShards();
+        // Shards in the order DescribeStream lists them: parents before their children.
+        for (const shardId of this.shards) {
+          if (this.stopping) break;
+          if (!this.s.positions.shards[shardId]?.closed) await this.pollShard(shardId);
+        }
+      } catch (error) {
+        if (!this.stopping) this.s.onError(error as Error);
+      }
+      if (!this.stopping) await sleep(pollIntervalMs);
+    }
+  }
+}
+
+const streamArnOf = async (options: AlertsStreamOptions, clientConfig: object): Promise<string> => {
+  const dynamodb = new DynamoDBClient(clientConfig);
+  const table = await dynamodb.send(new DescribeTableCommand({ TableName: options.table }));
+  dynamodb.destroy();
+  const streamArn = table.Table?.LatestStreamArn;
+  if (streamArn === undefined)
+    throw new Error(`table ${options.table} has no stream; alerts cannot be notified`);
+  return streamArn;
+};
+
 /**
  * The local stand-in for Lambda's DynamoDB-stream event source: polls the alerts table's stream on DynamoDB Local
  * and invokes the notifier's handler with the event Lambda would send. Positions persist per shard, so a restart
@@ -80,18 +231,10 @@ export const startAlertsStream = async (options: AlertsStreamOptions): Promise<A
     region: LOCAL_REGION,
     credentials: localCredentials,
   };
-  const dynamodb = new DynamoDBClient(clientConfig);
   const streams = new DynamoDBStreamsClient(clientConfig);
-  const table = await dynamodb.send(new DescribeTableCommand({ TableName: options.table }));
-  dynamodb.destroy();
-  const streamArn = table.Table?.LatestStreamArn;
-  if (streamArn === undefined)
-    throw new Error(`table ${options.table} has no stream; alerts cannot be notified`);
-
+  const streamArn = await streamArnOf(options, clientConfig);
   await mkdir(dirname(options.positionFile), { recursive: true });
   const positions = await readPositions(options.positionFile, streamArn);
-  const shards: string[] = [];
-  const stats = { records: 0, invocations: 0 };
   const batchSize = options.batchSize ?? 100;
   if (
     !Number.isInteger(batchSize) ||
@@ -102,123 +245,13 @@ export const startAlertsStream = async (options: AlertsStreamOptions): Promise<A
       `batchSize must be within ${LAMBDA_LIMITS.batchSize.min}-${LAMBDA_LIMITS.batchSize.max}, got ${batchSize}`,
     );
   }
-  const pollIntervalMs = options.pollIntervalMs ?? 250;
   const onError = options.onError ?? ((error: Error) => console.error(`alerts stream: ${error.message}`));
-  let stopping = false;
-  let lastShardRefresh = 0;
-
-  const listShards = async (): Promise<Shard[]> => {
-    const shards: Shard[] = [];
-    let start: string | undefined;
-    do {
-      const page = await streams.send(
-        new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: start }),
-      );
-      shards.push(...(page.StreamDescription?.Shards ?? []));
-      start = page.StreamDescription?.LastEvaluatedShardId;
-    } while (start !== undefined);
-    return shards;
-  };
-
-  const openIterator = async (shardId: string, fromStart: boolean): Promise<string | undefined> => {
-    const after = positions.shards[shardId]?.sequenceNumber;
-    const result = await streams.send(
-      new GetShardIteratorCommand(
-        after !== undefined && !fromStart
-          ? {
-              StreamArn: streamArn,
-              ShardId: shardId,
-              ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
-              SequenceNumber: after,
-            }
-          : { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' },
-      ),
-    );
-    return result.ShardIterator;
-  };
-
-  const refreshShards = async () => {
-    lastShardRefresh = Date.now();
-    for (const shard of await listShards()) {
-      if (shard.ShardId !== undefined && !shards.includes(shard.ShardId)) shards.push(shard.ShardId);
-    }
-  };
-
-  const readOnce = async (shardId: string): Promise<GetRecordsCommandOutput | undefined> => {
-    const iterator = await openIterator(shardId, false);
-    if (iterator === undefined) return undefined;
-    try {
-      return await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: batchSize }));
-    } catch (error) {
-      if ((error as Error).name !== 'TrimmedDataAccessException' || positions.shards[shardId] === undefined)
-        throw error;
-      // The saved position is gone (DynamoDB Local restarted or trimmed): reread the shard; the notifier drops repeats.
-      onError(new Error(`alerts stream: position in ${shardId} was trimmed; rereading the shard`));
-      const fromStart = await openIterator(shardId, true);
-      return fromStart === undefined
-        ? undefined
-        : await streams.send(new GetRecordsCommand({ ShardIterator: fromStart, Limit: batchSize }));
-    }
-  };
-
-  /** Reads a shard up to its current end, saving the position after each page. */
-  const pollShard = async (shardId: string): Promise<void> => {
-    while (!stopping) {
-      const result = await readOnce(shardId);
-      if (result === undefined) return;
-      const records = result.Records ?? [];
-      if (records.length > 0) {
-        const event: DynamoDBStreamEvent = {
-          Records: records.map((record) => toLambdaStreamRecord(record, streamArn, LOCAL_REGION)),
-        };
-        stats.invocations++;
-        const response = await options.handler(event);
-        const failed = response?.batchItemFailures?.[0]?.itemIdentifier;
-        const failedAt =
-          failed === undefined ? -1 : records.findIndex((r) => r.dynamodb?.SequenceNumber === failed);
-        // Lambda's bisect-free retry: everything before the first reported failure is done, the rest is retried.
-        const handled = failed === undefined ? records : records.slice(0, Math.max(0, failedAt));
-        const last = handled.at(-1)?.dynamodb?.SequenceNumber;
-        if (last !== undefined) {
-          positions.shards[shardId] = { sequenceNumber: last };
-          stats.records += handled.length;
-          await writePositions(options.positionFile, positions);
-        }
-        if (failed !== undefined) {
-          onError(new Error(`the handler reported ${failed} in ${shardId} as failed; retrying from it`));
-          return;
-        }
-      }
-      if (result.NextShardIterator === undefined || result.NextShardIterator === null) {
-        positions.shards[shardId] = { ...positions.shards[shardId], closed: true };
-        await writePositions(options.positionFile, positions);
-        return;
-      }
-      if (records.length === 0) return;
-    }
-  };
-
-  const loop = async () => {
-    while (!stopping) {
-      try {
-        if (shards.length === 0 || Date.now() - lastShardRefresh > SHARD_REFRESH_MS) await refreshShards();
-        // Shards in the order DescribeStream lists them: parents before their children.
-        for (const shardId of shards) {
-          if (stopping) break;
-          if (!positions.shards[shardId]?.closed) await pollShard(shardId);
-        }
-      } catch (error) {
-        if (!stopping) onError(error as Error);
-      }
-      if (!stopping) await sleep(pollIntervalMs);
-    }
-  };
-
-  const running = loop();
+  const reader = new StreamReader({ streams, streamArn, positions, options, batchSize, onError });
+  const running = reader.loop(options.pollIntervalMs ?? 250);
   return {
-    stats,
+    stats: reader.stats,
     async stop() {
-      stopping = true;
+      reader.stopping = true;
       await running;
       streams.destroy();
     },

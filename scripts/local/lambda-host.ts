@@ -96,6 +96,86 @@ interface Container {
   gone?: Error;
 }
 
+/** Settles the container's calls from the worker's messages; resolves once the bundle has loaded. */
+const watchWorker = (container: Container, name: string): Promise<void> =>
+  new Promise<void>((resolve, reject) => {
+    const { worker } = container;
+    const fail = (error: Error) => {
+      container.gone ??= error;
+      reject(container.gone);
+      for (const call of container.pending.values()) call.reject(container.gone);
+      container.pending.clear();
+    };
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'ready') return resolve();
+      if (message.type === 'init-error' && message.error) {
+        return reject(new Error(`${name}: the bundle failed to load: ${message.error.message}`));
+      }
+      const call = message.id === undefined ? undefined : container.pending.get(message.id);
+      if (call === undefined || message.id === undefined) return;
+      container.pending.delete(message.id);
+      if (message.ok) call.resolve(message.result);
+      else call.reject(toError(message.error ?? { name: 'Error', message: 'unknown failure' }));
+    });
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`${name}: the function's worker exited (code ${code})`)));
+  });
+
+/** A new container: the bundle imported in a fresh worker with the function's environment (a cold start). */
+const coldStart = async (options: LambdaHostOptions, log: NodeJS.WritableStream): Promise<Container> => {
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    env: { ...options.environment },
+    workerData: { url: pathToFileURL(options.bundle).href, name: options.name },
+    stdout: true,
+    stderr: true,
+  });
+  worker.stdout.pipe(log, { end: false });
+  worker.stderr.pipe(log, { end: false });
+  const container: Container = { worker, pending: new Map() };
+  try {
+    await watchWorker(container, options.name);
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
+  return container;
+};
+
+/** One invocation in a container; a timeout discards the container, as Lambda does. */
+const invokeIn = <T>(
+  current: Container,
+  call: { id: number; event: unknown },
+  options: LambdaHostOptions,
+) => {
+  const { worker, pending } = current;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      pending.delete(call.id);
+      // Lambda stops a timed-out invocation by discarding its container: nothing it started keeps running.
+      current.gone ??= new Error(`${options.name}: container discarded after a timeout`);
+      void worker.terminate();
+      reject(new Error(`${options.name}: Task timed out after ${options.timeoutMs} ms`));
+    }, options.timeoutMs);
+    pending.set(call.id, {
+      resolve: (value) => {
+        clearTimeout(timer);
+        resolve(value as T);
+      },
+      reject: (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    });
+    worker.postMessage({
+      id: call.id,
+      event: call.event,
+      deadline: Date.now() + options.timeoutMs,
+      requestId: crypto.randomUUID(),
+    });
+  });
+};
+
 /**
  * Starts the worker and waits for the bundle's cold start; a bundle that cannot load rejects here. Like Lambda, a
  * container whose invocation timed out or whose process died is discarded, and the next invocation cold-starts anew.
@@ -103,51 +183,7 @@ interface Container {
 export const startLambdaHost = async (options: LambdaHostOptions): Promise<LambdaHost> => {
   await mkdir(dirname(options.logFile), { recursive: true });
   const log = createWriteStream(options.logFile, { flags: 'a' });
-
-  const coldStart = async (): Promise<Container> => {
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      env: { ...options.environment },
-      workerData: { url: pathToFileURL(options.bundle).href, name: options.name },
-      stdout: true,
-      stderr: true,
-    });
-    worker.stdout.pipe(log, { end: false });
-    worker.stderr.pipe(log, { end: false });
-    const container: Container = { worker, pending: new Map() };
-    const ready = new Promise<void>((resolve, reject) => {
-      const fail = (error: Error) => {
-        container.gone ??= error;
-        reject(container.gone);
-        for (const call of container.pending.values()) call.reject(container.gone);
-        container.pending.clear();
-      };
-      worker.on('message', (message: WorkerMessage) => {
-        if (message.type === 'ready') return resolve();
-        if (message.type === 'init-error' && message.error) {
-          return reject(new Error(`${options.name}: the bundle failed to load: ${message.error.message}`));
-        }
-        const call = message.id === undefined ? undefined : container.pending.get(message.id);
-        if (call === undefined || message.id === undefined) return;
-        container.pending.delete(message.id);
-        if (message.ok) call.resolve(message.result);
-        else call.reject(toError(message.error ?? { name: 'Error', message: 'unknown failure' }));
-      });
-      worker.on('error', fail);
-      worker.on('exit', (code) =>
-        fail(new Error(`${options.name}: the function's worker exited (code ${code})`)),
-      );
-    });
-    try {
-      await ready;
-    } catch (error) {
-      await worker.terminate();
-      throw error;
-    }
-    return container;
-  };
-
-  let container: Promise<Container> = coldStart().catch(async (error: unknown) => {
+  let container: Promise<Container> = coldStart(options, log).catch(async (error: unknown) => {
     await new Promise<void>((resolve) => log.end(resolve));
     throw error;
   });
@@ -162,37 +198,11 @@ export const startLambdaHost = async (options: LambdaHostOptions): Promise<Lambd
     async invoke<T>(event: unknown): Promise<T> {
       let current = await container.catch(() => undefined);
       if (current === undefined || current.gone !== undefined) {
-        container = coldStart();
+        container = coldStart(options, log);
         current = await container;
       }
-      const { worker, pending } = current;
-      const id = nextId++;
       invocations++;
-      return new Promise<T>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          pending.delete(id);
-          // Lambda stops a timed-out invocation by discarding its container: nothing it started keeps running.
-          current.gone ??= new Error(`${options.name}: container discarded after a timeout`);
-          void worker.terminate();
-          reject(new Error(`${options.name}: Task timed out after ${options.timeoutMs} ms`));
-        }, options.timeoutMs);
-        pending.set(id, {
-          resolve: (value) => {
-            clearTimeout(timer);
-            resolve(value as T);
-          },
-          reject: (error) => {
-            clearTimeout(timer);
-            reject(error);
-          },
-        });
-        worker.postMessage({
-          id,
-          event,
-          deadline: Date.now() + options.timeoutMs,
-          requestId: crypto.randomUUID(),
-        });
-      });
+      return invokeIn<T>(current, { id: nextId++, event }, options);
     },
     async stop() {
       const current = await container.catch(() => undefined);

@@ -3,7 +3,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { createKafka } from '#adapters/kafka-client.ts';
 import { LAKE_PREFIX, lakeFolder } from '#core/contract/index.ts';
 import { type ConsumerStall, formatStall, watchConsumerStall } from './consumer-stall.ts';
@@ -127,121 +127,151 @@ const writeDurably = async (path: string, data: Buffer): Promise<void> => {
   }
 };
 
-export const startRawArchive = async (options: RawArchiveOptions): Promise<RawArchive> => {
-  const { topic, groupId, dir } = options;
-  const flushIntervalMs = options.flushIntervalMs ?? 60_000;
-  const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
-  const streamName = options.streamName ?? 'fleetstream-raw';
-  const now = options.now ?? Date.now;
-  if (!(flushIntervalMs > 0)) throw new Error(`flushIntervalMs must be > 0, got ${flushIntervalMs}`);
-  if (!(maxBytes > 0)) throw new Error(`maxBytes must be > 0, got ${maxBytes}`);
-  const kafka = options.kafka ?? createKafka({ mode: 'local', brokers: options.brokers });
+const emptyFile = (): PendingFile => ({ lines: [], records: 0, bytes: 0, openedAt: 0, offsets: new Map() });
 
-  const stats: RawArchiveStats = { files: 0, records: 0, bytes: 0 };
-  const empty = (): PendingFile => ({ lines: [], records: 0, bytes: 0, openedAt: 0, offsets: new Map() });
-  let buffer = empty();
+/** The archive's settings after defaults. */
+interface ArchiveSettings {
+  readonly options: RawArchiveOptions;
+  readonly consumer: Consumer;
+  readonly flushIntervalMs: number;
+  readonly maxBytes: number;
+  readonly streamName: string;
+  readonly now: () => number;
+}
+
+/** Buffers consumed records into hour-aligned files and writes each durably before committing its offsets. */
+class Archiver {
+  readonly stats: RawArchiveStats = { files: 0, records: 0, bytes: 0 };
+  private buffer = emptyFile();
   /** partition → last offset taken into a buffer: a refetch after a rebalance must not archive twice. */
-  const taken = new Map<number, number>();
-  let stopping = false;
-  let activeBatches = 0;
-  let flushing: Promise<void> = Promise.resolve();
+  private readonly taken = new Map<number, number>();
+  private flushing: Promise<void> = Promise.resolve();
+  stopping = false;
+  activeBatches = 0;
 
-  const consumer: Consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+  constructor(private readonly s: ArchiveSettings) {}
 
-  const writeBuffer = async (): Promise<void> => {
-    const current = buffer;
+  private async writeBuffer(): Promise<void> {
+    const current = this.buffer;
     if (current.records === 0) return;
-    buffer = empty();
-    const path = join(dir, archivePath(streamName, current.openedAt));
+    this.buffer = emptyFile();
+    const path = join(this.s.options.dir, archivePath(this.s.streamName, current.openedAt));
     try {
       await writeDurably(path, await gzip(Buffer.concat(current.lines)));
     } catch (error) {
       // Keep the records: put them back in front of anything buffered meanwhile, for the next flush.
-      buffer = {
-        lines: [...current.lines, ...buffer.lines],
-        records: current.records + buffer.records,
-        bytes: current.bytes + buffer.bytes,
+      const later = this.buffer;
+      this.buffer = {
+        lines: [...current.lines, ...later.lines],
+        records: current.records + later.records,
+        bytes: current.bytes + later.bytes,
         openedAt: current.openedAt,
-        offsets: new Map([...current.offsets, ...buffer.offsets]),
+        offsets: new Map([...current.offsets, ...later.offsets]),
       };
       throw error;
     }
-    await consumer.commitOffsets(
+    const { topic } = this.s.options;
+    await this.s.consumer.commitOffsets(
       [...current.offsets].map(([partition, offset]) => ({ topic, partition, offset: String(offset + 1) })),
     );
-    stats.files++;
-    stats.records += current.records;
-    stats.bytes += current.bytes;
-    options.onFlush?.({ path, records: current.records, bytes: current.bytes });
-  };
+    this.stats.files++;
+    this.stats.records += current.records;
+    this.stats.bytes += current.bytes;
+    this.s.options.onFlush?.({ path, records: current.records, bytes: current.bytes });
+  }
 
   /** Flushes one at a time, in order. */
-  const flush = (): Promise<void> => {
-    const next = flushing.then(writeBuffer);
-    flushing = next.catch(() => {});
+  readonly flush = (): Promise<void> => {
+    const next = this.flushing.then(() => this.writeBuffer());
+    this.flushing = next.catch(() => {});
     return next;
   };
 
-  const due = () =>
-    buffer.records > 0 &&
-    (now() - buffer.openedAt >= flushIntervalMs || hourOf(now()) !== hourOf(buffer.openedAt));
+  due(): boolean {
+    const { now, flushIntervalMs } = this.s;
+    const { buffer } = this;
+    return (
+      buffer.records > 0 &&
+      (now() - buffer.openedAt >= flushIntervalMs || hourOf(now()) !== hourOf(buffer.openedAt))
+    );
+  }
 
-  const timer = setInterval(
-    () => {
-      if (due() && !stopping) flush().catch((error) => options.onError?.(error));
-    },
-    Math.min(1_000, flushIntervalMs),
-  );
+  /** Takes one fetched record into the buffer, flushing first at an hour boundary and after at the size cap. */
+  private async take(partition: number, message: KafkaMessage): Promise<void> {
+    const offset = Number(message.offset);
+    if (offset <= (this.taken.get(partition) ?? -1)) return;
+    const arrival = this.s.now();
+    // A buffer never straddles an hour: its folder is the hour of its first record.
+    if (this.buffer.records > 0 && hourOf(arrival) !== hourOf(this.buffer.openedAt)) await this.flush();
+    const buffer = this.buffer;
+    if (buffer.records === 0) buffer.openedAt = arrival;
+    const value = message.value ?? Buffer.alloc(0);
+    buffer.lines.push(value, NEWLINE);
+    buffer.records++;
+    buffer.bytes += value.length + 1;
+    buffer.offsets.set(partition, offset);
+    this.taken.set(partition, offset);
+    if (buffer.bytes >= this.s.maxBytes) await this.flush();
+  }
 
-  const eachBatch = async ({ batch }: EachBatchPayload) => {
-    if (stopping) return;
-    activeBatches++;
+  readonly eachBatch = async ({ batch }: EachBatchPayload): Promise<void> => {
+    if (this.stopping) return;
+    this.activeBatches++;
     try {
-      for (const message of batch.messages) {
-        const offset = Number(message.offset);
-        if (offset <= (taken.get(batch.partition) ?? -1)) continue;
-        const arrival = now();
-        // A buffer never straddles an hour: its folder is the hour of its first record.
-        if (buffer.records > 0 && hourOf(arrival) !== hourOf(buffer.openedAt)) await flush();
-        if (buffer.records === 0) buffer.openedAt = arrival;
-        const value = message.value ?? Buffer.alloc(0);
-        buffer.lines.push(value, NEWLINE);
-        buffer.records++;
-        buffer.bytes += value.length + 1;
-        buffer.offsets.set(batch.partition, offset);
-        taken.set(batch.partition, offset);
-        if (buffer.bytes >= maxBytes) await flush();
-      }
+      for (const message of batch.messages) await this.take(batch.partition, message);
     } finally {
-      activeBatches--;
+      this.activeBatches--;
     }
   };
+}
 
+const settingsOf = (options: RawArchiveOptions, consumer: Consumer): ArchiveSettings => {
+  const flushIntervalMs = options.flushIntervalMs ?? 60_000;
+  const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
+  if (!(flushIntervalMs > 0)) throw new Error(`flushIntervalMs must be > 0, got ${flushIntervalMs}`);
+  if (!(maxBytes > 0)) throw new Error(`maxBytes must be > 0, got ${maxBytes}`);
+  const streamName = options.streamName ?? 'fleetstream-raw';
+  return { options, consumer, flushIntervalMs, maxBytes, streamName, now: options.now ?? Date.now };
+};
+
+export const startRawArchive = async (options: RawArchiveOptions): Promise<RawArchive> => {
+  const { topic, groupId } = options;
+  const kafka = options.kafka ?? createKafka({ mode: 'local', brokers: options.brokers });
+  const consumer: Consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+  const settings = settingsOf(options, consumer);
+  const archiver = new Archiver(settings);
+  const timer = setInterval(
+    () => {
+      if (archiver.due() && !archiver.stopping) archiver.flush().catch((error) => options.onError?.(error));
+    },
+    Math.min(1_000, settings.flushIntervalMs),
+  );
   watchConsumerStall(consumer, kafka, { topic, groupId }, (stall) => {
-    stats.stall = stall;
+    archiver.stats.stall = stall;
     (options.onStall ?? ((s) => console.error(`raw archive: ${formatStall(s)}`)))(stall);
   });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: options.fromBeginning ?? true });
-  await consumer.run({ autoCommit: false, eachBatch });
+  await consumer.run({ autoCommit: false, eachBatch: archiver.eachBatch });
 
   let stopped: Promise<void> | undefined;
+  const stop = async () => {
+    archiver.stopping = true;
+    clearInterval(timer);
+    // Let a batch in progress finish buffering, then write and commit before leaving the group
+    // (kafkajs drops commits once the consumer has stopped).
+    while (archiver.activeBatches > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    try {
+      await archiver.flush();
+    } finally {
+      await consumer.disconnect();
+    }
+  };
   return {
-    stats,
-    flush,
+    stats: archiver.stats,
+    flush: archiver.flush,
     stop: () => {
-      stopped ??= (async () => {
-        stopping = true;
-        clearInterval(timer);
-        // Let a batch in progress finish buffering, then write and commit before leaving the group
-        // (kafkajs drops commits once the consumer has stopped).
-        while (activeBatches > 0) await new Promise((resolve) => setTimeout(resolve, 10));
-        try {
-          await flush();
-        } finally {
-          await consumer.disconnect();
-        }
-      })();
+      stopped ??= stop();
       return stopped;
     },
   };

@@ -11,6 +11,8 @@ export interface RuntimeStatus {
   /** Generator records/s, or null when the generator is off. */
   readonly generatorRate: number | null;
   readonly apiUrl: string;
+  /** Set while the runtime falls behind: by how much, and what bounds it (throughput.ts). */
+  readonly behind?: string;
   /** The latest problem worth showing (retrying batch, unreachable broker…). */
   readonly problem?: string;
 }
@@ -27,6 +29,7 @@ export const formatStatus = (s: RuntimeStatus): string => {
   ];
   if (s.invalid > 0) parts.push(`invalid ${n(s.invalid)}`);
   if (s.generatorRate !== null) parts.push(`gen ${n(Math.round(s.generatorRate))}/s`);
+  if (s.behind !== undefined) parts.push(s.behind);
   parts.push(s.apiUrl);
   const line = parts.join(' · ');
   return s.problem === undefined ? line : `${line} · ! ${s.problem}`;

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { DeviceItem } from '#core/items/device.ts';
 import type { FleetItem } from '#core/items/fleet.ts';
-import { toMskEvent } from '#core/msk-event.ts';
 import { sumFleet } from '#lambda/lookup-api/mappers.ts';
 import { createLocalStateProcessor } from '#lambda/state-processor/local.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
 import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
+import { toMskEvent } from '#test/support/msk-event.ts';
 import { scanTable } from './support.ts';
 
 // A mass status change across many partitions, with every batch delivered twice at once (a retry overlapping the

@@ -10,7 +10,6 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { DeviceItem } from '#core/items/device.ts';
 import type { StateItem } from '#core/items/state-item.ts';
 import type { WindowItem } from '#core/items/window.ts';
-import { toMskEvent } from '#core/msk-event.ts';
 import type { StateStore } from '#core/ports.ts';
 import { decodeRecord } from '#core/record.ts';
 import type { Rule } from '#core/rules.ts';
@@ -20,6 +19,7 @@ import { createLocalStateProcessor, type LocalStateProcessorOptions } from '#lam
 import { createTables, localTableNames, type TableNames } from '#scripts/local/tables.ts';
 import { pollUntilHandled } from '#test/support/kafka.ts';
 import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
+import { toMskEvent } from '#test/support/msk-event.ts';
 import { readerView } from '#test/support/reader-view.ts';
 import { deadLetters, scanTable } from './support.ts';
 

@@ -84,6 +84,7 @@ export interface Progress {
   recordsIn?: number;
   processed?: number;
   lag?: number;
+  behind?: string;
 }
 // What GET /console/config.json answers, as the server defines it (type-only).
 export type { ConsoleConfig } from '#scripts/console/serve.ts';

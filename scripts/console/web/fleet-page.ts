@@ -56,7 +56,7 @@ export const fleetPage = (root: HTMLElement, context: Context): void => {
     lag.textContent = progress.available ? `${formatInteger(progress.lag ?? 0)} records` : 'unavailable';
     if (note)
       note.textContent = progress.available
-        ? 'records in the topic not yet processed'
+        ? (progress.behind ?? 'records in the topic not yet processed')
         : (progress.reason ?? '');
   };
   context.poll(async () => {

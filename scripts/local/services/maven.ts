@@ -10,7 +10,7 @@ import { assertJavaAndMaven } from './java.ts';
 const run = promisify(execFile);
 const POM_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../maven');
 
-export type Component = 'kafka' | 'dynamodb';
+export type Component = 'kafka' | 'dynamodb' | 'kafka-tools';
 
 /**
  * Resolves a component's jars from Maven Central into `<cacheDir>/<component>/lib` once, keyed by the pom's hash so a

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MskEventError, parseMskEvent, toMskEvent } from '#core/msk-event.ts';
+import { MskEventError, parseMskEvent } from '#core/msk-event.ts';
+import { toMskEvent } from '#test/support/msk-event.ts';
 
 const record = (topic: string, partition: number, offset: number, extra: Record<string, unknown> = {}) => ({
   topic,

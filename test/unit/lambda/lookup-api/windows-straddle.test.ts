@@ -9,6 +9,7 @@
  * window item that holds it), never missing (moved out of the device after the first read, into an item the query
  * had already passed).
  */
+
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -19,13 +20,14 @@ import { itemId, STATE_SK } from '#core/items/keys.ts';
 import type { StateItem } from '#core/items/state-item.ts';
 import type { WindowItem } from '#core/items/window.ts';
 import { silentLog } from '#core/log.ts';
-import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
+import type { SourceRecord } from '#core/msk-event.ts';
 import type { ConditionalWrite } from '#core/ports.ts';
 import { windowsInRange } from '#core/window/read.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
 import { toWindowView } from '#lambda/lookup-api/mappers.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { type Fault, MemoryStateStore } from '#test/support/memory-state.ts';
+import { toMskEvent } from '#test/support/msk-event.ts';
 import { ScheduledStateStore } from '#test/support/scheduled-store.ts';
 import { eventTimeAt, telemetryValue } from '#test/support/telemetry-records.ts';
 import { proxyEvent } from './proxy-event.ts';

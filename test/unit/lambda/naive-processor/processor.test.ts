@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { toMskEvent } from '#test/support/msk-event.ts';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { toMskEvent } from '#core/msk-event.ts';
 import { createNaiveProcessor } from '#lambda/naive-processor/processor.ts';
 import { telemetryValue } from '#test/support/telemetry-records.ts';
 

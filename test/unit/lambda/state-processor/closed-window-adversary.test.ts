@@ -12,6 +12,7 @@
  *   it moves between the device and its window item).
  * The API's own read (device, query, device) straddling such writes is checked in lookup-api/windows-straddle.test.ts.
  */
+
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addExact } from '#core/exact-sum.ts';
@@ -19,7 +20,7 @@ import type { DeviceItem } from '#core/items/device.ts';
 import { windowStart } from '#core/items/keys.ts';
 import type { StateItem } from '#core/items/state-item.ts';
 import type { WindowItem, WindowStats } from '#core/items/window.ts';
-import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
+import type { SourceRecord } from '#core/msk-event.ts';
 import type { ConditionalWrite, StateStore } from '#core/ports.ts';
 import type { Rule } from '#core/rules.ts';
 import { windowsInRange } from '#core/window/read.ts';
@@ -30,6 +31,7 @@ import {
   uncommitted,
 } from '#test/support/contending-invocations.ts';
 import { type Fault, MemoryAlertSink, MemoryStateStore } from '#test/support/memory-state.ts';
+import { toMskEvent } from '#test/support/msk-event.ts';
 import { ScheduledStateStore } from '#test/support/scheduled-store.ts';
 
 const TOPIC = 'modem-telemetry';

@@ -3,14 +3,16 @@
  * 0, below the closed window's watermarks. Its records of that minute are new and must fold next to the closed window,
  * not be taken for records the closed window already holds.
  */
+
 import { describe, expect, it } from 'vitest';
 import type { DeviceItem } from '#core/items/device.ts';
 import type { WindowItem } from '#core/items/window.ts';
-import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
+import type { SourceRecord } from '#core/msk-event.ts';
 import { incarnationOf } from '#core/watermark.ts';
 import { windowsInRange } from '#core/window/read.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { InjectedFault, MemoryStateStore } from '#test/support/memory-state.ts';
+import { toMskEvent } from '#test/support/msk-event.ts';
 import { eventTimeAt, sourceRecord, telemetryValue } from '#test/support/telemetry-records.ts';
 
 const TOPIC = 'modem-telemetry';

@@ -2,13 +2,15 @@
  * A close is two plain writes: the device (with its closed window) and then the window item (the copy). What happens
  * when the copy is lost, and how the minute stays exact until some writer copies it (core/window/closed.ts).
  */
+
 import { describe, expect, it } from 'vitest';
 import type { DeviceItem } from '#core/items/device.ts';
 import type { WindowItem } from '#core/items/window.ts';
-import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
+import type { SourceRecord } from '#core/msk-event.ts';
 import { windowsInRange } from '#core/window/read.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { InjectedFault, MemoryStateStore } from '#test/support/memory-state.ts';
+import { toMskEvent } from '#test/support/msk-event.ts';
 import { eventTimeAt, sourceRecord, telemetryValue } from '#test/support/telemetry-records.ts';
 
 const BASE_MS = Date.parse('2026-11-21T10:00:00Z');

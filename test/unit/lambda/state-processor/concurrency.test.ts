@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FleetItem } from '#core/items/fleet.ts';
-import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
+import type { SourceRecord } from '#core/msk-event.ts';
 import type { StateStore } from '#core/ports.ts';
 import type { Rule } from '#core/rules.ts';
 import { sumFleet } from '#lambda/lookup-api/mappers.ts';
@@ -13,6 +13,7 @@ import {
 } from '#test/support/contending-invocations.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { MemoryAlertSink, MemoryStateStore } from '#test/support/memory-state.ts';
+import { toMskEvent } from '#test/support/msk-event.ts';
 import { ScheduledStateStore } from '#test/support/scheduled-store.ts';
 
 // Two invocations of the same partitions at once (Lambda does this around a rebalance or a timeout): each takes a

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { DeviceItem } from '#core/items/device.ts';
 import type { FleetItem } from '#core/items/fleet.ts';
 import type { WindowItem } from '#core/items/window.ts';
-import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
+import type { SourceRecord } from '#core/msk-event.ts';
 import { silentLog } from '#core/ports.ts';
 import { clusterIdOf, incarnationOf, watermarksFor } from '#core/watermark.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { MemoryMetrics, MemoryStateStore } from '#test/support/memory-state.ts';
+import { toMskEvent } from '#test/support/msk-event.ts';
 import { eventTimeAt, sourceRecord, telemetryValue } from '#test/support/telemetry-records.ts';
 
 // Watermarks belong to one incarnation of the topic (cluster id from the event's eventSourceArn + topic). When the

@@ -5,6 +5,7 @@
  * The processor never throws, every record is folded or dead-lettered, counts keyed by data stay exact, and every
  * item, transaction and dead-letter line stays within AWS's limits.
  */
+
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -16,7 +17,7 @@ import { DynamoDbRegistryCache } from '#adapters/registry-cache.ts';
 import { type Counts, nameOfStoredKey } from '#core/data-map.ts';
 import type { DeviceItem } from '#core/items/device.ts';
 import type { FleetItem } from '#core/items/fleet.ts';
-import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
+import type { SourceRecord } from '#core/msk-event.ts';
 import { silentLog } from '#core/ports.ts';
 import type { Rule } from '#core/rules.ts';
 import { createStateProcessor } from '#lambda/state-processor/processor.ts';
@@ -28,6 +29,7 @@ import {
   MarshalledStateStore,
 } from '#test/support/marshalled-state.ts';
 import { MemoryDeadLetterSink, MemoryMetrics, staticRules } from '#test/support/memory-state.ts';
+import { toMskEvent } from '#test/support/msk-event.ts';
 
 const T0 = Date.parse('2026-11-21T10:00:00Z');
 const FIREHOSE_RECORD_BYTES = 1000 * 1024;

@@ -1,11 +1,11 @@
 /** The processor with a broken device clock and hostile registry rows. */
+
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbRegistryCache } from '#adapters/registry-cache.ts';
 import type { DeviceItem } from '#core/items/device.ts';
-import { toMskEvent } from '#core/msk-event.ts';
 import type { Rule } from '#core/rules.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import {
@@ -14,6 +14,7 @@ import {
   MemoryStateStore,
   staticRules,
 } from '#test/support/memory-state.ts';
+import { toMskEvent } from '#test/support/msk-event.ts';
 
 const T0 = Date.parse('2026-11-21T10:00:00Z');
 const down: Rule = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MskEventError, toMskEvent } from '#core/msk-event.ts';
+import { MskEventError } from '#core/msk-event.ts';
 import type { Rule } from '#core/rules.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import {
@@ -10,6 +10,7 @@ import {
   staticRegistry,
   staticRules,
 } from '#test/support/memory-state.ts';
+import { toMskEvent } from '#test/support/msk-event.ts';
 import { eventTimeAt, telemetryValue } from '#test/support/telemetry-records.ts';
 
 const T0 = Date.parse('2026-11-21T10:00:00Z');

@@ -3,13 +3,14 @@
  * unit; a stale image only fails its write's condition), while a re-read after a lost race, and the re-read of a
  * device about to raise an alert, are strongly consistent.
  */
+
 import { describe, expect, it } from 'vitest';
 import type { ItemKey } from '#core/items/keys.ts';
-import { toMskEvent } from '#core/msk-event.ts';
 import type { ReadOptions, StateStore } from '#core/ports.ts';
 import type { Rule } from '#core/rules.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { MemoryStateStore, staticRules } from '#test/support/memory-state.ts';
+import { toMskEvent } from '#test/support/msk-event.ts';
 import { eventTimeAt, sourceRecord, telemetryValue } from '#test/support/telemetry-records.ts';
 
 const BASE_MS = Date.parse('2026-11-21T10:00:00Z');

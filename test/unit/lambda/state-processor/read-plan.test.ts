@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toMskEvent } from '#core/msk-event.ts';
 import type { Rule } from '#core/rules.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { MemoryAlertSink, MemoryStateStore, staticRules } from '#test/support/memory-state.ts';
+import { toMskEvent } from '#test/support/msk-event.ts';
 import { eventTimeAt, sourceRecord, telemetryValue } from '#test/support/telemetry-records.ts';
 
 // The first read skips window items that cannot exist (batch/read-keys.ts windowKeysToRead). Exactness never rests on it (an

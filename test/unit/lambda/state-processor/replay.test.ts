@@ -4,7 +4,7 @@ import { addExact } from '#core/exact-sum.ts';
 import type { DeviceItem } from '#core/items/device.ts';
 import { windowStart } from '#core/items/keys.ts';
 import type { WindowItem, WindowStats } from '#core/items/window.ts';
-import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
+import type { SourceRecord } from '#core/msk-event.ts';
 import type { ConditionalWrite } from '#core/ports.ts';
 import type { Rule } from '#core/rules.ts';
 import { windowsInRange } from '#core/window/read.ts';
@@ -17,6 +17,7 @@ import {
   staticRegistry,
   staticRules,
 } from '#test/support/memory-state.ts';
+import { toMskEvent } from '#test/support/msk-event.ts';
 import { eventTimeAt, sourceRecord, telemetryValue } from '#test/support/telemetry-records.ts';
 
 // Exactly-once effect: any batch split, duplicates, overlapping re-deliveries and failures mid-batch (crashes,

@@ -4,7 +4,7 @@ import type { BatchRecord } from '#core/batch-record.ts';
 import { MAX_MINUTES_PER_DEVICE_WRITE, takeRound } from '#core/device-round.ts';
 import type { DeviceItem } from '#core/items/device.ts';
 import { windowStart } from '#core/items/keys.ts';
-import { type SourceRecord, toMskEvent } from '#core/msk-event.ts';
+import type { SourceRecord } from '#core/msk-event.ts';
 import {
   ITEMS_PER_TRANSACTION,
   TRANSACTION_BYTES,
@@ -12,6 +12,7 @@ import {
 import { BoundedMemoryStore } from '#test/support/bounded-store.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { MemoryStateStore } from '#test/support/memory-state.ts';
+import { toMskEvent } from '#test/support/msk-event.ts';
 import { eventTimeAt, sourceRecord, telemetryValue } from '#test/support/telemetry-records.ts';
 
 // Every transaction the processor sends stays within DynamoDB's limits (100 items, 4 MB), whatever a batch holds:

@@ -1,0 +1,162 @@
+import { join } from 'node:path';
+import type { APIGatewayProxyResult, DynamoDBBatchResponse } from 'aws-lambda';
+import { LAKE_PREFIX, lakeFolder } from '#core/contract/index.ts';
+import { createConsoleHandler } from '#scripts/console/serve.ts';
+import { startApiServer } from '#scripts/shared/api-gateway-http.ts';
+import { errorMessage } from '#scripts/shared/cli.ts';
+import { startAlertsStream } from '../alerts-stream.ts';
+import { buildLocalBundles } from '../bundles.ts';
+import { formatStall } from '../consumer-stall.ts';
+import { startEventSourcePoller } from '../event-source-poller.ts';
+import {
+  functionEnvironment,
+  functionSettings,
+  LOCAL_FUNCTIONS,
+  type LocalFunctionName,
+  type LocalResources,
+} from '../functions.ts';
+import { type LambdaHost, startLambdaHost } from '../lambda-host.ts';
+import { startRawArchive } from '../raw-archive.ts';
+import { startFirehoseStandIn } from '../stand-ins/firehose.ts';
+import { startSnsStandIn } from '../stand-ins/sns.ts';
+import type { StartContext } from './context.ts';
+import {
+  ALERT_TOPIC_ARN,
+  ARCHIVE_GROUP,
+  DEAD_LETTER_STREAM,
+  PROCESSOR_GROUP,
+  PROJECT_ROOT,
+  TOPIC,
+} from './names.ts';
+import { topicProgress } from './status.ts';
+
+export const datalakeDir = (context: StartContext): string => join(context.config.stateDir, 'datalake');
+
+export const startArchive = async (context: StartContext): Promise<void> => {
+  const archive = await startRawArchive({
+    brokers: context.get('services').brokers,
+    topic: TOPIC,
+    groupId: ARCHIVE_GROUP,
+    dir: datalakeDir(context),
+    flushIntervalMs: context.config.archiveFlushMs,
+    onError: (error) => (context.problem = `raw archive: ${errorMessage(error)}`),
+    onStall: (stall) => {
+      context.problem = `raw archive: ${formatStall(stall)}`;
+      context.log(context.problem);
+    },
+  });
+  await context.running.add('raw archive', () => archive.stop());
+};
+
+/** The Lambdas run from the bundles that deploy, with their deployed environment pointed at local endpoints. */
+export const bundleLambdas = async (context: StartContext): Promise<void> => {
+  context.log('bundling the Lambdas (the deploy bundles) …');
+  const bundles = await buildLocalBundles(PROJECT_ROOT);
+  await context.running.add('Lambda bundles', () => bundles.remove());
+  context.set('bundles', bundles);
+};
+
+/** The Firehose (dead letters) and SNS (alerts) the functions call, on loopback. */
+export const startStandIns = async (context: StartContext): Promise<void> => {
+  const firehose = await startFirehoseStandIn({
+    datalakeDir: datalakeDir(context),
+    streams: new Map([[DEAD_LETTER_STREAM, lakeFolder(LAKE_PREFIX.deadLetter)]]),
+  });
+  await context.running.add('Firehose stand-in', () => firehose.stop());
+  context.set('firehose', firehose);
+  const sns = await startSnsStandIn({
+    topicArn: ALERT_TOPIC_ARN,
+    file: join(context.config.stateDir, 'alerts.jsonl'),
+    print: context.log,
+  });
+  await context.running.add('SNS stand-in', () => sns.stop());
+  context.set('sns', sns);
+};
+
+const startFunction = async (
+  context: StartContext,
+  name: LocalFunctionName,
+  overrides: Record<string, string> = {},
+): Promise<LambdaHost> => {
+  const fn = LOCAL_FUNCTIONS.get(name);
+  const bundle = context.get('bundles').paths.get(name);
+  if (fn === undefined || bundle === undefined) throw new Error(`no bundle for ${name}`);
+  const resources: LocalResources = {
+    tables: context.get('tables'),
+    deadLetterStream: DEAD_LETTER_STREAM,
+    alertTopicArn: ALERT_TOPIC_ARN,
+    windowRetentionDays: context.config.batching.windowRetentionDays,
+  };
+  const endpoints = {
+    dynamodb: context.get('services').dynamodbEndpoint,
+    firehose: context.get('firehose').url,
+    sns: context.get('sns').url,
+  };
+  const host = await startLambdaHost({
+    name,
+    bundle,
+    environment: functionEnvironment(name, { ...functionSettings(name, resources), ...overrides }, endpoints),
+    timeoutMs: fn.timeoutMs,
+    logFile: join(context.config.stateDir, 'logs', `${name}.log`),
+  });
+  await context.running.add(`${name} function`, () => host.stop());
+  return host;
+};
+
+/** The state processor, fed by the stand-in for the MSK event source mapping. */
+export const startStateProcessor = async (context: StartContext): Promise<void> => {
+  // How soon a changed rule reaches the processor is a setting of the function (RULES_CACHE_SECONDS).
+  const stateProcessor = await startFunction(context, 'state-processor', {
+    RULES_CACHE_SECONDS: String(context.config.rulesCacheSeconds),
+  });
+  const poller = await startEventSourcePoller({
+    brokers: context.get('services').brokers,
+    topic: TOPIC,
+    groupId: PROCESSOR_GROUP,
+    handler: async (event) => {
+      await stateProcessor.invoke(event);
+    },
+    batchSize: context.config.batching.batchSize,
+    maxBatchingWindowMs: context.config.batching.maxBatchingWindowMs,
+    onError: (error, info) =>
+      (context.problem = `batch of ${info.records} failed (attempt ${info.attempt}): ${errorMessage(error)}`),
+    onBatch: () => (context.problem = undefined),
+    onStall: (stall) => {
+      context.problem = `state processor: ${formatStall(stall)}`;
+      context.log(context.problem);
+    },
+  });
+  await context.running.add('state processor', () => poller.stop());
+};
+
+/** The alert notifier, fed by the stand-in for the alerts table's stream. */
+export const startNotifier = async (context: StartContext): Promise<void> => {
+  const notifier = await startFunction(context, 'notifier');
+  const alerts = await startAlertsStream({
+    dynamodbEndpoint: context.get('services').dynamodbEndpoint,
+    table: context.get('tables').alerts,
+    positionFile: join(context.config.stateDir, 'alerts-stream.json'),
+    handler: (event) => notifier.invoke<DynamoDBBatchResponse>(event),
+    onError: (error) => (context.problem = `alerts stream: ${error.message}`),
+  });
+  await context.running.add('alerts stream', () => alerts.stop());
+};
+
+/** The lookup API behind API Gateway's stand-in, with the console in front of it. */
+export const startApi = async (context: StartContext): Promise<void> => {
+  const { apiPort } = context.config;
+  const lookupApi = await startFunction(context, 'lookup-api');
+  const admin = context.get('admin');
+  const api = await startApiServer((event) => lookupApi.invoke<APIGatewayProxyResult>(event), {
+    port: apiPort,
+    beforeApi: createConsoleHandler({
+      config: { target: 'local', apiLabel: `http://127.0.0.1:${apiPort}` },
+      progress: () =>
+        topicProgress(admin).then((p) =>
+          context.behind === undefined ? p : { ...p, behind: context.behind },
+        ),
+    }),
+  });
+  await context.running.add('API', () => api.close());
+  context.set('api', api);
+};
