@@ -68,7 +68,7 @@ export interface EventSourcePoller {
   stop(): Promise<void>;
 }
 
-/** Lambda's limits for an MSK event source mapping (batch 1–10,000 records, window 0–300 s). */
+/** Lambda's limits for an MSK event source mapping (LAMBDA_LIMITS: batch size and batching window). */
 const checkBatching = (batchSize: number, windowMs: number) => {
   if (!Number.isInteger(batchSize) || batchSize < BATCH.min || batchSize > BATCH.max) {
     throw new Error(`batchSize must be within ${BATCH.min}-${BATCH.max}, got ${batchSize}`);

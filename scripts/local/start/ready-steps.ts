@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { LAKE_PREFIX, lakeFolder } from '#core/contract/index.ts';
 import { runGenerator } from '#lambda/generator/run.ts';
+import { describeBatching } from '#scripts/local/profile.ts';
 import { errorMessage } from '#scripts/shared/cli.ts';
-import { describeBatching } from '../profile.ts';
 import type { StartContext } from './context.ts';
 import { datalakeDir } from './function-steps.ts';
 import { TOPIC } from './names.ts';

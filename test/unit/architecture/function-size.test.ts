@@ -17,11 +17,6 @@ const PENDING = new Set<string>([
   'lambda/core/record.ts decodeRecord',
   // local-run (#20 local part: generator performance, scripts/local)
   'lambda/generator/run.ts runGenerator',
-  'scripts/local/alerts-stream.ts startAlertsStream',
-  'scripts/local/event-source-poller.ts startEventSourcePoller',
-  'scripts/local/lambda-host.ts startLambdaHost',
-  'scripts/local/raw-archive.ts startRawArchive',
-  'scripts/local/start.ts start',
   // house (#20: logging seams in lookup-api and notifier)
   'lambda/lookup-api/devices.ts queryInput',
   'lambda/notifier/notifier.ts createNotifier',
