@@ -36,7 +36,7 @@ export const deadLetterId = (source: SourceRecord): string => {
 };
 
 export interface DecodeBatchOptions {
-  /** How far (ms) an event_time may be ahead of the processing time (see record.ts). @default 5 minutes */
+  /** How far (ms) an event_time may be ahead of its record's Kafka timestamp (see record.ts). @default 5 minutes */
   maxEventTimeSkewMs?: number;
 }
 
@@ -50,6 +50,10 @@ const decodeSafely = (source: SourceRecord, options: DecodeOptions) => {
   }
 };
 
+/**
+ * Every decision is a function of the record and the options only (a retried batch decides identically); `nowMs`
+ * only stamps the dead-letters' `at` (when they were written).
+ */
 export const decodeBatch = (
   records: readonly SourceRecord[],
   nowMs: number,
@@ -58,10 +62,12 @@ export const decodeBatch = (
   const valid: BatchRecord[] = [];
   const invalid: DeadLetter[] = [];
   const at = new Date(nowMs).toISOString();
-  const decodeOptions: DecodeOptions = { nowMs, maxEventTimeSkewMs: options.maxEventTimeSkewMs };
   for (const source of records) {
     const { topic, partition, offset } = source;
-    const decoded = decodeSafely(source, decodeOptions);
+    const decoded = decodeSafely(source, {
+      kafkaTimestampMs: source.timestampMs,
+      maxEventTimeSkewMs: options.maxEventTimeSkewMs,
+    });
     if (decoded.ok) valid.push({ topic, partition, offset, record: decoded.record });
     else
       invalid.push({

@@ -29,7 +29,10 @@ export interface StateProcessorDeps {
   registry: RegistrySource;
   logger: ProcessorLogger;
   metrics: ProcessorMetrics;
-  /** Epoch ms; injectable for tests. */
+  /**
+   * Epoch ms; injectable for tests. Decides nothing: it stamps dead-letters' `at` and measures lag (every accept or
+   * reject is a function of the record and the configuration only, docs/DATA_MODEL.md "Deterministic decisions").
+   */
   clock?: () => number;
   /** @default 7 */
   windowRetentionDays?: number;
@@ -37,7 +40,7 @@ export interface StateProcessorDeps {
   writeConcurrency?: number;
   /** Conditional-write attempts per item. @default 8 */
   maxWriteAttempts?: number;
-  /** How far (ms) an event_time may be ahead of the clock before the record is dead-lettered. @default 5 minutes */
+  /** How far (ms) an event_time may be ahead of its Kafka timestamp before it is dead-lettered. @default 5 minutes */
   maxEventTimeSkewMs?: number;
   /** Attempts per fleet-devices shard transaction lost to another invocation (see write-plan). @default 100 */
   maxShardAttempts?: number;

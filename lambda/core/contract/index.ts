@@ -10,6 +10,7 @@ export {
   KAFKA_NAME,
   KAFKA_NAME_RULE,
   PARTITIONS,
+  TELEMETRY_TOPIC_CONFIGS,
 } from './kafka.ts';
 export {
   type GlueColumnType,

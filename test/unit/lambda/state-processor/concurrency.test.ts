@@ -61,7 +61,7 @@ const produce = (specs: readonly Spec[], keyed: boolean): SourceRecord[][] => {
       topic: TOPIC,
       partition,
       offset: log.length,
-      timestampMs: BASE_MS,
+      timestampMs: BASE_MS + 3_600_000,
       key: keyed ? Buffer.from(deviceid) : null,
       value: Buffer.from(
         JSON.stringify({
@@ -203,7 +203,7 @@ describe('record counts of a partition whose fleet-count change was lost to anot
     topic: TOPIC,
     partition: 0,
     offset,
-    timestampMs: BASE_MS,
+    timestampMs: BASE_MS + 3_600_000,
     key: null,
     value: Buffer.from(
       JSON.stringify({
