@@ -1,7 +1,7 @@
 /**
- * Writes a batch plan in the order that keeps retries convergent (docs/DATA_MODEL.md): alerts → fleet record
- * counts → late windows → devices. Every write is conditional on the version of each item it was planned from, so
- * concurrent invocations of the same partition stay exact; on a conflict the item is re-read and re-planned from the
+ * Writes a batch plan in the order that keeps retries convergent (docs/DATA_MODEL.md): fleet record counts → late
+ * windows → devices, each device's alerts right before it. Every write is conditional on the version of each item
+ * it was planned from, so concurrent invocations of the same partition stay exact; on a conflict the item is re-read and re-planned from the
  * same records (the watermarks drop what is already folded), a bounded number of times. A device is written in one
  * transaction with the window items of the minutes it closes or passes over; a device whose fleet contribution
  * changes goes in a transaction with the fleet item of its counting partition (fleet-devices.ts), grouped per
@@ -32,6 +32,7 @@ import {
 } from '#core/items.ts';
 import type { AlertSink, ConditionalWrite, StateStore } from '#core/ports.ts';
 import type { WindowPlan } from '#core/window.ts';
+import { alertWriter } from './alert-writes.ts';
 
 /** DynamoDB allows 100 items per transaction (each item at most once) and 4 MB in all. */
 export const ITEMS_PER_TRANSACTION = 100;
@@ -84,11 +85,7 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
   const shardBackoff = { baseMs: 10, maxMs: 1_000, ...options.shardBackoff };
   const sleep = shardBackoff.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
-  const writeAlerts = async (alerts: DevicePlan['alerts']) => {
-    if (alerts.length === 0) return;
-    await options.alerts.write(alerts);
-    stats.alerts += alerts.length;
-  };
+  const writeAlerts = alertWriter(options.alerts, stats); // each device's alerts, right before it (alert-writes.ts)
 
   const reread = async <T extends StateItem>(key: ItemKey): Promise<T | undefined> =>
     (await store.read([key])).get(itemId(key)) as T | undefined;
@@ -126,8 +123,6 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
         planner.window(planned, current as WindowItem | undefined),
       );
     });
-
-  await writeAlerts(plan.alerts);
 
   /** Fleet partition items as last written or read; a key missing here is read again before it is written. */
   const partitionItems = new Map<string, FleetRecordsItem | undefined>(
@@ -201,6 +196,7 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
           counted.push(planned);
           return;
         }
+        await writeAlerts(planned.alerts);
         const writes = unitWrites(planned);
         const [only] = writes;
         const written =
@@ -253,6 +249,7 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
         const shardWrite: ConditionalWrite = { item: applyFleetDelta(at, current, delta), expectedVersion };
         writes.push(shardWrite);
         owner.push(-1);
+        await writeAlerts(chunk.flatMap((d) => d.alerts));
         const conflicts = await transact(writes);
         if (conflicts.length === 0) {
           stats.itemWrites += writes.length;
