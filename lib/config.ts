@@ -9,6 +9,11 @@ import {
   KAFKA_NAME_RULE,
   PARTITIONS,
 } from '#core/contract/index.ts';
+import {
+  PROCESSOR_GUARDRAILS_KEY,
+  type ProcessorGuardrailsConfig,
+  parseProcessorGuardrails,
+} from './config/guardrails-processor.ts';
 import { DEFAULT_PROFILE, PROFILE_NAMES, PROFILES, type ProfileName } from './profiles.ts';
 
 export type StartingPosition = 'TRIM_HORIZON' | 'LATEST';
@@ -60,6 +65,8 @@ export interface FleetStreamConfig {
   /** `maxAzs` is fixed at creation (changing it replaces the MSK cluster); `egress` changes in place. */
   readonly vpc: { readonly maxAzs: number; readonly egress: VpcEgress };
   readonly processor: ProcessorConfig;
+  /** Section `processorGuardrails` (lib/config/guardrails-processor.ts). */
+  readonly processorGuardrails: ProcessorGuardrailsConfig;
   readonly windowRetentionDays: number;
   readonly deletionProtection: boolean;
   /** Email subscribed to device alerts; empty for none. */
@@ -197,6 +204,7 @@ export const parseConfig = (context: unknown): FleetStreamConfig => {
     'deleteTopicOnRemoval',
     'vpc',
     'processor',
+    PROCESSOR_GUARDRAILS_KEY,
     'windowRetentionDays',
     'deletionProtection',
     'alertEmail',
@@ -272,6 +280,11 @@ export const parseConfig = (context: unknown): FleetStreamConfig => {
       ),
       provisionedPollers: parseProvisionedPollers(c, processor.provisionedPollers, `${p}.provisionedPollers`),
     },
+    processorGuardrails: parseProcessorGuardrails(
+      root[PROCESSOR_GUARDRAILS_KEY],
+      `${CONTEXT_KEY}.${PROCESSOR_GUARDRAILS_KEY}`,
+      c.errors,
+    ),
     windowRetentionDays: c.int(root, CONTEXT_KEY, 'windowRetentionDays', d.windowRetentionDays, 1, 3650),
     deletionProtection: c.bool(root, CONTEXT_KEY, 'deletionProtection', d.deletionProtection),
     alertEmail: c.pattern(

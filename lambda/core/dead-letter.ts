@@ -35,6 +35,18 @@ export const deadLetterId = (source: SourceRecord): string => {
   return hash.update(source.value).digest('hex').slice(0, 32);
 };
 
+/** The dead-letter line of a source record (original bytes base64, stable id) rejected for `reason` at `at`. */
+export const toDeadLetter = (source: SourceRecord, reason: string, at: string): DeadLetter => ({
+  id: deadLetterId(source),
+  topic: source.topic,
+  partition: source.partition,
+  offset: source.offset,
+  key: source.key === null ? null : source.key.toString('base64'),
+  value: source.value.toString('base64'),
+  reason,
+  at,
+});
+
 export interface DecodeBatchOptions {
   /** How far (ms) an event_time may be ahead of its record's Kafka timestamp (see record.ts). @default 5 minutes */
   maxEventTimeSkewMs?: number;
@@ -69,17 +81,7 @@ export const decodeBatch = (
       maxEventTimeSkewMs: options.maxEventTimeSkewMs,
     });
     if (decoded.ok) valid.push({ topic, partition, offset, record: decoded.record });
-    else
-      invalid.push({
-        id: deadLetterId(source),
-        topic,
-        partition,
-        offset,
-        key: source.key === null ? null : source.key.toString('base64'),
-        value: source.value.toString('base64'),
-        reason: decoded.reason,
-        at,
-      });
+    else invalid.push(toDeadLetter(source, decoded.reason, at));
   }
   return { valid, invalid };
 };

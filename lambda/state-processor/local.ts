@@ -16,6 +16,7 @@ import { DynamoDbRegistryCache } from '#adapters/registry-cache.ts';
 import { DynamoDbRulesCache } from '#adapters/rules-cache.ts';
 import { DynamoDbStateStore } from '#adapters/state-store.ts';
 import { ENV } from '#core/contract/index.ts';
+import { DEFAULT_NEW_DEVICES_PER_PARTITION_MINUTE } from '#core/new-device-cap.ts';
 import { type ProcessorLogger, type StateStore, silentLogger } from '#core/ports.ts';
 import { DEFAULT_MAX_EVENT_TIME_SKEW_MS } from '#core/record.ts';
 import { type BatchSummary, createStateProcessor } from './processor.ts';
@@ -43,6 +44,8 @@ export interface LocalStateProcessorOptions {
   clock?: () => number;
   /** Clock-skew margin for event_time. @default $MAX_EVENT_TIME_SKEW_SECONDS, else DEFAULT_MAX_EVENT_TIME_SKEW_MS (5 minutes) */
   maxEventTimeSkewSeconds?: number;
+  /** New-device cap per partition-minute. @default $NEW_DEVICES_PER_PARTITION_MINUTE, else 1,000 */
+  newDevicesPerPartitionMinute?: number;
 }
 
 export interface LocalStateProcessor {
@@ -82,6 +85,9 @@ export const createLocalStateProcessor = (options: LocalStateProcessorOptions): 
     maxEventTimeSkewMs:
       (options.maxEventTimeSkewSeconds ??
         numberEnv(ENV.maxEventTimeSkewSeconds, DEFAULT_MAX_EVENT_TIME_SKEW_MS / 1000)) * 1000,
+    newDevicesPerPartitionMinute:
+      options.newDevicesPerPartitionMinute ??
+      numberEnv(ENV.newDevicesPerPartitionMinute, DEFAULT_NEW_DEVICES_PER_PARTITION_MINUTE),
   });
   return {
     handler: async (event) => {

@@ -4,9 +4,17 @@
  * tests share it. Throws when a failure persists, so Lambda retries the whole batch (which is safe: see write-plan).
  */
 import type { BackoffOptions } from '#adapters/backoff.ts';
-import { createPlanner, groupBatch, keysToRead, type StateItem, windowKeysToRead } from '#core/batch.ts';
+import {
+  type BatchGroups,
+  createPlanner,
+  groupBatch,
+  keysToRead,
+  type StateItem,
+  windowKeysToRead,
+} from '#core/batch.ts';
 import { decodeBatch } from '#core/dead-letter.ts';
 import { MskEventError, parseMskEvent } from '#core/msk-event.ts';
+import { DEFAULT_NEW_DEVICES_PER_PARTITION_MINUTE } from '#core/new-device-cap.ts';
 import type {
   AlertSink,
   DeadLetterSink,
@@ -19,6 +27,7 @@ import type {
 import { rewoundPartitions } from '#core/rewound.ts';
 import { clusterIdOf, sourceOf } from '#core/watermark.ts';
 import { planWithCurrentAlerting } from './current-alerting.ts';
+import { applyNewDeviceCap } from './new-device-cap-step.ts';
 import { writePlan } from './write-plan.ts';
 
 export interface StateProcessorDeps {
@@ -42,6 +51,11 @@ export interface StateProcessorDeps {
   maxWriteAttempts?: number;
   /** How far (ms) an event_time may be ahead of its Kafka timestamp before it is dead-lettered. @default 5 minutes */
   maxEventTimeSkewMs?: number;
+  /**
+   * New devices admitted per source partition per minute of Kafka timestamp; the records of devices over it are
+   * dead-lettered (core/new-device-cap.ts). @default 1,000
+   */
+  newDevicesPerPartitionMinute?: number;
   /** Attempts per fleet-devices shard transaction lost to another invocation (see write-plan). @default 100 */
   maxShardAttempts?: number;
   /** Backoff between those attempts (tests inject `sleep`). @default 10 ms base, 1 s cap, full jitter */
@@ -84,6 +98,14 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
   const process = async (event: unknown): Promise<BatchSummary> => {
     const source = parseMskEvent(event);
     const incarnation = incarnationOf(event, source);
+    const capInput = (groups: BatchGroups, items: Map<string, StateItem>, nowMs: number) => ({
+      groups,
+      items,
+      sources: source,
+      source: incarnation,
+      cap: deps.newDevicesPerPartitionMinute ?? DEFAULT_NEW_DEVICES_PER_PARTITION_MINUTE,
+      nowMs,
+    });
     const now = clock();
     const { valid, invalid } = decodeBatch(source, now, { maxEventTimeSkewMs: deps.maxEventTimeSkewMs });
     if (invalid.length > 0) {
@@ -94,18 +116,25 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
       });
     }
 
-    const groups = groupBatch(valid);
-    const deviceIds = [...groups.devices.keys()];
+    const decoded = groupBatch(valid);
+    const deviceIds = [...decoded.devices.keys()];
     const [items, rules, registry] = await Promise.all([
       // Eventually consistent (half the units): every item read is written back on condition of the version read, so
       // a stale one costs a failed condition and a strongly consistent re-read (write-plan), never a wrong fold; the
       // devices that raise alerts are confirmed current before their alerts are written (current-alerting.ts).
       valid.length > 0
-        ? deps.store.read(keysToRead(groups), { consistent: false })
+        ? deps.store.read(keysToRead(decoded), { consistent: false })
         : Promise.resolve(new Map<string, StateItem>()),
       valid.length > 0 ? deps.rules.rules() : Promise.resolve([]),
       deps.registry.lookup(deviceIds),
     ]);
+    // Records of devices over the new-device cap go to dead-letter (new-device-cap-step.ts).
+    const admitted = valid.length > 0 ? await applyNewDeviceCap(capInput(decoded, items, now), deps) : valid;
+    if (admitted.length < valid.length)
+      logger.warn('records over the new-device cap sent to dead-letter', {
+        count: valid.length - admitted.length,
+      });
+    const groups = admitted.length < valid.length ? groupBatch(admitted) : decoded;
     // Second read, usually empty: the window items of late records (see windowKeysToRead).
     const windowKeys = windowKeysToRead(groups, items);
     if (windowKeys.length > 0)
