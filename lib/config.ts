@@ -15,6 +15,7 @@ import {
   LAMBDA_LIMITS,
   PARTITIONS,
 } from '#core/contract/index.ts';
+import { PROCESSOR_GUARDRAILS } from '#lib/config/guardrails-processor.ts';
 import { PROVISIONED_POLLERS } from '#lib/config/pollers.ts';
 import {
   bool,
@@ -107,6 +108,7 @@ const SETTINGS = {
     }),
     provisionedPollers: PROVISIONED_POLLERS,
   }),
+  processorGuardrails: PROCESSOR_GUARDRAILS,
   windowRetentionDays: int({
     min: 1,
     max: 3650,

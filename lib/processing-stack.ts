@@ -59,6 +59,7 @@ export class ProcessingStack extends Stack {
       memoryMb: p.memoryMb,
       timeout: Duration.seconds(p.timeoutSeconds),
       windowRetentionDays: config.windowRetentionDays,
+      newDevicesPerPartitionMinute: config.processorGuardrails.newDevicesPerPartitionMinute,
       ...(p.provisionedPollers === undefined ? {} : { provisionedPollers: p.provisionedPollers }),
       projectRoot,
     });

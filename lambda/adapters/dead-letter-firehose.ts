@@ -10,6 +10,7 @@ import type { DeadLetter } from '#core/dead-letter.ts';
 import { deadLetterJson, MAX_DEAD_LETTER_LINE_BYTES } from '#core/dead-letter-line.ts';
 import type { DeadLetterSink } from '#core/ports.ts';
 import { type BackoffOptions, isRetryable, RetryableError, withBackoff } from './backoff.ts';
+import { sdkClientConfig } from './sdk-client-config.ts';
 
 const { recordsPerBatch: MAX_RECORDS, batchBytes: MAX_BATCH_BYTES } = FIREHOSE_LIMITS;
 
@@ -67,4 +68,4 @@ export class FirehoseDeadLetterSink implements DeadLetterSink {
   }
 }
 
-export const createFirehoseClient = (): FirehoseClient => new FirehoseClient({});
+export const createFirehoseClient = (): FirehoseClient => new FirehoseClient(sdkClientConfig('firehose'));

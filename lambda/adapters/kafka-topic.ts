@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { KAFKA_NAME, KAFKA_NAME_RULE } from '#core/contract/index.ts';
+import { KAFKA_NAME, KAFKA_NAME_RULE, TELEMETRY_TOPIC_CONFIGS } from '#core/contract/index.ts';
 
 /**
  * Idempotent topic creation over the Kafka admin API — the only way on MSK Serverless, where no CloudFormation topic
@@ -11,7 +11,10 @@ export interface TopicSpec {
   readonly partitions: number;
   /** @default -1 — the broker's default (MSK Serverless fixes it at 3; the local broker at 1). */
   readonly replicationFactor?: number;
-  /** Topic configs applied at creation only (e.g. `retention.ms`). */
+  /**
+   * Topic configs applied at creation only (e.g. `retention.ms`), over TELEMETRY_TOPIC_CONFIGS (the broker's
+   * append time as the record timestamp), which they may override.
+   */
   readonly configs?: Readonly<Record<string, string>>;
 }
 
@@ -54,7 +57,9 @@ export const ensureTopic = async (admin: Admin, spec: TopicSpec): Promise<Ensure
           topic,
           numPartitions: partitions,
           replicationFactor: spec.replicationFactor ?? -1,
-          configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
+          configEntries: Object.entries({ ...TELEMETRY_TOPIC_CONFIGS, ...spec.configs }).map(
+            ([name, value]) => ({ name, value }),
+          ),
         },
       ],
     });

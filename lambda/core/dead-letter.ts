@@ -35,8 +35,20 @@ const deadLetterId = (source: SourceRecord): string => {
   return hash.update(source.value).digest('hex').slice(0, 32);
 };
 
+/** The dead-letter line of a source record (original bytes base64, stable id) rejected for `reason` at `at`. */
+export const toDeadLetter = (source: SourceRecord, reason: string, at: string): DeadLetter => ({
+  id: deadLetterId(source),
+  topic: source.topic,
+  partition: source.partition,
+  offset: source.offset,
+  key: source.key === null ? null : source.key.toString('base64'),
+  value: source.value.toString('base64'),
+  reason,
+  at,
+});
+
 export interface DecodeBatchOptions {
-  /** How far (ms) an event_time may be ahead of the processing time (see record.ts). @default 5 minutes */
+  /** How far (ms) an event_time may be ahead of its record's Kafka timestamp (see record.ts). @default 5 minutes */
   maxEventTimeSkewMs?: number;
 }
 
@@ -50,6 +62,10 @@ const decodeSafely = (source: SourceRecord, options: DecodeOptions) => {
   }
 };
 
+/**
+ * Every decision is a function of the record and the options only (a retried batch decides identically); `nowMs`
+ * only stamps the dead-letters' `at` (when they were written).
+ */
 export const decodeBatch = (
   records: readonly SourceRecord[],
   nowMs: number,
@@ -58,22 +74,14 @@ export const decodeBatch = (
   const valid: BatchRecord[] = [];
   const invalid: DeadLetter[] = [];
   const at = new Date(nowMs).toISOString();
-  const decodeOptions: DecodeOptions = { nowMs, maxEventTimeSkewMs: options.maxEventTimeSkewMs };
   for (const source of records) {
     const { topic, partition, offset } = source;
-    const decoded = decodeSafely(source, decodeOptions);
+    const decoded = decodeSafely(source, {
+      kafkaTimestampMs: source.timestampMs,
+      maxEventTimeSkewMs: options.maxEventTimeSkewMs,
+    });
     if (decoded.ok) valid.push({ topic, partition, offset, record: decoded.record });
-    else
-      invalid.push({
-        id: deadLetterId(source),
-        topic,
-        partition,
-        offset,
-        key: source.key === null ? null : source.key.toString('base64'),
-        value: source.value.toString('base64'),
-        reason: decoded.reason,
-        at,
-      });
+    else invalid.push(toDeadLetter(source, decoded.reason, at));
   }
   return { valid, invalid };
 };

@@ -12,12 +12,20 @@ export interface SourceRecord {
   topic: string;
   partition: number;
   offset: number;
+  /**
+   * The Kafka record's timestamp: the broker's append time on the telemetry topic (created with
+   * `message.timestamp.type=LogAppendTime`), the producer's on a CreateTime topic; -1 when the record has none.
+   * The clock-skew rule judges event_time against it (record.ts).
+   */
   timestampMs: number;
   /** Null when the producer sent no key (the blog's producer does not). */
   key: Buffer | null;
   /** Empty when the record value was null. */
   value: Buffer;
 }
+
+/** What Kafka reports for a record that carries no timestamp. */
+export const NO_KAFKA_TIMESTAMP = -1;
 
 export class MskEventError extends Error {
   override readonly name = 'MskEventError';
@@ -89,12 +97,15 @@ export interface MskRecordSource {
   readonly headers?: readonly Readonly<Record<string, number[]>>[];
 }
 
-/** One record as Lambda delivers it: base64 key and value, left out when the record has none. */
+/**
+ * One record as Lambda delivers it: base64 key and value, left out when the record has none. A record without
+ * `timestampMs` gets Kafka's -1 (no timestamp): the skew rule then has no reference (record.ts).
+ */
 export const toDeliveredRecord = (r: MskRecordSource) => ({
   topic: r.topic,
   partition: r.partition,
   offset: r.offset,
-  timestamp: r.timestampMs ?? 0,
+  timestamp: r.timestampMs ?? NO_KAFKA_TIMESTAMP,
   timestampType: 'CREATE_TIME' as const,
   ...(r.key ? { key: Buffer.from(r.key).toString('base64') } : {}),
   ...(r.value ? { value: Buffer.from(r.value).toString('base64') } : {}),

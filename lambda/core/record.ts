@@ -26,15 +26,22 @@ export const MAX_DEVICE_ID_LENGTH = 128;
 export const MAX_TEXT_FIELD_LENGTH = 256;
 export const CPU_RANGE = { min: 0, max: 100 } as const;
 export const MEMORY_RANGE = { min: 0, max: 1_048_576 } as const;
-/** Default clock-skew margin: an event_time further ahead of the processing time is dead-lettered. */
+/**
+ * Default clock-skew margin: an event_time further ahead of its Kafka record's timestamp is dead-lettered
+ * (the skew rule, docs/DATA_MODEL.md "Deterministic decisions").
+ */
 export const DEFAULT_MAX_EVENT_TIME_SKEW_MS = 5 * 60_000;
 export const FUTURE_EVENT_TIME_REASON = 'event_time in the future';
 /** Longest quote of a bad value in a reason. */
 const SHOWN_CHARACTERS = 40;
 
 export interface DecodeOptions {
-  /** Processing time (epoch ms); with it, an event_time more than `maxEventTimeSkewMs` ahead is refused. */
-  nowMs?: number;
+  /**
+   * The Kafka record's own timestamp (epoch ms): an event_time more than `maxEventTimeSkewMs` ahead of it is refused.
+   * Never the processing clock, so a retried batch decides exactly as the first attempt did. Absent, or negative
+   * (Kafka's -1 = no timestamp), the rule has no reference and is not applied (see `hasKafkaTimestamp`).
+   */
+  kafkaTimestampMs?: number;
   /** @default DEFAULT_MAX_EVENT_TIME_SKEW_MS */
   maxEventTimeSkewMs?: number;
 }
@@ -54,6 +61,15 @@ const ISO_WITH_ZONE =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
 // What the blog's Python producer sends (`%Y-%m-%d %H:%M:%S`, optionally with microseconds): read as UTC.
 const NAIVE_UTC = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/;
+
+/**
+ * True when a Kafka timestamp is a real instant. Kafka writes -1 for "no timestamp" (message format v0); the topic is
+ * created with `message.timestamp.type=LogAppendTime`, where the broker stamps every record, so it cannot occur there.
+ * On a CreateTime topic the producer picks the timestamp anyway (it could pick event_time itself), so letting a record
+ * without one past the skew rule opens nothing a producer could not already do.
+ */
+export const hasKafkaTimestamp = (timestampMs: number | undefined): timestampMs is number =>
+  timestampMs !== undefined && Number.isFinite(timestampMs) && timestampMs >= 0;
 
 const typeName = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
@@ -196,8 +212,10 @@ export const decodeRecord = (
   if (eventTimeMs < 0 || eventTimeMs > MAX_EPOCH_MS)
     return fail(`event_time out of range 1970-9999: ${show(eventTime)}`);
   // A broken clock (one record dated 2099) would otherwise hold the device's current state and alerts for good.
-  const { nowMs, maxEventTimeSkewMs = DEFAULT_MAX_EVENT_TIME_SKEW_MS } = options;
-  if (nowMs !== undefined && eventTimeMs > nowMs + maxEventTimeSkewMs) return fail(FUTURE_EVENT_TIME_REASON);
+  // Judged against the record's Kafka timestamp (fixed in the log), never the clock of the attempt: replay-deterministic.
+  const { kafkaTimestampMs, maxEventTimeSkewMs = DEFAULT_MAX_EVENT_TIME_SKEW_MS } = options;
+  if (hasKafkaTimestamp(kafkaTimestampMs) && eventTimeMs > kafkaTimestampMs + maxEventTimeSkewMs)
+    return fail(FUTURE_EVENT_TIME_REASON);
 
   return {
     ok: true,

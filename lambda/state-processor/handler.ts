@@ -19,6 +19,7 @@ import {
   DEFAULT_WINDOW_RETENTION_DAYS,
   ENV,
 } from '#core/contract/index.ts';
+import { DEFAULT_NEW_DEVICES_PER_PARTITION_MINUTE } from '#core/new-device-cap.ts';
 import { PROCESSOR_SERVICE } from '#core/processor-metrics.ts';
 import { DEFAULT_MAX_EVENT_TIME_SKEW_MS } from '#core/record.ts';
 import { createStateProcessor } from './processor.ts';
@@ -46,6 +47,10 @@ const processor = createStateProcessor({
   metrics: powertoolsMetrics(metrics),
   windowRetentionDays: numberEnv(ENV.windowRetentionDays, DEFAULT_WINDOW_RETENTION_DAYS),
   maxEventTimeSkewMs: numberEnv(ENV.maxEventTimeSkewSeconds, DEFAULT_MAX_EVENT_TIME_SKEW_MS / 1000) * 1000,
+  newDevicesPerPartitionMinute: numberEnv(
+    ENV.newDevicesPerPartitionMinute,
+    DEFAULT_NEW_DEVICES_PER_PARTITION_MINUTE,
+  ),
 });
 
 export const handler = async (event: MSKEvent): Promise<void> => {

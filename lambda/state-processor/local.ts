@@ -21,6 +21,7 @@ import {
   DEFAULT_WINDOW_RETENTION_DAYS,
   ENV,
 } from '#core/contract/index.ts';
+import { DEFAULT_NEW_DEVICES_PER_PARTITION_MINUTE } from '#core/new-device-cap.ts';
 import { type Log, type StateStore, silentLog } from '#core/ports.ts';
 import { DEFAULT_MAX_EVENT_TIME_SKEW_MS } from '#core/record.ts';
 import { type BatchSummary, createStateProcessor } from './processor.ts';
@@ -48,6 +49,8 @@ export interface LocalStateProcessorOptions {
   clock?: () => number;
   /** Clock-skew margin for event_time. @default $MAX_EVENT_TIME_SKEW_SECONDS, else DEFAULT_MAX_EVENT_TIME_SKEW_MS (5 minutes) */
   maxEventTimeSkewSeconds?: number;
+  /** New-device cap per partition-minute. @default $NEW_DEVICES_PER_PARTITION_MINUTE, else 1,000 */
+  newDevicesPerPartitionMinute?: number;
 }
 
 export interface LocalStateProcessor {
@@ -87,6 +90,9 @@ export const createLocalStateProcessor = (options: LocalStateProcessorOptions): 
     maxEventTimeSkewMs:
       (options.maxEventTimeSkewSeconds ??
         numberEnv(ENV.maxEventTimeSkewSeconds, DEFAULT_MAX_EVENT_TIME_SKEW_MS / 1000)) * 1000,
+    newDevicesPerPartitionMinute:
+      options.newDevicesPerPartitionMinute ??
+      numberEnv(ENV.newDevicesPerPartitionMinute, DEFAULT_NEW_DEVICES_PER_PARTITION_MINUTE),
   });
   return {
     handler: async (event) => {

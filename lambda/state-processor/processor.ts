@@ -7,10 +7,12 @@ import type { BackoffOptions } from '#adapters/backoff.ts';
 import { type BatchGroups, groupBatch } from '#core/batch/group.ts';
 import { createPlanner } from '#core/batch/planner.ts';
 import { keysToRead, windowKeysToRead } from '#core/batch/read-keys.ts';
+import type { BatchRecord } from '#core/batch-record.ts';
 import { DEFAULT_WINDOW_RETENTION_DAYS } from '#core/contract/index.ts';
 import { decodeBatch } from '#core/dead-letter.ts';
 import type { StateItem } from '#core/items/state-item.ts';
 import { MskEventError, parseMskEvent, type SourceRecord } from '#core/msk-event.ts';
+import { DEFAULT_NEW_DEVICES_PER_PARTITION_MINUTE } from '#core/new-device-cap.ts';
 import type {
   AlertSink,
   DeadLetterSink,
@@ -23,6 +25,7 @@ import type {
 import { rewoundPartitions } from '#core/rewound.ts';
 import { clusterIdOf, incarnationOf } from '#core/watermark.ts';
 import { planWithCurrentAlerting } from './current-alerting.ts';
+import { applyNewDeviceCap } from './new-device-cap-step.ts';
 import { writePlan } from './write-plan.ts';
 
 export interface StateProcessorDeps {
@@ -33,7 +36,10 @@ export interface StateProcessorDeps {
   registry: RegistrySource;
   logger: Log;
   metrics: ProcessorMetrics;
-  /** Epoch ms; injectable for tests. */
+  /**
+   * Epoch ms; injectable for tests. Decides nothing: it stamps dead-letters' `at` and measures lag (every accept or
+   * reject is a function of the record and the configuration only, docs/DATA_MODEL.md "Deterministic decisions").
+   */
   clock?: () => number;
   /** @default 7 */
   windowRetentionDays?: number;
@@ -41,8 +47,13 @@ export interface StateProcessorDeps {
   writeConcurrency?: number;
   /** Conditional-write attempts per item. @default 8 */
   maxWriteAttempts?: number;
-  /** How far (ms) an event_time may be ahead of the clock before the record is dead-lettered. @default 5 minutes */
+  /** How far (ms) an event_time may be ahead of its Kafka timestamp before it is dead-lettered. @default 5 minutes */
   maxEventTimeSkewMs?: number;
+  /**
+   * New devices admitted per source partition per minute of Kafka timestamp; the records of devices over it are
+   * dead-lettered (core/new-device-cap.ts). @default 1,000
+   */
+  newDevicesPerPartitionMinute?: number;
   /** Attempts per fleet-count transaction lost on the partition's fleet item alone (see write-plan). @default 100 */
   maxFleetItemAttempts?: number;
   /** Backoff between those attempts (tests inject `sleep`). @default 10 ms base, 1 s cap, full jitter */
@@ -93,7 +104,7 @@ const quarantine = async (deps: StateProcessorDeps, records: readonly SourceReco
   return decoded;
 };
 
-/** Step 2: the items the plan starts from (two reads), the rules and the registry rows of the batch's devices. */
+/** Step 2: the items the plan starts from, the rules and the registry rows of the batch's devices. */
 const readForPlan = async (deps: StateProcessorDeps, groups: BatchGroups, anyValid: boolean) => {
   const [items, rules, registry] = await Promise.all([
     // Eventually consistent (half the units): every item read is written back on condition of the version read, so
@@ -105,11 +116,42 @@ const readForPlan = async (deps: StateProcessorDeps, groups: BatchGroups, anyVal
     anyValid ? deps.rules.rules() : Promise.resolve([]),
     deps.registry.lookup([...groups.devices.keys()]),
   ]);
-  // Second read, usually empty: the window items of late records (see windowKeysToRead).
+  return { items, rules, registry };
+};
+
+/** What the new-device cap step decides from. */
+interface AdmitInput {
+  readonly decoded: BatchGroups;
+  readonly valid: readonly BatchRecord[];
+  readonly items: Map<string, StateItem>;
+  readonly records: readonly SourceRecord[];
+  readonly incarnation: string;
+  readonly now: number;
+}
+
+/** Step 3: the records of devices over the new-device cap go to dead-letter (new-device-cap-step.ts). */
+const admitNewDevices = async (deps: StateProcessorDeps, input: AdmitInput): Promise<BatchGroups> => {
+  const { decoded, valid } = input;
+  if (valid.length === 0) return decoded;
+  const cap = deps.newDevicesPerPartitionMinute ?? DEFAULT_NEW_DEVICES_PER_PARTITION_MINUTE;
+  const capInput = { groups: decoded, items: input.items, sources: input.records, source: input.incarnation };
+  const admitted = await applyNewDeviceCap({ ...capInput, cap, nowMs: input.now }, deps);
+  if (admitted.length === valid.length) return decoded;
+  deps.logger.warn('records over the new-device cap sent to dead-letter', {
+    count: valid.length - admitted.length,
+  });
+  return groupBatch(admitted);
+};
+
+/** Step 4, usually no read: the window items of late records (see windowKeysToRead). */
+const readLateWindows = async (
+  deps: StateProcessorDeps,
+  groups: BatchGroups,
+  items: Map<string, StateItem>,
+) => {
   const windowKeys = windowKeysToRead(groups, items);
   if (windowKeys.length > 0)
     for (const [id, item] of await deps.store.read(windowKeys, { consistent: false })) items.set(id, item);
-  return { items, rules, registry };
 };
 
 /**
@@ -150,9 +192,12 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
   const process = async (event: unknown): Promise<BatchSummary> => {
     const records = parseMskEvent(event);
     const incarnation = batchIncarnation(event, records);
-    const { valid, invalid } = await quarantine(deps, records, clock());
-    const groups = groupBatch(valid);
-    const { items, rules, registry } = await readForPlan(deps, groups, valid.length > 0);
+    const now = clock();
+    const { valid, invalid } = await quarantine(deps, records, now);
+    const decoded = groupBatch(valid);
+    const { items, rules, registry } = await readForPlan(deps, decoded, valid.length > 0);
+    const groups = await admitNewDevices(deps, { decoded, valid, items, records, incarnation, now });
+    await readLateWindows(deps, groups, items);
     const planner = createPlanner(groups, {
       rules,
       registryOf: (deviceId) => registry.get(deviceId) ?? null,

@@ -1,18 +1,17 @@
 /**
- * Writes a batch plan in the order that keeps retries convergent (docs/DATA_MODEL.md), as four named steps:
- * 1. alerts (`write-plan/alerts-step.ts`);
- * 2. record counts of each partition's fleet item (`record-counts-step.ts`), except those that ride in the
+ * Writes a batch plan in the order that keeps retries convergent (docs/DATA_MODEL.md), as named steps:
+ * 1. record counts of each partition's fleet item (`record-counts-step.ts`), except those that ride in the
  *    partition's first fleet-count transaction;
- * 3. late windows (`windows-step.ts`);
- * 4. device rounds (`device-rounds-step.ts`): plain devices alone (`plain-devices.ts`), devices whose fleet
+ * 2. late windows (`windows-step.ts`);
+ * 3. device rounds (`device-rounds-step.ts`): plain devices alone (`plain-devices.ts`), devices whose fleet
  *    contribution changes in transactions with their counting partition's fleet item (`counted-devices.ts`), chunked
- *    by items and bytes (`transaction-chunk.ts`); then the record counts still held back.
+ *    by items and bytes (`transaction-chunk.ts`), each device's alerts written right before it (`alerts-step.ts`); then
+ *    the record counts still held back.
  * Every write is conditional on the version of each item it was planned from, so concurrent invocations of the same
  * partition stay exact; on a conflict the item is re-read and re-planned from the same records (the watermarks drop
  * what is already folded), a bounded number of times (`converge.ts`).
  */
 import type { BatchPlan } from '#core/batch/plan.ts';
-import { writeAlerts } from './write-plan/alerts-step.ts';
 import { createContext, type WriteOptions, type WriteStats } from './write-plan/context.ts';
 import { writeDeviceRounds } from './write-plan/device-rounds-step.ts';
 import { FleetItems } from './write-plan/fleet-items.ts';
@@ -30,7 +29,6 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
     sleep: backoff.sleep ?? sleepFor,
   };
 
-  await writeAlerts(context, plan.alerts);
   const fleetItems = new FleetItems(context, options.items);
   const recordCounts = new RecordCounts(context, fleetItems, plan);
   await recordCounts.writeNow();

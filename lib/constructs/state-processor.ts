@@ -33,6 +33,8 @@ export interface StateProcessorProps {
   readonly timeout?: Duration;
   /** Days a per-minute window is kept after it ends (TTL). @default 7 */
   readonly windowRetentionDays?: number;
+  /** New devices per source partition per minute before records are dead-lettered. @default - the processor's 1,000 */
+  readonly newDevicesPerPartitionMinute?: number;
   /**
    * Provisioned mode: keep `minimum` to `maximum` event pollers (within POLLER_RANGES: minimum 1–200, maximum 1–2,000)
    * and turn on the mapping's event, error and Kafka consumer metrics. @default - on-demand pollers, no mapping metrics
@@ -114,6 +116,8 @@ export class StateProcessor extends Construct {
       .bindTable(ENV.alertsTable, props.tables.alerts, ['dynamodb:PutItem'])
       .bindDeliveryStream(ENV.deadLetterStream, props.deadLetterStream)
       .bindSetting(ENV.windowRetentionDays, String(retentionDays));
+    if (props.newDevicesPerPartitionMinute !== undefined)
+      this.fn.bindSetting(ENV.newDevicesPerPartitionMinute, String(props.newDevicesPerPartitionMinute));
 
     const fn = this.fn.function;
     props.kafka.grantConsume(fn, props.topic.topicName, props.consumerGroupId);

@@ -66,6 +66,7 @@ const IN_PLACE: [string, Context, Context][] = [
   ['provisioned pollers off', { processor: { provisionedPollers: pollers } }, {}],
   ['alert and ops emails', {}, { alertEmail: 'noc@example.com', opsEmail: 'ops@example.com' }],
   ['window retention', {}, { windowRetentionDays: 30 }],
+  ['new-device cap', {}, { processorGuardrails: { newDevicesPerPartitionMinute: 50 } }],
   ['deletion protection off', {}, { deletionProtection: false }],
   ['delete topic on removal', {}, { deleteTopicOnRemoval: true }],
   [

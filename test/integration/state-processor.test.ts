@@ -66,6 +66,7 @@ const processorFor = (
 /** Every item of a table, without `version` (it counts writes, which differ between equivalent histories). */
 const scan = async (table: string) =>
   (await scanTable(endpoint, table))
+    .filter((item) => !String(item.pk).startsWith('NEWDEV#')) // new-device cap bookkeeping (by batch boundaries)
     .map(({ version: _version, ...rest }) => rest)
     .sort((a, b) =>
       JSON.stringify([a.pk ?? a.deviceId, a.sk ?? a.alertKey]).localeCompare(

@@ -10,6 +10,7 @@ export const ENV = {
   deadLetterStream: 'DEAD_LETTER_STREAM',
   windowRetentionDays: 'WINDOW_RETENTION_DAYS',
   maxEventTimeSkewSeconds: 'MAX_EVENT_TIME_SKEW_SECONDS',
+  newDevicesPerPartitionMinute: 'NEW_DEVICES_PER_PARTITION_MINUTE',
   rulesCacheSeconds: 'RULES_CACHE_SECONDS',
   registryCacheSeconds: 'REGISTRY_CACHE_SECONDS',
   alertTopicArn: 'ALERT_TOPIC_ARN',

@@ -15,6 +15,7 @@ export {
   KAFKA_NAME,
   KAFKA_NAME_RULE,
   PARTITIONS,
+  TELEMETRY_TOPIC_CONFIGS,
 } from './kafka.ts';
 export {
   type GlueColumnType,

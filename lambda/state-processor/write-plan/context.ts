@@ -50,6 +50,8 @@ export interface WriteContext {
   readonly concurrency: number;
   readonly maxAttempts: number;
   readonly stats: WriteStats;
+  /** Alerts this attempt has written (deviceId + alertKey): each is sent at most once per attempt. */
+  readonly writtenAlerts: Set<string>;
 }
 
 export const createContext = (options: WriteOptions): WriteContext => ({
@@ -59,6 +61,7 @@ export const createContext = (options: WriteOptions): WriteContext => ({
   concurrency: options.concurrency,
   maxAttempts: options.maxAttempts,
   stats: { itemWrites: 0, transactions: 0, conflicts: 0, alerts: 0, fleetItemConflicts: 0 },
+  writtenAlerts: new Set(),
 });
 
 /** An item planned for a write, with the version it was planned from (null = it must not exist). */

@@ -11,6 +11,7 @@ import { accumulateDelta, applyFleetDelta, emptyDelta } from '#core/fleet-device
 import type { FleetItem } from '#core/items/fleet.ts';
 import { itemId } from '#core/items/keys.ts';
 import type { ConditionalWrite } from '#core/ports.ts';
+import { writeAlerts } from './alerts-step.ts';
 import { transact, WriteConflictError, type WriteContext } from './context.ts';
 import { replanDevice } from './device-replan.ts';
 import type { countingKeyOf, FleetItems } from './fleet-items.ts';
@@ -102,6 +103,10 @@ export class CountedPartition {
     for (const d of chunk) accumulateDelta(delta, d.before, d.after);
     const fleetWrite = { item: applyFleetDelta(this.at, current, delta), expectedVersion };
     const { writes, owners } = chunkWrites(chunk, fleetWrite);
+    await writeAlerts(
+      this.context,
+      chunk.flatMap((d) => d.alerts),
+    );
     const conflicts = await transact(this.context, writes);
     if (conflicts.length === 0) await this.#committed(chunk, writes.length, fleetWrite.item);
     else await this.#cancelled(chunk, conflicts.length, lostParts(conflicts, owners));

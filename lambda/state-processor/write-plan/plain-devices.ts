@@ -5,6 +5,7 @@
  */
 import type { DevicePlan } from '#core/device.ts';
 import { sameContribution } from '#core/fleet-devices.ts';
+import { writeAlerts } from './alerts-step.ts';
 import { transact, type WriteContext } from './context.ts';
 import { writeConverging } from './converge.ts';
 import { replanDevice } from './device-replan.ts';
@@ -30,6 +31,7 @@ export const writePlainDevice = async (
         round.counted.push(planned);
         return true;
       }
+      await writeAlerts(context, planned.alerts);
       const writes = unitWrites(planned);
       const [only] = writes;
       const written =

@@ -11,16 +11,21 @@ const encode = (doc: unknown) => Buffer.from(JSON.stringify(doc));
 /** The good record with one field's JSON text replaced verbatim. */
 const withRawField = (field: string, rawJson: string) =>
   Buffer.from(JSON.stringify({ ...good, [field]: 'RAW' }).replace('"RAW"', rawJson));
-const reasonOf = (value: Buffer, nowMs?: number, maxEventTimeSkewMs?: number) => {
-  const result = decodeRecord(value, null, { nowMs, maxEventTimeSkewMs });
+const reasonOf = (value: Buffer, kafkaTimestampMs?: number, maxEventTimeSkewMs?: number) => {
+  const result = decodeRecord(value, null, { kafkaTimestampMs, maxEventTimeSkewMs });
   if (result.ok) throw new Error('expected a rejection');
   return result.reason;
 };
-const source = (offset: number, value: Buffer, key: Buffer | null = null): SourceRecord => ({
+const source = (
+  offset: number,
+  value: Buffer,
+  key: Buffer | null = null,
+  timestampMs = NOW,
+): SourceRecord => ({
   topic: 'modem-telemetry',
   partition: 1,
   offset,
-  timestampMs: NOW,
+  timestampMs,
   key,
   value,
 });
@@ -78,12 +83,12 @@ describe('decodeRecord: prototype names are ordinary values', () => {
   });
 });
 
-describe('decodeRecord: clock-skew rule', () => {
+describe('decodeRecord: clock-skew rule (against the Kafka timestamp)', () => {
   const at = (ms: number) => encode({ ...good, event_time: new Date(ms).toISOString() });
 
   it('accepts an event_time up to the margin (default 5 minutes) ahead, refuses one beyond it', () => {
     expect(DEFAULT_MAX_EVENT_TIME_SKEW_MS).toBe(300_000);
-    expect(decodeRecord(at(NOW + 300_000), null, { nowMs: NOW }).ok).toBe(true);
+    expect(decodeRecord(at(NOW + 300_000), null, { kafkaTimestampMs: NOW }).ok).toBe(true);
     expect(reasonOf(at(NOW + 300_001), NOW)).toBe('event_time in the future');
     expect(reasonOf(encode({ ...good, event_time: '2099-01-01T00:00:00Z' }), NOW)).toBe(
       'event_time in the future',
@@ -92,19 +97,28 @@ describe('decodeRecord: clock-skew rule', () => {
 
   it('takes the margin from the options', () => {
     expect(reasonOf(at(NOW + 1_001), NOW, 1_000)).toBe('event_time in the future');
-    expect(decodeRecord(at(NOW + 1_000), null, { nowMs: NOW, maxEventTimeSkewMs: 1_000 }).ok).toBe(true);
+    expect(decodeRecord(at(NOW + 1_000), null, { kafkaTimestampMs: NOW, maxEventTimeSkewMs: 1_000 }).ok).toBe(
+      true,
+    );
   });
 
-  it('decodeBatch applies it with the batch clock and the configured margin', () => {
-    const { valid, invalid } = decodeBatch(
-      [source(0, at(NOW + 60_000)), source(1, at(NOW + 3_600_000))],
-      NOW,
-      {
-        maxEventTimeSkewMs: 120_000,
-      },
-    );
-    expect(valid.map((r) => r.offset)).toEqual([0]);
-    expect(invalid).toEqual([expect.objectContaining({ offset: 1, reason: 'event_time in the future' })]);
+  it("has no reference without a Kafka timestamp (absent, or Kafka's -1): the rule is not applied", () => {
+    for (const kafkaTimestampMs of [undefined, -1, Number.NaN])
+      expect(decodeRecord(at(NOW + 3_600_000), null, { kafkaTimestampMs }).ok).toBe(true);
+    expect(reasonOf(at(300_001), 0)).toBe('event_time in the future'); // 0 is an instant (1970), not "none"
+  });
+
+  it('decodeBatch judges each record by its own Kafka timestamp, whatever the batch clock says', () => {
+    const batch = [
+      source(0, at(NOW + 60_000)),
+      source(1, at(NOW + 3_600_000)),
+      source(2, at(NOW + 3_600_000), null, NOW + 3_500_000),
+    ];
+    for (const clock of [NOW - 86_400_000, NOW, NOW + 86_400_000]) {
+      const { valid, invalid } = decodeBatch(batch, clock, { maxEventTimeSkewMs: 120_000 });
+      expect(valid.map((r) => r.offset)).toEqual([0, 2]);
+      expect(invalid).toEqual([expect.objectContaining({ offset: 1, reason: 'event_time in the future' })]);
+    }
   });
 });
 

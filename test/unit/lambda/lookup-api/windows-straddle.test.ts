@@ -126,7 +126,7 @@ const logsOf = (specs: { partition: number; second: number; cpu: number }[]): So
       topic: 'modem-telemetry',
       partition: s.partition,
       offset: log.length,
-      timestampMs: BASE_MS,
+      timestampMs: BASE_MS + 3_600_000,
       key: null,
       value: telemetryValue({ deviceid: 'd1', cpuusage: s.cpu, event_time: eventTimeAt(BASE_MS, s.second) }),
     });

@@ -85,7 +85,7 @@ const produce = (specs: readonly Spec[], mode: Mode): { logs: SourceRecord[][]; 
       topic: TOPIC,
       partition,
       offset: log.length,
-      timestampMs: BASE_MS,
+      timestampMs: BASE_MS + 3_600_000,
       key: keyed ? Buffer.from(deviceId) : null,
       value: Buffer.from(
         JSON.stringify({

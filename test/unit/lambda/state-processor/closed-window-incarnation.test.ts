@@ -21,7 +21,7 @@ const M0 = '2026-11-21T10:00Z';
 const arn = (uuid: string) => `arn:aws:kafka:eu-west-1:123456789012:cluster/fleet/${uuid}`;
 const record = (offset: number, second: number, cpu: number): SourceRecord =>
   sourceRecord(
-    { topic: TOPIC, partition: 0, offset, timestampMs: BASE_MS },
+    { topic: TOPIC, partition: 0, offset, timestampMs: BASE_MS + 3_600_000 },
     telemetryValue({ deviceid: 'd1', cpuusage: cpu, event_time: eventTimeAt(BASE_MS, second) }),
   );
 

@@ -18,7 +18,7 @@ const M0 = '2026-11-21T10:00Z';
 const M1 = '2026-11-21T10:01Z';
 const record = (offset: number, second: number, cpu: number): SourceRecord =>
   sourceRecord(
-    { topic: 't', partition: 0, offset, timestampMs: BASE_MS },
+    { topic: 't', partition: 0, offset, timestampMs: BASE_MS + 3_600_000 },
     telemetryValue({ deviceid: 'd1', cpuusage: cpu, event_time: eventTimeAt(BASE_MS, second) }),
   );
 

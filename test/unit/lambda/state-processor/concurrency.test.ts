@@ -63,7 +63,7 @@ const produce = (specs: readonly Spec[], keyed: boolean): SourceRecord[][] => {
       topic: TOPIC,
       partition,
       offset: log.length,
-      timestampMs: BASE_MS,
+      timestampMs: BASE_MS + 3_600_000,
       key: keyed ? Buffer.from(deviceid) : null,
       value: Buffer.from(
         JSON.stringify({
@@ -205,7 +205,7 @@ describe('record counts of a partition whose fleet-count change was lost to anot
     topic: TOPIC,
     partition: 0,
     offset,
-    timestampMs: BASE_MS,
+    timestampMs: BASE_MS + 3_600_000,
     key: null,
     value: Buffer.from(
       JSON.stringify({

@@ -19,7 +19,7 @@ const arn = (uuid: string) => `arn:aws:kafka:eu-west-1:123456789012:cluster/flee
 
 const record = (partition: number, offset: number, second: number, deviceid = 'd1'): SourceRecord =>
   sourceRecord(
-    { topic: TOPIC, partition, offset, timestampMs: BASE_MS },
+    { topic: TOPIC, partition, offset, timestampMs: BASE_MS + 3_600_000 },
     telemetryValue({ deviceid, event_time: eventTimeAt(BASE_MS, second) }),
   );
 

@@ -223,6 +223,8 @@ const runPipeline = async (inputs: readonly Input[], boundaries: readonly number
     logger: silentLog,
     metrics: new MemoryMetrics(),
     clock: () => T0,
+    // Thousands of new devices in one minute are the point here, not the new-device cap (new-device-cap.test.ts).
+    newDevicesPerPartitionMinute: 1_000_000,
   });
   const sources = toSources(inputs);
   const cuts = [...new Set([0, ...boundaries.map((b) => b % (sources.length + 1)), sources.length])].sort(

@@ -76,9 +76,10 @@ describe('createStateProcessor', () => {
         },
       ]),
     );
-    // The new device joins the fleet counts in its transaction, through its partition's fleet item, which takes
-    // the batch's record counts in the same write.
-    expect(log).toEqual(['DEAD', 'ALERT', 'STATE', 'WIN', 'RECORDS']);
+    // The new device is counted against the new-device cap first (its partition's cap item), then joins the fleet
+    // counts in its transaction, through its partition's fleet item, which takes the batch's record counts in the
+    // same write; its alert right before it.
+    expect(log).toEqual(['DEAD', 'CAP', 'ALERT', 'STATE', 'WIN', 'RECORDS']);
     expect(deadLetters.letters).toEqual([expect.objectContaining({ partition: 3, offset: 1 })]);
     expect([...alerts.alerts.values()]).toEqual([
       expect.objectContaining({ deviceId: 'd1', ruleId: 'down', offset: 2, registry: { tier: 'gold' } }),
@@ -92,7 +93,8 @@ describe('createStateProcessor', () => {
       BatchLagMs: 5_000,
       OffsetsRewound: 0,
     });
-    expect(store.items.size).toBe(3);
+    expect(store.items.size).toBe(4); // device, window, fleet item, new-device cap counts
+    expect(store.items.get('NEWDEV#t#3\nCAP')).toMatchObject({ snapshots: [{ through: 2 }] });
     expect(store.items.get('FLEET\nRECORDS#t#3')).toMatchObject({
       records: 2,
       devices: 1,

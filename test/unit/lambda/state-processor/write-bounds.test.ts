@@ -31,7 +31,7 @@ const source = (
   status = 'up',
 ): SourceRecord =>
   sourceRecord(
-    { topic: TOPIC, partition, offset, timestampMs: BASE_MS },
+    { topic: TOPIC, partition, offset, timestampMs: BASE_MS + 30 * 86_400_000 },
     telemetryValue({
       deviceid,
       interfacestatus: status,

@@ -13,6 +13,7 @@ const context = (maxAttempts: number): WriteContext => ({
   concurrency: 1,
   maxAttempts,
   stats: { itemWrites: 0, transactions: 0, conflicts: 0, alerts: 0, fleetItemConflicts: 0 },
+  writtenAlerts: new Set(),
 });
 
 const plan = (version: number) => ({
