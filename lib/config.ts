@@ -9,6 +9,7 @@ import {
   KAFKA_NAME_RULE,
   PARTITIONS,
 } from '#core/contract/index.ts';
+import { type GuardrailsConfig, parseGuardrails } from './config/guardrails.ts';
 import { DEFAULT_PROFILE, PROFILE_NAMES, PROFILES, type ProfileName } from './profiles.ts';
 
 export type StartingPosition = 'TRIM_HORIZON' | 'LATEST';
@@ -67,6 +68,8 @@ export interface FleetStreamConfig {
   /** Email subscribed to operational alarms; empty for none. */
   readonly opsEmail: string;
   readonly api: ApiConfig;
+  /** Cost and abuse caps (lib/config/guardrails.ts). */
+  readonly guardrails: GuardrailsConfig;
 }
 
 export const CONTEXT_KEY = 'fleetstream';
@@ -202,6 +205,7 @@ export const parseConfig = (context: unknown): FleetStreamConfig => {
     'alertEmail',
     'opsEmail',
     'api',
+    'guardrails',
   ]);
   const vpc = c.section(root.vpc, `${CONTEXT_KEY}.vpc`, ['maxAzs', 'egress']);
   const processor = c.section(root.processor, `${CONTEXT_KEY}.processor`, [
@@ -293,6 +297,7 @@ export const parseConfig = (context: unknown): FleetStreamConfig => {
         d.api.accountCloudWatchRole,
       ),
     },
+    guardrails: parseGuardrails(root.guardrails, `${CONTEXT_KEY}.guardrails`, c.errors),
   };
 
   if (c.errors.length > 0) {
