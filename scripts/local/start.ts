@@ -6,8 +6,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyResult, DynamoDBBatchResponse } from 'aws-lambda';
 import type { Admin } from 'kafkajs';
 import { startApiServer } from '#adapters/api-gateway-http.ts';
+import { createCallerLimiter } from '#adapters/caller-limits.ts';
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
 import { createKafka } from '#adapters/kafka-client.ts';
+import { CALLER_LIMITS } from '#core/contract/guardrails.ts';
 import { DEFAULT_CONSUMER_GROUP, DEFAULT_TOPIC, ENV, LAKE_PREFIX, lakeFolder } from '#core/contract/index.ts';
 import { runGenerator } from '#lambda/generator/run.ts';
 import { createConsoleHandler } from '#scripts/console/serve.ts';
@@ -359,6 +361,8 @@ const start = async (config: StartConfig, running: Running, out: ReturnType<type
   const lookupApi = await startFunction('lookup-api');
   const api = await startApiServer((event) => lookupApi.invoke<APIGatewayProxyResult>(event), {
     port: config.apiPort,
+    // The per-caller limits WAF applies in AWS (guardrails.callerLimits defaults).
+    callerLimits: createCallerLimiter(CALLER_LIMITS),
     beforeApi: createConsoleHandler({
       config: { target: 'local', apiLabel: `http://127.0.0.1:${config.apiPort}` },
       progress: () => topicProgress(admin),
