@@ -75,7 +75,9 @@ export class DataLake extends Construct {
       enforceSSL: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
+      // Versioned so a deleted or overwritten log can be recovered for 30 days (checkov CKV_AWS_21).
+      versioned: true,
+      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
       removalPolicy,
     });
     Validations.of(this.accessLogsBucket).acknowledge({

@@ -6,6 +6,9 @@ import { ENV, LOAD_GENERATOR_LIMITS, type LoadGeneratorLimits } from '#core/cont
 import { FleetFunction } from './fleet-function.ts';
 import type { ServerlessKafka } from './serverless-kafka.ts';
 
+/** Default memory of the generator function (the cost model's caps read it). */
+export const LOAD_GENERATOR_MEMORY_MB = 1024;
+
 export interface LoadGeneratorProps {
   readonly kafka: ServerlessKafka;
   readonly vpc: ec2.IVpc;
@@ -53,7 +56,7 @@ export class LoadGenerator extends Construct {
     this.fn = new FleetFunction(this, 'Function', {
       entry: path.join(props.projectRoot, 'lambda/load-generator/handler.ts'),
       description: 'Produces synthetic modem telemetry to MSK (npm run generate -- --remote)',
-      memoryMb: props.memoryMb ?? 1024,
+      memoryMb: props.memoryMb ?? LOAD_GENERATOR_MEMORY_MB,
       timeout: Duration.minutes(15),
       vpc: props.vpc,
       vpcSubnets: props.subnets,

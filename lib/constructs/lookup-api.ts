@@ -16,6 +16,8 @@ import { FleetFunction } from './fleet-function.ts';
 import type { FleetTables } from './fleet-tables.ts';
 
 const STAGE = 'v1';
+/** The handler's memory (the cost model's caps read it). */
+export const LOOKUP_API_MEMORY_MB = 1024;
 
 export interface LookupApiProps {
   readonly tables: FleetTables;
@@ -71,7 +73,7 @@ export class LookupApi extends Construct {
     this.fn = new FleetFunction(this, 'Function', {
       entry: path.join(props.projectRoot, 'lambda/lookup-api/handler.ts'),
       description: 'FleetStream lookup API: devices, windows, fleet, alerts, rules',
-      memoryMb: 1024,
+      memoryMb: LOOKUP_API_MEMORY_MB,
       ...(reserved > 0 ? { reservedConcurrency: reserved } : {}),
     })
       // Exactly the calls the routes make (lambda/lookup-api): it reads everything and writes only the rules table.

@@ -291,6 +291,14 @@ describe('recovery material is retained', () => {
 });
 
 describe('lake readers and Object Lock', () => {
+  it('versions the access-log bucket so a deleted log can be recovered for 30 days', () => {
+    const [[, bucket] = ['', {}]] = resourcesOf(defaults.stateful$, 'AWS::S3::Bucket').filter(([id]) =>
+      id.startsWith('LakeAccessLogs'),
+    );
+    expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(JSON.stringify(bucket.LifecycleConfiguration)).toContain('"NoncurrentDays":30');
+  });
+
   it('writes Athena results under the workgroup’s own prefix', () => {
     const [[, workGroup] = ['', {}]] = resourcesOf(defaults.stateful$, 'AWS::Athena::WorkGroup');
     const location = (
