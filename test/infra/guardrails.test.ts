@@ -417,7 +417,7 @@ describe('confused-deputy conditions on service principals', () => {
 
   // Every service principal we grant something to carries a condition, except the ones listed (docs/OPERATIONS.md
   // "Confused-deputy conditions" says why each is exempt).
-  const EXEMPT = new Set(['lambda.amazonaws.com', 'apigateway.amazonaws.com', 'logging.s3.amazonaws.com']);
+  const EXEMPT = new Set(['lambda.amazonaws.com', 'apigateway.amazonaws.com']);
   type Doc = {
     Statement?: { Principal?: { Service?: string | string[] }; Condition?: unknown; Effect: string }[];
   };
