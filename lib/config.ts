@@ -15,6 +15,7 @@ import {
   LAMBDA_LIMITS,
   PARTITIONS,
 } from '#core/contract/index.ts';
+import { GUARDRAILS } from '#lib/config/guardrails.ts';
 import { PROCESSOR_GUARDRAILS } from '#lib/config/guardrails-processor.ts';
 import { PROVISIONED_POLLERS } from '#lib/config/pollers.ts';
 import {
@@ -136,6 +137,7 @@ const SETTINGS = {
       doc: "Create (and retain) the region's API Gateway logging role; false = the account setting already names one",
     }),
   }),
+  guardrails: GUARDRAILS,
 };
 
 export type FleetStreamConfig = ConfigOf<typeof SETTINGS>;

@@ -8,6 +8,7 @@ import { FailureQueue } from './constructs/failure-queue.ts';
 import { LoadGenerator } from './constructs/load-generator.ts';
 import { LookupApi } from './constructs/lookup-api.ts';
 import { OperationsDashboard } from './constructs/operations-dashboard.ts';
+import { SpendBudget } from './constructs/spend-budget.ts';
 import { StateProcessor } from './constructs/state-processor.ts';
 import type { StatefulStack } from './stateful-stack.ts';
 
@@ -26,6 +27,8 @@ export class ProcessingStack extends Stack {
   readonly loadGenerator: LoadGenerator;
   readonly ops: EncryptedTopic;
   readonly dashboard: OperationsDashboard;
+  /** The monthly AWS Budget (guardrails.monthlyBudgetUsd > 0). */
+  readonly budget?: SpendBudget;
 
   constructor(scope: Construct, id: string, props: ProcessingStackProps) {
     super(scope, id, props);
@@ -74,6 +77,8 @@ export class ProcessingStack extends Stack {
       rateLimit: config.api.rateLimit,
       burstLimit: config.api.burstLimit,
       accountCloudWatchRole: config.api.accountCloudWatchRole,
+      reservedConcurrency: config.guardrails.reservedConcurrency.lookupApi,
+      ...(config.guardrails.callerLimits.enabled ? { callerLimits: config.guardrails.callerLimits } : {}),
       projectRoot,
     });
     this.loadGenerator = new LoadGenerator(this, 'LoadGenerator', {
@@ -81,6 +86,8 @@ export class ProcessingStack extends Stack {
       vpc: stateful.network.vpc,
       subnets: stateful.network.workloadSubnets,
       topicName: stateful.topic.topicName,
+      limits: config.guardrails.loadGenerator,
+      reservedConcurrency: config.guardrails.reservedConcurrency.loadGenerator,
       projectRoot,
     });
 
@@ -88,7 +95,17 @@ export class ProcessingStack extends Stack {
       displayName: 'FleetStream operations alarms',
       email: config.opsEmail,
       allowCloudWatchAlarms: true,
+      allowBudgets: config.guardrails.monthlyBudgetUsd > 0,
     });
+    if (config.guardrails.monthlyBudgetUsd > 0) {
+      this.budget = new SpendBudget(this, 'Budget', {
+        monthlyUsd: config.guardrails.monthlyBudgetUsd,
+        topic: this.ops.topic,
+        emails: [config.opsEmail, config.alertEmail],
+      });
+      // Budgets checks that it may publish when the budget is created: the topic policy and key policy first.
+      this.budget.node.addDependency(this.ops);
+    }
     this.notifier.notificationsFailedAlarm.addAlarmAction(new SnsAction(this.ops.topic));
     this.dashboard = new OperationsDashboard(this, 'Operations', {
       clusterName: stateful.kafka.clusterName,

@@ -7,6 +7,7 @@ import { EncryptedTopic } from './constructs/encrypted-topic.ts';
 import { FleetTables } from './constructs/fleet-tables.ts';
 import { KafkaTopic } from './constructs/kafka-topic.ts';
 import { LakeDeliveryStream } from './constructs/lake-delivery-stream.ts';
+import { LakeReaderPolicy } from './constructs/lake-reader-policy.ts';
 import { Network } from './constructs/network.ts';
 import { ServerlessKafka } from './constructs/serverless-kafka.ts';
 
@@ -25,6 +26,8 @@ export class StatefulStack extends Stack {
   readonly kafka: ServerlessKafka;
   readonly topic: KafkaTopic;
   readonly lake: DataLake;
+  /** Managed policy for lake readers (Glue, Athena workgroup, raw/ read, results, KMS). */
+  readonly lakeReader: LakeReaderPolicy;
   readonly archive: LakeDeliveryStream;
   readonly deadLetters: LakeDeliveryStream;
   readonly tables: FleetTables;
@@ -52,7 +55,8 @@ export class StatefulStack extends Stack {
       projectRoot: props.projectRoot,
     });
 
-    this.lake = new DataLake(this, 'Lake');
+    this.lake = new DataLake(this, 'Lake', { objectLockDays: config.guardrails.lakeObjectLockDays });
+    this.lakeReader = new LakeReaderPolicy(this, 'LakeReader', { lake: this.lake });
     this.archive = new LakeDeliveryStream(this, 'RawArchive', {
       bucket: this.lake.bucket,
       key: this.lake.key,
@@ -71,7 +75,14 @@ export class StatefulStack extends Stack {
       appendNewline: false,
     });
 
-    this.tables = new FleetTables(this, 'Tables', { deletionProtection: config.deletionProtection });
+    const { guardrails } = config;
+    this.tables = new FleetTables(this, 'Tables', {
+      deletionProtection: config.deletionProtection,
+      caps: guardrails.tables,
+      ...(guardrails.stateWarmThroughput === undefined
+        ? {}
+        : { stateWarmThroughput: guardrails.stateWarmThroughput }),
+    });
     this.alerts = new EncryptedTopic(this, 'Alerts', {
       displayName: 'FleetStream device alerts',
       email: config.alertEmail,
@@ -87,6 +98,10 @@ export class StatefulStack extends Stack {
       LakeBucket: [this.lake.bucket.bucketName, 'Data lake bucket (raw/, dead-letter/)'],
       GlueDatabase: [this.lake.databaseName, 'Glue database of the raw table'],
       AthenaWorkGroup: [this.lake.workGroupName, 'Athena workgroup for lake queries'],
+      LakeReaderPolicyArn: [
+        this.lakeReader.policy.managedPolicyArn,
+        'Managed policy: query the lake (Glue table, Athena workgroup, raw/ read, own results, lake key)',
+      ],
       StateTable: [this.tables.state.tableName, TABLES.state.envVar],
       RegistryTable: [this.tables.registry.tableName, TABLES.registry.envVar],
       RulesTable: [this.tables.rules.tableName, TABLES.rules.envVar],

@@ -12,6 +12,7 @@ import {
   readLatestResults,
 } from './bench/results.ts';
 import { CALIBRATIONS, calibrationFrom } from './cost/calibration.ts';
+import { capBounds, formatCaps } from './cost/caps.ts';
 import { formatReport } from './cost/format.ts';
 import { type Assumptions, DEFAULT_ASSUMPTIONS } from './cost/inputs.ts';
 import { computeCost } from './cost/model.ts';
@@ -142,10 +143,11 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
       const prices = PRICE_TABLES[region];
       if (prices === undefined) throw new UsageError(`no price table for ${region}`);
       const report = computeCost(scenario, prices, calibration, assumptions);
+      const caps = capBounds(prices, { recordBytes: scenario.recordBytes });
       print(
         v.json
-          ? JSON.stringify({ pricesCheckedOn: PRICES_CHECKED_ON, ...report }, null, 2)
-          : formatReport(report, prices),
+          ? JSON.stringify({ pricesCheckedOn: PRICES_CHECKED_ON, ...report, caps }, null, 2)
+          : `${formatReport(report, prices)}\n\n${formatCaps(caps)}`,
       );
       return 0;
     },

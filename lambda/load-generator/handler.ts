@@ -4,11 +4,12 @@ import { createKafka } from '#adapters/kafka-client.ts';
 import { functionLogger } from '#adapters/observability.ts';
 import { ENV } from '#core/contract/index.ts';
 import { type GeneratorSummary, runGenerator } from '#lambda/generator/run.ts';
-import { parseLoadRequest } from './request.ts';
+import { parseLoadLimits, parseLoadRequest } from './request.ts';
 
 // In-VPC generator for `npm run generate -- --remote`: MSK Serverless is reachable only from inside the VPC.
 const topic = requireEnv(ENV.topicName);
 const logger = functionLogger('load-generator');
+const limits = parseLoadLimits(process.env[ENV.loadGeneratorLimits]);
 const kafka = createKafka(
   { mode: 'iam', brokers: requireEnv(ENV.bootstrapBrokers), region: requireEnv('AWS_REGION') },
   { clientId: 'fleetstream-load-generator' },
@@ -22,7 +23,7 @@ export const handler = async (
   context: Context,
 ): Promise<GeneratorSummary & { topic: string }> => {
   const stop = new AbortController();
-  const options = parseLoadRequest(event, topic, stop.signal);
+  const options = parseLoadRequest(event, topic, stop.signal, limits);
   const timer = setTimeout(
     () => stop.abort(),
     Math.max(0, context.getRemainingTimeInMillis() - FLUSH_MARGIN_MS),

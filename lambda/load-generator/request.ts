@@ -1,3 +1,4 @@
+import { LOAD_GENERATOR_LIMITS, type LoadGeneratorLimits } from '#core/contract/index.ts';
 import { COMPRESSIONS, type Compression, type GeneratorOptions } from '#lambda/generator/run.ts';
 
 /**
@@ -7,7 +8,7 @@ import { COMPRESSIONS, type Compression, type GeneratorOptions } from '#lambda/g
 export interface LoadRequest {
   /** Fleet size. */
   readonly devices: number;
-  /** Records per second over all devices; 0 or absent = as fast as MSK takes them. */
+  /** Records per second over all devices, at most `maxRate`; 0 or absent = `maxRate` (never unbounded). */
   readonly rate?: number;
   /** Stop after this many records. */
   readonly count?: number;
@@ -46,8 +47,28 @@ const optionalNumber = (
   return value;
 };
 
-/** Validates the payload into generator options; the error message says which field is wrong and why. */
-export const parseLoadRequest = (event: unknown, topic: string, signal: AbortSignal): GeneratorOptions => {
+/** Reads the bounds the stack set (LOAD_GENERATOR_LIMITS, JSON); absent = the contract's defaults. */
+export const parseLoadLimits = (raw: string | undefined): LoadGeneratorLimits => {
+  if (raw === undefined || raw === '') return LOAD_GENERATOR_LIMITS;
+  const parsed = JSON.parse(raw) as Partial<LoadGeneratorLimits>;
+  const limits = { ...LOAD_GENERATOR_LIMITS, ...parsed };
+  for (const [key, value] of Object.entries(limits)) {
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`load generator limit ${key} must be a positive integer`);
+  }
+  return limits;
+};
+
+/**
+ * Validates the payload into generator options within `limits` (guardrails.loadGenerator: fleet size, rate, count);
+ * the error message says which field is wrong and why.
+ */
+export const parseLoadRequest = (
+  event: unknown,
+  topic: string,
+  signal: AbortSignal,
+  limits: LoadGeneratorLimits = LOAD_GENERATOR_LIMITS,
+): GeneratorOptions => {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
     throw new Error('payload must be a JSON object like {"devices":100,"rate":1000,"durationSeconds":60}');
   }
@@ -57,9 +78,20 @@ export const parseLoadRequest = (event: unknown, topic: string, signal: AbortSig
     throw new Error(`unknown field(s): ${unknown.join(', ')} (known: ${[...KNOWN].join(', ')})`);
   const isPositiveInt = (n: number) => Number.isInteger(n) && n >= 1;
   const isRatio = (n: number) => n >= 0 && n <= 1;
-  const devices = optionalNumber(raw, 'devices', isPositiveInt, 'a positive integer');
+  const upTo = (max: number) => (n: number) => isPositiveInt(n) && n <= max;
+  const devices = optionalNumber(
+    raw,
+    'devices',
+    upTo(limits.maxDevices),
+    `an integer from 1 to ${limits.maxDevices}`,
+  );
   if (devices === undefined) throw new Error('devices is required');
-  const count = optionalNumber(raw, 'count', isPositiveInt, 'a positive integer');
+  const count = optionalNumber(
+    raw,
+    'count',
+    upTo(limits.maxCount),
+    `an integer from 1 to ${limits.maxCount}`,
+  );
   const durationSeconds = optionalNumber(
     raw,
     'durationSeconds',
@@ -70,7 +102,12 @@ export const parseLoadRequest = (event: unknown, topic: string, signal: AbortSig
   const seed = raw.seed;
   if (seed !== undefined && typeof seed !== 'string' && typeof seed !== 'number')
     throw new Error('seed must be a string or number');
-  const rate = optionalNumber(raw, 'rate', (n) => n >= 0 && Number.isFinite(n), 'a number >= 0');
+  const rate = optionalNumber(
+    raw,
+    'rate',
+    (n) => n >= 0 && n <= limits.maxRate,
+    `a number from 0 to ${limits.maxRate}`,
+  );
   const badRatio = optionalNumber(raw, 'badRatio', isRatio, 'between 0 and 1');
   const legacyRatio = optionalNumber(raw, 'legacyRatio', isRatio, 'between 0 and 1');
   const compression = raw.compression;
@@ -85,7 +122,7 @@ export const parseLoadRequest = (event: unknown, topic: string, signal: AbortSig
     ...(count !== undefined ? { count } : {}),
     ...(durationSeconds !== undefined ? { durationSeconds } : {}),
     ...(seed !== undefined ? { seed } : {}),
-    ...(rate !== undefined ? { rate } : {}),
+    rate: rate === undefined || rate === 0 ? limits.maxRate : rate,
     ...(badRatio !== undefined ? { badRatio } : {}),
     ...(legacyRatio !== undefined ? { legacyRatio } : {}),
     ...(compression !== undefined ? { compression: compression as Compression } : {}),

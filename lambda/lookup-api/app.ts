@@ -7,6 +7,7 @@ import { fleetRoutes } from './fleet.ts';
 import { errorResponse, HttpError, json } from './http.ts';
 import { createRouter, type Route } from './router.ts';
 import { ruleRoutes } from './rules.ts';
+import { isThrottled, THROTTLED_MESSAGE } from './throttled.ts';
 
 const healthRoutes: Route<LookupDeps>[] = [
   { method: 'GET', pattern: '/health', handler: async () => json(200, { status: 'ok' }) },
@@ -32,6 +33,7 @@ export const createLookupApi = (deps: LookupDeps, log: Log) => {
       return await route(event, deps);
     } catch (error) {
       if (error instanceof HttpError) return errorResponse(error.statusCode, error.message);
+      if (isThrottled(error)) return errorResponse(503, THROTTLED_MESSAGE);
       log.error('lookup-api request failed', {
         method: event.httpMethod,
         path: event.path,

@@ -12,15 +12,13 @@ import type { LookupDeps } from './deps.ts';
 import { badRequest, json, notFound, unavailable } from './http.ts';
 import { registryFromRow, toDeviceSummary, toDeviceView, toWindowView } from './mappers.ts';
 import type { ApiRequest, Route } from './router.ts';
+import { ScanMeter } from './scan-budget.ts';
 import { isDeviceId, parseDeviceId, parseIsoTime, parseLimit, parseToken } from './validation.ts';
 
 // How many recent alerts of a device to read when looking for the latest alert of each firing rule.
 const RECENT_ALERTS = 100;
 const HOUR_MS = 3_600_000;
-const MAX_WINDOW_RANGE_MS = 24 * HOUR_MS;
-// A filtered listing may need several DynamoDB pages to fill one API page; bound the work per request.
-const MAX_PAGES_PER_REQUEST = 10;
-const SCAN_PAGE_SIZE = 500;
+export const MAX_WINDOW_RANGE_MS = 24 * HOUR_MS;
 
 const getDevice = async (request: ApiRequest, deps: LookupDeps) => {
   const deviceId = parseDeviceId(request.params.deviceId ?? '');
@@ -109,7 +107,10 @@ const listDevices = async (request: ApiRequest, deps: LookupDeps) => {
   }
 
   const items: DeviceItem[] = [];
-  for (let page = 0; page < MAX_PAGES_PER_REQUEST; page++) {
+  // A listing may need several DynamoDB pages to fill one API page (a scan passes window and fleet items, a filter
+  // drops entries): the scan budget bounds the work per request, and the cursor resumes where it stopped.
+  const meter = new ScanMeter();
+  while (!meter.exhausted) {
     const remaining = limit - items.length;
     const result = await deps.db.send(
       listing.kind === 'scan'
@@ -118,10 +119,12 @@ const listDevices = async (request: ApiRequest, deps: LookupDeps) => {
             FilterExpression: 'sk = :state',
             ExpressionAttributeValues: { ':state': STATE_SK },
             ExclusiveStartKey: startKey,
-            Limit: SCAN_PAGE_SIZE,
+            Limit: meter.nextLimit(),
+            ReturnConsumedCapacity: 'TOTAL',
           })
-        : new QueryCommand(queryInput(deps, listing, status, model, startKey, remaining)),
+        : new QueryCommand(queryInput(deps, listing, { status, model, startKey, remaining, meter })),
     );
+    meter.record(result);
     items.push(...((result.Items ?? []) as DeviceItem[]));
     startKey = result.LastEvaluatedKey as PageKey | undefined;
     if (items.length > limit) {
@@ -152,13 +155,18 @@ const readDevices = async (deps: LookupDeps, entries: readonly DeviceItem[]): Pr
   return entries.flatMap((e) => byPk.get(e.pk) ?? []);
 };
 
+interface QueryPage {
+  readonly status: string | undefined;
+  readonly model: string | undefined;
+  readonly startKey: PageKey | undefined;
+  readonly remaining: number;
+  readonly meter: ScanMeter;
+}
+
 const queryInput = (
   deps: LookupDeps,
   listing: Extract<Listing, { kind: 'query' }>,
-  status: string | undefined,
-  model: string | undefined,
-  startKey: PageKey | undefined,
-  remaining: number,
+  { status, model, startKey, remaining, meter }: QueryPage,
 ): QueryCommandInput => {
   const filterModel = listing.hashName === 'status' && model !== undefined;
   return {
@@ -173,7 +181,8 @@ const queryInput = (
     },
     ExclusiveStartKey: startKey,
     // One more than needed tells whether another page exists; a filter may drop some, so read a bit more.
-    Limit: filterModel ? Math.max(remaining + 1, 100) : remaining + 1,
+    Limit: meter.nextLimit(filterModel ? Math.max(remaining + 1, 100) : remaining + 1),
+    ReturnConsumedCapacity: 'TOTAL',
   };
 };
 

@@ -16,6 +16,12 @@ export interface DataLakeProps {
   readonly projectionStartYear?: number;
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * S3 Object Lock (governance mode) with this default retention in days; 0 = off. Default retention is bucket-wide:
+   * raw archive, dead letters and Athena results are all kept that long. Once on, Object Lock cannot be turned off
+   * for the bucket (S3 user guide), so choose it when the lake is created. @default 0
+   */
+  readonly objectLockDays?: number;
 }
 
 /**
@@ -32,6 +38,8 @@ export class DataLake extends Construct {
   readonly workGroupName: string;
   readonly table: glue.CfnTable;
   readonly workGroup: athena.CfnWorkGroup;
+  /** Where this workgroup's query results go (`athena-results/<workgroup>/`). */
+  readonly resultsPrefix: string;
 
   constructor(scope: Construct, id: string, props: DataLakeProps = {}) {
     super(scope, id);
@@ -48,6 +56,9 @@ export class DataLake extends Construct {
       );
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const lockDays = props.objectLockDays ?? 0;
+    if (!Number.isInteger(lockDays) || lockDays < 0 || lockDays > 36_500)
+      throw new Error(`DataLake ${id}: objectLockDays must be an integer from 0 to 36500, got ${lockDays}`);
 
     // Grant S3 log delivery through a bucket policy (AWS's current recommendation) instead of the legacy
     // LogDeliveryWrite ACL, so the log bucket can disable ACLs like every other bucket here (cfn-lint W3045).
@@ -64,7 +75,9 @@ export class DataLake extends Construct {
       enforceSSL: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
+      // Versioned so a deleted or overwritten log can be recovered for 30 days (checkov CKV_AWS_21).
+      versioned: true,
+      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
       removalPolicy,
     });
     Validations.of(this.accessLogsBucket).acknowledge({
@@ -84,6 +97,12 @@ export class DataLake extends Construct {
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'lake/',
       removalPolicy,
+      ...(lockDays > 0
+        ? {
+            objectLockEnabled: true,
+            objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(lockDays)),
+          }
+        : {}),
       lifecycleRules: [
         {
           id: 'raw-tiering',
@@ -158,6 +177,7 @@ export class DataLake extends Construct {
     this.table.addResourceDependency(database);
 
     this.workGroupName = Names.uniqueResourceName(this, { maxLength: 128, separator: '-' });
+    this.resultsPrefix = `${LAKE_PREFIX.athenaResults}${this.workGroupName}/`;
     this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
       name: this.workGroupName,
       description: 'FleetStream lake queries; results encrypted with the lake key',
@@ -167,7 +187,8 @@ export class DataLake extends Construct {
         publishCloudWatchMetricsEnabled: true,
         bytesScannedCutoffPerQuery: 10 * 1024 ** 3,
         resultConfiguration: {
-          outputLocation: `s3://${this.bucket.bucketName}/${LAKE_PREFIX.athenaResults}`,
+          // Each workgroup writes under its own prefix, so a reader policy can grant exactly its results.
+          outputLocation: `s3://${this.bucket.bucketName}/${this.resultsPrefix}`,
           encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: this.key.keyArn },
         },
       },

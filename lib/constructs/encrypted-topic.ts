@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -12,6 +12,8 @@ export interface EncryptedTopicProps {
   readonly email?: string;
   /** Let CloudWatch alarms publish (their service principal needs the key). @default false */
   readonly allowCloudWatchAlarms?: boolean;
+  /** Let AWS Budgets publish this account's budget notifications (topic policy + key). @default false */
+  readonly allowBudgets?: boolean;
 }
 
 /**
@@ -42,11 +44,34 @@ export class EncryptedTopic extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
-    if (props.allowCloudWatchAlarms === true) {
-      this.key.grant(
-        new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
-        'kms:Decrypt',
-        'kms:GenerateDataKey*',
+    // Service principals act only for this account's own alarms and budgets (confused-deputy conditions): CloudWatch
+    // and Budgets send aws:SourceAccount and aws:SourceArn (the alarm's or the budget's ARN).
+    const stack = Stack.of(this);
+    const onBehalfOf = (arnPattern: string) => ({
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': arnPattern },
+    });
+    const allowService = (service: string, arnPattern: string) => {
+      const principal = new iam.ServicePrincipal(service, { conditions: onBehalfOf(arnPattern) });
+      this.key.grant(principal, 'kms:Decrypt', 'kms:GenerateDataKey*');
+      return principal;
+    };
+    if (props.allowCloudWatchAlarms === true)
+      allowService(
+        'cloudwatch.amazonaws.com',
+        `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`,
+      );
+    if (props.allowBudgets === true) {
+      const budgets = allowService(
+        'budgets.amazonaws.com',
+        `arn:${stack.partition}:budgets::${stack.account}:*`,
+      );
+      this.topic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          principals: [budgets],
+          actions: ['sns:Publish'],
+          resources: [this.topic.topicArn],
+        }),
       );
     }
     if (email !== '') this.topic.addSubscription(new subscriptions.EmailSubscription(email));

@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
@@ -7,6 +7,12 @@ export interface FailureQueueProps {
   readonly purpose: string;
   /** @default Duration.days(14) (the SQS maximum) */
   readonly retention?: Duration;
+  /**
+   * The queue is the only pointer to the batches Lambda gave up on (their offsets or sequence numbers): it outlives
+   * the processing stack by default. Changing it never replaces the queue (DeletionPolicy is not a property).
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -29,6 +35,7 @@ export class FailureQueue extends Construct {
       encryption: sqs.QueueEncryption.KMS_MANAGED,
       enforceSSL: true,
       retentionPeriod: retention,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     Validations.of(this.queue).acknowledge({
       id: 'AwsSolutions-SQS3',

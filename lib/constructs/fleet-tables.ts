@@ -1,11 +1,26 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { type IndexProjection, type KeySchema, TABLES, type TableSpec } from '#core/contract/index.ts';
+import {
+  type IndexProjection,
+  type KeySchema,
+  TABLE_IDS,
+  TABLES,
+  type TableId,
+  type TableSpec,
+} from '#core/contract/index.ts';
+import type { TableCap, WarmThroughput } from '#lib/config/guardrails.ts';
 
 export interface FleetTablesProps {
   /** Turn on DynamoDB deletion protection and retain the tables when the stack is deleted. @default true */
   readonly deletionProtection?: boolean;
+  /**
+   * On-demand maxima (`OnDemandThroughput`) of each table, applied to the table and to each of its indexes: requests
+   * beyond them are throttled (a cost and runaway guard). @default - no maximum (DynamoDB's 40,000-unit table quota)
+   */
+  readonly caps?: Readonly<Record<TableId, TableCap>>;
+  /** Pre-warm the state table for a known launch. @default - DynamoDB's default warm throughput */
+  readonly stateWarmThroughput?: WarmThroughput;
 }
 
 const S = dynamodb.AttributeType.STRING;
@@ -47,10 +62,25 @@ export class FleetTables extends Construct {
       deletionProtection: protect,
       removalPolicy: protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     };
+    for (const id of TABLE_IDS) {
+      const cap = props.caps?.[id];
+      for (const units of cap === undefined ? [] : [cap.maxReadRequestUnits, cap.maxWriteRequestUnits]) {
+        if (!Number.isInteger(units) || units < 1)
+          throw new Error(`FleetTables ${id}: caps.${id} units must be positive integers, got ${units}`);
+      }
+    }
 
-    const table = (id: string, spec: TableSpec): dynamodb.Table => {
+    const table = (id: string, spec: TableSpec, tableId: TableId): dynamodb.Table => {
+      const cap = props.caps?.[tableId];
+      const maxima =
+        cap === undefined
+          ? {}
+          : { maxReadRequestUnits: cap.maxReadRequestUnits, maxWriteRequestUnits: cap.maxWriteRequestUnits };
+      const warm = tableId === 'state' ? props.stateWarmThroughput : undefined;
       const created = new dynamodb.Table(this, id, {
         ...common,
+        ...maxima,
+        ...(warm === undefined ? {} : { warmThroughput: { ...warm } }),
         ...keysOf(spec),
         timeToLiveAttribute: spec.timeToLiveAttribute,
         stream: spec.stream === undefined ? undefined : dynamodb.StreamViewType[spec.stream],
@@ -60,12 +90,13 @@ export class FleetTables extends Construct {
           indexName: index.name,
           ...keysOf(index),
           ...projectionOf(index.projection),
+          ...maxima,
         });
       return created;
     };
-    this.state = table('State', TABLES.state);
-    this.registry = table('Registry', TABLES.registry);
-    this.rules = table('Rules', TABLES.rules);
-    this.alerts = table('Alerts', TABLES.alerts);
+    this.state = table('State', TABLES.state, 'state');
+    this.registry = table('Registry', TABLES.registry, 'registry');
+    this.rules = table('Rules', TABLES.rules, 'rules');
+    this.alerts = table('Alerts', TABLES.alerts, 'alerts');
   }
 }

@@ -4,11 +4,20 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ENV, GSI_ALERTS_BY_DAY, GSI_BY_MODEL, GSI_BY_STATUS } from '#core/contract/index.ts';
+import {
+  type CallerLimits,
+  ENV,
+  GSI_ALERTS_BY_DAY,
+  GSI_BY_MODEL,
+  GSI_BY_STATUS,
+} from '#core/contract/index.ts';
+import { ApiCallerLimits } from './api-caller-limits.ts';
 import { FleetFunction } from './fleet-function.ts';
 import type { FleetTables } from './fleet-tables.ts';
 
 const STAGE = 'v1';
+/** The handler's memory (the cost model's caps read it). */
+export const LOOKUP_API_MEMORY_MB = 1024;
 
 export interface LookupApiProps {
   readonly tables: FleetTables;
@@ -20,6 +29,10 @@ export interface LookupApiProps {
   readonly projectRoot: string;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /** Concurrent invocations of the handler at most (a cost cap; beyond it API Gateway answers 5xx); 0 = unreserved. @default 10 */
+  readonly reservedConcurrency?: number;
+  /** Per-caller (source IP) limits by a WAF web ACL on the stage. @default - none (stage throttle only) */
+  readonly callerLimits?: CallerLimits;
   /**
    * Create the account-level role API Gateway writes logs with and set it on the region's account settings. It is
    * retained on stack deletion: the setting is shared by every API of the region, and deleting the role would break
@@ -41,12 +54,17 @@ export class LookupApi extends Construct {
   readonly readPolicy: iam.ManagedPolicy;
   /** Attach (with readPolicy) to principals that may change alert rules. */
   readonly rulesAdminPolicy: iam.ManagedPolicy;
+  /** The WAF web ACL on the stage, when per-caller limits are on. */
+  readonly callerLimits?: ApiCallerLimits;
 
   constructor(scope: Construct, id: string, props: LookupApiProps) {
     super(scope, id);
     const rateLimit = props.rateLimit ?? 50;
     const burstLimit = props.burstLimit ?? 100;
     const accountCloudWatchRole = props.accountCloudWatchRole ?? true;
+    const reserved = props.reservedConcurrency ?? 10;
+    if (!Number.isInteger(reserved) || reserved < 0)
+      throw new Error(`LookupApi ${id}: reservedConcurrency must be an integer >= 0, got ${reserved}`);
     if (!Number.isInteger(rateLimit) || rateLimit < 1)
       throw new Error(`LookupApi ${id}: rateLimit must be a positive integer, got ${rateLimit}`);
     if (!Number.isInteger(burstLimit) || burstLimit < 1)
@@ -55,7 +73,8 @@ export class LookupApi extends Construct {
     this.fn = new FleetFunction(this, 'Function', {
       entry: path.join(props.projectRoot, 'lambda/lookup-api/handler.ts'),
       description: 'FleetStream lookup API: devices, windows, fleet, alerts, rules',
-      memoryMb: 1024,
+      memoryMb: LOOKUP_API_MEMORY_MB,
+      ...(reserved > 0 ? { reservedConcurrency: reserved } : {}),
     })
       // Exactly the calls the routes make (lambda/lookup-api): it reads everything and writes only the rules table.
       .bindTable(
@@ -73,9 +92,10 @@ export class LookupApi extends Construct {
       ])
       .bindTable(ENV.alertsTable, props.tables.alerts, ['dynamodb:Query'], [GSI_ALERTS_BY_DAY]);
 
+    // Who called what and when: kept after the stack is deleted (recovery and audit material).
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     this.api = new apigateway.LambdaRestApi(this, 'Api', {
@@ -130,12 +150,19 @@ export class LookupApi extends Construct {
     // No request validator: the proxy methods declare no parameters or models for one to check; the handler validates
     // every request and answers 400 with the reason.
 
-    Validations.of(this.api).acknowledge(
-      {
+    if (props.callerLimits !== undefined)
+      this.callerLimits = new ApiCallerLimits(this, 'CallerLimits', {
+        stage: this.api.deploymentStage,
+        stageName: STAGE,
+        limits: props.callerLimits,
+      });
+    else
+      Validations.of(this.api).acknowledge({
         id: 'AwsSolutions-APIG3',
         reason:
-          'The API is SigV4-only (no anonymous callers) and stage-throttled; WAF is left to deployments that need it.',
-      },
+          'guardrails.callerLimits.enabled is false: the API is SigV4-only (no anonymous callers) and stage-throttled.',
+      });
+    Validations.of(this.api).acknowledge(
       { id: 'AwsSolutions-COG4', reason: 'Callers are AWS principals (IAM auth), not Cognito user pools.' },
       {
         id: 'AwsSolutions-APIG2',

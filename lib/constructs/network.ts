@@ -1,5 +1,6 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
@@ -70,8 +71,22 @@ export class Network extends Construct {
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // The role VPC Flow Logs assumes, only for this account's flow logs (confused-deputy conditions, as the VPC user
+    // guide recommends: aws:SourceAccount and aws:SourceArn of the flow log).
+    const stack = Stack.of(this);
+    const flowLogRole = new iam.Role(this, 'FlowLogRole', {
+      description: 'VPC Flow Logs delivery to CloudWatch Logs',
+      assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: {
+            'aws:SourceArn': `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:vpc-flow-log/*`,
+          },
+        },
+      }),
+    });
     this.vpc.addFlowLog('FlowLog', {
-      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup),
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup, flowLogRole),
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
 

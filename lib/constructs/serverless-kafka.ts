@@ -100,6 +100,9 @@ export class ServerlessKafka extends Construct implements ec2.IConnectable {
               Principal: { Service: 'firehose.amazonaws.com' },
               Action: ['kafka:CreateVpcConnection', 'kafka:GetBootstrapBrokers', 'kafka:DescribeClusterV2'],
               Resource: this.clusterArn,
+              // Only for streams of this account. IfExists: the MSK and Firehose guides document no condition keys
+              // for this call, so a request without aws:SourceAccount is not refused; one for another account is.
+              Condition: { StringEqualsIfExists: { 'aws:SourceAccount': Stack.of(this).account } },
             },
           ],
         },

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lints every synthesized CloudFormation template with a pinned cfn-lint, for the default config and for a variant
-# that turns on everything optional (NAT egress, 3 AZs, provisioned pollers, emails). cfn-lint lives in a Python venv
-# under .local/venv, created here on first use, so a fresh clone needs only python3 and PyPI.
+# that turns on everything optional (NAT egress, 3 AZs, provisioned pollers, emails, warm throughput, Object Lock).
+# cfn-lint lives in a Python venv under .local/venv, created here on first use, so a fresh clone needs only python3 and
+# PyPI.
 # usage: scripts/cfn-lint/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -9,7 +10,7 @@ cd "$(dirname "$0")/../.."
 CFN_LINT_VERSION=1.58.0
 VENV=.local/venv
 OUT=.local/cfn-lint
-VARIANT='{"vpc":{"maxAzs":3,"egress":"nat"},"processor":{"provisionedPollers":{"minimum":1,"maximum":10}},"alertEmail":"noc@example.com","opsEmail":"ops@example.com","api":{"accountCloudWatchRole":false}}'
+VARIANT='{"vpc":{"maxAzs":3,"egress":"nat"},"processor":{"provisionedPollers":{"minimum":1,"maximum":10}},"alertEmail":"noc@example.com","opsEmail":"ops@example.com","api":{"accountCloudWatchRole":false},"guardrails":{"stateWarmThroughput":{"readUnitsPerSecond":15000,"writeUnitsPerSecond":6000},"lakeObjectLockDays":30}}'
 
 if [ "$#" -ne 0 ]; then
   echo "usage: scripts/cfn-lint/run.sh" >&2

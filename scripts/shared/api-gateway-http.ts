@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { CallerLimiter } from './caller-limits.ts';
 import { readBodyUpTo } from './read-body.ts';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -16,6 +17,8 @@ export interface ApiServerOptions {
   readonly maxBodyBytes?: number;
   /** Answers requests that are not the API's first (the local console); returns false to pass one on. */
   readonly beforeApi?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
+  /** Per-caller limits on API requests, as WAF applies them in AWS (./caller-limits.ts). @default - none */
+  readonly callerLimits?: CallerLimiter;
 }
 
 export interface ApiServer {
@@ -147,6 +150,8 @@ export const startApiServer = async (
   const server = createServer(async (request, response) => {
     try {
       if (options.beforeApi !== undefined && (await options.beforeApi(request, response))) return;
+      const limited = options.callerLimits?.check(request);
+      if (limited !== undefined) return writeError(response, 429, limited);
       const body = await readBodyUpTo(request, maxBodyBytes);
       if (body === null) return writeError(response, 413, `request body larger than ${maxBodyBytes} bytes`);
       writeResult(response, await handler(toProxyEvent(request, body, request.socket.remoteAddress)));

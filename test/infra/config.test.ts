@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { GUARDRAILS_DEFAULTS } from '#lib/config/guardrails.ts';
 import { CONFIG_DEFAULTS, CONTEXT_KEY, configReference, parseConfig } from '#lib/config.ts';
 import { DEFAULT_PROFILE, PROFILES } from '#lib/profiles.ts';
 import { projectRoot } from './support.ts';
@@ -183,5 +184,52 @@ describe('config from cdk.json context', () => {
     expect(run.stderr).toContain('Invalid FleetStream configuration');
     expect(run.stderr).toContain('batchSize must be an integer from 1 to 10000, got 20000');
     expect(run.stderr).toContain('startingPosition must be one of TRIM_HORIZON, LATEST, got "SOMETIME"');
+  });
+});
+
+describe('guardrails section (lib/config/guardrails.ts)', () => {
+  const errorOf = (guardrails: unknown): string => {
+    try {
+      parseConfig({ guardrails });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return '';
+  };
+
+  it('defaults every cap when absent', () => {
+    expect(parseConfig({}).guardrails).toEqual(GUARDRAILS_DEFAULTS);
+  });
+
+  it('refuses unknown keys, out-of-range units and a table cap above the table quota', () => {
+    expect(errorOf({ budget: 5 })).toContain('fleetstream.guardrails.budget is not a known setting');
+    expect(errorOf({ tables: { state: { maxReadRequestUnits: 0 } } })).toContain(
+      'fleetstream.guardrails.tables.state.maxReadRequestUnits must be an integer from 1 to 40000, got 0',
+    );
+    expect(errorOf({ tables: { state: { maxWriteRequestUnits: 40_001 } } })).toContain('from 1 to 40000');
+  });
+
+  it('refuses warm throughput below DynamoDB’s floor', () => {
+    expect(errorOf({ stateWarmThroughput: { readUnitsPerSecond: 100 } })).toContain(
+      'stateWarmThroughput.readUnitsPerSecond must be an integer from 12000',
+    );
+  });
+
+  it('refuses caller limits WAF would refuse, and a listing limit above the request limit', () => {
+    expect(errorOf({ callerLimits: { windowSeconds: 30 } })).toContain(
+      'windowSeconds must be one of 60, 120, 300, 600',
+    );
+    expect(errorOf({ callerLimits: { requestsPerWindow: 5 } })).toContain('must be an integer from 10');
+    expect(errorOf({ callerLimits: { requestsPerWindow: 50, unfilteredListingsPerWindow: 60 } })).toContain(
+      'unfilteredListingsPerWindow must not exceed fleetstream.guardrails.callerLimits.requestsPerWindow',
+    );
+  });
+
+  it('allows 0 to mean "none" for reserved concurrency, the budget and Object Lock, never negatives', () => {
+    const g = parseConfig({
+      guardrails: { reservedConcurrency: { lookupApi: 0 }, monthlyBudgetUsd: 0, lakeObjectLockDays: 0 },
+    }).guardrails;
+    expect([g.reservedConcurrency.lookupApi, g.monthlyBudgetUsd, g.lakeObjectLockDays]).toEqual([0, 0, 0]);
+    expect(errorOf({ monthlyBudgetUsd: -1 })).toContain('monthlyBudgetUsd must be an integer from 0');
   });
 });

@@ -1,6 +1,9 @@
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { FailureQueue } from '#lib/constructs/failure-queue.ts';
 import { type CfnTemplate, type Resource, replacedResources } from './replacements.ts';
-import { synthFleetStream } from './support.ts';
+import { synthFleetStream, testApp } from './support.ts';
 
 // A config change must never replace what holds data: CloudFormation would create an empty twin (or fail on a fixed
 // name) and delete or orphan the original. Each case synthesizes the app before and after a change and compares.
@@ -14,6 +17,9 @@ const STATEFUL_TYPES = [
   'AWS::Glue::Database',
   'AWS::Glue::Table',
   'AWS::Athena::WorkGroup',
+  // Recovery material (issue 25): the failure queues point at batches Lambda gave up on; logs say who did what.
+  'AWS::SQS::Queue',
+  'AWS::Logs::LogGroup',
 ];
 
 type Context = Record<string, unknown>;
@@ -74,6 +80,40 @@ const IN_PLACE: [string, Context, Context][] = [
     {},
     { api: { rateLimit: 10, burstLimit: 20, accountCloudWatchRole: false } },
   ],
+  [
+    'table maxima and warm throughput',
+    {},
+    {
+      guardrails: {
+        tables: { state: { maxReadRequestUnits: 500, maxWriteRequestUnits: 400 } },
+        stateWarmThroughput: { readUnitsPerSecond: 20_000, writeUnitsPerSecond: 8_000 },
+      },
+    },
+  ],
+  [
+    'reserved concurrency and load-generator bounds',
+    {},
+    {
+      guardrails: {
+        reservedConcurrency: { lookupApi: 0, loadGenerator: 5 },
+        loadGenerator: { maxDevices: 10 },
+      },
+    },
+  ],
+  ['budget off', {}, { guardrails: { monthlyBudgetUsd: 0 } }],
+  ['budget amount', {}, { guardrails: { monthlyBudgetUsd: 5_000 } }],
+  ['caller limits off', {}, { guardrails: { callerLimits: { enabled: false } } }],
+  ['caller limits on', { guardrails: { callerLimits: { enabled: false } } }, {}],
+  [
+    'caller limit values',
+    {},
+    {
+      guardrails: {
+        callerLimits: { requestsPerWindow: 100, unfilteredListingsPerWindow: 20, windowSeconds: 60 },
+      },
+    },
+  ],
+  ['lake Object Lock on (one-way)', {}, { guardrails: { lakeObjectLockDays: 30 } }],
 ];
 
 describe('update safety: config changes never replace a stateful resource', () => {
@@ -143,5 +183,33 @@ describe('the MSK cluster across egress modes', () => {
     expect(twoAzs).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     // A replacement gets a new name, so it can be created while the retained original still exists.
     expect(threeAzs.Properties?.ClusterName).not.toEqual(twoAzs.Properties?.ClusterName);
+  });
+});
+
+describe('update safety: retaining recovery material replaces nothing', () => {
+  // The failure queues and the API access logs were DeletionPolicy Delete before issue 25: the change to Retain must be
+  // an in-place update of the deployed queue, never a new, empty one.
+  const queueTemplate = (removalPolicy: RemovalPolicy): CfnTemplate => {
+    const stack = new Stack(testApp(), 'Queues');
+    new FailureQueue(stack, 'ProcessorFailures', {
+      purpose: 'MSK batches the processor gave up on',
+      removalPolicy,
+    });
+    return Template.fromStack(stack).toJSON() as CfnTemplate;
+  };
+
+  it('turning a failure queue from Delete to Retain keeps its logical id and properties', () => {
+    const before = queueTemplate(RemovalPolicy.DESTROY);
+    const after = queueTemplate(RemovalPolicy.RETAIN);
+    const ids = Object.keys(before.Resources ?? {}).filter(
+      (id) => before.Resources?.[id]?.Type === 'AWS::SQS::Queue',
+    );
+    expect(ids).toHaveLength(1);
+    expect([...replacedResources(before, after, ids)]).toEqual([]);
+    for (const id of ids)
+      expect(after.Resources?.[id]?.Properties).toEqual(before.Resources?.[id]?.Properties);
+    expect(Object.values(after.Resources ?? {}).find((r) => r.Type === 'AWS::SQS::Queue')).toMatchObject({
+      DeletionPolicy: 'Retain',
+    });
   });
 });

@@ -16,4 +16,6 @@ export const ENV = {
   alertTopicArn: 'ALERT_TOPIC_ARN',
   bootstrapBrokers: 'BOOTSTRAP_BROKERS',
   topicName: 'TOPIC_NAME',
+  /** JSON LoadGeneratorLimits (contract/guardrails.ts): the bounds the load generator enforces on a request. */
+  loadGeneratorLimits: 'LOAD_GENERATOR_LIMITS',
 } as const;

@@ -9,6 +9,17 @@ export {
 } from './defaults.ts';
 export { ENV } from './env.ts';
 export {
+  CALLER_LIMIT_MIN,
+  CALLER_LIMIT_WINDOWS,
+  CALLER_LIMITS,
+  type CallerLimits,
+  type CallerLimitWindow,
+  callerLimitMessage,
+  LOAD_GENERATOR_LIMITS,
+  type LoadGeneratorLimits,
+  UNFILTERED_LISTING,
+} from './guardrails.ts';
+export {
   DEFAULT_CONSUMER_GROUP,
   DEFAULT_PARTITIONS,
   DEFAULT_TOPIC,

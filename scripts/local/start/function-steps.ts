@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { APIGatewayProxyResult, DynamoDBBatchResponse } from 'aws-lambda';
+import { CALLER_LIMITS } from '#core/contract/guardrails.ts';
 import { LAKE_PREFIX, lakeFolder } from '#core/contract/index.ts';
 import { createConsoleHandler } from '#scripts/console/serve.ts';
 import { startAlertsStream } from '#scripts/local/alerts-stream.ts';
@@ -18,6 +19,7 @@ import { startRawArchive } from '#scripts/local/raw-archive.ts';
 import { startFirehoseStandIn } from '#scripts/local/stand-ins/firehose.ts';
 import { startSnsStandIn } from '#scripts/local/stand-ins/sns.ts';
 import { startApiServer } from '#scripts/shared/api-gateway-http.ts';
+import { createCallerLimiter } from '#scripts/shared/caller-limits.ts';
 import { errorMessage } from '#scripts/shared/cli.ts';
 import type { StartContext } from './context.ts';
 import {
@@ -149,6 +151,8 @@ export const startApi = async (context: StartContext): Promise<void> => {
   const admin = context.get('admin');
   const api = await startApiServer((event) => lookupApi.invoke<APIGatewayProxyResult>(event), {
     port: apiPort,
+    // The per-caller limits WAF applies in AWS (guardrails.callerLimits defaults).
+    callerLimits: createCallerLimiter(CALLER_LIMITS),
     beforeApi: createConsoleHandler({
       config: { target: 'local', apiLabel: `http://127.0.0.1:${apiPort}` },
       progress: () =>
