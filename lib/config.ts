@@ -9,6 +9,7 @@ import {
   KAFKA_NAME_RULE,
   PARTITIONS,
 } from '#core/contract/index.ts';
+import * as frontDoor from './config/front-door.ts';
 import { DEFAULT_PROFILE, PROFILE_NAMES, PROFILES, type ProfileName } from './profiles.ts';
 
 export type StartingPosition = 'TRIM_HORIZON' | 'LATEST';
@@ -58,7 +59,15 @@ export interface FleetStreamConfig {
   /** Delete the Kafka topic when the stack is deleted (the default keeps it, like a retained table). */
   readonly deleteTopicOnRemoval: boolean;
   /** `maxAzs` is fixed at creation (changing it replaces the MSK cluster); `egress` changes in place. */
-  readonly vpc: { readonly maxAzs: number; readonly egress: VpcEgress };
+  readonly vpc: {
+    readonly maxAzs: number;
+    readonly egress: VpcEgress;
+    /** Fixed at creation like `maxAzs` (lib/config/front-door.ts). */
+    readonly clientVpcs: readonly frontDoor.ClientVpc[];
+  };
+  /** Accounts whose principals may assume the producer role (lib/config/front-door.ts). */
+  readonly producerAccounts: readonly string[];
+  readonly ingest: frontDoor.IngestConfig;
   readonly processor: ProcessorConfig;
   readonly windowRetentionDays: number;
   readonly deletionProtection: boolean;
@@ -79,7 +88,9 @@ export const CONFIG_DEFAULTS = {
   topicName: DEFAULT_TOPIC,
   topicPartitions: defaultPoint.topicPartitions,
   deleteTopicOnRemoval: false,
-  vpc: { maxAzs: 2, egress: 'endpoints' },
+  vpc: { maxAzs: 2, egress: 'endpoints', clientVpcs: frontDoor.FRONT_DOOR_DEFAULTS.clientVpcs },
+  producerAccounts: frontDoor.FRONT_DOOR_DEFAULTS.producerAccounts,
+  ingest: frontDoor.FRONT_DOOR_DEFAULTS.ingest,
   processor: {
     batchSize: 10_000,
     maxBatchingWindowSeconds: defaultPoint.maxBatchingWindowSeconds,
@@ -202,8 +213,10 @@ export const parseConfig = (context: unknown): FleetStreamConfig => {
     'alertEmail',
     'opsEmail',
     'api',
+    'producerAccounts',
+    'ingest',
   ]);
-  const vpc = c.section(root.vpc, `${CONTEXT_KEY}.vpc`, ['maxAzs', 'egress']);
+  const vpc = c.section(root.vpc, `${CONTEXT_KEY}.vpc`, ['maxAzs', 'egress', 'clientVpcs']);
   const processor = c.section(root.processor, `${CONTEXT_KEY}.processor`, [
     'batchSize',
     'maxBatchingWindowSeconds',
@@ -242,7 +255,14 @@ export const parseConfig = (context: unknown): FleetStreamConfig => {
     vpc: {
       maxAzs: c.int(vpc, `${CONTEXT_KEY}.vpc`, 'maxAzs', d.vpc.maxAzs, 2, 3),
       egress: c.oneOf<VpcEgress>(vpc, `${CONTEXT_KEY}.vpc`, 'egress', d.vpc.egress, ['endpoints', 'nat']),
+      clientVpcs: frontDoor.parseClientVpcs(c.errors, vpc.clientVpcs, `${CONTEXT_KEY}.vpc.clientVpcs`),
     },
+    producerAccounts: frontDoor.parseProducerAccounts(
+      c.errors,
+      root.producerAccounts,
+      `${CONTEXT_KEY}.producerAccounts`,
+    ),
+    ingest: frontDoor.parseIngest(c.errors, root.ingest, `${CONTEXT_KEY}.ingest`),
     processor: {
       batchSize: c.int(processor, p, 'batchSize', d.processor.batchSize, 1, 10_000),
       maxBatchingWindowSeconds: c.int(
