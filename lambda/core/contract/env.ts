@@ -15,4 +15,5 @@ export const ENV = {
   alertTopicArn: 'ALERT_TOPIC_ARN',
   bootstrapBrokers: 'BOOTSTRAP_BROKERS',
   topicName: 'TOPIC_NAME',
+  idempotencyTable: 'IDEMPOTENCY_TABLE',
 } as const;
