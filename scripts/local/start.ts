@@ -3,7 +3,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { APIGatewayProxyResult, DynamoDBBatchResponse } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, DynamoDBBatchResponse } from 'aws-lambda';
 import type { Admin } from 'kafkajs';
 import { startApiServer } from '#adapters/api-gateway-http.ts';
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
@@ -28,6 +28,7 @@ import {
   type LocalResources,
 } from './functions.ts';
 import { groupPositions } from './group-positions.ts';
+import { startLocalIngest, withIngestRoute } from './ingest-route.ts';
 import { type LambdaHost, startLambdaHost } from './lambda-host.ts';
 import { startRawArchive } from './raw-archive.ts';
 import { seedRegistry, seedRules } from './seed.ts';
@@ -357,7 +358,15 @@ const start = async (config: StartConfig, running: Running, out: ReturnType<type
   await running.add('alerts stream', () => alerts.stop());
 
   const lookupApi = await startFunction('lookup-api');
-  const api = await startApiServer((event) => lookupApi.invoke<APIGatewayProxyResult>(event), {
+  // POST /ingest (issue 24): the ingest app into the local Kafka, beside the lookup API.
+  const ingest = await startLocalIngest({
+    brokers: services.brokers,
+    topic: TOPIC,
+    dynamodbEndpoint: services.dynamodbEndpoint,
+  });
+  await running.add('ingest', () => ingest.stop());
+  const lookup = (event: APIGatewayProxyEvent) => lookupApi.invoke<APIGatewayProxyResult>(event);
+  const api = await startApiServer(withIngestRoute(ingest.handler, lookup), {
     port: config.apiPort,
     beforeApi: createConsoleHandler({
       config: { target: 'local', apiLabel: `http://127.0.0.1:${config.apiPort}` },
