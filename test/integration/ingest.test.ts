@@ -12,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type ApiServer, startApiServer } from '#adapters/api-gateway-http.ts';
 import { INGEST_MAX_BYTES, INGEST_MAX_RECORDS } from '#core/contract/index.ts';
 import type { DeviceItem } from '#core/items.ts';
+import { runGenerator } from '#lambda/generator/run.ts';
 import { createLocalStateProcessor } from '#lambda/state-processor/local.ts';
+import { httpProducer, ingestUrl } from '#scripts/generator/http-producer.ts';
 import { type LocalIngest, startLocalIngest, withIngestRoute } from '#scripts/local/ingest-route.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
 import { countRecords, createTestTopic, pollUntilHandled, readAll } from '#test/support/kafka.ts';
@@ -183,4 +185,21 @@ describe('POST /ingest on the local runtime', () => {
     expect(await countRecords(brokers, topic)).toBe(before + accepted);
     expect(failures).toEqual([]);
   }, 120_000);
+
+  it('carries the generator: npm run generate -- --http <url> produces every record through the route', async () => {
+    const before = await countRecords(brokers, topic);
+    const latencies: number[] = [];
+    const producer = httpProducer({ url: ingestUrl(server.url), onRequest: (ms) => latencies.push(ms) });
+    const summary = await runGenerator(producer, {
+      topic,
+      devices: 50,
+      count: 1_200,
+      rate: 0,
+      seed: 'http',
+      batch: 500,
+    });
+    expect(summary).toMatchObject({ sent: 1_200, errors: 0 });
+    expect(latencies).toHaveLength(3);
+    expect(await countRecords(brokers, topic)).toBe(before + 1_200);
+  }, 60_000);
 });
