@@ -13,6 +13,7 @@ import { startLocalServices } from '#scripts/local/services/index.ts';
 import { runApiLoad } from './api-load.ts';
 import { measureBundles } from './bundles.ts';
 import { measureCompression } from './compression.ts';
+import { benchIngest, writeIngestOnly } from './ingest-step.ts';
 import { createTopic, type DesignRun, produceInChild, runDesign, startApiInChild } from './pipeline.ts';
 import { formatBenchTable } from './report.ts';
 import {
@@ -40,17 +41,19 @@ import {
 
 const spec = {
   usage:
-    'usage: npm run bench -- [--quick] [--verbose] [--batching-window SEC] [--out bench/results/latest.json]',
+    'usage: npm run bench -- [--quick] [--verbose] [--batching-window SEC] [--ingest-only] [--out bench/results/latest.json]',
   description:
     'Starts its own Kafka and DynamoDB Local on free loopback ports in a temporary folder, runs the "hot" and "wide"\n' +
     'workloads through FleetStream and the naive baseline, load-tests the lookup API, bundles the Lambdas.\n' +
     '--quick runs smaller counts (for iterating); only a full run should be committed as latest.json.\n' +
-    '--batching-window SEC (default 1) compares operating points (docs/SCALING.md); latest.json stays at 1 s.',
+    '--batching-window SEC (default 1) compares operating points (docs/SCALING.md); latest.json stays at 1 s.\n' +
+    '--ingest-only measures the generator and POST /ingest only and updates just the "ingest" key of the results file.',
   options: {
     quick: { type: 'boolean', default: false },
     out: { type: 'string' },
     verbose: { type: 'boolean', default: false },
     'batching-window': { type: 'string' },
+    'ingest-only': { type: 'boolean', default: false },
   },
 } as const;
 
@@ -116,6 +119,12 @@ await runCli(spec, async ({ values }) => {
       recordBytes: GENERATOR_RECORD_BYTES,
     });
     log(`  ${Math.round(gen.recordsPerSec)} records/s, ${gen.mbPerSec.toFixed(1)} MB/s`);
+    const ingest = await benchIngest(kafka, services, {
+      runId,
+      records: GENERATOR_RECORDS[mode],
+      direct: gen.recordsPerSec,
+    });
+    if (values['ingest-only']) return writeIngestOnly(out, ingest);
 
     log(
       'compression: bytes on the wire and producer records/s per codec (generator stream, natural records)',
@@ -214,6 +223,7 @@ await runCli(spec, async ({ values }) => {
       },
       workloads,
       compression,
+      ingest,
     };
     const problems = resultsShapeErrors(results);
     if (problems.length > 0) throw new Error(`results do not match the contract: ${problems.join('; ')}`);
