@@ -19,6 +19,7 @@ import { type LocalIngest, startLocalIngest, withIngestRoute } from '#scripts/lo
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
 import { countRecords, createTestTopic, pollUntilHandled, readAll } from '#test/support/kafka.ts';
 import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
+import { loadOpenApi } from '#test/support/openapi.ts';
 import { deadLetters, scanTable } from './support.ts';
 
 const endpoint = inject('dynamodbEndpoint');
@@ -50,13 +51,15 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
+const openApi = loadOpenApi();
+/** Every answer checked against docs/openapi.json. */
+const nonConforming: string[] = [];
+
 const post = async (body: string, headers: Record<string, string> = {}) => {
   const response = await fetch(`${server.url}/ingest`, { method: 'POST', body, headers });
-  return {
-    status: response.status,
-    json: (await response.json()) as Record<string, unknown>,
-    headers: response.headers,
-  };
+  const json = (await response.json()) as Record<string, unknown>;
+  nonConforming.push(...openApi.check('POST', '/ingest', response.status, json));
+  return { status: response.status, json, headers: response.headers };
 };
 
 const record = (deviceid: string, second: number, extra: Record<string, unknown> = {}) =>
@@ -154,6 +157,7 @@ describe('POST /ingest on the local runtime', () => {
       [...bad].sort(),
     );
     expect(failures).toEqual([]);
+    expect(nonConforming).toEqual([]);
   }, 150_000);
 
   it('never answers 500, and writes exactly the records it accepted, whatever a client sends', async () => {
@@ -177,6 +181,7 @@ describe('POST /ingest on the local runtime', () => {
         });
         const json = (await response.json()) as { accepted?: number; error?: string };
         expect(response.status).toBeLessThan(500);
+        if (method === 'POST') expect(openApi.check('POST', '/ingest', response.status, json)).toEqual([]);
         if (response.status === 200) accepted += json.accepted ?? 0;
         else expect(typeof json.error).toBe('string');
       }),
