@@ -111,6 +111,10 @@ export class StatefulStack extends Stack {
         this.producers.policy.managedPolicyArn,
         'Managed policy: write the telemetry topic (Connect, DescribeTopic, WriteData), nothing else',
       ],
+      ClusterSecurityGroupId: [
+        this.kafka.securityGroup.securityGroupId,
+        "The brokers' security group: add 9098 ingress for peered, transit-gateway or VPN producer CIDRs",
+      ],
       ProducerSecurityGroupId: [
         this.producers.securityGroup.securityGroupId,
         'Security group the brokers admit on 9098: attach it to producers in this VPC',

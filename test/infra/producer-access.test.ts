@@ -58,7 +58,12 @@ describe('producer policy', () => {
   });
 
   it('is an output next to the producer group and the brokers', () => {
-    for (const name of ['ProducerPolicyArn', 'ProducerSecurityGroupId', 'BootstrapBrokers'])
+    for (const name of [
+      'ProducerPolicyArn',
+      'ProducerSecurityGroupId',
+      'ClusterSecurityGroupId',
+      'BootstrapBrokers',
+    ])
       defaults.stateful$.hasOutput(name, {});
     expect(Object.keys(defaults.stateful$.findOutputs('ProducerRoleArn'))).toEqual([]);
   });
