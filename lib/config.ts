@@ -15,6 +15,7 @@ import {
   LAMBDA_LIMITS,
   PARTITIONS,
 } from '#core/contract/index.ts';
+import { CLIENT_VPCS, INGEST, PRODUCER_ACCOUNTS } from '#lib/config/front-door.ts';
 import { GUARDRAILS } from '#lib/config/guardrails.ts';
 import { PROCESSOR_GUARDRAILS } from '#lib/config/guardrails-processor.ts';
 import { PROVISIONED_POLLERS } from '#lib/config/pollers.ts';
@@ -78,7 +79,10 @@ const SETTINGS = {
       default: 'endpoints',
       doc: 'How functions reach AWS APIs; changes in place',
     }),
+    clientVpcs: CLIENT_VPCS,
   }),
+  producerAccounts: PRODUCER_ACCOUNTS,
+  ingest: INGEST,
   processor: section({
     batchSize: int({
       ...batchSize,

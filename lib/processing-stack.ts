@@ -5,6 +5,7 @@ import type { FleetStreamConfig } from './config.ts';
 import { AlertNotifier } from './constructs/alert-notifier.ts';
 import { EncryptedTopic } from './constructs/encrypted-topic.ts';
 import { FailureQueue } from './constructs/failure-queue.ts';
+import { IngestRoute } from './constructs/ingest-route.ts';
 import { LoadGenerator } from './constructs/load-generator.ts';
 import { LookupApi } from './constructs/lookup-api.ts';
 import { OperationsDashboard } from './constructs/operations-dashboard.ts';
@@ -25,6 +26,7 @@ export class ProcessingStack extends Stack {
   readonly notifier: AlertNotifier;
   readonly api: LookupApi;
   readonly loadGenerator: LoadGenerator;
+  readonly ingest: IngestRoute;
   readonly ops: EncryptedTopic;
   readonly dashboard: OperationsDashboard;
   /** The monthly AWS Budget (guardrails.monthlyBudgetUsd > 0). */
@@ -81,6 +83,15 @@ export class ProcessingStack extends Stack {
       ...(config.guardrails.callerLimits.enabled ? { callerLimits: config.guardrails.callerLimits } : {}),
       projectRoot,
     });
+    this.ingest = new IngestRoute(this, 'Ingest', {
+      api: this.api.api,
+      kafka: stateful.kafka,
+      vpc: stateful.network.vpc,
+      subnets: stateful.network.workloadSubnets,
+      topicName: stateful.topic.topicName,
+      reservedConcurrency: config.ingest.reservedConcurrency,
+      projectRoot,
+    });
     this.loadGenerator = new LoadGenerator(this, 'LoadGenerator', {
       kafka: stateful.kafka,
       vpc: stateful.network.vpc,
@@ -132,6 +143,11 @@ export class ProcessingStack extends Stack {
         this.api.rulesAdminPolicy.managedPolicyArn,
         'Managed policy: change/delete alert rules (PUT/DELETE /rules/*)',
       ],
+      IngestUrl: [
+        `${this.api.url}ingest`,
+        'POST telemetry here (JSON array or NDJSON, SigV4, service execute-api)',
+      ],
+      IngestPolicyArn: [this.ingest.policy.managedPolicyArn, 'Managed policy: POST /ingest only'],
       LoadGeneratorFunction: [
         this.loadGenerator.fn.function.functionName,
         'Invoke for in-VPC load (npm run generate -- --remote)',

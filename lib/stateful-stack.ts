@@ -9,6 +9,7 @@ import { KafkaTopic } from './constructs/kafka-topic.ts';
 import { LakeDeliveryStream } from './constructs/lake-delivery-stream.ts';
 import { LakeReaderPolicy } from './constructs/lake-reader-policy.ts';
 import { Network } from './constructs/network.ts';
+import { ProducerAccess } from './constructs/producer-access.ts';
 import { ServerlessKafka } from './constructs/serverless-kafka.ts';
 
 export interface StatefulStackProps extends StackProps {
@@ -32,6 +33,7 @@ export class StatefulStack extends Stack {
   readonly deadLetters: LakeDeliveryStream;
   readonly tables: FleetTables;
   readonly alerts: EncryptedTopic;
+  readonly producers: ProducerAccess;
   /** Set before anything reads {@link availabilityZones}. */
   private readonly azCount: number;
 
@@ -44,7 +46,12 @@ export class StatefulStack extends Stack {
     const vpc = this.network.vpc;
     const subnets = this.network.workloadSubnets;
 
-    this.kafka = new ServerlessKafka(this, 'Kafka', { vpc, subnets, allowFirehose: true });
+    this.kafka = new ServerlessKafka(this, 'Kafka', {
+      vpc,
+      subnets,
+      allowFirehose: true,
+      clientVpcs: config.vpc.clientVpcs,
+    });
     this.topic = new KafkaTopic(this, 'Topic', {
       kafka: this.kafka,
       vpc,
@@ -88,6 +95,13 @@ export class StatefulStack extends Stack {
       email: config.alertEmail,
     });
 
+    this.producers = new ProducerAccess(this, 'Producers', {
+      kafka: this.kafka,
+      vpc,
+      topicName: config.topicName,
+      producerAccounts: config.producerAccounts,
+    });
+
     const outputs: Record<string, [string, string]> = {
       BootstrapBrokers: [
         this.kafka.bootstrapBrokers,
@@ -108,6 +122,26 @@ export class StatefulStack extends Stack {
       AlertsTable: [this.tables.alerts.tableName, TABLES.alerts.envVar],
       AlertTopicArn: [this.alerts.topic.topicArn, 'SNS topic of device alerts'],
       DeadLetterStream: [this.deadLetters.deliveryStreamName, 'Firehose stream of rejected records'],
+      ProducerPolicyArn: [
+        this.producers.policy.managedPolicyArn,
+        'Managed policy: write the telemetry topic (Connect, DescribeTopic, WriteData), nothing else',
+      ],
+      ClusterSecurityGroupId: [
+        this.kafka.securityGroup.securityGroupId,
+        "The brokers' security group: add 9098 ingress for peered, transit-gateway or VPN producer CIDRs",
+      ],
+      ProducerSecurityGroupId: [
+        this.producers.securityGroup.securityGroupId,
+        'Security group the brokers admit on 9098: attach it to producers in this VPC',
+      ],
+      ...(this.producers.role === undefined
+        ? {}
+        : {
+            ProducerRoleArn: [
+              this.producers.role.roleArn,
+              'Role the producerAccounts may assume to write the telemetry topic',
+            ] as [string, string],
+          }),
     };
     for (const [name, [value, description]] of Object.entries(outputs))
       new CfnOutput(this, name, { value, description });

@@ -3,7 +3,7 @@
  * FleetStream next to the naive one-PutItem-per-record design, calibrated by bench/results/latest.json when present.
  */
 import { pathToFileURL } from 'node:url';
-import { LAMBDA_LIMITS, PARTITIONS } from '#core/contract/index.ts';
+import { INGEST_MAX_RECORDS, LAMBDA_LIMITS, PARTITIONS } from '#core/contract/index.ts';
 import {
   type BenchResults,
   COMPRESSION_NAMES,
@@ -17,6 +17,12 @@ import { formatReport } from './cost/format.ts';
 import { type Assumptions, DEFAULT_ASSUMPTIONS } from './cost/inputs.ts';
 import { computeCost } from './cost/model.ts';
 import { PRICE_TABLES, PRICES_CHECKED_ON, SUPPORTED_REGIONS } from './cost/prices.ts';
+import {
+  DEFAULT_INGEST_ASSUMPTIONS,
+  formatFrontDoor,
+  frontDoorCost,
+  type IngestAssumptions,
+} from './cost/pricing/ingest.ts';
 import { choiceFlag, numberFlag, optionalNumberFlag, runCliForCode, UsageError } from './shared/cli.ts';
 
 const costSpec = {
@@ -24,7 +30,7 @@ const costSpec = {
     'usage: npm run cost -- --devices N --rate R --record-bytes B [--region us-east-1] [--json]\n' +
     '         [--calibration model|hot|wide] [--partitions P] [--memory-mb M] [--batch-size S] [--batching-window SEC]\n' +
     '         [--records-per-report K] [--gsi-projection all|keys-only] [--compression none|gzip|snappy|lz4|zstd]\n' +
-    '         [--results bench/results/latest.json]',
+    '         [--ingest-batch N] [--results bench/results/latest.json]',
   description: [
     '--rate is records per second over the whole fleet (as `npm run generate -- --rate`).',
     '--calibration model (default): the model computes how many items each batch touches for this fleet, with unit',
@@ -35,6 +41,7 @@ const costSpec = {
     '--compression CODEC: the producers send batches in that codec; MSK data in/out/storage use the bytes on the wire',
     '  measured for it by `npm run bench` (results compression.<codec>.ratio), or measured now on the generator stream',
     '  when the results file has none. Firehose bills the uncompressed values it delivers (docs/SCALING.md).',
+    '--ingest-batch N: records per POST /ingest request when pricing the HTTPS front door (default 500).',
     `Prices: on-demand list prices for ${SUPPORTED_REGIONS.join(', ')}, checked ${PRICES_CHECKED_ON} (scripts/cost/prices.ts).`,
   ].join('\n'),
   options: {
@@ -52,6 +59,7 @@ const costSpec = {
     'gsi-projection': { type: 'string', default: 'keys-only' },
     compression: { type: 'string', default: 'none' },
     results: { type: 'string' },
+    'ingest-batch': { type: 'string' },
   },
 } as const;
 
@@ -77,6 +85,26 @@ const wireRatioOf = async (
     source: `${codec} on the wire ×${now[codec].ratio} (measured now on the generator stream)`,
   };
 };
+
+/**
+ * The ingest path's assumptions. With bench results, a request's service time is its share of the measured ingest
+ * throughput (batch ÷ records/s: the local server's CPU and I/O per request, without the queueing that its p50 has);
+ * an upper bound for Lambda, which runs one request per instance next to a real DynamoDB.
+ */
+const ingestAssumptions = (
+  batch: string | undefined,
+  results: BenchResults | undefined,
+): IngestAssumptions => ({
+  ...DEFAULT_INGEST_ASSUMPTIONS,
+  batchRecords: optionalNumberFlag('ingest-batch', batch, DEFAULT_INGEST_ASSUMPTIONS.batchRecords, {
+    min: 1,
+    max: INGEST_MAX_RECORDS,
+    integer: true,
+  }),
+  ...(results?.ingest === undefined || results.ingest.recordsPerSec <= 0
+    ? {}
+    : { durationMs: Math.round((results.ingest.batchRecords / results.ingest.recordsPerSec) * 1000) }),
+});
 
 const required = (name: string, raw: string | undefined): string => {
   if (raw === undefined) throw new UsageError(`--${name} is required`);
@@ -144,10 +172,15 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
       if (prices === undefined) throw new UsageError(`no price table for ${region}`);
       const report = computeCost(scenario, prices, calibration, assumptions);
       const caps = capBounds(prices, { recordBytes: scenario.recordBytes });
+      const frontDoor = frontDoorCost(
+        scenario.recordsPerSecond,
+        ingestAssumptions(v['ingest-batch'], results),
+        prices,
+      );
       print(
         v.json
-          ? JSON.stringify({ pricesCheckedOn: PRICES_CHECKED_ON, ...report, caps }, null, 2)
-          : `${formatReport(report, prices)}\n\n${formatCaps(caps)}`,
+          ? JSON.stringify({ pricesCheckedOn: PRICES_CHECKED_ON, ...report, caps, frontDoor }, null, 2)
+          : `${formatReport(report, prices)}\n\n${formatCaps(caps)}\n\n${formatFrontDoor(frontDoor, scenario.recordsPerSecond)}`,
       );
       return 0;
     },

@@ -1,3 +1,4 @@
+import type { Producer } from 'kafkajs';
 import type { KafkaConnection } from '#adapters/kafka-client.ts';
 import { DEFAULT_TOPIC } from '#core/contract/index.ts';
 import { BAD_CLASSES } from '#lambda/generator/bad-records.ts';
@@ -9,6 +10,7 @@ import {
   runGenerator,
 } from '#lambda/generator/run.ts';
 import { steppedClock } from '#lambda/generator/telemetry.ts';
+import { httpProducer, ingestUrl } from './generator/http-producer.ts';
 import { remoteLoadRequest } from './generator/remote-request.ts';
 import { invokeLoadGenerator, PROCESSING_STACK, requireOutput, stackOutputs } from './shared/aws-stack.ts';
 import {
@@ -30,7 +32,7 @@ import {
 
 const spec = {
   usage:
-    `usage: npm run generate -- (${KAFKA_CONNECTION_USAGE} | --remote [--function F] --region R) --devices N --rate R (--duration S | --count N) ` +
+    `usage: npm run generate -- (${KAFKA_CONNECTION_USAGE} | --remote [--function F] --region R | --http URL [--region R]) --devices N --rate R (--duration S | --count N) ` +
     '[--seed S] [--bad-ratio F] [--compression none|gzip|snappy|lz4|zstd] [--batch N] [--topic T] [--record-bytes B] [--json]',
   description: [
     'Produces simulated modem telemetry keyed by device id: each report is a record per interface of one modem,',
@@ -41,6 +43,8 @@ const spec = {
     '--in-flight N sends awaiting acks (default 4); --acks -1|1 (default -1). Ctrl-C flushes and prints the summary.',
     '--remote [--function NAME] --region R: run it in the VPC through the deployed load-generator Lambda',
     '  (MSK Serverless is reachable only from inside its VPC); the function defaults to the stack output.',
+    "--http URL: send through POST /ingest (the local API, or the stack's ApiUrl / IngestUrl, SigV4-signed when the",
+    "  URL is not loopback), NDJSON requests within the route's bounds, each retried with its own Idempotency-Key.",
   ].join('\n'),
   options: {
     ...kafkaConnectionOptions,
@@ -62,6 +66,7 @@ const spec = {
     json: { type: 'boolean' },
     remote: { type: 'boolean' },
     function: { type: 'string' },
+    http: { type: 'string' },
   },
 } as const;
 
@@ -164,18 +169,33 @@ const runRemote = async (values: Values): Promise<number> => {
   return Number(summary.errors ?? 0) > 0 ? 1 : 0;
 };
 
-const main = async ({ values }: CliArgs<typeof spec.options>): Promise<number> => {
-  if (values.remote) return runRemote(values);
+/** The producer for the flags: HTTPS through POST /ingest, or Kafka (checked reachable, topic present). */
+const connectProducer = async (values: Values, topic: string): Promise<Producer> => {
+  if (values.http !== undefined) {
+    if (values.local || values.brokers !== undefined)
+      throw new UsageError('--http replaces --local/--brokers');
+    if (Number(values['bad-ratio'] ?? 0) > 0)
+      throw new UsageError(
+        '--bad-ratio needs Kafka: POST /ingest refuses a batch with a record that is not a JSON object',
+      );
+    return httpProducer({ url: ingestUrl(values.http), ...(values.region ? { region: values.region } : {}) });
+  }
   const connection = kafkaConnectionFromFlags(values);
-  const abort = new AbortController();
-  const options = generatorOptions(values, abort.signal);
   const producer = generatorProducer(scriptKafka(connection));
   try {
     await producer.connect();
   } catch (error) {
     throw new Error(`cannot reach Kafka at ${describeConnection(connection)}: ${errorMessage(error)}`);
   }
-  await requireTopic(connection, options.topic);
+  await requireTopic(connection, topic);
+  return producer;
+};
+
+const main = async ({ values }: CliArgs<typeof spec.options>): Promise<number> => {
+  if (values.remote) return runRemote(values);
+  const abort = new AbortController();
+  const options = generatorOptions(values, abort.signal);
+  const producer = await connectProducer(values, options.topic);
   // First Ctrl-C: stop producing, flush what is in flight, print the summary. Second: leave now.
   const onSignal = () => {
     if (abort.signal.aborted) process.exit(130);

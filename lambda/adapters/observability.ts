@@ -15,7 +15,8 @@ export type FunctionService =
   | 'lookup-api'
   | 'notifier'
   | 'topic-admin'
-  | 'load-generator';
+  | 'load-generator'
+  | 'ingest';
 
 /** The function's logger; functions that also publish metrics take them from {@link functionMetrics}. */
 export const functionLogger = (service: FunctionService): Logger => new Logger({ serviceName: service });

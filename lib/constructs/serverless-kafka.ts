@@ -12,7 +12,23 @@ export interface ServerlessKafkaProps {
   readonly subnets: ec2.SubnetSelection;
   /** Let Firehose read the cluster over private connectivity (adds the MSK cluster policy). @default false */
   readonly allowFirehose?: boolean;
+  /**
+   * Other VPCs the cluster gets endpoints in (MSK Serverless: 5 VPC configurations at most, this one included). Fixed at
+   * creation: `VpcConfigs` is create-only, so a change replaces (and, through the name digest, renames) the cluster.
+   * @default none
+   */
+  readonly clientVpcs?: readonly ClientVpcPlacement[];
 }
+
+/** A client VPC's subnets (two AZs at least) and the groups MSK puts on the cluster's endpoints there. */
+export interface ClientVpcPlacement {
+  readonly subnetIds: readonly string[];
+  /** @default the VPC's default security group */
+  readonly securityGroupIds?: readonly string[];
+}
+
+/** MSK Serverless takes at most this many VPC configurations per cluster. */
+export const MSK_SERVERLESS_MAX_VPCS = 5;
 
 /** IAM port of MSK Serverless. */
 export const MSK_IAM_PORT = 9098;
@@ -43,6 +59,15 @@ export class ServerlessKafka extends Construct implements ec2.IConnectable {
       );
     }
 
+    const clientVpcs = props.clientVpcs ?? [];
+    if (clientVpcs.length + 1 > MSK_SERVERLESS_MAX_VPCS)
+      throw new Error(
+        `ServerlessKafka ${id}: MSK Serverless takes ${MSK_SERVERLESS_MAX_VPCS} VPCs, this one and ${clientVpcs.length} client VPCs is too many`,
+      );
+    for (const [i, c] of clientVpcs.entries())
+      if (c.subnetIds.length < 2)
+        throw new Error(`ServerlessKafka ${id}: client VPC ${i} needs subnets in at least 2 AZs`);
+
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: 'MSK Serverless brokers and the event source mapping pollers that share this group',
@@ -61,13 +86,24 @@ export class ServerlessKafka extends Construct implements ec2.IConnectable {
     // MSK requires a name, and a fixed name would make any replacement fail ("already exists"). The suffix is a digest
     // of what decides the create-only VpcConfigs (which subnet and group constructs), so a change that must replace the
     // cluster also renames it and the replacement can be created next to the retained old one.
-    const placement = [...subnets.subnets.map((s) => s.node.path), this.securityGroup.node.path].join(',');
+    // Client VPCs join the digest only when present, so a cluster created without them keeps its name.
+    const placement = [
+      ...subnets.subnets.map((s) => s.node.path),
+      this.securityGroup.node.path,
+      ...(clientVpcs.length > 0 ? [JSON.stringify(clientVpcs)] : []),
+    ].join(',');
     const digest = createHash('sha256').update(placement).digest('hex').slice(0, 8);
     this.clusterName = `${Names.uniqueResourceName(this, { maxLength: 55, separator: '-' })}-${digest}`;
     this.cluster = new msk.CfnServerlessCluster(this, 'Cluster', {
       clusterName: this.clusterName,
       clientAuthentication: { sasl: { iam: { enabled: true } } },
-      vpcConfigs: [{ subnetIds: subnets.subnetIds, securityGroups: [this.securityGroup.securityGroupId] }],
+      vpcConfigs: [
+        { subnetIds: subnets.subnetIds, securityGroups: [this.securityGroup.securityGroupId] },
+        ...clientVpcs.map((c) => ({
+          subnetIds: [...c.subnetIds],
+          ...(c.securityGroupIds?.length ? { securityGroups: [...c.securityGroupIds] } : {}),
+        })),
+      ],
     });
     // The topic's data lives in the cluster: deleting the stack, or a replacement, must not drop it.
     this.cluster.applyRemovalPolicy(RemovalPolicy.RETAIN);

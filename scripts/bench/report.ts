@@ -1,6 +1,6 @@
 /** The benchmark's printed table: every figure of the results file, FleetStream next to naive with the ratio. Pure. */
 import { table } from '#scripts/cost/format.ts';
-import { type BenchResults, type DesignResult, WORKLOAD_NAMES } from './results.ts';
+import { type BenchResults, type DesignResult, type IngestBenchResult, WORKLOAD_NAMES } from './results.ts';
 import { formatRatio, withinFraction } from './stats.ts';
 
 const ROWS: { field: Exclude<keyof DesignResult, 'units'>; label: string; better: 'lower' | 'higher' }[] = [
@@ -83,6 +83,17 @@ export const formatBenchTable = (r: BenchResults): string => {
     '',
     ...targetLines(r),
     ...floorLines(r),
+    ...(r.ingest === undefined ? [] : formatIngestLines(r.ingest)),
   );
   return parts.join('\n');
 };
+
+/** Done-when of issue 24: POST /ingest carries at least this share of the direct-Kafka rate. */
+export const INGEST_TARGET = 0.25;
+
+export const formatIngestLines = (i: IngestBenchResult): string[] => [
+  `ingest (POST /ingest, ${i.batchRecords}-record batches): ${num(i.recordsPerSec)} records/s, ` +
+    `request p50 ${num(i.p50Ms)} ms, p99 ${num(i.p99Ms)} ms`,
+  `ingest vs direct Kafka ${num(i.directRecordsPerSec)} records/s: ${(i.ratioToDirect * 100).toFixed(0)}% ` +
+    `(target ≥ ${INGEST_TARGET * 100}%): ${i.ratioToDirect >= INGEST_TARGET ? 'met' : 'NOT met'}`,
+];

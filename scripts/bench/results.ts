@@ -64,7 +64,31 @@ export interface BenchResults {
   sustained?: SustainedResult;
   /** `npm run bench -- --producer-perf`: the generator beside Kafka's ProducerPerformance (producer-perf.ts). */
   producerComparison?: ProducerComparison;
+  /** POST /ingest next to the generator's direct Kafka rate of the same run (scripts/bench/ingest.ts; issue 24). */
+  ingest?: IngestBenchResult;
 }
+
+export interface IngestBenchResult {
+  /** Records acknowledged per second through POST /ingest (local API server → ingest app → Kafka, acks=all). */
+  recordsPerSec: number;
+  /** Request latency, batches of `batchRecords`. */
+  p50Ms: number;
+  p99Ms: number;
+  batchRecords: number;
+  /** The generator's direct-Kafka records/s in the same run, with the same records. */
+  directRecordsPerSec: number;
+  /** recordsPerSec / directRecordsPerSec (done when ≥ 0.25). */
+  ratioToDirect: number;
+}
+
+export const INGEST_FIELDS: readonly (keyof IngestBenchResult)[] = [
+  'recordsPerSec',
+  'p50Ms',
+  'p99Ms',
+  'batchRecords',
+  'directRecordsPerSec',
+  'ratioToDirect',
+];
 
 export const COMPRESSION_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 export type CompressionName = (typeof COMPRESSION_NAMES)[number];
@@ -202,10 +226,20 @@ export const resultsShapeErrors = (doc: unknown): string[] => {
         errors.push(`${path}.units.${k} is not in the contract`);
   };
   if (!isObj(doc)) return ['results must be an object'];
-  const top = ['generator', 'api', 'bundles', 'workloads', 'compression', 'sustained', 'producerComparison'];
+  const top = [
+    'generator',
+    'api',
+    'bundles',
+    'workloads',
+    'compression',
+    'sustained',
+    'producerComparison',
+    'ingest',
+  ];
   if (doc.sustained !== undefined) errors.push(...sustainedShapeErrors(doc.sustained));
   if (doc.producerComparison !== undefined)
     errors.push(...producerComparisonShapeErrors(doc.producerComparison));
+  if (doc.ingest !== undefined) exactNumbers(doc.ingest, 'ingest', INGEST_FIELDS);
   for (const k of Object.keys(doc)) if (!top.includes(k)) errors.push(`${k} is not in the contract`);
   exactNumbers(doc.generator, 'generator', ['recordsPerSec', 'mbPerSec']);
   exactNumbers(doc.api, 'api', ['p50Ms', 'p99Ms', 'requestsPerSec']);

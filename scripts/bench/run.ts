@@ -15,6 +15,7 @@ import { errorMessage, runCli, UsageError } from '#scripts/shared/cli.ts';
 import { runApiLoad } from './api-load.ts';
 import { measureBundles } from './bundles.ts';
 import { measureCompression } from './compression.ts';
+import { benchIngest, writeIngestOnly } from './ingest-step.ts';
 import { separateResults } from './merge-results.ts';
 import { createTopic, type DesignRun, produceInChild, runDesign, startApiInChild } from './pipeline.ts';
 import { producerPerfMain } from './producer-perf.ts';
@@ -47,7 +48,7 @@ const WINDOW = LAMBDA_LIMITS.batchingWindowSeconds;
 
 const spec = {
   usage:
-    'usage: npm run bench -- [--quick] [--verbose] [--batching-window SEC] [--out bench/results/latest.json]\n' +
+    'usage: npm run bench -- [--quick] [--verbose] [--batching-window SEC] [--ingest-only] [--out bench/results/latest.json]\n' +
     '       npm run bench -- --sustained [--minutes N] [--rate R] [--devices D] [--profile P] [--out …]\n' +
     '       npm run bench -- --producer-perf [--out …]',
   description:
@@ -57,7 +58,8 @@ const spec = {
     '--batching-window SEC (default 1) compares operating points (docs/SCALING.md); latest.json stays at 1 s.\n' +
     '--sustained runs only npm start at R records/s (default 2000) over D devices (1000) for N minutes (5),\n' +
     'profile P (local), and writes the "sustained" key; --producer-perf runs only the generator beside Kafka\'s\n' +
-    'ProducerPerformance (1 KB records, acks=all) and writes "producerComparison". Other keys are kept.',
+    'ProducerPerformance (1 KB records, acks=all) and writes "producerComparison". Other keys are kept.\n' +
+    '--ingest-only measures the generator and POST /ingest only and updates just the "ingest" key of the results file.',
   options: {
     quick: { type: 'boolean', default: false },
     out: { type: 'string' },
@@ -69,6 +71,7 @@ const spec = {
     devices: { type: 'string' },
     profile: { type: 'string' },
     'producer-perf': { type: 'boolean', default: false },
+    'ingest-only': { type: 'boolean', default: false },
   },
 } as const;
 
@@ -138,6 +141,12 @@ await runCli(spec, async ({ values }) => {
       recordBytes: GENERATOR_RECORD_BYTES,
     });
     log(`  ${Math.round(gen.recordsPerSec)} records/s, ${gen.mbPerSec.toFixed(1)} MB/s`);
+    const ingest = await benchIngest(kafka, services, {
+      runId,
+      records: GENERATOR_RECORDS[mode],
+      direct: gen.recordsPerSec,
+    });
+    if (values['ingest-only']) return writeIngestOnly(out, ingest);
 
     log(
       'compression: bytes on the wire and producer records/s per codec (generator stream, natural records)',
@@ -237,6 +246,7 @@ await runCli(spec, async ({ values }) => {
       workloads,
       compression,
       ...(await separateResults(out)),
+      ingest,
     };
     const problems = resultsShapeErrors(results);
     if (problems.length > 0) throw new Error(`results do not match the contract: ${problems.join('; ')}`);

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 CFN_LINT_VERSION=1.58.0
 VENV=.local/venv
 OUT=.local/cfn-lint
-VARIANT='{"vpc":{"maxAzs":3,"egress":"nat"},"processor":{"provisionedPollers":{"minimum":1,"maximum":10}},"alertEmail":"noc@example.com","opsEmail":"ops@example.com","api":{"accountCloudWatchRole":false},"guardrails":{"stateWarmThroughput":{"readUnitsPerSecond":15000,"writeUnitsPerSecond":6000},"lakeObjectLockDays":30}}'
+VARIANT='{"vpc":{"maxAzs":3,"egress":"nat","clientVpcs":[{"vpcId":"vpc-0123456789abcdef0","subnetIds":["subnet-0aaaaaaaaaaaaaaa1","subnet-0bbbbbbbbbbbbbbb2"],"securityGroupIds":["sg-0ccccccccccccccc3"]}]},"processor":{"provisionedPollers":{"minimum":1,"maximum":10}},"alertEmail":"noc@example.com","opsEmail":"ops@example.com","api":{"accountCloudWatchRole":false},"guardrails":{"stateWarmThroughput":{"readUnitsPerSecond":15000,"writeUnitsPerSecond":6000},"lakeObjectLockDays":30},"producerAccounts":["111122223333"],"ingest":{"reservedConcurrency":20}}'
 
 if [ "$#" -ne 0 ]; then
   echo "usage: scripts/cfn-lint/run.sh" >&2

@@ -37,6 +37,19 @@ describe('cdk-nag AwsSolutions', () => {
     expect(describeViolations(natReport)).toBe('');
   });
 
+  it('also holds with client VPCs and producer accounts (the producer role)', () => {
+    const frontDoorApp = testApp();
+    const clientVpcs = [
+      { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0000000a', 'subnet-0000000b'] },
+    ];
+    addFleetStream(
+      frontDoorApp,
+      parseConfig({ vpc: { clientVpcs }, producerAccounts: ['111122223333'] }),
+      projectRoot,
+    );
+    expect(describeViolations(new AwsSolutionsChecks().validateScope(frontDoorApp))).toBe('');
+  });
+
   it('gives every acknowledgement a reason a reviewer can read', () => {
     const acknowledgements: [string, string, string][] = [];
     const visit = (node: typeof app.node.root) => {

@@ -75,6 +75,14 @@ const IN_PLACE: [string, Context, Context][] = [
   ['new-device cap', {}, { processorGuardrails: { newDevicesPerPartitionMinute: 50 } }],
   ['deletion protection off', {}, { deletionProtection: false }],
   ['delete topic on removal', {}, { deleteTopicOnRemoval: true }],
+  ['producer accounts added', {}, { producerAccounts: ['111122223333'] }],
+  [
+    'producer accounts changed',
+    { producerAccounts: ['111122223333'] },
+    { producerAccounts: ['444455556666'] },
+  ],
+  ['producer accounts removed', { producerAccounts: ['111122223333'] }, {}],
+  ['ingest reserved concurrency', {}, { ingest: { reservedConcurrency: 50 } }],
   [
     'API limits and account role',
     {},
@@ -133,6 +141,30 @@ describe('update safety: the changes documented as replacing are detected as suc
     ).toBe(true);
     expect(replaced.some((r) => /^stateful\/RawArchive[0-9A-F]{8}: .*KafkaCluster/.test(r))).toBe(true);
     expect(replaced.some((r) => r.includes('Table'))).toBe(false);
+  });
+
+  it('vpc.clientVpcs (fixed at creation: VpcConfigs is create-only) replaces the cluster under a new name', () => {
+    const clientVpc = { vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0000000a', 'subnet-0000000b'] };
+    for (const [from, to] of [
+      [{}, { vpc: { clientVpcs: [clientVpc] } }],
+      [{ vpc: { clientVpcs: [clientVpc] } }, {}],
+    ] as const) {
+      const replaced = replacementsOf(from, to);
+      expect(
+        replaced.some((r) =>
+          /^stateful\/KafkaCluster[0-9A-F]{8}: create-only \/properties\/(ClusterName|VpcConfigs)/.test(r),
+        ),
+      ).toBe(true);
+      expect(replaced.some((r) => r.includes('Table'))).toBe(false);
+    }
+    const names = [{}, { vpc: { clientVpcs: [clientVpc] } }].map((context) =>
+      JSON.stringify(
+        Object.values(templates(context).stateful.Resources ?? {}).find(
+          (r) => r.Type === 'AWS::MSK::ServerlessCluster',
+        )?.Properties?.ClusterName,
+      ),
+    );
+    expect(names[0]).not.toEqual(names[1]);
   });
 
   it('topicName replaces the topic resource and the archive stream (a new, empty topic)', () => {

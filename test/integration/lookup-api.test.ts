@@ -505,7 +505,8 @@ describe('lookup API against DynamoDB Local (through the local HTTP adapter)', (
   });
 
   it('every documented operation was exercised and conformed', () => {
-    for (const { method, path } of openApi.operations) {
+    // POST /ingest is served by the ingest function, exercised against the document by test/integration/ingest.test.ts.
+    for (const { method, path } of openApi.operations.filter((o) => o.path !== '/ingest')) {
       expect(
         [...checked].some((c) => c.startsWith(`${method} ${path} 2`)),
         `${method} ${path}`,

@@ -18,4 +18,5 @@ export const ENV = {
   topicName: 'TOPIC_NAME',
   /** JSON LoadGeneratorLimits (contract/guardrails.ts): the bounds the load generator enforces on a request. */
   loadGeneratorLimits: 'LOAD_GENERATOR_LIMITS',
+  idempotencyTable: 'IDEMPOTENCY_TABLE',
 } as const;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { APIGatewayProxyResult, DynamoDBBatchResponse } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, DynamoDBBatchResponse } from 'aws-lambda';
 import { CALLER_LIMITS } from '#core/contract/guardrails.ts';
 import { LAKE_PREFIX, lakeFolder } from '#core/contract/index.ts';
 import { createConsoleHandler } from '#scripts/console/serve.ts';
@@ -14,6 +14,7 @@ import {
   type LocalFunctionName,
   type LocalResources,
 } from '#scripts/local/functions.ts';
+import { startLocalIngest, withIngestRoute } from '#scripts/local/ingest-route.ts';
 import { type LambdaHost, startLambdaHost } from '#scripts/local/lambda-host.ts';
 import { startRawArchive } from '#scripts/local/raw-archive.ts';
 import { startFirehoseStandIn } from '#scripts/local/stand-ins/firehose.ts';
@@ -144,12 +145,22 @@ export const startNotifier = async (context: StartContext): Promise<void> => {
   await context.running.add('alerts stream', () => alerts.stop());
 };
 
-/** The lookup API behind API Gateway's stand-in, with the console in front of it. */
+/** POST /ingest (issue 24): the ingest app into the local Kafka, routed beside the lookup API. */
+const startIngest = async (context: StartContext) => {
+  const { brokers, dynamodbEndpoint } = context.get('services');
+  const ingest = await startLocalIngest({ brokers, topic: TOPIC, dynamodbEndpoint });
+  await context.running.add('ingest', () => ingest.stop());
+  return ingest;
+};
+
+/** The lookup API and POST /ingest behind API Gateway's stand-in, with the console in front of them. */
 export const startApi = async (context: StartContext): Promise<void> => {
   const { apiPort } = context.config;
   const lookupApi = await startFunction(context, 'lookup-api');
   const admin = context.get('admin');
-  const api = await startApiServer((event) => lookupApi.invoke<APIGatewayProxyResult>(event), {
+  const ingest = await startIngest(context);
+  const lookup = (event: APIGatewayProxyEvent) => lookupApi.invoke<APIGatewayProxyResult>(event);
+  const api = await startApiServer(withIngestRoute(ingest.handler, lookup), {
     port: apiPort,
     // The per-caller limits WAF applies in AWS (guardrails.callerLimits defaults).
     callerLimits: createCallerLimiter(CALLER_LIMITS),
