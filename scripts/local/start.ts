@@ -28,6 +28,7 @@ import {
   type LocalResources,
 } from './functions.ts';
 import { groupPositions } from './group-positions.ts';
+import { startLakeCompaction } from './lake-compaction.ts';
 import { type LambdaHost, startLambdaHost } from './lambda-host.ts';
 import { startRawArchive } from './raw-archive.ts';
 import { seedRegistry, seedRules } from './seed.ts';
@@ -277,6 +278,8 @@ const start = async (config: StartConfig, running: Running, out: ReturnType<type
     },
   });
   await running.add('raw archive', () => archive.stop());
+  const compaction = startLakeCompaction({ datalakeDir, log });
+  await running.add('lake compaction', () => compaction.stop());
 
   // The Lambdas run from the bundles that deploy, with their deployed environment pointed at local endpoints.
   log('bundling the Lambdas (the deploy bundles) …');
