@@ -14,7 +14,8 @@ export type FunctionService =
   | 'lookup-api'
   | 'notifier'
   | 'topic-admin'
-  | 'load-generator';
+  | 'load-generator'
+  | 'lake-compactor';
 
 /** The function's logger; functions that also publish metrics take them from {@link functionMetrics}. */
 export const functionLogger = (service: FunctionService): Logger => new Logger({ serviceName: service });

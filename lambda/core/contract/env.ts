@@ -15,4 +15,9 @@ export const ENV = {
   alertTopicArn: 'ALERT_TOPIC_ARN',
   bootstrapBrokers: 'BOOTSTRAP_BROKERS',
   topicName: 'TOPIC_NAME',
+  lakeBucket: 'LAKE_BUCKET',
+  athenaWorkGroup: 'ATHENA_WORKGROUP',
+  glueDatabase: 'GLUE_DATABASE',
+  compactionDelayMinutes: 'COMPACTION_DELAY_MINUTES',
+  compactionLateHours: 'COMPACTION_LATE_HOURS',
 } as const;

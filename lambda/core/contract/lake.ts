@@ -54,6 +54,12 @@ export const RAW_PARTITION_KEYS: readonly LakeColumn[] = [
 /** A prefix as a folder name (`raw/` → `raw`), for local paths. */
 export const lakeFolder = (prefix: string): string => prefix.replace(/\/$/, '');
 
+/**
+ * Name of the Glue table over `raw/` that reads each line whole (one string column `line`): the compaction's source,
+ * so the processor's rules (JSON types, duplicate keys, sizes) can be checked in SQL. Not needed locally.
+ */
+export const RAW_LINES_TABLE_NAME = 'raw_lines';
+
 /** Name of the curated Glue table, of its folder under `curated/`, and of the local view over it. */
 export const CURATED_TABLE_NAME = 'telemetry';
 
