@@ -9,6 +9,7 @@ import {
   KAFKA_NAME_RULE,
   PARTITIONS,
 } from '#core/contract/index.ts';
+import { CURATED_LAKE_KEY, type CuratedLakeConfig, parseCuratedLake } from './config/lake.ts';
 import { DEFAULT_PROFILE, PROFILE_NAMES, PROFILES, type ProfileName } from './profiles.ts';
 
 export type StartingPosition = 'TRIM_HORIZON' | 'LATEST';
@@ -67,6 +68,7 @@ export interface FleetStreamConfig {
   /** Email subscribed to operational alarms; empty for none. */
   readonly opsEmail: string;
   readonly api: ApiConfig;
+  readonly curatedLake: CuratedLakeConfig;
 }
 
 export const CONTEXT_KEY = 'fleetstream';
@@ -202,6 +204,7 @@ export const parseConfig = (context: unknown): FleetStreamConfig => {
     'alertEmail',
     'opsEmail',
     'api',
+    CURATED_LAKE_KEY,
   ]);
   const vpc = c.section(root.vpc, `${CONTEXT_KEY}.vpc`, ['maxAzs', 'egress']);
   const processor = c.section(root.processor, `${CONTEXT_KEY}.processor`, [
@@ -293,6 +296,7 @@ export const parseConfig = (context: unknown): FleetStreamConfig => {
         d.api.accountCloudWatchRole,
       ),
     },
+    curatedLake: parseCuratedLake(root[CURATED_LAKE_KEY], `${CONTEXT_KEY}.${CURATED_LAKE_KEY}`, c.errors),
   };
 
   if (c.errors.length > 0) {

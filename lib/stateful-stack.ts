@@ -2,6 +2,7 @@ import { CfnOutput, Fn, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { LAKE_PREFIX, TABLES } from '#core/contract/index.ts';
 import type { FleetStreamConfig } from './config.ts';
+import { CuratedLake } from './constructs/curated-lake.ts';
 import { DataLake } from './constructs/data-lake.ts';
 import { EncryptedTopic } from './constructs/encrypted-topic.ts';
 import { FleetTables } from './constructs/fleet-tables.ts';
@@ -25,6 +26,7 @@ export class StatefulStack extends Stack {
   readonly kafka: ServerlessKafka;
   readonly topic: KafkaTopic;
   readonly lake: DataLake;
+  readonly curatedLake: CuratedLake | undefined;
   readonly archive: LakeDeliveryStream;
   readonly deadLetters: LakeDeliveryStream;
   readonly tables: FleetTables;
@@ -53,6 +55,10 @@ export class StatefulStack extends Stack {
     });
 
     this.lake = new DataLake(this, 'Lake');
+    const { curatedLake: curated } = config;
+    this.curatedLake = curated.enabled
+      ? new CuratedLake(this, 'CuratedLake', { lake: this.lake, ...curated, projectRoot: props.projectRoot })
+      : undefined;
     this.archive = new LakeDeliveryStream(this, 'RawArchive', {
       bucket: this.lake.bucket,
       key: this.lake.key,

@@ -239,7 +239,8 @@ describe('Athena and DuckDB spell the same SQL differently only in the dialect f
       regexpLike: 'regexp_like (Trino) is regexp_matches (DuckDB)',
       regexpReplaceAll: "Trino replaces every match; DuckDB only the first unless given 'g'",
       utf8Bytes: 'Trino length(to_utf8(x)); DuckDB strlen(x) counts bytes',
-      toInt: 'try(CAST(x AS INTEGER)) in Trino is TRY_CAST(x AS INTEGER) in DuckDB (a bad number is NULL, not an error)',
+      toInt:
+        'try(CAST(x AS INTEGER)) in Trino is TRY_CAST(x AS INTEGER) in DuckDB (a bad number is NULL, not an error)',
       toTimestamp:
         "Athena's Parquet timestamps are millisecond TIMESTAMP(3); DuckDB's TIMESTAMP is microseconds; try() vs TRY_CAST",
       addMillis: "Trino date_add('millisecond', n, t); DuckDB t + to_milliseconds(n)",
