@@ -4,6 +4,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   CURATED_COLUMNS,
@@ -179,12 +180,23 @@ export class CuratedLake extends Construct {
         resources: [lake.bucket.bucketArn],
       }),
     );
-    lake.key.grantEncryptDecrypt(role);
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5',
-      reason:
-        'Object wildcards are bounded by prefix: reads under raw/, writes only under curated/telemetry/ and athena-results/ (Athena reads and writes with the caller role).',
-    });
+    // SSE-KMS reads decrypt, writes generate a data key (no ReEncrypt*, no wildcard action).
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt'],
+        resources: [lake.key.keyArn],
+      }),
+    );
+    const bucketId = stack.resolve(stack.getLogicalId(lake.bucket.node.defaultChild as s3.CfnBucket));
+    const reason =
+      'Object wildcards are bounded by prefix: reads under raw/, writes only under curated/telemetry/ and ' +
+      'athena-results/ (Athena reads the source and writes the results with the caller role).';
+    Validations.of(role).acknowledge(
+      ...[LAKE_PREFIX.raw, CURATED_TABLE_PREFIX, LAKE_PREFIX.athenaResults].map((prefix) => ({
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
+        reason,
+      })),
+    );
   }
 }
 

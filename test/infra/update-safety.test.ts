@@ -73,6 +73,8 @@ const IN_PLACE: [string, Context, Context][] = [
     {},
     { api: { rateLimit: 10, burstLimit: 20, accountCloudWatchRole: false } },
   ],
+  ['curated lake schedule', {}, { curatedLake: { delayMinutes: 20, lateHours: 6 } }],
+  ['curated lake turned on', { curatedLake: { enabled: false } }, {}],
 ];
 
 describe('update safety: config changes never replace a stateful resource', () => {
