@@ -15,6 +15,7 @@ import { calibrationFrom, PROFILES } from './cost/calibration.ts';
 import { formatReport } from './cost/format.ts';
 import { type Assumptions, computeCost, DEFAULT_ASSUMPTIONS } from './cost/model.ts';
 import { PRICE_TABLES, PRICES_CHECKED_ON, SUPPORTED_REGIONS } from './cost/prices.ts';
+import { formatNamedQueryScans, monthValueGb, namedQueryScans } from './cost/services/curated-lake.ts';
 import { choiceFlag, numberFlag, optionalNumberFlag, runCliForCode, UsageError } from './lib/cli.ts';
 
 export const costSpec = {
@@ -143,10 +144,12 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
       const prices = PRICE_TABLES[region];
       if (prices === undefined) throw new UsageError(`no price table for ${region}`);
       const report = computeCost(scenario, prices, calibration, assumptions);
+      const valueGb = monthValueGb(scenario.recordsPerSecond, scenario.recordBytes);
+      const lakeQueries = namedQueryScans(valueGb, assumptions.lakeCompressionRatio);
       print(
         v.json
-          ? JSON.stringify({ pricesCheckedOn: PRICES_CHECKED_ON, ...report }, null, 2)
-          : formatReport(report, prices),
+          ? JSON.stringify({ pricesCheckedOn: PRICES_CHECKED_ON, ...report, lakeQueries }, null, 2)
+          : `${formatReport(report, prices)}\n\n${formatNamedQueryScans(lakeQueries)}`,
       );
       return 0;
     },

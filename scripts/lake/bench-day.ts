@@ -6,7 +6,7 @@
  * docs/queries/, an hour-pruned count and the line count (first query, then cached). Prints JSON; the temp lake
  * is removed unless --keep.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -93,6 +93,16 @@ const timed = async <T>(work: () => Promise<T>): Promise<{ seconds: number; valu
   return { seconds: Math.round(performance.now() - started) / 1000, value };
 };
 
+/** Bytes of the raw archive's gzip objects (the lake as Firehose wrote it). */
+const rawBytesOnDisk = async (dir: string): Promise<number> => {
+  const entries = await readdir(join(dir, 'raw'), { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((e) => e.isFile() && e.name.endsWith('.gz'))
+    .map((e) => join(e.parentPath, e.name));
+  const sizes = await Promise.all(files.map(async (f) => (await stat(f)).size));
+  return sizes.reduce((a, b) => a + b, 0);
+};
+
 /** Compacts every event hour of the day as the schedule would (default late window), timing each. */
 const compactDay = async (dir: string, hours: number) => {
   const perHour: { hour: string; rows: number; seconds: number; cpuSeconds: number; bytes: number }[] = [];
@@ -166,7 +176,7 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
           process.stderr.write(
             `wrote ${lake.records} records in ${lake.files} files (${lake.writeSeconds.toFixed(1)} s)\n`,
           );
-        const compaction = lake === undefined ? undefined : await compactDay(dir, hours);
+        const compaction = await compactDay(dir, hours);
         const queries: [string, string, string[]][] = [
           ['count', 'SELECT count(*) AS lines FROM raw_telemetry', []],
           [
@@ -213,10 +223,8 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
               },
               querySeconds: results,
               compaction,
-              curatedToRawBytes:
-                compaction && lake
-                  ? Math.round((compaction.bytes / lake.gzipBytes) * 1000) / 1000
-                  : undefined,
+              rawGzipBytes: await rawBytesOnDisk(dir),
+              curatedToRawBytes: Math.round((compaction.bytes / (await rawBytesOnDisk(dir))) * 1000) / 1000,
               curated,
               lineCountSeconds: { firstQuery: firstCount.seconds, later: cachedCount.seconds },
             },
