@@ -22,8 +22,10 @@ import { queryLocalLake } from './local-lake.ts';
 
 export const benchDaySpec = {
   usage:
-    'usage: npm run bench:lake -- [--rate 200] [--devices 100] [--hours 24] [--dir DIR] [--keep] [--reuse]',
-  description: '--reuse: time the queries over the lake already in --dir (written by an earlier --dir run).',
+    'usage: npm run bench:lake -- [--rate 200] [--devices 100] [--hours 24] [--dir DIR] [--keep] [--reuse [--no-compact]]',
+  description:
+    '--reuse: time the queries over the lake already in --dir (written by an earlier --dir run); --no-compact: keep\n' +
+    'its curated table as it is (compacted by an earlier run).',
   options: {
     rate: { type: 'string', default: '200' },
     devices: { type: 'string', default: '100' },
@@ -31,6 +33,7 @@ export const benchDaySpec = {
     dir: { type: 'string' },
     keep: { type: 'boolean', default: false },
     reuse: { type: 'boolean', default: false },
+    'no-compact': { type: 'boolean', default: false },
   },
 } as const;
 
@@ -92,6 +95,8 @@ const timed = async <T>(work: () => Promise<T>): Promise<{ seconds: number; valu
   const value = await work();
   return { seconds: Math.round(performance.now() - started) / 1000, value };
 };
+
+const utcText = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
 /** Bytes of the raw archive's gzip objects (the lake as Firehose wrote it). */
 const rawBytesOnDisk = async (dir: string): Promise<number> => {
@@ -176,7 +181,7 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
           process.stderr.write(
             `wrote ${lake.records} records in ${lake.files} files (${lake.writeSeconds.toFixed(1)} s)\n`,
           );
-        const compaction = await compactDay(dir, hours);
+        const compaction = v['no-compact'] ? undefined : await compactDay(dir, hours);
         const queries: [string, string, string[]][] = [
           ['count', 'SELECT count(*) AS lines FROM raw_telemetry', []],
           [
@@ -192,7 +197,11 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
           [
             'devices-down',
             await readFile('docs/queries/devices-down.sql', 'utf8'),
-            ['2026-11-21 08:00:00', '2026-11-21 20:00:00'],
+            // The middle half of the lake's hours (08:00–20:00 for a day).
+            [
+              utcText(DAY_START + Math.floor(hours / 3) * HOUR_MS),
+              utcText(DAY_START + Math.ceil((hours * 5) / 6) * HOUR_MS),
+            ],
           ],
           [
             'p95-cpu-per-model-per-day',
@@ -224,7 +233,8 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
               querySeconds: results,
               compaction,
               rawGzipBytes: await rawBytesOnDisk(dir),
-              curatedToRawBytes: Math.round((compaction.bytes / (await rawBytesOnDisk(dir))) * 1000) / 1000,
+              curatedToRawBytes:
+                compaction && Math.round((compaction.bytes / (await rawBytesOnDisk(dir))) * 1000) / 1000,
               curated,
               lineCountSeconds: { firstQuery: firstCount.seconds, later: cachedCount.seconds },
             },
