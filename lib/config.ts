@@ -18,6 +18,7 @@ import {
 import { CLIENT_VPCS, INGEST, PRODUCER_ACCOUNTS } from '#lib/config/front-door.ts';
 import { GUARDRAILS } from '#lib/config/guardrails.ts';
 import { PROCESSOR_GUARDRAILS } from '#lib/config/guardrails-processor.ts';
+import { CURATED_LAKE } from '#lib/config/lake.ts';
 import { PROVISIONED_POLLERS } from '#lib/config/pollers.ts';
 import {
   bool,
@@ -142,6 +143,7 @@ const SETTINGS = {
     }),
   }),
   guardrails: GUARDRAILS,
+  curatedLake: CURATED_LAKE,
 };
 
 export type FleetStreamConfig = ConfigOf<typeof SETTINGS>;

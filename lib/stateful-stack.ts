@@ -2,6 +2,7 @@ import { CfnOutput, Fn, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { LAKE_PREFIX, TABLES } from '#core/contract/index.ts';
 import type { FleetStreamConfig } from './config.ts';
+import { CuratedLake } from './constructs/curated-lake.ts';
 import { DataLake } from './constructs/data-lake.ts';
 import { EncryptedTopic } from './constructs/encrypted-topic.ts';
 import { FleetTables } from './constructs/fleet-tables.ts';
@@ -29,6 +30,7 @@ export class StatefulStack extends Stack {
   readonly lake: DataLake;
   /** Managed policy for lake readers (Glue, Athena workgroup, raw/ read, results, KMS). */
   readonly lakeReader: LakeReaderPolicy;
+  readonly curatedLake: CuratedLake | undefined;
   readonly archive: LakeDeliveryStream;
   readonly deadLetters: LakeDeliveryStream;
   readonly tables: FleetTables;
@@ -64,6 +66,10 @@ export class StatefulStack extends Stack {
 
     this.lake = new DataLake(this, 'Lake', { objectLockDays: config.guardrails.lakeObjectLockDays });
     this.lakeReader = new LakeReaderPolicy(this, 'LakeReader', { lake: this.lake });
+    const { curatedLake: curated } = config;
+    this.curatedLake = curated.enabled
+      ? new CuratedLake(this, 'CuratedLake', { lake: this.lake, ...curated, projectRoot: props.projectRoot })
+      : undefined;
     this.archive = new LakeDeliveryStream(this, 'RawArchive', {
       bucket: this.lake.bucket,
       key: this.lake.key,

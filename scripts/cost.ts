@@ -17,6 +17,7 @@ import { formatReport } from './cost/format.ts';
 import { type Assumptions, DEFAULT_ASSUMPTIONS } from './cost/inputs.ts';
 import { computeCost } from './cost/model.ts';
 import { PRICE_TABLES, PRICES_CHECKED_ON, SUPPORTED_REGIONS } from './cost/prices.ts';
+import { formatNamedQueryScans, monthValueGb, namedQueryScans } from './cost/pricing/curated-lake.ts';
 import {
   DEFAULT_INGEST_ASSUMPTIONS,
   formatFrontDoor,
@@ -177,10 +178,21 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
         ingestAssumptions(v['ingest-batch'], results),
         prices,
       );
+      const valueGb = monthValueGb(scenario.recordsPerSecond, scenario.recordBytes);
+      const lakeQueries = namedQueryScans(valueGb, assumptions.lakeCompressionRatio);
+      const sections = [
+        formatCaps(caps),
+        formatFrontDoor(frontDoor, scenario.recordsPerSecond),
+        formatNamedQueryScans(lakeQueries),
+      ];
       print(
         v.json
-          ? JSON.stringify({ pricesCheckedOn: PRICES_CHECKED_ON, ...report, caps, frontDoor }, null, 2)
-          : `${formatReport(report, prices)}\n\n${formatCaps(caps)}\n\n${formatFrontDoor(frontDoor, scenario.recordsPerSecond)}`,
+          ? JSON.stringify(
+              { pricesCheckedOn: PRICES_CHECKED_ON, ...report, caps, frontDoor, lakeQueries },
+              null,
+              2,
+            )
+          : [formatReport(report, prices), ...sections].join('\n\n'),
       );
       return 0;
     },

@@ -6,9 +6,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AthenaClient } from '@aws-sdk/client-athena';
-import { RAW_TABLE_NAME } from '#core/contract/lake.ts';
+import { CURATED_TABLE_NAME, RAW_TABLE_NAME } from '#core/contract/lake.ts';
 import { type AthenaProgress, runAthenaQuery } from './lake/athena.ts';
 import { explainAwsError, resolveAthenaTarget } from './lake/athena-target.ts';
+import { describeCompaction, runLocalCompaction } from './lake/compact-cli.ts';
 import { formatResult, type OutputFormat } from './lake/format.ts';
 import { queryLocalLake } from './lake/local-lake.ts';
 import type { QueryResult } from './lake/result.ts';
@@ -19,11 +20,17 @@ import { type CliArgs, runCliForCode, UsageError } from './shared/cli.ts';
 export const lakeSpec = {
   usage:
     'usage: npm run lake -- ("<SQL>" | --file query.sql) [--param VALUE …] [--json | --csv]\n' +
+    '       npm run lake -- --compact [--hour 2026-11-21T09] [--late-hours 2] [--dir .local/datalake]\n' +
     '         [--dir .local/datalake] [--no-line-count]\n' +
     '         [--athena [--region R] [--stack FleetStreamStateful] [--workgroup W --database D]]',
   description: [
-    `The table is ${RAW_TABLE_NAME}: the Glue table's columns and types, partition columns year month day hour as`,
-    "strings ('2026', '11', '21', '09'), the UTC hour a record arrived. Filter on them to read fewer files.",
+    `Two tables. ${RAW_TABLE_NAME}: the raw archive, the Glue table's columns and types, partition columns year month`,
+    "day hour as strings ('2026', '11', '21', '09'), the UTC hour a record arrived. Filter on them to read fewer files.",
+    `${CURATED_TABLE_NAME}: the curated Parquet table (valid records once each, typed, event_time a timestamp),`,
+    "partition columns day ('2026-11-21') and hour ('09') of event_time; filled by compaction.",
+    '  --compact     compact one event hour of the local lake into the curated table now (replaces the hour)',
+    '  --hour        the UTC hour to compact (default: the last closed hour)',
+    '  --late-hours  arrival hours after the event hour to read late records from (default 2)',
     '  --file        read the query from a file (see docs/queries/*.sql)',
     '  --param       a value for the next ? placeholder, passed as a string (repeat in order)',
     '  --dir         the local lake (default $FLEETSTREAM_STATE_DIR/datalake, i.e. .local/datalake)',
@@ -41,6 +48,9 @@ export const lakeSpec = {
     dir: { type: 'string' },
     'no-line-count': { type: 'boolean', default: false },
     athena: { type: 'boolean', default: false },
+    compact: { type: 'boolean', default: false },
+    hour: { type: 'string' },
+    'late-hours': { type: 'string' },
     region: { type: 'string' },
     stack: { type: 'string' },
     workgroup: { type: 'string' },
@@ -116,6 +126,9 @@ const queryAthena = async (
   }
 };
 
+const localLakeDir = (v: LakeFlags, env: NodeJS.ProcessEnv): string =>
+  v.dir ?? join(env.FLEETSTREAM_STATE_DIR ?? REPO_LOCAL_DIR, 'datalake');
+
 /** The local lake with DuckDB; the line count (and the time taken) on stderr. */
 const queryLocal = async (
   v: LakeFlags,
@@ -130,7 +143,7 @@ const queryLocal = async (
     v.database !== undefined
   )
     throw new UsageError('--region, --stack, --workgroup and --database go with --athena');
-  const lakeDir = v.dir ?? join(env.FLEETSTREAM_STATE_DIR ?? REPO_LOCAL_DIR, 'datalake');
+  const lakeDir = localLakeDir(v, env);
   const started = performance.now();
   const { result, lineCount } = await queryLocalLake({
     lakeDir,
@@ -152,6 +165,17 @@ export const main = async (argv: string[], io: LakeIo): Promise<number> => {
   return runCliForCode(
     lakeSpec,
     async ({ values: v, positionals }) => {
+      if (v.compact) {
+        if (v.athena) throw new UsageError('--compact runs locally; in AWS the scheduled compaction does it');
+        const result = await runLocalCompaction(
+          { hour: v.hour, lateHours: v['late-hours'], positionals },
+          localLakeDir(v, env),
+        );
+        io.stderr(describeCompaction(result));
+        return 0;
+      }
+      if (v.hour !== undefined || v['late-hours'] !== undefined)
+        throw new UsageError('--hour and --late-hours go with --compact');
       const sql = await querySql(positionals, v.file);
       const format = outputFormat(v.json, v.csv);
       const result = v.athena ? await queryAthena(v, sql, io, env) : await queryLocal(v, sql, io, env);

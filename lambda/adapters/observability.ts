@@ -16,7 +16,8 @@ export type FunctionService =
   | 'notifier'
   | 'topic-admin'
   | 'load-generator'
-  | 'ingest';
+  | 'ingest'
+  | 'lake-compactor';
 
 /** The function's logger; functions that also publish metrics take them from {@link functionMetrics}. */
 export const functionLogger = (service: FunctionService): Logger => new Logger({ serviceName: service });

@@ -13,6 +13,7 @@ import {
 } from './inputs.ts';
 import { GB, type LineItem, SECONDS_PER_MONTH } from './line-item.ts';
 import type { PriceTable } from './prices.ts';
+import { curatedLakeLines } from './pricing/curated-lake.ts';
 import {
   type DynamoDbUnits,
   dynamoDbRequestLines,
@@ -205,6 +206,7 @@ export const computeCost = (
     ...dynamoDbRequestLines(recordsPerMonth, fs, p, ` incl. GSIs, projection ${a.gsiProjection}`),
     dynamoDbStorageLine(`devices + GSIs + ${a.windowRetentionDays} days of 1-minute windows`, fsStorageGb, p),
     ...lakeLines(valueGb, a.lakeCompressionRatio, p),
+    ...curatedLakeLines(valueGb, a.lakeCompressionRatio, p),
     vpcLine(a.interfaceEndpoints, a.availabilityZones, p),
     snsLine(),
   ];

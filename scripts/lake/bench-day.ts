@@ -1,25 +1,31 @@
 /**
  * `npm run bench:lake -- [--rate 200] [--devices 100] [--hours 24] [--dir DIR] [--keep]`: how long `npm run lake`
- * takes over a day of lake data at `npm start`'s default rate. Writes the day as the raw archive would (gzip NDJSON,
+ * takes over a day of lake data at `npm start`'s default rate, over the raw archive and over the curated table (each
+ * event hour compacted as the schedule would, timed: wall clock and CPU). Writes the day as the raw archive would (gzip NDJSON,
  * a file per 60 s of arrivals or 5 MiB, hour folders) from the telemetry generator, then times each named query in
  * docs/queries/, an hour-pruned count and the line count (first query, then cached). Prints JSON; the temp lake
  * is removed unless --keep.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { CURATED_COMPACTION_DEFAULTS } from '#core/contract/lake.ts';
 import { createTelemetryStream } from '#lambda/generator/index.ts';
 import { archivePath } from '#scripts/local/raw-archive.ts';
 import { numberFlag, runCliForCode, UsageError } from '#scripts/shared/cli.ts';
+import { compactLocalHour } from './compact-local.ts';
+import { HOUR_MS } from './hour.ts';
 import { LINE_COUNTS_FILE } from './line-counts.ts';
 import { queryLocalLake } from './local-lake.ts';
 
 export const benchDaySpec = {
   usage:
-    'usage: npm run bench:lake -- [--rate 200] [--devices 100] [--hours 24] [--dir DIR] [--keep] [--reuse]',
-  description: '--reuse: time the queries over the lake already in --dir (written by an earlier --dir run).',
+    'usage: npm run bench:lake -- [--rate 200] [--devices 100] [--hours 24] [--dir DIR] [--keep] [--reuse [--no-compact]]',
+  description:
+    '--reuse: time the queries over the lake already in --dir (written by an earlier --dir run); --no-compact: keep\n' +
+    'its curated table as it is (compacted by an earlier run).',
   options: {
     rate: { type: 'string', default: '200' },
     devices: { type: 'string', default: '100' },
@@ -27,6 +33,7 @@ export const benchDaySpec = {
     dir: { type: 'string' },
     keep: { type: 'boolean', default: false },
     reuse: { type: 'boolean', default: false },
+    'no-compact': { type: 'boolean', default: false },
   },
 } as const;
 
@@ -89,6 +96,75 @@ const timed = async <T>(work: () => Promise<T>): Promise<{ seconds: number; valu
   return { seconds: Math.round(performance.now() - started) / 1000, value };
 };
 
+const utcText = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+
+/** Bytes of the raw archive's gzip objects (the lake as Firehose wrote it). */
+const rawBytesOnDisk = async (dir: string): Promise<number> => {
+  const entries = await readdir(join(dir, 'raw'), { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((e) => e.isFile() && e.name.endsWith('.gz'))
+    .map((e) => join(e.parentPath, e.name));
+  const sizes = await Promise.all(files.map(async (f) => (await stat(f)).size));
+  return sizes.reduce((a, b) => a + b, 0);
+};
+
+/** Compacts every event hour of the day as the schedule would (default late window), timing each. */
+const compactDay = async (dir: string, hours: number) => {
+  const perHour: { hour: string; rows: number; seconds: number; cpuSeconds: number; bytes: number }[] = [];
+  for (let h = 0; h < hours; h++) {
+    const cpu = process.cpuUsage();
+    const result = await compactLocalHour({
+      lakeDir: dir,
+      eventHourMs: DAY_START + h * HOUR_MS,
+      lateHours: CURATED_COMPACTION_DEFAULTS.lateHours,
+    });
+    const used = process.cpuUsage(cpu);
+    const cpuSeconds = Math.round((used.user + used.system) / 1000) / 1000;
+    perHour.push({
+      hour: result.hour,
+      rows: result.rows,
+      seconds: result.seconds,
+      cpuSeconds,
+      bytes: result.bytes,
+    });
+    process.stderr.write(
+      `compacted ${result.hour}: ${result.rows} rows, ${result.seconds} s (${cpuSeconds} s CPU)\n`,
+    );
+  }
+  const seconds = perHour.map((p) => p.seconds);
+  return {
+    hours: perHour.length,
+    rows: perHour.reduce((sum, p) => sum + p.rows, 0),
+    bytes: perHour.reduce((sum, p) => sum + p.bytes, 0),
+    maxHourSeconds: Math.max(...seconds),
+    medianHourSeconds: [...seconds].sort((a, b) => a - b)[Math.floor(seconds.length / 2)],
+    maxHourCpuSeconds: Math.max(...perHour.map((p) => p.cpuSeconds)),
+  };
+};
+
+/** The named queries' curated variants (docs/queries/*.curated.sql), timed, with the speed-up over the raw view. */
+const timeCuratedQueries = async (
+  dir: string,
+  queries: readonly [string, string, string[]][],
+  raw: Record<string, { seconds: number; rows: number }>,
+) => {
+  const out: Record<string, { seconds: number; rows: number; speedup: number }> = Object.create(null);
+  for (const [name, , params] of queries) {
+    const file = `docs/queries/${name}.curated.sql`;
+    const sql = await readFile(file, 'utf8').catch(() => undefined);
+    if (sql === undefined) continue;
+    const run = await timed(() => queryLocalLake({ lakeDir: dir, sql, params, countMalformed: false }));
+    const rawSeconds = raw[name]?.seconds ?? Number.NaN;
+    out[name] = {
+      seconds: run.seconds,
+      rows: run.value.result.rows.length,
+      speedup: Math.round((rawSeconds / Math.max(run.seconds, 0.001)) * 10) / 10,
+    };
+    process.stderr.write(`${name} (curated): ${run.seconds} s\n`);
+  }
+  return out;
+};
+
 export const main = async (argv: string[], print: (text: string) => void): Promise<number> => {
   return runCliForCode(
     benchDaySpec,
@@ -105,6 +181,7 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
           process.stderr.write(
             `wrote ${lake.records} records in ${lake.files} files (${lake.writeSeconds.toFixed(1)} s)\n`,
           );
+        const compaction = v['no-compact'] ? undefined : await compactDay(dir, hours);
         const queries: [string, string, string[]][] = [
           ['count', 'SELECT count(*) AS lines FROM raw_telemetry', []],
           [
@@ -120,7 +197,11 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
           [
             'devices-down',
             await readFile('docs/queries/devices-down.sql', 'utf8'),
-            ['2026-11-21 08:00:00', '2026-11-21 20:00:00'],
+            // The middle half of the lake's hours (08:00–20:00 for a day).
+            [
+              utcText(DAY_START + Math.floor(hours / 3) * HOUR_MS),
+              utcText(DAY_START + Math.ceil((hours * 5) / 6) * HOUR_MS),
+            ],
           ],
           [
             'p95-cpu-per-model-per-day',
@@ -134,6 +215,7 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
           results[name] = { seconds: run.seconds, rows: run.value.result.rows.length };
           process.stderr.write(`${name}: ${run.seconds} s\n`);
         }
+        const curated = await timeCuratedQueries(dir, queries, results);
         const countLines = () => queryLocalLake({ lakeDir: dir, sql: 'SELECT 1', countMalformed: true });
         const firstCount = await timed(countLines);
         const cachedCount = await timed(countLines);
@@ -149,6 +231,11 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
                 gzipMiB: Math.round(lake.gzipBytes / 1024 ** 2),
               },
               querySeconds: results,
+              compaction,
+              rawGzipBytes: await rawBytesOnDisk(dir),
+              curatedToRawBytes:
+                compaction && Math.round((compaction.bytes / (await rawBytesOnDisk(dir))) * 1000) / 1000,
+              curated,
               lineCountSeconds: { firstQuery: firstCount.seconds, later: cachedCount.seconds },
             },
             null,

@@ -2,11 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { LAKE_PREFIX } from '#core/contract/lake.ts';
+import { createCuratedViewSql, curatedFilesGlob } from './curated-view.ts';
 import { createViewsSql, rawFilesGlob } from './duckdb-view.ts';
 import { countLines, type LineCount } from './line-counts.ts';
 import { canonicalCell, cellKind, type QueryResult } from './result.ts';
+import { sqlStringLiteral } from './sql-literal.ts';
 
-/** Runs SQL over the local lake with DuckDB, through the view named and typed like the Glue table. */
+/** Runs SQL over the local lake with DuckDB, through views named and typed like the Glue tables (raw and curated). */
 
 export interface LocalQuery {
   /** The lake root (`.local/datalake`): files are read from `<lakeDir>/raw/year=…/…/*.gz`. */
@@ -43,6 +45,10 @@ export const queryLocalLake = async (query: LocalQuery): Promise<LocalAnswer> =>
   try {
     try {
       await connection.run(createViewsSql(query.lakeDir));
+      const curated = await connection.runAndReadAll(
+        `SELECT count(*) FROM glob(${sqlStringLiteral(curatedFilesGlob(query.lakeDir))})`,
+      );
+      await connection.run(createCuratedViewSql(query.lakeDir, Number(curated.getRows()[0]?.[0] ?? 0) > 0));
       const reader = await connection.runAndReadAll(query.sql, [...(query.params ?? [])]);
       const columns = reader.columnNames().map((name, i) => ({
         name,

@@ -122,6 +122,8 @@ const IN_PLACE: [string, Context, Context][] = [
     },
   ],
   ['lake Object Lock on (one-way)', {}, { guardrails: { lakeObjectLockDays: 30 } }],
+  ['curated lake schedule', {}, { curatedLake: { delayMinutes: 20, lateHours: 6 } }],
+  ['curated lake turned on', { curatedLake: { enabled: false } }, {}],
 ];
 
 describe('update safety: config changes never replace a stateful resource', () => {

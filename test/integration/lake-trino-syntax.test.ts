@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ATHENA, compactionSelectSql, unloadSql } from '#core/curated-sql.ts';
 
 /**
  * The named queries must run unchanged in Athena, which cannot be reached from here: at least they must parse as
@@ -58,5 +59,29 @@ describe('docs/queries in Trino (Athena engine v3) syntax', () => {
     const { code, stdout } = await parse([duckdbOnly]);
     expect(code).toBe(1);
     expect(stdout).toMatch(/^FAIL .*duckdb-only\.sql: line 1:\d+: mismatched input 'QUALIFY'/);
+  });
+});
+
+describe('the curated compaction in Trino (Athena engine v3) syntax', () => {
+  const input = {
+    eventHourMs: Date.parse('2026-11-21T09:00:00Z'),
+    arrivalHoursMs: [8, 9, 10, 11, 12].map((h) =>
+      Date.parse(`2026-11-21T${String(h).padStart(2, '0')}:00:00Z`),
+    ),
+    maxEventTimeSkewMs: 300_000,
+  };
+
+  it("parses the compaction SELECT; UNLOAD around it is Athena's own statement, not Trino's", async () => {
+    const select = join(work, 'compaction-select.sql');
+    const unload = join(work, 'compaction-unload.sql');
+    await writeFile(select, compactionSelectSql(ATHENA, input));
+    await writeFile(
+      unload,
+      unloadSql(compactionSelectSql(ATHENA, input), 'bucket', { day: '2026-11-21', hour: '09' }),
+    );
+    expect((await parse([select])).stdout.trim()).toBe(`OK ${select}`);
+    expect((await parse([unload])).stdout).toMatch(
+      /^FAIL .*compaction-unload\.sql: line 1:1: mismatched input 'UNLOAD'/,
+    );
   });
 });

@@ -19,4 +19,9 @@ export const ENV = {
   /** JSON LoadGeneratorLimits (contract/guardrails.ts): the bounds the load generator enforces on a request. */
   loadGeneratorLimits: 'LOAD_GENERATOR_LIMITS',
   idempotencyTable: 'IDEMPOTENCY_TABLE',
+  lakeBucket: 'LAKE_BUCKET',
+  athenaWorkGroup: 'ATHENA_WORKGROUP',
+  glueDatabase: 'GLUE_DATABASE',
+  compactionDelayMinutes: 'COMPACTION_DELAY_MINUTES',
+  compactionLateHours: 'COMPACTION_LATE_HOURS',
 } as const;

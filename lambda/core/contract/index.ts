@@ -40,11 +40,19 @@ export {
   TELEMETRY_TOPIC_CONFIGS,
 } from './kafka.ts';
 export {
+  CURATED_COLUMNS,
+  CURATED_COMPACTION_DEFAULTS,
+  CURATED_PARTITION_KEYS,
+  CURATED_TABLE_NAME,
+  CURATED_TABLE_PREFIX,
+  type CuratedColumn,
+  type CuratedColumnType,
   type GlueColumnType,
   LAKE_PREFIX,
   type LakeColumn,
   lakeFolder,
   RAW_COLUMNS,
+  RAW_LINES_TABLE_NAME,
   RAW_PARTITION_KEYS,
   RAW_TABLE_NAME,
 } from './lake.ts';

@@ -15,6 +15,7 @@ import {
   type LocalResources,
 } from '#scripts/local/functions.ts';
 import { startLocalIngest, withIngestRoute } from '#scripts/local/ingest-route.ts';
+import { startLakeCompaction } from '#scripts/local/lake-compaction.ts';
 import { type LambdaHost, startLambdaHost } from '#scripts/local/lambda-host.ts';
 import { startRawArchive } from '#scripts/local/raw-archive.ts';
 import { startFirehoseStandIn } from '#scripts/local/stand-ins/firehose.ts';
@@ -174,4 +175,10 @@ export const startApi = async (context: StartContext): Promise<void> => {
   });
   await context.running.add('API', () => api.close());
   context.set('api', api);
+};
+
+/** The curated Parquet table (issue 23): each closed hour compacted on its own schedule (lake-compaction.ts). */
+export const startCompaction = async (context: StartContext): Promise<void> => {
+  const compaction = startLakeCompaction({ datalakeDir: datalakeDir(context), log: context.log });
+  await context.running.add('lake compaction', () => compaction.stop());
 };
