@@ -59,16 +59,8 @@ export const parseLoadLimits = (raw: string | undefined): LoadGeneratorLimits =>
   return limits;
 };
 
-/**
- * Validates the payload into generator options within `limits` (guardrails.loadGenerator: fleet size, rate, count);
- * the error message says which field is wrong and why.
- */
-export const parseLoadRequest = (
-  event: unknown,
-  topic: string,
-  signal: AbortSignal,
-  limits: LoadGeneratorLimits = LOAD_GENERATOR_LIMITS,
-): GeneratorOptions => {
+/** The payload as an object of known fields, or an error saying what a valid one looks like. */
+const payloadOf = (event: unknown): Record<string, unknown> => {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
     throw new Error('payload must be a JSON object like {"devices":100,"rate":1000,"durationSeconds":60}');
   }
@@ -76,9 +68,14 @@ export const parseLoadRequest = (
   const unknown = Object.keys(raw).filter((key) => !KNOWN.has(key));
   if (unknown.length > 0)
     throw new Error(`unknown field(s): ${unknown.join(', ')} (known: ${[...KNOWN].join(', ')})`);
-  const isPositiveInt = (n: number) => Number.isInteger(n) && n >= 1;
-  const isRatio = (n: number) => n >= 0 && n <= 1;
-  const upTo = (max: number) => (n: number) => isPositiveInt(n) && n <= max;
+  return raw;
+};
+
+const isRatio = (n: number) => n >= 0 && n <= 1;
+const upTo = (max: number) => (n: number) => Number.isInteger(n) && n >= 1 && n <= max;
+
+/** The fleet size and how long to run (a count, a duration or both), within `limits`. */
+const runSize = (raw: Record<string, unknown>, limits: LoadGeneratorLimits) => {
   const devices = optionalNumber(
     raw,
     'devices',
@@ -99,6 +96,21 @@ export const parseLoadRequest = (
     'a positive number of seconds',
   );
   if (count === undefined && durationSeconds === undefined) throw new Error('give count or durationSeconds');
+  return { devices, count, durationSeconds };
+};
+
+/**
+ * Validates the payload into generator options within `limits` (guardrails.loadGenerator: fleet size, rate, count);
+ * the error message says which field is wrong and why.
+ */
+export const parseLoadRequest = (
+  event: unknown,
+  topic: string,
+  signal: AbortSignal,
+  limits: LoadGeneratorLimits = LOAD_GENERATOR_LIMITS,
+): GeneratorOptions => {
+  const raw = payloadOf(event);
+  const { devices, count, durationSeconds } = runSize(raw, limits);
   const seed = raw.seed;
   if (seed !== undefined && typeof seed !== 'string' && typeof seed !== 'number')
     throw new Error('seed must be a string or number');
