@@ -4,7 +4,9 @@
  * Every partition group is read (never just partition 0). A malformed shape is a bug upstream, not a bad record,
  * so it throws a typed error instead of being dead-lettered.
  */
+
 import { nullMap } from './data-map.ts';
+import { FleetStreamError } from './errors.ts';
 import { sourceKey } from './items.ts';
 
 /** One Kafka record as delivered, bytes decoded from base64. */
@@ -19,7 +21,7 @@ export interface SourceRecord {
   value: Buffer;
 }
 
-export class MskEventError extends Error {
+export class MskEventError extends FleetStreamError {
   override readonly name = 'MskEventError';
 }
 

@@ -14,6 +14,7 @@ import { type BatchPlan, type BatchPlanner, itemId, type StateItem } from '#core
 import { forEachLimit } from '#core/concurrency.ts';
 import { DYNAMODB_LIMITS } from '#core/contract/index.ts';
 import type { DevicePlan } from '#core/device.ts';
+import { FleetStreamError } from '#core/errors.ts';
 import {
   accumulateDelta,
   applyFleetDelta,
@@ -40,7 +41,7 @@ export const TRANSACTION_BYTES = DYNAMODB_LIMITS.transactionBytes;
 /** Room left for the partition's fleet item: DynamoDB's item limit (its 4 count maps are bounded well below it). */
 const SHARD_MARGIN_BYTES = DYNAMODB_LIMITS.itemBytes;
 
-export class WriteConflictError extends Error {
+export class WriteConflictError extends FleetStreamError {
   override readonly name = 'WriteConflictError';
 }
 
