@@ -23,7 +23,7 @@ interface ErrorClass {
   readonly head: string;
 }
 
-const CLASS = /class (\w+) extends (\w+)\s*\{([^]*?)(?:\}|constructor|\w+\()/g;
+const CLASS = /class (\w+) extends (\w+)\s*\{([\s\S]*?)(?:\}|constructor|\w+\()/g;
 /** Every `class X extends Y` whose Y ends in `Error`, with its file. */
 const errorClasses = (files: readonly { path: string; text: string }[]): ErrorClass[] =>
   files.flatMap(({ path, text }) =>
