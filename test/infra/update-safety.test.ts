@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type CfnTemplate, type Resource, replacedResources } from './replacements.ts';
-import { synthFleetStream } from './support.ts';
+import { synthFleetStream } from '#test/support/infra.ts';
+import { type CfnTemplate, type Resource, replacedResources } from '#test/support/replacements.ts';
 
 // A config change must never replace what holds data: CloudFormation would create an empty twin (or fail on a fixed
 // name) and delete or orphan the original. Each case synthesizes the app before and after a change and compares.

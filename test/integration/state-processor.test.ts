@@ -16,10 +16,10 @@ import { decodeRecord } from '#core/record.ts';
 import { createTelemetryStream, steppedClock } from '#lambda/generator/telemetry.ts';
 import { createLocalStateProcessor, type LocalStateProcessorOptions } from '#lambda/state-processor/local.ts';
 import { createTables, localTableNames, type TableNames } from '#scripts/local/tables.ts';
+import { deadLetters, scanTable } from '#test/support/integration.ts';
 import { pollUntilHandled } from '#test/support/kafka.ts';
 import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
 import { readerView } from '#test/support/reader-view.ts';
-import { deadLetters, scanTable } from './support.ts';
 
 const endpoint = inject('dynamodbEndpoint');
 const brokers = inject('brokers');
