@@ -1,6 +1,6 @@
 /**
  * The state table behind the processor's StateStore port: BatchGet (strongly consistent unless asked otherwise), Puts conditional on the
- * version read, TransactWriteItems for device + fleet shard. Throttling and transaction conflicts are retried with
+ * version read, TransactWriteItems for device + fleet item. Throttling and transaction conflicts are retried with
  * backoff here; a failed version condition is reported to the caller, which re-reads and re-plans the item.
  */
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';

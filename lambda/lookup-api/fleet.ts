@@ -8,7 +8,7 @@ import { sumFleet } from './mappers.ts';
 import type { Route } from './router.ts';
 
 /** The partitions' fleet items: one Query over the FLEET partition key (one item per source partition). */
-const readRecordShards = async (deps: LookupDeps): Promise<FleetRecordsItem[]> => {
+const readFleetItems = async (deps: LookupDeps): Promise<FleetRecordsItem[]> => {
   const items: FleetRecordsItem[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -37,7 +37,7 @@ const readDeviceShards = async (deps: LookupDeps): Promise<FleetDevicesItem[]> =
 
 /** Partition items and older device shards, summed (readers sum; each partition's reader writes its own). */
 const getFleet = async (_request: unknown, deps: LookupDeps) => {
-  const [records, devices] = await Promise.all([readRecordShards(deps), readDeviceShards(deps)]);
+  const [records, devices] = await Promise.all([readFleetItems(deps), readDeviceShards(deps)]);
   return json(200, sumFleet([...records, ...devices]));
 };
 

@@ -165,12 +165,12 @@ export const toWindowView = (item: DeviceWindow): WindowView => ({
   downCount: item.downCount,
 });
 
-const isRecordsShard = (item: { sk: string }): boolean => item.sk.startsWith('RECORDS#');
-const isDevicesShard = (item: { sk: string }): boolean => item.sk.startsWith('DEVICES#');
+const isFleetItem = (item: { sk: string }): boolean => item.sk.startsWith('RECORDS#');
+const isLegacyShard = (item: { sk: string }): boolean => item.sk.startsWith('DEVICES#');
 
 /**
- * Adds a shard's counts by name (statuses and models are data, hence a Map). Stored keys are decoded (a model named
- * `constructor` is stored as `~constructor`); counts beyond a shard's bounds (`~other`) belong to no name and are left
+ * Adds an item's counts by name (statuses and models are data, hence a Map). Stored keys are decoded (a model named
+ * `constructor` is stored as `~constructor`); counts beyond an item's bounds (`~other`) belong to no name and are left
  * out of the per-name maps (the fleet's totals still hold them). Anything but a finite number is skipped.
  */
 const addTo = (target: Map<string, number>, source: Record<string, unknown> | undefined) => {
@@ -191,17 +191,17 @@ export const sumFleet = (items: ReadonlyArray<FleetRecordsItem | FleetDevicesIte
   for (const item of items) {
     // A partition's fleet item holds record counts and device-count changes; a devices shard (older versions)
     // holds device counts only.
-    if (isRecordsShard(item)) {
-      const shard = item as FleetRecordsItem;
-      records += count(shard.records);
-      addTo(modelRecords, shard.byModel);
+    if (isFleetItem(item)) {
+      const fleetItem = item as FleetRecordsItem;
+      records += count(fleetItem.records);
+      addTo(modelRecords, fleetItem.byModel);
     }
-    if (isRecordsShard(item) || isDevicesShard(item)) {
-      const shard = item as Partial<FleetDevicesItem>;
-      devices += count(shard.devices);
-      addTo(byStatus, shard.byStatus);
-      addTo(modelDevices, shard.byModelDevices);
-      addTo(modelDown, shard.byModelDown);
+    if (isFleetItem(item) || isLegacyShard(item)) {
+      const counts = item as Partial<FleetDevicesItem>;
+      devices += count(counts.devices);
+      addTo(byStatus, counts.byStatus);
+      addTo(modelDevices, counts.byModelDevices);
+      addTo(modelDown, counts.byModelDown);
     }
   }
   const models = [...new Set([...modelRecords.keys(), ...modelDevices.keys(), ...modelDown.keys()])].sort();
@@ -215,7 +215,7 @@ export const sumFleet = (items: ReadonlyArray<FleetRecordsItem | FleetDevicesIte
       },
     ]),
   );
-  // A status whose last device moved away stays in the shard maps as 0; it is not part of the fleet any more.
+  // A status whose last device moved away stays in the count maps as 0; it is not part of the fleet any more.
   return {
     devices,
     records,
