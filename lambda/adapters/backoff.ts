@@ -2,6 +2,7 @@
  * Bounded exponential backoff with full jitter for transient AWS errors (throttling, transaction conflicts).
  * When the attempts run out the error is thrown, so the whole batch is retried by Lambda.
  */
+import { FleetStreamError } from '#core/errors.ts';
 export interface BackoffOptions {
   /** Total attempts including the first. @default 8 */
   attempts?: number;
@@ -54,7 +55,7 @@ export const withBackoff = async <T>(
 };
 
 /** A transient condition that is not an SDK error (unprocessed items, failed Firehose entries). */
-export class RetryableError extends Error {
+export class RetryableError extends FleetStreamError {
   override readonly name = 'RetryableError';
 }
 

@@ -1,4 +1,5 @@
 import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
+import { FleetStreamError } from '#core/errors.ts';
 
 /**
  * OAUTHBEARER token provider for MSK IAM auth. kafkajs asks for a token on every (re)connect and re-authentication;
@@ -30,8 +31,8 @@ export interface MskIamTokenProviderOptions {
 export type OauthBearerProvider = () => Promise<{ value: string }>;
 
 /** Raised when the signer cannot find AWS credentials; carries the signer's error as cause. */
-export class MskCredentialsError extends Error {
-  override name = 'MskCredentialsError';
+export class MskCredentialsError extends FleetStreamError {
+  override readonly name = 'MskCredentialsError';
 }
 
 const CREDENTIAL_FAILURE =

@@ -4,7 +4,9 @@
  * Every partition group is read (never just partition 0). A malformed shape is a bug upstream, not a bad record,
  * so it throws a typed error instead of being dead-lettered.
  */
+
 import { nullMap } from './data-map.ts';
+import { FleetStreamError } from './errors.ts';
 import { sourceKey } from './items/keys.ts';
 
 /** One Kafka record as delivered, bytes decoded from base64. */
@@ -27,7 +29,7 @@ export interface SourceRecord {
 /** What Kafka reports for a record that carries no timestamp. */
 export const NO_KAFKA_TIMESTAMP = -1;
 
-export class MskEventError extends Error {
+export class MskEventError extends FleetStreamError {
   override readonly name = 'MskEventError';
 }
 

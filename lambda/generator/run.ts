@@ -1,4 +1,5 @@
 import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
+import { FleetStreamError } from '#core/errors.ts';
 import { createTelemetryStream, type TelemetryStreamOptions } from './telemetry.ts';
 
 /**
@@ -54,8 +55,8 @@ export interface GeneratorSummary {
 }
 
 /** Thrown when sends keep failing; carries what was achieved before. */
-export class GeneratorError extends Error {
-  override name = 'GeneratorError';
+export class GeneratorError extends FleetStreamError {
+  override readonly name = 'GeneratorError';
   constructor(
     message: string,
     readonly summary: GeneratorSummary,

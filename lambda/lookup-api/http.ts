@@ -1,13 +1,14 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { FleetStreamError } from '#core/errors.ts';
 
 /** An error the client caused (or a thing that does not exist): becomes `{"error": message}` with this status. */
-export class HttpError extends Error {
+export class HttpError extends FleetStreamError {
+  override readonly name = 'HttpError';
   constructor(
     readonly statusCode: 400 | 404 | 405 | 413 | 503,
     message: string,
   ) {
     super(message);
-    this.name = 'HttpError';
   }
 }
 

@@ -162,11 +162,11 @@ export const toWindowView = (item: DeviceWindow): WindowView => ({
 });
 
 const isFleetItem = (item: { sk: string }): boolean => item.sk.startsWith('RECORDS#');
-const isDevicesShard = (item: { sk: string }): boolean => item.sk.startsWith('DEVICES#');
+const isLegacyShard = (item: { sk: string }): boolean => item.sk.startsWith('DEVICES#');
 
 /**
- * Adds a shard's counts by name (statuses and models are data, hence a Map). Stored keys are decoded (a model named
- * `constructor` is stored as `~constructor`); counts beyond a shard's bounds (`~other`) belong to no name and are left
+ * Adds an item's counts by name (statuses and models are data, hence a Map). Stored keys are decoded (a model named
+ * `constructor` is stored as `~constructor`); counts beyond an item's bounds (`~other`) belong to no name and are left
  * out of the per-name maps (the fleet's totals still hold them). Anything but a finite number is skipped.
  */
 const addTo = (target: Map<string, number>, source: Record<string, unknown> | undefined) => {
@@ -192,12 +192,12 @@ export const sumFleet = (items: ReadonlyArray<FleetItem | FleetDevicesItem>): Fl
       records += count(fleetItem.records);
       addTo(modelRecords, fleetItem.byModel);
     }
-    if (isFleetItem(item) || isDevicesShard(item)) {
-      const shard = item as Partial<FleetDevicesItem>;
-      devices += count(shard.devices);
-      addTo(byStatus, shard.byStatus);
-      addTo(modelDevices, shard.byModelDevices);
-      addTo(modelDown, shard.byModelDown);
+    if (isFleetItem(item) || isLegacyShard(item)) {
+      const counts = item as Partial<FleetDevicesItem>;
+      devices += count(counts.devices);
+      addTo(byStatus, counts.byStatus);
+      addTo(modelDevices, counts.byModelDevices);
+      addTo(modelDown, counts.byModelDown);
     }
   }
   const models = [...new Set([...modelRecords.keys(), ...modelDevices.keys(), ...modelDown.keys()])].sort();
@@ -211,7 +211,7 @@ export const sumFleet = (items: ReadonlyArray<FleetItem | FleetDevicesItem>): Fl
       },
     ]),
   );
-  // A status whose last device moved away stays in the shard maps as 0; it is not part of the fleet any more.
+  // A status whose last device moved away stays in the count maps as 0; it is not part of the fleet any more.
   return {
     devices,
     records,

@@ -7,6 +7,7 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
+import { FleetStreamError } from '#core/errors.ts';
 import { canonicalCell, cellKind, type QueryResult } from './result.ts';
 import { sqlStringLiteral } from './sql-literal.ts';
 
@@ -39,8 +40,8 @@ export interface AthenaRunOptions {
 }
 
 /** Athena ended the query without an answer (FAILED or CANCELLED), with its reason. */
-export class AthenaQueryError extends Error {
-  override name = 'AthenaQueryError';
+export class AthenaQueryError extends FleetStreamError {
+  override readonly name = 'AthenaQueryError';
 }
 
 export const runAthenaQuery = async (

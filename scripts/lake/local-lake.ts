@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { LAKE_PREFIX } from '#core/contract/lake.ts';
+import { FleetStreamError } from '#core/errors.ts';
 import { createCuratedViewSql, curatedFilesGlob } from './curated-view.ts';
 import { createViewsSql, rawFilesGlob } from './duckdb-view.ts';
 import { countLines, type LineCount } from './line-counts.ts';
@@ -26,8 +27,8 @@ export interface LocalAnswer {
 }
 
 /** The local lake has no raw files yet: nothing to query (a clear message instead of DuckDB's glob error). */
-export class EmptyLakeError extends Error {
-  override name = 'EmptyLakeError';
+export class EmptyLakeError extends FleetStreamError {
+  override readonly name = 'EmptyLakeError';
 }
 
 // Nothing may be fetched at run time (no network): json and parquet are built into the node bindings.

@@ -1,8 +1,10 @@
 /** The lookup API's local front door (npm start, the bench, integration tests): API Gateway's REST proxy over node:http. */
+
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { FleetStreamError } from '#core/errors.ts';
 import type { CallerLimiter } from './caller-limits.ts';
 import { readBodyUpTo } from './read-body.ts';
 
@@ -29,7 +31,9 @@ export interface ApiServer {
 }
 
 /** A request target the adapter cannot read as a path: answered 400 (API Gateway would refuse it too). */
-export class BadRequestTarget extends Error {}
+export class BadRequestTarget extends FleetStreamError {
+  override readonly name = 'BadRequestTarget';
+}
 
 /**
  * The request target as a URL. Only the origin form (`/path?query`) is served; it is appended to a fixed origin rather

@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { FleetStreamError } from '#core/errors.ts';
 
 /**
  * Shared CLI plumbing for every script: typed options over node:util parseArgs, `--help`, a usage line and exit 2
@@ -11,8 +12,8 @@ type Parsed<O extends Options> = ReturnType<
 >;
 
 /** Bad input from the command line: reported with the usage line and exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
+export class UsageError extends FleetStreamError {
+  override readonly name = 'UsageError';
 }
 
 export interface CliSpec<O extends Options> {

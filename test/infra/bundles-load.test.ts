@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '#lib/config.ts';
 import { addFleetStream } from '#lib/fleetstream.ts';
 import { LAMBDA_BUNDLE_FILE, LAMBDA_NODE_MAJOR, lambdaBundling } from '#lib/lambda-bundling.ts';
-import { fleetFunctionsOf, projectRoot } from './support.ts';
+import { fleetFunctionsOf, projectRoot } from '#test/support/infra.ts';
 
 // The bundles that deploy, loaded the way the Lambda runtime loads them: alone in a folder with no node_modules
 // above it. Any module the bundle leaves out (e.g. an external @aws-sdk/* package) fails the import here.

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { GUARDRAILS_DEFAULTS } from '#lib/config/guardrails.ts';
 import { CONFIG_DEFAULTS, CONTEXT_KEY, configReference, parseConfig } from '#lib/config.ts';
 import { DEFAULT_PROFILE, PROFILES } from '#lib/profiles.ts';
-import { projectRoot } from './support.ts';
+import { projectRoot } from '#test/support/infra.ts';
 
 const cdkJson = JSON.parse(readFileSync(`${projectRoot}/cdk.json`, 'utf8')) as {
   context: Record<string, unknown>;

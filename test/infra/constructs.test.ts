@@ -12,7 +12,7 @@ import { LakeDeliveryStream } from '#lib/constructs/lake-delivery-stream.ts';
 import { Network } from '#lib/constructs/network.ts';
 import { ServerlessKafka } from '#lib/constructs/serverless-kafka.ts';
 import { StateProcessor } from '#lib/constructs/state-processor.ts';
-import { projectRoot, testApp } from './support.ts';
+import { projectRoot, testApp } from '#test/support/infra.ts';
 
 // Constructs check their props and fail at synth with a message that names the construct and the fix.
 let stack: Stack;

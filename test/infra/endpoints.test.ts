@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CfnTemplate } from './replacements.ts';
-import { render, synthFleetStream } from './support.ts';
+import { render, synthFleetStream } from '#test/support/infra.ts';
+import type { CfnTemplate } from '#test/support/replacements.ts';
 
 // The MSK event source mapping's pollers run in the cluster's subnets. They call Lambda and STS, and deliver failed
 // batches to the on-failure destination, which "must" have a VPC endpoint in the cluster's VPC

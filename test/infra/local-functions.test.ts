@@ -7,7 +7,7 @@ import {
   type LocalResources,
 } from '#scripts/local/functions.ts';
 import { localTableNames } from '#scripts/local/tables.ts';
-import { fleetFunctionsOf, projectRoot, synthFleetStream } from './support.ts';
+import { fleetFunctionsOf, projectRoot, synthFleetStream } from '#test/support/infra.ts';
 
 // `npm start` runs each function with the environment its CDK construct sets: same variable names, same memory and
 // timeout. A variable added to a construct and not to the local runtime (or the reverse) fails here.

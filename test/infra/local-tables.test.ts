@@ -3,7 +3,7 @@ import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { TABLE_IDS, TABLES } from '#core/contract/index.ts';
 import { tableDefinition } from '#scripts/local/tables.ts';
-import { synthFleetStream } from './support.ts';
+import { synthFleetStream } from '#test/support/infra.ts';
 
 // `npm start` creates its tables from the same contract the construct deploys: same keys, indexes, projections, stream
 // and TTL. A key or index changed on one side only fails here.

@@ -4,7 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '#lib/config.ts';
 import { addFleetStream } from '#lib/fleetstream.ts';
-import { projectRoot, testApp } from './support.ts';
+import { projectRoot, testApp } from '#test/support/infra.ts';
 
 type Report = ReturnType<AwsSolutionsChecks['validateScope']>;
 const describeViolations = (report: Report): string =>

@@ -8,7 +8,7 @@ import {
   resourcesOfStatement,
   type Synthesized,
   synthFleetStream,
-} from './support.ts';
+} from '#test/support/infra.ts';
 
 let s: Synthesized;
 let t: Template;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CfnTemplate, createOnlyOf, replacedResources, valuesAt } from './replacements.ts';
+import { type CfnTemplate, createOnlyOf, replacedResources, valuesAt } from '#test/support/replacements.ts';
 
 // The update-safety test is only as good as this detector: generated templates check that it flags exactly the
 // changes CloudFormation answers with a replacement, including through references.

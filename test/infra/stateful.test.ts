@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resourcesOf, type Synthesized, synthFleetStream } from './support.ts';
+import { resourcesOf, type Synthesized, synthFleetStream } from '#test/support/infra.ts';
 
 let s: Synthesized;
 let t: Template;

@@ -2,8 +2,8 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { FailureQueue } from '#lib/constructs/failure-queue.ts';
-import { type CfnTemplate, type Resource, replacedResources } from './replacements.ts';
-import { synthFleetStream, testApp } from './support.ts';
+import { synthFleetStream, testApp } from '#test/support/infra.ts';
+import { type CfnTemplate, type Resource, replacedResources } from '#test/support/replacements.ts';
 
 // A config change must never replace what holds data: CloudFormation would create an empty twin (or fail on a fixed
 // name) and delete or orphan the original. Each case synthesizes the app before and after a change and compares.

@@ -3,9 +3,9 @@ import { describe, expect, inject, it } from 'vitest';
 import { clusterIdOf } from '#core/watermark.ts';
 import { createRandom } from '#lambda/generator/prng.ts';
 import { startEventSourcePoller } from '#scripts/local/event-source-poller.ts';
+import { waitFor } from '#test/support/integration.ts';
 import { createTestTopic, testKafka } from '#test/support/kafka.ts';
 import { uniquePrefix } from '#test/support/local-aws.ts';
-import { waitFor } from './support.ts';
 
 const brokers = () => inject('brokers');
 

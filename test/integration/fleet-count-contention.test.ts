@@ -7,9 +7,9 @@ import type { FleetItem } from '#core/items/fleet.ts';
 import { sumFleet } from '#lambda/lookup-api/mappers.ts';
 import { createLocalStateProcessor } from '#lambda/state-processor/local.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
+import { scanTable } from '#test/support/integration.ts';
 import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
 import { toMskEvent } from '#test/support/msk-event.ts';
-import { scanTable } from './support.ts';
 
 // A mass status change across many partitions, with every batch delivered twice at once (a retry overlapping the
 // original, as around a rebalance or a timeout): 32 invocations, two per partition, each turning the partition's 64

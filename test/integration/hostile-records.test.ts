@@ -12,9 +12,9 @@ import type { DeviceItem } from '#core/items/device.ts';
 import type { FleetItem } from '#core/items/fleet.ts';
 import { createLocalStateProcessor } from '#lambda/state-processor/local.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
+import { deadLetters, scanTable } from '#test/support/integration.ts';
 import { createTestTopic, pollUntilHandled, testKafka } from '#test/support/kafka.ts';
 import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
-import { deadLetters, scanTable } from './support.ts';
 
 const endpoint = inject('dynamodbEndpoint');
 const brokers = inject('brokers');

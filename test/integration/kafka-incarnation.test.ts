@@ -12,9 +12,9 @@ import { startKafka } from '#scripts/local/services/kafka.ts';
 import { ensureJars } from '#scripts/local/services/maven.ts';
 import type { ServiceProcess } from '#scripts/local/services/process.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
+import { deadLetters, scanTable } from '#test/support/integration.ts';
 import { pollUntilHandled, testKafka } from '#test/support/kafka.ts';
 import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
-import { deadLetters, scanTable } from './support.ts';
 
 // The MSK cluster is replaced (here: this test's own Kafka broker is stopped, its data wiped, and restarted) while the
 // DynamoDB tables are kept. Offsets restart at 0 on the new cluster; its records must fold exactly, not be skipped as

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { main } from '#scripts/lake.ts';
 import { startRawArchive } from '#scripts/local/raw-archive.ts';
+import { waitFor } from '#test/support/integration.ts';
 import { createTestTopic, testKafka } from '#test/support/kafka.ts';
 import {
   devicesDown,
@@ -16,7 +17,6 @@ import {
   recordsPerModelPerHour,
 } from '#test/support/lake-reference.ts';
 import { uniquePrefix } from '#test/support/local-aws.ts';
-import { waitFor } from './support.ts';
 
 /**
  * Known records go through the local pipeline (Kafka → the raw archive, stopped cleanly) into two arrival hours;

@@ -4,9 +4,9 @@ import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { type RawArchiveOptions, startRawArchive } from '#scripts/local/raw-archive.ts';
+import { waitFor } from '#test/support/integration.ts';
 import { createTestTopic, testKafka } from '#test/support/kafka.ts';
 import { uniquePrefix } from '#test/support/local-aws.ts';
-import { waitFor } from './support.ts';
 
 const brokers = () => inject('brokers');
 const dirs: string[] = [];

@@ -17,11 +17,11 @@ import { windowsInRange } from '#core/window/read.ts';
 import { createTelemetryStream, steppedClock } from '#lambda/generator/telemetry.ts';
 import { createLocalStateProcessor, type LocalStateProcessorOptions } from '#lambda/state-processor/local.ts';
 import { createTables, localTableNames, type TableNames } from '#scripts/local/tables.ts';
+import { deadLetters, scanTable } from '#test/support/integration.ts';
 import { pollUntilHandled } from '#test/support/kafka.ts';
 import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
 import { toMskEvent } from '#test/support/msk-event.ts';
 import { readerView } from '#test/support/reader-view.ts';
-import { deadLetters, scanTable } from './support.ts';
 
 const endpoint = inject('dynamodbEndpoint');
 const brokers = inject('brokers');

@@ -2,14 +2,16 @@
  * What every step of the write plan shares: the ports, the planner, the limits and the counters. Each step keeps its
  * own state; this holds only what is the same for all of them.
  */
+
 import type { BackoffOptions } from '#adapters/backoff.ts';
 import type { BatchPlanner } from '#core/batch/planner.ts';
+import { FleetStreamError } from '#core/errors.ts';
 import type { ItemKey } from '#core/items/keys.ts';
 import { itemId } from '#core/items/keys.ts';
 import type { StateItem } from '#core/items/state-item.ts';
 import type { AlertSink, ConditionalWrite, StateStore } from '#core/ports.ts';
 
-export class WriteConflictError extends Error {
+export class WriteConflictError extends FleetStreamError {
   override readonly name = 'WriteConflictError';
 }
 

@@ -1,7 +1,8 @@
 // The page's only way to the API: same origin (the local API server, or the signing proxy of `npm run console`).
 
 /** The API answered with an error status; `reason` is its `{"error"}` (or API Gateway's `{"message"}`). */
-export class ApiError extends Error {
+export class ApiError extends FleetStreamError {
+  override readonly name = 'ApiError';
   constructor(
     readonly status: number,
     readonly reason: string,
@@ -11,7 +12,9 @@ export class ApiError extends Error {
 }
 
 /** The API could not be reached at all (server stopped, proxy down, network). */
-export class UnreachableError extends Error {}
+export class UnreachableError extends FleetStreamError {
+  override readonly name = 'UnreachableError';
+}
 
 const reasonOf = (text: string, status: number): string => {
   try {
@@ -66,6 +69,7 @@ export type {
   WindowView as Window,
 } from '#lambda/lookup-api/mappers.ts';
 
+import { FleetStreamError } from '#core/errors.ts';
 import type { WindowView } from '#lambda/lookup-api/mappers.ts';
 
 export interface Page<T> {

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLog } from '#core/log.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
 import { createRouter, matchPattern, pathSegments } from '#lambda/lookup-api/router.ts';
-import { proxyEvent as event } from './proxy-event.ts';
+import { proxyEvent as event } from '#test/support/proxy-event.ts';
 
 describe('pathSegments / matchPattern', () => {
   it('decodes each percent-encoded segment separately, so an encoded slash stays inside its segment', () => {

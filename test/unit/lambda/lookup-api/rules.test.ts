@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
 import { RULE_LIMITS } from '#lambda/lookup-api/rule-document.ts';
 import { VIP_RULE_DOCUMENT } from '#test/support/examples.ts';
-import { proxyEvent } from './proxy-event.ts';
+import { proxyEvent } from '#test/support/proxy-event.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));

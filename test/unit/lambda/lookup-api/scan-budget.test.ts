@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { silentLog } from '#core/log.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
 import { LISTING_SCAN_BUDGET, ScanMeter } from '#lambda/lookup-api/scan-budget.ts';
-import { proxyEvent } from './proxy-event.ts';
+import { proxyEvent } from '#test/support/proxy-event.ts';
 
 // Issue 25: an unfiltered GET /devices used to scan up to 10 pages of 1 MB (about 1,280 read units) per request.
 const ddb = mockClient(DynamoDBDocumentClient);

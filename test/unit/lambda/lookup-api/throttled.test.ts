@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { silentLog } from '#core/log.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
 import { THROTTLED_MESSAGE } from '#lambda/lookup-api/throttled.ts';
-import { proxyEvent } from './proxy-event.ts';
+import { proxyEvent } from '#test/support/proxy-event.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const logged: string[] = [];

@@ -28,9 +28,9 @@ import { toWindowView } from '#lambda/lookup-api/mappers.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { type Fault, MemoryStateStore } from '#test/support/memory-state.ts';
 import { toMskEvent } from '#test/support/msk-event.ts';
+import { proxyEvent } from '#test/support/proxy-event.ts';
 import { ScheduledStateStore } from '#test/support/scheduled-store.ts';
 import { eventTimeAt, telemetryValue } from '#test/support/telemetry-records.ts';
-import { proxyEvent } from './proxy-event.ts';
 
 const BASE_MS = Date.parse('2026-11-21T10:00:00Z');
 const FROM = '2026-11-21T10:00:00Z';

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { silentLog } from '#core/log.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
-import { proxyEvent } from './proxy-event.ts';
+import { proxyEvent } from '#test/support/proxy-event.ts';
 
 /**
  * A minute closing moves it from the device item's open window into a window item, in one transaction. A reader

@@ -1,4 +1,4 @@
-import createOnlyFile from './create-only-properties.json' with { type: 'json' };
+import createOnlyFile from '#test/infra/create-only-properties.json' with { type: 'json' };
 
 /**
  * Which resources CloudFormation would replace when a stack moves from one synthesized template to another: a
