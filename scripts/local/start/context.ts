@@ -2,14 +2,14 @@ import { relative } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Admin, Kafka } from 'kafkajs';
 import type { ApiServer } from '#adapters/api-gateway-http.ts';
-import type { LocalBundles } from '../bundles.ts';
-import type { StartConfig } from '../config.ts';
-import type { Running } from '../lifecycle.ts';
-import type { LocalServices } from '../services/index.ts';
-import type { FirehoseStandIn } from '../stand-ins/firehose.ts';
-import type { SnsStandIn } from '../stand-ins/sns.ts';
-import type { TableNames } from '../tables.ts';
-import type { Terminal } from '../terminal.ts';
+import type { LocalBundles } from '#scripts/local/bundles.ts';
+import type { StartConfig } from '#scripts/local/config.ts';
+import type { Running } from '#scripts/local/lifecycle.ts';
+import type { LocalServices } from '#scripts/local/services/index.ts';
+import type { FirehoseStandIn } from '#scripts/local/stand-ins/firehose.ts';
+import type { SnsStandIn } from '#scripts/local/stand-ins/sns.ts';
+import type { TableNames } from '#scripts/local/tables.ts';
+import type { Terminal } from '#scripts/local/terminal.ts';
 
 /** What the steps start and later steps use, each set by exactly one step. */
 export interface Started {

@@ -4,21 +4,21 @@ import { startApiServer } from '#adapters/api-gateway-http.ts';
 import { LAKE_PREFIX, lakeFolder } from '#core/contract/index.ts';
 import { createConsoleHandler } from '#scripts/console/serve.ts';
 import { errorMessage } from '#scripts/lib/cli.ts';
-import { startAlertsStream } from '../alerts-stream.ts';
-import { buildLocalBundles } from '../bundles.ts';
-import { formatStall } from '../consumer-stall.ts';
-import { startEventSourcePoller } from '../event-source-poller.ts';
+import { startAlertsStream } from '#scripts/local/alerts-stream.ts';
+import { buildLocalBundles } from '#scripts/local/bundles.ts';
+import { formatStall } from '#scripts/local/consumer-stall.ts';
+import { startEventSourcePoller } from '#scripts/local/event-source-poller.ts';
 import {
   functionEnvironment,
   functionSettings,
   LOCAL_FUNCTIONS,
   type LocalFunctionName,
   type LocalResources,
-} from '../functions.ts';
-import { type LambdaHost, startLambdaHost } from '../lambda-host.ts';
-import { startRawArchive } from '../raw-archive.ts';
-import { startFirehoseStandIn } from '../stand-ins/firehose.ts';
-import { startSnsStandIn } from '../stand-ins/sns.ts';
+} from '#scripts/local/functions.ts';
+import { type LambdaHost, startLambdaHost } from '#scripts/local/lambda-host.ts';
+import { startRawArchive } from '#scripts/local/raw-archive.ts';
+import { startFirehoseStandIn } from '#scripts/local/stand-ins/firehose.ts';
+import { startSnsStandIn } from '#scripts/local/stand-ins/sns.ts';
 import type { StartContext } from './context.ts';
 import {
   ALERT_TOPIC_ARN,

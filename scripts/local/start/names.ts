@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_CONSUMER_GROUP, DEFAULT_TOPIC } from '#core/contract/index.ts';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from '../functions.ts';
-import { REPO_LOCAL_DIR } from '../services/index.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '#scripts/local/functions.ts';
+import { REPO_LOCAL_DIR } from '#scripts/local/services/index.ts';
 
 /** The local runtime's fixed names: the deployed defaults where one exists. */
 export const TOPIC = DEFAULT_TOPIC;

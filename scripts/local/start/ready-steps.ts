@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { LAKE_PREFIX, lakeFolder } from '#core/contract/index.ts';
 import { runGenerator } from '#lambda/generator/run.ts';
 import { errorMessage } from '#scripts/lib/cli.ts';
-import { describeBatching } from '../profile.ts';
+import { describeBatching } from '#scripts/local/profile.ts';
 import type { StartContext } from './context.ts';
 import { datalakeDir } from './function-steps.ts';
 import { TOPIC } from './names.ts';

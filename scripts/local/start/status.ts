@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Admin } from 'kafkajs';
-import { measureDynamoDbWriteRate } from '../dynamodb-write-rate.ts';
-import { groupPositions } from '../group-positions.ts';
-import { formatStatus } from '../status-line.ts';
-import { behindNote, ProgressWindow } from '../throughput.ts';
+import { measureDynamoDbWriteRate } from '#scripts/local/dynamodb-write-rate.ts';
+import { groupPositions } from '#scripts/local/group-positions.ts';
+import { formatStatus } from '#scripts/local/status-line.ts';
+import { behindNote, ProgressWindow } from '#scripts/local/throughput.ts';
 import type { StartContext } from './context.ts';
 import { PROCESSOR_GROUP, TOPIC } from './names.ts';
 

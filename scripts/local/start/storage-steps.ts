@@ -6,10 +6,10 @@ import { createDocumentClient } from '#adapters/dynamodb-client.ts';
 import { createKafka } from '#adapters/kafka-client.ts';
 import { ensureTopic } from '#adapters/kafka-topic.ts';
 import { errorMessage } from '#scripts/lib/cli.ts';
-import { seedRegistry, seedRules } from '../seed.ts';
-import { REPO_LOCAL_DIR, startLocalServices } from '../services/index.ts';
-import { isPortOpen } from '../services/ports.ts';
-import { createTables, localTableNames } from '../tables.ts';
+import { seedRegistry, seedRules } from '#scripts/local/seed.ts';
+import { REPO_LOCAL_DIR, startLocalServices } from '#scripts/local/services/index.ts';
+import { isPortOpen } from '#scripts/local/services/ports.ts';
+import { createTables, localTableNames } from '#scripts/local/tables.ts';
 import type { StartContext } from './context.ts';
 import { TOPIC } from './names.ts';
 
