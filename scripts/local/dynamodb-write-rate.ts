@@ -11,8 +11,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 
 export interface WriteRateOptions {
-  /** @default 2_000 */
+  /** Most items to write. @default 2_000 */
   readonly items?: number;
+  /** Stop starting new batches after this long, so a slow disk costs the pipeline little. @default 2_000 */
+  readonly budgetMs?: number;
   /** @default 4 */
   readonly inFlight?: number;
   /** @default fleetstream-write-probe */
@@ -21,11 +23,21 @@ export interface WriteRateOptions {
 
 const BATCH = 25;
 
-const writeBatches = async (client: DynamoDBClient, table: string, batches: number, inFlight: number) => {
+interface Plan {
+  readonly table: string;
+  readonly batches: number;
+  readonly inFlight: number;
+  readonly until: number;
+}
+
+/** Writes batches until the plan's count or deadline; returns the number of batches written. */
+const writeBatches = async (client: DynamoDBClient, plan: Plan): Promise<number> => {
+  const { table, batches, until } = plan;
   let next = 0;
+  let written = 0;
   const payload = 'x'.repeat(200);
   const worker = async () => {
-    for (let b = next++; b < batches; b = next++) {
+    for (let b = next++; b < batches && performance.now() < until; b = next++) {
       const requests = Array.from({ length: BATCH }, (_, i) => ({
         PutRequest: { Item: { pk: { S: `probe#${b}#${i}` }, data: { S: payload } } },
       }));
@@ -36,9 +48,11 @@ const writeBatches = async (client: DynamoDBClient, table: string, batches: numb
         );
         unprocessed = result.UnprocessedItems?.[table] as typeof requests | undefined;
       }
+      written++;
     }
   };
-  await Promise.all(Array.from({ length: inFlight }, worker));
+  await Promise.all(Array.from({ length: plan.inFlight }, worker));
+  return written;
 };
 
 /** Item writes per second DynamoDB Local took. */
@@ -57,8 +71,9 @@ export const measureDynamoDbWriteRate = async (client: DynamoDBClient, options: 
   );
   try {
     const started = performance.now();
-    await writeBatches(client, table, batches, options.inFlight ?? 4);
-    return (batches * BATCH) / ((performance.now() - started) / 1000);
+    const until = started + (options.budgetMs ?? 2_000);
+    const written = await writeBatches(client, { table, batches, inFlight: options.inFlight ?? 4, until });
+    return (written * BATCH) / ((performance.now() - started) / 1000);
   } finally {
     await client.send(new DeleteTableCommand({ TableName: table })).catch(() => {});
   }
