@@ -4,17 +4,9 @@
  * tests share it. Throws when a failure persists, so Lambda retries the whole batch (which is safe: see write-plan).
  */
 import type { BackoffOptions } from '#adapters/backoff.ts';
-import {
-  type BatchGroups,
-  createPlanner,
-  groupBatch,
-  keysToRead,
-  type StateItem,
-  windowKeysToRead,
-} from '#core/batch.ts';
+import { createPlanner, groupBatch, keysToRead, type StateItem, windowKeysToRead } from '#core/batch.ts';
 import { decodeBatch } from '#core/dead-letter.ts';
 import { MskEventError, parseMskEvent } from '#core/msk-event.ts';
-import { DEFAULT_NEW_DEVICES_PER_PARTITION_MINUTE } from '#core/new-device-cap.ts';
 import type {
   AlertSink,
   DeadLetterSink,
@@ -27,7 +19,7 @@ import type {
 import { rewoundPartitions } from '#core/rewound.ts';
 import { clusterIdOf, sourceOf } from '#core/watermark.ts';
 import { planWithCurrentAlerting } from './current-alerting.ts';
-import { applyNewDeviceCap } from './new-device-cap-step.ts';
+import { capNewDeviceRecords } from './new-device-cap-step.ts';
 import { writePlan } from './write-plan.ts';
 
 export interface StateProcessorDeps {
@@ -98,14 +90,6 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
   const process = async (event: unknown): Promise<BatchSummary> => {
     const source = parseMskEvent(event);
     const incarnation = incarnationOf(event, source);
-    const capInput = (groups: BatchGroups, items: Map<string, StateItem>, nowMs: number) => ({
-      groups,
-      items,
-      sources: source,
-      source: incarnation,
-      cap: deps.newDevicesPerPartitionMinute ?? DEFAULT_NEW_DEVICES_PER_PARTITION_MINUTE,
-      nowMs,
-    });
     const now = clock();
     const { valid, invalid } = decodeBatch(source, now, { maxEventTimeSkewMs: deps.maxEventTimeSkewMs });
     if (invalid.length > 0) {
@@ -129,12 +113,8 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
       deps.registry.lookup(deviceIds),
     ]);
     // Records of devices over the new-device cap go to dead-letter (new-device-cap-step.ts).
-    const admitted = valid.length > 0 ? await applyNewDeviceCap(capInput(decoded, items, now), deps) : valid;
-    if (admitted.length < valid.length)
-      logger.warn('records over the new-device cap sent to dead-letter', {
-        count: valid.length - admitted.length,
-      });
-    const groups = admitted.length < valid.length ? groupBatch(admitted) : decoded;
+    const capped = { groups: decoded, items, sources: source, source: incarnation, nowMs: now };
+    const groups = await capNewDeviceRecords({ ...capped, cap: deps.newDevicesPerPartitionMinute }, deps);
     // Second read, usually empty: the window items of late records (see windowKeysToRead).
     const windowKeys = windowKeysToRead(groups, items);
     if (windowKeys.length > 0)
