@@ -1,7 +1,7 @@
 /**
- * Writes a batch plan in the order that keeps retries convergent (docs/DATA_MODEL.md): fleet record counts → late
- * windows → devices, each device's alerts right before it. Every write is conditional on the version of each item
- * it was planned from, so concurrent invocations of the same partition stay exact; on a conflict the item is re-read and re-planned from the
+ * Writes a batch plan in the order that keeps retries convergent (docs/DATA_MODEL.md): record counts → windows →
+ * devices, alerts each just before. Every write is conditional on the version of each item it was planned from, so
+ * concurrent invocations of the same partition stay exact; on a conflict the item is re-read and re-planned from the
  * same records (the watermarks drop what is already folded), a bounded number of times. A device is written in one
  * transaction with the window items of the minutes it closes or passes over; a device whose fleet contribution
  * changes goes in a transaction with the fleet item of its counting partition (fleet-devices.ts), grouped per
