@@ -10,7 +10,7 @@ import { sdkClientConfig } from './sdk-client-config.ts';
 export const createDocumentClient = (endpoint = process.env.DYNAMODB_ENDPOINT): DynamoDBDocumentClient => {
   const local = endpoint !== undefined && endpoint !== '';
   const client = new DynamoDBClient({
-    ...sdkClientConfig('dynamodb'),
+    ...sdkClientConfig('dynamodb', { local }),
     ...(local
       ? {
           endpoint,

@@ -4,11 +4,18 @@
  * burst of errors drains, no request timeout (a request past it only logs a warning) and a 300 s socket timeout,
  * longer than the functions' own (a hung connection then costs a whole invocation and a batch retry).
  */
-import { SDK_CLIENT_SETTINGS, type SdkService } from '#core/contract/sdk-clients.ts';
+import {
+  LOCAL_REQUEST_TIMEOUT_MS,
+  SDK_CLIENT_SETTINGS,
+  type SdkService,
+} from '#core/contract/sdk-clients.ts';
 import { BoundedRetryStrategy } from './sdk-retry.ts';
 
-export const sdkClientConfig = (service: SdkService) => {
-  const settings = SDK_CLIENT_SETTINGS[service];
+/** `local`: a local emulator (DynamoDB Local), which gets LOCAL_REQUEST_TIMEOUT_MS instead. */
+export const sdkClientConfig = (service: SdkService, options: { local?: boolean } = {}) => {
+  const settings = options.local
+    ? { ...SDK_CLIENT_SETTINGS[service], requestTimeoutMs: LOCAL_REQUEST_TIMEOUT_MS }
+    : SDK_CLIENT_SETTINGS[service];
   return {
     maxAttempts: settings.maxAttempts,
     retryStrategy: new BoundedRetryStrategy(settings),

@@ -143,7 +143,8 @@ export const capNewDevices = (input: CapInput): CapResult => {
       continue;
     }
     rejectedIn.set(deviceId, minute);
-    const reason = `${NEW_DEVICE_CAP_REASON}: over ${input.cap} new devices on partition ${r.partition} in the minute ${minuteIso(minute)}`;
+    const over = `over ${input.cap} new devices on partition ${r.partition}`;
+    const reason = `${NEW_DEVICE_CAP_REASON}: ${over} in the minute ${minuteIso(minute)}`;
     result.rejected.push({ record: r, reason });
   }
   result.snapshot = { through: records[records.length - 1]?.offset ?? batchStart, minutes: pruned(counts) };

@@ -4,7 +4,7 @@
  * make a known device look new), decide per partition, dead-letter the records over the cap, and record each
  * partition's counts in its cap item before any device is written. Returns the records to fold.
  */
-import type { BatchGroups } from '#core/batch/group.ts';
+import { type BatchGroups, groupBatch } from '#core/batch/group.ts';
 import type { BatchRecord } from '#core/batch-record.ts';
 import { type DeadLetter, toDeadLetter } from '#core/dead-letter.ts';
 import type { DeviceItem } from '#core/items/device.ts';
@@ -15,11 +15,12 @@ import {
   type CapResult,
   capCandidates,
   capNewDevices,
+  DEFAULT_NEW_DEVICES_PER_PARTITION_MINUTE,
   type NewDeviceCapItem,
   newDeviceCapKey,
   withSnapshot,
 } from '#core/new-device-cap.ts';
-import type { DeadLetterSink, StateStore } from '#core/ports.ts';
+import type { DeadLetterSink, Log, StateStore } from '#core/ports.ts';
 
 export interface CapStepInput {
   groups: BatchGroups;
@@ -27,13 +28,15 @@ export interface CapStepInput {
   items: Map<string, StateItem>;
   sources: readonly SourceRecord[];
   source: string;
-  cap: number;
+  /** @default DEFAULT_NEW_DEVICES_PER_PARTITION_MINUTE */
+  cap?: number | undefined;
   nowMs: number;
 }
 
 export interface CapStepDeps {
   store: StateStore;
   deadLetters: DeadLetterSink;
+  logger: Log;
   /** Conditional-write attempts on a cap item lost to another invocation of its partition. @default 8 */
   maxAttempts?: number;
 }
@@ -77,7 +80,7 @@ export const applyNewDeviceCap = async (input: CapStepInput, deps: CapStepDeps):
   const timestamps = new Map(input.sources.map((s) => [positionKey(s), s.timestampMs]));
   const admitted: BatchRecord[] = [];
   const letters: DeadLetter[] = [];
-  const incarnationOf = new Map(input.sources.map((s) => [positionKey(s), s]));
+  const sourceOf = new Map(input.sources.map((s) => [positionKey(s), s]));
   const at = new Date(input.nowMs).toISOString();
   const updates: [ItemKey, CapUpdate][] = [];
   for (const [index, p] of partitions.entries()) {
@@ -89,11 +92,11 @@ export const applyNewDeviceCap = async (input: CapStepInput, deps: CapStepDeps):
       recordsOf,
       capItem: fresh.get(itemId(key)) as unknown as NewDeviceCapItem | undefined,
       source,
-      cap: input.cap,
+      cap: input.cap ?? DEFAULT_NEW_DEVICES_PER_PARTITION_MINUTE,
     });
     admitted.push(...result.admitted);
     for (const { record, reason } of result.rejected) {
-      const original = incarnationOf.get(positionKey(record));
+      const original = sourceOf.get(positionKey(record));
       if (original) letters.push(toDeadLetter(original, reason, at));
     }
     if (result.changed) updates.push([key, { ...result, source }]);
@@ -102,4 +105,14 @@ export const applyNewDeviceCap = async (input: CapStepInput, deps: CapStepDeps):
   if (letters.length > 0) await deps.deadLetters.write(letters);
   for (const [key, update] of updates) await recordSnapshot(deps, key, fresh.get(itemId(key)), update);
   return admitted;
+};
+
+/** The batch's groups without the records over the cap (the same groups when none is). */
+export const capNewDeviceRecords = async (input: CapStepInput, deps: CapStepDeps): Promise<BatchGroups> => {
+  if (input.groups.partitions.size === 0) return input.groups;
+  const valid = [...input.groups.partitions.values()].reduce((n, p) => n + p.records.length, 0);
+  const admitted = await applyNewDeviceCap(input, deps);
+  if (admitted.length === valid) return input.groups;
+  deps.logger.warn('records over the new-device cap sent to dead-letter', { count: valid - admitted.length });
+  return groupBatch(admitted);
 };

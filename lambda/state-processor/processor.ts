@@ -7,12 +7,10 @@ import type { BackoffOptions } from '#adapters/backoff.ts';
 import { type BatchGroups, groupBatch } from '#core/batch/group.ts';
 import { createPlanner } from '#core/batch/planner.ts';
 import { keysToRead, windowKeysToRead } from '#core/batch/read-keys.ts';
-import type { BatchRecord } from '#core/batch-record.ts';
 import { DEFAULT_WINDOW_RETENTION_DAYS } from '#core/contract/index.ts';
 import { decodeBatch } from '#core/dead-letter.ts';
 import type { StateItem } from '#core/items/state-item.ts';
 import { MskEventError, parseMskEvent, type SourceRecord } from '#core/msk-event.ts';
-import { DEFAULT_NEW_DEVICES_PER_PARTITION_MINUTE } from '#core/new-device-cap.ts';
 import type {
   AlertSink,
   DeadLetterSink,
@@ -25,7 +23,7 @@ import type {
 import { rewoundPartitions } from '#core/rewound.ts';
 import { clusterIdOf, incarnationOf } from '#core/watermark.ts';
 import { planWithCurrentAlerting } from './current-alerting.ts';
-import { applyNewDeviceCap } from './new-device-cap-step.ts';
+import { capNewDeviceRecords } from './new-device-cap-step.ts';
 import { writePlan } from './write-plan.ts';
 
 export interface StateProcessorDeps {
@@ -119,31 +117,7 @@ const readForPlan = async (deps: StateProcessorDeps, groups: BatchGroups, anyVal
   return { items, rules, registry };
 };
 
-/** What the new-device cap step decides from. */
-interface AdmitInput {
-  readonly decoded: BatchGroups;
-  readonly valid: readonly BatchRecord[];
-  readonly items: Map<string, StateItem>;
-  readonly records: readonly SourceRecord[];
-  readonly incarnation: string;
-  readonly now: number;
-}
-
-/** Step 3: the records of devices over the new-device cap go to dead-letter (new-device-cap-step.ts). */
-const admitNewDevices = async (deps: StateProcessorDeps, input: AdmitInput): Promise<BatchGroups> => {
-  const { decoded, valid } = input;
-  if (valid.length === 0) return decoded;
-  const cap = deps.newDevicesPerPartitionMinute ?? DEFAULT_NEW_DEVICES_PER_PARTITION_MINUTE;
-  const capInput = { groups: decoded, items: input.items, sources: input.records, source: input.incarnation };
-  const admitted = await applyNewDeviceCap({ ...capInput, cap, nowMs: input.now }, deps);
-  if (admitted.length === valid.length) return decoded;
-  deps.logger.warn('records over the new-device cap sent to dead-letter', {
-    count: valid.length - admitted.length,
-  });
-  return groupBatch(admitted);
-};
-
-/** Step 4, usually no read: the window items of late records (see windowKeysToRead). */
+/** Step 4 (after step 3, the new-device cap: new-device-cap-step.ts), usually no read: the window items of late records (see windowKeysToRead). */
 const readLateWindows = async (
   deps: StateProcessorDeps,
   groups: BatchGroups,
@@ -196,7 +170,8 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
     const { valid, invalid } = await quarantine(deps, records, now);
     const decoded = groupBatch(valid);
     const { items, rules, registry } = await readForPlan(deps, decoded, valid.length > 0);
-    const groups = await admitNewDevices(deps, { decoded, valid, items, records, incarnation, now });
+    const capped = { groups: decoded, items, sources: records, source: incarnation, nowMs: now };
+    const groups = await capNewDeviceRecords({ ...capped, cap: deps.newDevicesPerPartitionMinute }, deps);
     await readLateWindows(deps, groups, items);
     const planner = createPlanner(groups, {
       rules,

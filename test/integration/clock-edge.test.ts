@@ -13,7 +13,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
 import type { DeviceItem } from '#core/items/device.ts';
-import { deviceKey } from '#core/items/keys.ts';
+import { deviceKey, STATE_SK } from '#core/items/keys.ts';
 import type { StateItem } from '#core/items/state-item.ts';
 import { silentLog } from '#core/log.ts';
 import type { ConditionalWrite, StateStore } from '#core/ports.ts';
@@ -169,7 +169,7 @@ describe('clock edge: a record 320 s ahead while device writes fail for 40 s (is
       expect(run.attempts).toBeGreaterThanOrEqual(3); // failed at 0 s and 20 s, succeeded at 40 s
 
       const items = (await scanTable(endpoint, run.tables.state)) as unknown as StateItem[];
-      const device = items.find((i) => i.pk === deviceKey('d1').pk) as DeviceItem;
+      const device = items.find((i) => i.pk === deviceKey('d1').pk && i.sk === STATE_SK) as DeviceItem;
       const letters = await deadLetters(run.datalakeDir);
       const ids = new Set(letters.map((l) => l.id));
       // Dead-lettered (at least once: once per attempt, one id), never folded.
@@ -179,7 +179,7 @@ describe('clock edge: a record 320 s ahead while device writes fail for 40 s (is
       ).toBe(true);
       expect(device.status).toBe('up');
       const folded = run.total - 1;
-      const devices = items.filter((i): i is DeviceItem => i.pk.startsWith('DEVICE#'));
+      const devices = items.filter((i): i is DeviceItem => i.sk === STATE_SK);
       expect(devices.reduce((sum, d) => sum + d.recordCount, 0)).toBe(folded);
       expect(await fleet(run.tables)).toMatchObject({ devices: devices.length, records: folded });
     },

@@ -52,6 +52,12 @@ export const SDK_CLIENT_SETTINGS: Readonly<Record<SdkService, SdkClientSettings>
 });
 
 /**
+ * Request timeout against DynamoDB Local (npm start, tests, bench): on a shared laptop a 100-item transaction can take
+ * seconds under load, which is not the hung connection the AWS timeout is there to cut.
+ */
+export const LOCAL_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
  * The longest one SDK call can take before it gives up: every attempt hangs to both timeouts and every backoff is
  * the longest. Must stay well under the timeout of the functions that make the call.
  */

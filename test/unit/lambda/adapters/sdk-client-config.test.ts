@@ -10,9 +10,14 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFirehoseClient } from '#adapters/dead-letter-firehose.ts';
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
+import { sdkClientConfig } from '#adapters/sdk-client-config.ts';
 import { BoundedRetryStrategy, type RetryToken } from '#adapters/sdk-retry.ts';
 import { createSnsClient } from '#adapters/sns-client.ts';
-import { SDK_CLIENT_SETTINGS, worstCaseCallMs } from '#core/contract/sdk-clients.ts';
+import {
+  LOCAL_REQUEST_TIMEOUT_MS,
+  SDK_CLIENT_SETTINGS,
+  worstCaseCallMs,
+} from '#core/contract/sdk-clients.ts';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -49,7 +54,7 @@ const get = new GetCommand({ TableName: 't', Key: { pk: 'a', sk: 'b' } });
 describe('SDK clients: explicit retries and timeouts', () => {
   it('gives the DynamoDB, Firehose and SNS clients the bounded strategy, attempts and throwing timeouts', async () => {
     const clients = [
-      ['dynamodb', createDocumentClient('http://127.0.0.1:1')],
+      ['dynamodb', createDocumentClient('')], // '' = AWS (no local endpoint)
       ['firehose', createFirehoseClient()],
       ['sns', createSnsClient()],
     ] as const;
@@ -67,6 +72,11 @@ describe('SDK clients: explicit retries and timeouts', () => {
         socketTimeout: settings.requestTimeoutMs,
       });
     }
+    // DynamoDB Local (npm start, tests, bench) may take seconds per transaction on a loaded laptop.
+    const local = createDocumentClient('http://127.0.0.1:1').config.requestHandler as unknown as {
+      configProvider: Promise<Record<string, unknown>>;
+    };
+    expect(await local.configProvider).toMatchObject({ requestTimeout: LOCAL_REQUEST_TIMEOUT_MS });
   });
 
   it("keeps every call under its callers' timeouts even when every attempt hangs", () => {
@@ -110,7 +120,13 @@ describe('SDK clients: explicit retries and timeouts', () => {
 
   it('abandons a hung request after requestTimeout and retries it', async () => {
     const server = await fakeDynamoDb((n) => (n === 0 ? 'hang' : 'ok'));
-    const client = createDocumentClient(server.endpoint);
+    // The AWS settings (createDocumentClient gives a local endpoint LOCAL_REQUEST_TIMEOUT_MS).
+    const client = new DynamoDBClient({
+      ...sdkClientConfig('dynamodb'),
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     const started = Date.now();
     await client.send(new GetItemCommand({ TableName: 't', Key: { pk: { S: 'a' } } }));
     const took = Date.now() - started;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { UsageError } from '#scripts/shared/cli.ts';
 import { configFrom } from '#scripts/local/config.ts';
 import { localBatching } from '#scripts/local/profile.ts';
+import { UsageError } from '#scripts/shared/cli.ts';
 
 describe('npm start --profile', () => {
   afterEach(() => {
