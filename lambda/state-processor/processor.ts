@@ -117,7 +117,10 @@ const readForPlan = async (deps: StateProcessorDeps, groups: BatchGroups, anyVal
   return { items, rules, registry };
 };
 
-/** Step 4 (after step 3, the new-device cap: new-device-cap-step.ts), usually no read: the window items of late records (see windowKeysToRead). */
+/**
+ * Step 4 (after step 3, the new-device cap: new-device-cap-step.ts), usually no read: the window items of late
+ * records (see windowKeysToRead).
+ */
 const readLateWindows = async (
   deps: StateProcessorDeps,
   groups: BatchGroups,
