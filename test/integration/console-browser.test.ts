@@ -249,6 +249,40 @@ describe('fleet console in Chromium against the local pipeline', () => {
     await page.close();
   });
 
+  it('draws a device with one minute of data across the selected range, not across years', async () => {
+    // The bug: uPlot padded a single point's time scale by a tenth of its magnitude (epoch seconds: years), so a
+    // device seen right after `npm start` had an axis from 2027 to 2029. The axis must be the range the user chose.
+    const fresh = `${tag}-one-minute`;
+    await produce([
+      [fresh, record(fresh, 'DG3450', 0.2, 'connected', 40, 500)],
+      [fresh, record(fresh, 'DG3450', 0.1, 'connected', 42, 510)],
+    ]);
+    await expect
+      .poll(async () => (await fetch(`${runtime.apiUrl}/devices/${fresh}`)).status, { timeout: 60_000 })
+      .toBe(200);
+    const page = await openPage();
+    for (const [query, minutes] of [
+      ['', 60],
+      ['?minutes=360', 360],
+      ['?minutes=1440', 1440],
+    ] as const) {
+      await page.goto(`${runtime.apiUrl}/#/device/${fresh}${query}`);
+      await page.waitForSelector('main[data-rendered="device"] figure[data-chart="cpu"][data-x-max]');
+      for (const chart of ['cpu', 'memory']) {
+        expect(await page.getAttribute(`figure[data-chart="${chart}"]`, 'data-points')).toBe('1');
+        const figure = `figure[data-chart="${chart}"]`;
+        const axis = {
+          min: Number(await page.getAttribute(figure, 'data-x-min')),
+          max: Number(await page.getAttribute(figure, 'data-x-max')),
+        };
+        // The span is exactly the range (to the second), and it ends now (within the page's 5 s poll and slack).
+        expect(Math.round((axis.max - axis.min) / 1000), `${chart} span, ${minutes} min`).toBe(minutes * 60);
+        expect(Math.abs(Date.now() - axis.max), `${chart} axis end`).toBeLessThan(30_000);
+      }
+    }
+    await page.close();
+  });
+
   it('filters devices by status and pages with the API cursor', async () => {
     const page = await openPage();
     await page.goto(`${runtime.apiUrl}/#/devices`);
