@@ -4,6 +4,7 @@ import type { LookupDeps } from './deps.ts';
 import { deviceRoutes } from './devices.ts';
 import { fleetRoutes } from './fleet.ts';
 import { errorResponse, HttpError, json } from './http.ts';
+import { muteRoutes } from './mutes.ts';
 import { createRouter, type Route } from './router.ts';
 import { ruleRoutes } from './rules.ts';
 
@@ -17,6 +18,7 @@ export const routes: Route<LookupDeps>[] = [
   ...fleetRoutes,
   ...alertRoutes,
   ...ruleRoutes,
+  ...muteRoutes,
 ];
 
 export type Log = (message: string, details: Record<string, unknown>) => void;

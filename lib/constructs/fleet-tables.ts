@@ -23,7 +23,7 @@ const projectionOf = (
     : { projectionType: dynamodb.ProjectionType[projection.type] };
 
 /**
- * The four tables of docs/DATA_MODEL.md, built from the shared contract (`TABLES`: keys, GSIs, TTL, stream; the local
+ * The tables of docs/DATA_MODEL.md, built from the shared contract (`TABLES`: keys, GSIs, TTL, stream; the local
  * runtime creates the same from it) —
  * all on-demand, point-in-time recovery on, encrypted with the AWS-managed key.
  */
@@ -34,6 +34,8 @@ export class FleetTables extends Construct {
   readonly rules: dynamodb.Table;
   /** Alerts; its NEW_IMAGE stream feeds the notifier. */
   readonly alerts: dynamodb.Table;
+  /** Operator actions on alerts: mutes (TTL after `until`) and acknowledgements. */
+  readonly operator: dynamodb.Table;
 
   constructor(scope: Construct, id: string, props: FleetTablesProps = {}) {
     super(scope, id);
@@ -67,5 +69,6 @@ export class FleetTables extends Construct {
     this.registry = table('Registry', TABLES.registry);
     this.rules = table('Rules', TABLES.rules);
     this.alerts = table('Alerts', TABLES.alerts);
+    this.operator = table('Operator', TABLES.operator);
   }
 }

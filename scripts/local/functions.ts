@@ -43,13 +43,16 @@ export const functionSettings = (
   const tables = tableEnv(resources.tables);
   const common = { NODE_OPTIONS: LAMBDA_NODE_OPTIONS };
   switch (name) {
-    case 'state-processor':
+    case 'state-processor': {
+      // Every table but the operator's (acks and mutes are the lookup API's alone).
+      const { [ENV.operatorTable]: _operator, ...processorTables } = tables;
       return {
         ...common,
-        ...tables,
+        ...processorTables,
         [ENV.deadLetterStream]: resources.deadLetterStream,
         [ENV.windowRetentionDays]: String(resources.windowRetentionDays),
       };
+    }
     case 'notifier':
       return { ...common, ALERT_TOPIC_ARN: resources.alertTopicArn };
     case 'lookup-api':

@@ -7,6 +7,7 @@ export const ENV = {
   registryTable: 'REGISTRY_TABLE',
   rulesTable: 'RULES_TABLE',
   alertsTable: 'ALERTS_TABLE',
+  operatorTable: 'OPERATOR_TABLE',
   deadLetterStream: 'DEAD_LETTER_STREAM',
   windowRetentionDays: 'WINDOW_RETENTION_DAYS',
   maxEventTimeSkewSeconds: 'MAX_EVENT_TIME_SKEW_SECONDS',
