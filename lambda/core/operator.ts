@@ -62,3 +62,20 @@ export const matchingMute = (
           ? mute.target.deviceId === alert.deviceId
           : alert.model !== undefined && mute.target.model === alert.model),
     );
+
+/** A stored mute item as a Mute (stored items are the API's own writes; anything else is skipped). */
+export const muteFromItem = (item: Record<string, unknown>): Mute | undefined => {
+  const { muteId, deviceId, model, until, comment, createdBy, updatedAt } = item;
+  if (typeof muteId !== 'string' || typeof until !== 'string') return undefined;
+  const target =
+    typeof deviceId === 'string' ? { deviceId } : typeof model === 'string' ? { model } : undefined;
+  if (target === undefined) return undefined;
+  return {
+    muteId,
+    target,
+    until,
+    ...(typeof comment === 'string' ? { comment } : {}),
+    createdBy: typeof createdBy === 'string' ? createdBy : 'unknown',
+    updatedAt: typeof updatedAt === 'string' ? updatedAt : until,
+  };
+};

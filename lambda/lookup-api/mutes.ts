@@ -1,7 +1,7 @@
 /** PUT|GET|DELETE /mutes/{muteId} and GET /mutes: mutes live in the operator table under pk `MUTE`. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
-import { isActive, MUTE_LIMITS, MUTE_PARTITION, type Mute, muteKey } from '#core/operator.ts';
+import { isActive, MUTE_LIMITS, MUTE_PARTITION, type Mute, muteFromItem, muteKey } from '#core/operator.ts';
 import type { LookupDeps } from './deps.ts';
 import { badRequest, json, noContent, notFound } from './http.ts';
 import { parseMuteDocument } from './mute-document.ts';
@@ -18,23 +18,6 @@ export interface MuteView {
   updatedAt: string;
   active: boolean;
 }
-
-/** A stored mute item as a Mute (stored items are the API's own writes; anything else is skipped). */
-export const muteFromItem = (item: Record<string, unknown>): Mute | undefined => {
-  const { muteId, deviceId, model, until, comment, createdBy, updatedAt } = item;
-  if (typeof muteId !== 'string' || typeof until !== 'string') return undefined;
-  const target =
-    typeof deviceId === 'string' ? { deviceId } : typeof model === 'string' ? { model } : undefined;
-  if (target === undefined) return undefined;
-  return {
-    muteId,
-    target,
-    until,
-    ...(typeof comment === 'string' ? { comment } : {}),
-    createdBy: typeof createdBy === 'string' ? createdBy : 'unknown',
-    updatedAt: typeof updatedAt === 'string' ? updatedAt : until,
-  };
-};
 
 export const toMuteView = (mute: Mute, nowMs: number): MuteView => ({
   muteId: mute.muteId,

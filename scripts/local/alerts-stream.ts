@@ -29,6 +29,11 @@ export interface AlertsStreamOptions {
   readonly batchSize?: number;
   /** @default 250 */
   readonly pollIntervalMs?: number;
+  /**
+   * Lambda's MaximumBatchingWindowInSeconds: records wait up to this long for a full batch (the notifier's group
+   * window). @default 0
+   */
+  readonly maxBatchingWindowMs?: number;
   readonly onError?: (error: Error) => void;
 }
 
@@ -96,6 +101,9 @@ export const startAlertsStream = async (options: AlertsStreamOptions): Promise<A
     throw new Error(`batchSize must be within 1-10000, got ${batchSize}`);
   }
   const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const windowMs = options.maxBatchingWindowMs ?? 0;
+  // Per shard: when records were first seen waiting for a fuller batch.
+  const waitingSince = new Map<string, number>();
   const onError = options.onError ?? ((error: Error) => console.error(`alerts stream: ${error.message}`));
   let stopping = false;
   let lastShardRefresh = 0;
@@ -160,6 +168,13 @@ export const startAlertsStream = async (options: AlertsStreamOptions): Promise<A
       const result = await readOnce(shardId);
       if (result === undefined) return;
       const records = result.Records ?? [];
+      if (records.length > 0 && records.length < batchSize && windowMs > 0) {
+        // The batching window: a partial batch waits (the next poll rereads it from the saved position, fuller).
+        const since = waitingSince.get(shardId) ?? Date.now();
+        waitingSince.set(shardId, since);
+        if (Date.now() - since < windowMs) return;
+      }
+      waitingSince.delete(shardId);
       if (records.length > 0) {
         const event: DynamoDBStreamEvent = {
           Records: records.map((record) => toLambdaStreamRecord(record, streamArn, LOCAL_REGION)),

@@ -5,6 +5,7 @@
  */
 
 import { ENV } from '#core/contract/index.ts';
+import { DEFAULT_DIGEST_THRESHOLD } from '#lambda/notifier/digest.ts';
 import { LAMBDA_NODE_OPTIONS } from '#lib/lambda-bundling.ts';
 import { type TableNames, tableEnv } from './tables.ts';
 
@@ -54,7 +55,12 @@ export const functionSettings = (
       };
     }
     case 'notifier':
-      return { ...common, ALERT_TOPIC_ARN: resources.alertTopicArn };
+      return {
+        ...common,
+        ALERT_TOPIC_ARN: resources.alertTopicArn,
+        [ENV.operatorTable]: resources.tables.operator,
+        [ENV.digestThreshold]: String(DEFAULT_DIGEST_THRESHOLD),
+      };
     case 'lookup-api':
       return { ...common, ...tables };
   }

@@ -348,6 +348,19 @@ describe('least privilege on tables and on the API', () => {
     );
   });
 
+  it('groups notifications: a 30 s group window and deliveries of up to 1,000, digests above 10, mutes read', () => {
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('TablesAlerts.*StreamArn') },
+      BatchSize: 1000,
+      MaximumBatchingWindowInSeconds: 30,
+    });
+    const [, fn] = functionNamed('NotifierFunction');
+    const variables = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables.DIGEST_THRESHOLD).toBe('10');
+    expect(variables.OPERATOR_TABLE).toBeDefined();
+    expect(tableActions('NotifierFunctionRole').get('Operator')).toEqual(new Set(['dynamodb:Query']));
+  });
+
   const invokeResources = (policyPrefix: string): string[] => {
     const policy = resourcesOf(t, 'AWS::IAM::ManagedPolicy').find(([id]) => id.startsWith(policyPrefix))?.[1];
     if (policy === undefined) throw new Error(`no managed policy ${policyPrefix}`);

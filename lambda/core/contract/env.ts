@@ -14,6 +14,7 @@ export const ENV = {
   rulesCacheSeconds: 'RULES_CACHE_SECONDS',
   registryCacheSeconds: 'REGISTRY_CACHE_SECONDS',
   alertTopicArn: 'ALERT_TOPIC_ARN',
+  digestThreshold: 'DIGEST_THRESHOLD',
   bootstrapBrokers: 'BOOTSTRAP_BROKERS',
   topicName: 'TOPIC_NAME',
 } as const;
