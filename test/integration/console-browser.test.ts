@@ -419,7 +419,7 @@ describe('fleet console in Chromium against the local pipeline', () => {
     await page.close();
   });
 
-  it('lists alerts newest first, filters them by device, and shows a new one live', async () => {
+  it('lists alerts firing first, filters them by device, shows a new one live, acknowledges and mutes it', async () => {
     const page = await openPage();
     await page.goto(`${runtime.apiUrl}/#/alerts`);
     await page.waitForSelector('main[data-rendered="alerts"] table');
@@ -431,9 +431,15 @@ describe('fleet console in Chromium against the local pipeline', () => {
         ]),
       );
     const all = await api('/alerts?limit=100');
-    const newestFirst = [...all.items].sort((a: { at: string }, b: { at: string }) => (a.at < b.at ? 1 : -1));
+    // Firing first (what needs someone now), then newest first.
+    const urgent = (a: { at: string; state: string }, b: { at: string; state: string }) =>
+      a.state !== b.state ? (a.state === 'firing' ? -1 : 1) : a.at < b.at ? 1 : -1;
+    const ordered = [...all.items].sort(urgent);
     expect((await rows()).map(([, device]) => device)).toEqual(
-      newestFirst.map((a: { deviceId: string }) => a.deviceId),
+      ordered.map((a: { deviceId: string }) => a.deviceId),
+    );
+    expect(await page.$$eval('main tbody [data-state]', (cells) => cells.map((c) => c.textContent))).toEqual(
+      ordered.map((a: { state: string }) => a.state),
     );
     expect(all.items.length).toBeGreaterThanOrEqual(2);
 
@@ -457,6 +463,25 @@ describe('fleet console in Chromium against the local pipeline', () => {
       timeout: 30_000,
     });
     expect(await page.evaluate<boolean>('window.sameDocument === true')).toBe(true);
+
+    // Acknowledge it and mute its device from the row: the API records both, the row shows them.
+    const [newest] = (await api(`/alerts?deviceId=${newlyDown}`)).items;
+    expect(newest).toMatchObject({ state: 'firing', acknowledged: null, muted: false });
+    await page.click(`button[aria-label="Acknowledge alert ${newest.alertId}"]`);
+    await expect
+      .poll(async () => (await api(`/alerts?deviceId=${newlyDown}`)).items[0].acknowledged, {
+        timeout: 10_000,
+      })
+      .toMatchObject({ by: expect.stringMatching(/^unauthenticated@/) });
+    await page.click(`button[aria-label="Mute device ${newlyDown} for an hour"]`);
+    await expect
+      .poll(async () => (await api('/mutes')).items.map((m: { deviceId?: string }) => m.deviceId), {
+        timeout: 10_000,
+      })
+      .toContain(newlyDown);
+    await page.waitForSelector(`main tbody tr:first-child .muted`, { timeout: 15_000 });
+    expect(await page.textContent('main tbody tr:first-child')).toContain('Acknowledged');
+    expect(await unlabelledControls(page)).toEqual([]);
     await page.close();
   });
 });
