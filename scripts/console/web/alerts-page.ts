@@ -1,4 +1,5 @@
-import { type Alert, get, request, withQuery } from './api.ts';
+import { byUrgency, deviceMuteId, type Episode } from './alert-order.ts';
+import { get, request, withQuery } from './api.ts';
 import type { Context } from './context.ts';
 import { changed, field, h, replaceChildren, table } from './dom.ts';
 import { deviceHash, formatTime } from './format.ts';
@@ -6,23 +7,6 @@ import { deviceHash, formatTime } from './format.ts';
 const POLL_MS = 5000;
 /** How long the console's "Mute device" button mutes a device. */
 const MUTE_MS = 3_600_000;
-
-/** An alert as an episode (GET /alerts, docs/openapi.json). */
-type Episode = Alert & {
-  state: 'firing' | 'resolved';
-  startsAt: string;
-  endsAt: string | null;
-  acknowledged: { by: string; at: string } | null;
-  muted: boolean;
-};
-
-/** Firing first, then newest first. */
-export const byUrgency = (a: Episode, b: Episode): number =>
-  a.state !== b.state ? (a.state === 'firing' ? -1 : 1) : a.at < b.at ? 1 : a.at > b.at ? -1 : 0;
-
-/** A mute id for a device (the id alphabet of docs/openapi.json; other characters become `_`). */
-export const deviceMuteId = (deviceId: string): string =>
-  `device-${deviceId.replace(/[^A-Za-z0-9._:-]/g, '_')}`.slice(0, 128);
 
 /** `datetime-local` values are in the browser's zone; the API wants an instant. */
 const toInstant = (local: string): string | undefined => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byUrgency, deviceMuteId } from '#scripts/console/web/alerts-page.ts';
+import { byUrgency, deviceMuteId } from '#scripts/console/web/alert-order.ts';
 
 type Episode = Parameters<typeof byUrgency>[0];
 const episode = (alertId: string, state: 'firing' | 'resolved', at: string) =>
@@ -13,7 +13,12 @@ describe('alerts page', () => {
       episode('new-resolved', 'resolved', '2026-11-21T11:00:00.000Z'),
       episode('new-firing', 'firing', '2026-11-21T10:00:00.000Z'),
     ].sort(byUrgency);
-    expect(sorted.map((e) => e.alertId)).toEqual(['new-firing', 'old-firing', 'new-resolved', 'old-resolved']);
+    expect(sorted.map((e) => e.alertId)).toEqual([
+      'new-firing',
+      'old-firing',
+      'new-resolved',
+      'old-resolved',
+    ]);
   });
 
   it('names a device mute within the mute id alphabet', () => {
