@@ -126,6 +126,7 @@ export class StatefulStack extends Stack {
       RegistryTable: [this.tables.registry.tableName, TABLES.registry.envVar],
       RulesTable: [this.tables.rules.tableName, TABLES.rules.envVar],
       AlertsTable: [this.tables.alerts.tableName, TABLES.alerts.envVar],
+      OperatorTable: [this.tables.operator.tableName, TABLES.operator.envVar],
       AlertTopicArn: [this.alerts.topic.topicArn, 'SNS topic of device alerts'],
       DeadLetterStream: [this.deadLetters.deliveryStreamName, 'Firehose stream of rejected records'],
       ProducerPolicyArn: [

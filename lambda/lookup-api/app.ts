@@ -5,6 +5,7 @@ import type { LookupDeps } from './deps.ts';
 import { deviceRoutes } from './devices.ts';
 import { fleetRoutes } from './fleet.ts';
 import { errorResponse, HttpError, json } from './http.ts';
+import { muteRoutes } from './mutes.ts';
 import { createRouter, type Route } from './router.ts';
 import { ruleRoutes } from './rules.ts';
 import { isThrottled, THROTTLED_MESSAGE } from './throttled.ts';
@@ -19,6 +20,7 @@ export const routes: Route<LookupDeps>[] = [
   ...fleetRoutes,
   ...alertRoutes,
   ...ruleRoutes,
+  ...muteRoutes,
 ];
 
 /**

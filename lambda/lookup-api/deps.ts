@@ -5,6 +5,8 @@ export interface LookupTables {
   readonly registry: string;
   readonly rules: string;
   readonly alerts: string;
+  /** Mutes and acknowledgements. */
+  readonly operator: string;
 }
 
 /** What the routes need; the Lambda builds it from the environment, the local runtime and tests pass their own. */

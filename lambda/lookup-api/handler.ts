@@ -15,6 +15,7 @@ export const handler = createLookupApi(
       registry: requireEnv(ENV.registryTable),
       rules: requireEnv(ENV.rulesTable),
       alerts: requireEnv(ENV.alertsTable),
+      operator: requireEnv(ENV.operatorTable),
     },
     now: Date.now,
   },

@@ -9,12 +9,14 @@ export interface ApiRequest {
   readonly query: Readonly<Record<string, string>>;
   /** UTF-8 body or null. */
   readonly body: string | null;
+  /** Who is calling: the IAM principal's ARN in AWS (SigV4); locally the client's address. */
+  readonly caller: string;
 }
 
 export type RouteHandler<D> = (request: ApiRequest, deps: D) => Promise<APIGatewayProxyResult>;
 
 export interface Route<D> {
-  readonly method: 'GET' | 'PUT' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** e.g. `/devices/{deviceId}/windows` */
   readonly pattern: string;
   /** Query parameters this route accepts; any other is a 400 (typos should not silently widen a query). */
@@ -79,6 +81,14 @@ const bounded = (text: string): string =>
   (text.length > 64 ? `${text.slice(0, 64)}…` : text).replace(/\p{C}/gu, '?');
 const describeName = (name: string): string => `"${bounded(name)}"`;
 
+/** The caller API Gateway authenticated (IAM auth: `userArn`), or where an unauthenticated local request came from. */
+export const callerOf = (event: APIGatewayProxyEvent): string => {
+  const identity = event.requestContext?.identity;
+  const known = identity?.userArn ?? identity?.caller;
+  if (typeof known === 'string' && known !== '') return known;
+  return `unauthenticated@${identity?.sourceIp ?? 'unknown'}`;
+};
+
 const readBody = (event: APIGatewayProxyEvent): string | null => {
   if (event.body === null || event.body === undefined) return null;
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
@@ -102,6 +112,7 @@ export const createRouter = <D>(routes: readonly Route<D>[]) => {
         params,
         query: readQuery(event, route.query ?? []),
         body: readBody(event),
+        caller: callerOf(event),
       };
       return route.handler(request, deps);
     }

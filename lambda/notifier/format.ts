@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AlertState } from '#core/alert-episode.ts';
 import type { AlertItem } from '#core/items/alert.ts';
 import { boundedMessage, snsSafe } from './sns-text.ts';
 
@@ -35,9 +36,10 @@ const text = (value: unknown): string => {
 };
 
 /** Subject, message (at most MAX_MESSAGE_BYTES) and attributes SNS accepts, whatever the alert holds. */
-export const formatAlert = (alert: AlertItem): FormattedAlert => {
+export const formatAlert = (alert: AlertItem, state: AlertState = 'firing'): FormattedAlert => {
   const model = alert.model ? ` (${text(alert.model)})` : '';
-  const headline = `[${alert.severity.toUpperCase()}] ${alert.ruleId} on ${alert.deviceId}${model}`;
+  const prefix = state === 'resolved' ? 'RESOLVED ' : '';
+  const headline = `[${prefix}${alert.severity.toUpperCase()}] ${alert.ruleId} on ${alert.deviceId}${model}`;
   const registry = Object.entries(alert.registry ?? {})
     .map(([name, value]) => `${name}=${text(value)}`)
     .join(', ');
@@ -50,6 +52,7 @@ export const formatAlert = (alert: AlertItem): FormattedAlert => {
   ].filter((line): line is string => line !== undefined && line !== '');
   // SNS rejects empty attribute values, so an alert without a model simply carries no model attribute.
   const named = {
+    state,
     severity: alert.severity,
     model: alert.model,
     ruleId: alert.ruleId,

@@ -56,6 +56,8 @@ export const GUARDRAILS_DEFAULTS: GuardrailsConfig = {
     registry: { maxReadRequestUnits: 2_000, maxWriteRequestUnits: 1_000 },
     rules: { maxReadRequestUnits: 200, maxWriteRequestUnits: 20 },
     alerts: { maxReadRequestUnits: 2_000, maxWriteRequestUnits: 2_000 },
+    // Mutes and acknowledgements: written by people, read by the notifier through a cache.
+    operator: { maxReadRequestUnits: 1_000, maxWriteRequestUnits: 100 },
   },
   stateWarmThroughput: undefined,
   reservedConcurrency: { lookupApi: 10, loadGenerator: 2 },

@@ -21,7 +21,25 @@ export interface AlertNotifierProps {
   readonly retryAttempts?: number;
   /** Repository root holding lambda/notifier/handler.ts. */
   readonly projectRoot: string;
+  /**
+   * More than this many alerts of one rule changing to one state within a group window are published as one digest.
+   * @default 10
+   */
+  readonly digestThreshold?: number;
+  /**
+   * The group window: the event source's batching window (Alertmanager's group_wait). An alert waits at most this long
+   * before it is published, so alerts that change together arrive in one delivery. 0-300 s. @default 30
+   */
+  readonly groupWindowSeconds?: number;
+  /** Stream records per delivery (1-10,000): a digest groups at most this many. @default 1000 */
+  readonly batchSize?: number;
 }
+
+const integerIn = (id: string, name: string, value: number, min: number, max: number): number => {
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`AlertNotifier ${id}: ${name} must be an integer from ${min} to ${max}, got ${value}`);
+  return value;
+};
 
 /** Alerts table stream (NEW_IMAGE) → notifier Lambda → SNS. The handler reports partial failures, so retries resume. */
 export class AlertNotifier extends Construct {
@@ -37,6 +55,9 @@ export class AlertNotifier extends Construct {
         `AlertNotifier ${id}: retryAttempts must be an integer from 0 to 10000, got ${retryAttempts}`,
       );
     }
+    const digestThreshold = integerIn(id, 'digestThreshold', props.digestThreshold ?? 10, 1, 10_000);
+    const groupWindowSeconds = integerIn(id, 'groupWindowSeconds', props.groupWindowSeconds ?? 30, 0, 300);
+    const batchSize = integerIn(id, 'batchSize', props.batchSize ?? 1000, 1, 10_000);
     if (props.tables.alerts.tableStreamArn === undefined) {
       throw new Error(`AlertNotifier ${id}: the alerts table needs a stream`);
     }
@@ -44,7 +65,11 @@ export class AlertNotifier extends Construct {
       entry: path.join(props.projectRoot, 'lambda/notifier/handler.ts'),
       description: 'Publishes new alerts from the alerts table stream to SNS',
       memoryMb: 256,
-    }).bindTopic(ENV.alertTopicArn, props.alertTopic);
+    })
+      .bindTopic(ENV.alertTopicArn, props.alertTopic)
+      // Mutes hold notifications back (lambda/adapters/mutes-cache.ts).
+      .bindTable(ENV.operatorTable, props.tables.operator, ['dynamodb:Query'])
+      .bindSetting(ENV.digestThreshold, String(digestThreshold));
 
     // The handler's EMF metric (Powertools adds the `service` dimension).
     this.notificationsFailedAlarm = new cloudwatch.Alarm(this, 'NotificationsFailed', {
@@ -66,7 +91,8 @@ export class AlertNotifier extends Construct {
     this.fn.function.addEventSource(
       new sources.DynamoEventSource(props.tables.alerts, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
+        batchSize,
+        maxBatchingWindow: Duration.seconds(groupWindowSeconds),
         retryAttempts,
         reportBatchItemFailures: true,
         onFailure: new sources.SqsDlq(props.failureQueue.queue),

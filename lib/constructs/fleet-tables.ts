@@ -38,7 +38,7 @@ const projectionOf = (
     : { projectionType: dynamodb.ProjectionType[projection.type] };
 
 /**
- * The four tables of docs/DATA_MODEL.md, built from the shared contract (`TABLES`: keys, GSIs, TTL, stream; the local
+ * The tables of docs/DATA_MODEL.md, built from the shared contract (`TABLES`: keys, GSIs, TTL, stream; the local
  * runtime creates the same from it) —
  * all on-demand, point-in-time recovery on, encrypted with the AWS-managed key.
  */
@@ -49,6 +49,8 @@ export class FleetTables extends Construct {
   readonly rules: dynamodb.Table;
   /** Alerts; its NEW_IMAGE stream feeds the notifier. */
   readonly alerts: dynamodb.Table;
+  /** Operator actions on alerts: mutes (TTL after `until`) and acknowledgements. */
+  readonly operator: dynamodb.Table;
 
   constructor(scope: Construct, id: string, props: FleetTablesProps = {}) {
     super(scope, id);
@@ -98,5 +100,6 @@ export class FleetTables extends Construct {
     this.registry = table('Registry', TABLES.registry, 'registry');
     this.rules = table('Rules', TABLES.rules, 'rules');
     this.alerts = table('Alerts', TABLES.alerts, 'alerts');
+    this.operator = table('Operator', TABLES.operator, 'operator');
   }
 }

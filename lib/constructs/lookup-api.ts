@@ -52,7 +52,10 @@ export class LookupApi extends Construct {
   readonly accessLogs: logs.LogGroup;
   /** Attach to principals that may read devices, fleet, alerts and rules. */
   readonly readPolicy: iam.ManagedPolicy;
-  /** Attach (with readPolicy) to principals that may change alert rules. */
+  /**
+   * Attach (with readPolicy) to principals that may change alert rules, acknowledge alerts and mute devices or models
+   * (PUT/DELETE /rules/*, POST /alerts/{alertId}/ack, PUT/DELETE /mutes/*).
+   */
   readonly rulesAdminPolicy: iam.ManagedPolicy;
   /** The WAF web ACL on the stage, when per-caller limits are on. */
   readonly callerLimits?: ApiCallerLimits;
@@ -76,7 +79,8 @@ export class LookupApi extends Construct {
       memoryMb: LOOKUP_API_MEMORY_MB,
       ...(reserved > 0 ? { reservedConcurrency: reserved } : {}),
     })
-      // Exactly the calls the routes make (lambda/lookup-api): it reads everything and writes only the rules table.
+      // Exactly the calls the routes make (lambda/lookup-api): it reads everything and writes only the rules and
+      // operator tables.
       .bindTable(
         ENV.stateTable,
         props.tables.state,
@@ -90,7 +94,15 @@ export class LookupApi extends Construct {
         'dynamodb:PutItem',
         'dynamodb:DeleteItem',
       ])
-      .bindTable(ENV.alertsTable, props.tables.alerts, ['dynamodb:Query'], [GSI_ALERTS_BY_DAY]);
+      .bindTable(ENV.alertsTable, props.tables.alerts, ['dynamodb:Query'], [GSI_ALERTS_BY_DAY])
+      // Mutes and acknowledgements (lambda/lookup-api/mutes.ts, acks.ts).
+      .bindTable(ENV.operatorTable, props.tables.operator, [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+      ]);
 
     // Who called what and when: kept after the stack is deleted (recovery and audit material).
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
@@ -131,8 +143,18 @@ export class LookupApi extends Construct {
       statements: [invoke(['GET', '/*'])],
     });
     this.rulesAdminPolicy = new iam.ManagedPolicy(this, 'RulesAdminPolicy', {
+      // The description predates acks and mutes; it stays as deployed (a changed description replaces the policy and
+      // detaches it from every principal it was attached to outside this stack).
       description: 'FleetStream lookup API: change and delete alert rules (PUT/DELETE /rules/{ruleId})',
-      statements: [invoke(['PUT', '/rules/*'], ['DELETE', '/rules/*'])],
+      statements: [
+        invoke(
+          ['PUT', '/rules/*'],
+          ['DELETE', '/rules/*'],
+          ['POST', '/alerts/*/ack'],
+          ['PUT', '/mutes/*'],
+          ['DELETE', '/mutes/*'],
+        ),
+      ],
     });
     // cdk-nag names a finding by the resource as it renders it: the API's logical id stands for its Ref.
     const stack = Stack.of(this);
@@ -142,10 +164,16 @@ export class LookupApi extends Construct {
     const reason =
       'An execute-api ARN ends in a route pattern: GET/* is every read route of this API stage, PUT|DELETE/rules/* ' +
       'every rule; both are scoped to this API and stage.';
+    const adminReason =
+      'The admin routes end in an id pattern: POST/alerts/*/ack is acknowledging any alert, PUT|DELETE/mutes/* any ' +
+      'mute; scoped to this API and stage.';
     Validations.of(this.readPolicy).acknowledge({ id: routeFinding('GET/*'), reason });
     Validations.of(this.rulesAdminPolicy).acknowledge(
       { id: routeFinding('PUT/rules/*'), reason },
       { id: routeFinding('DELETE/rules/*'), reason },
+      { id: routeFinding('POST/alerts/*/ack'), reason: adminReason },
+      { id: routeFinding('PUT/mutes/*'), reason: adminReason },
+      { id: routeFinding('DELETE/mutes/*'), reason: adminReason },
     );
     // No request validator: the proxy methods declare no parameters or models for one to check; the handler validates
     // every request and answers 400 with the reason.

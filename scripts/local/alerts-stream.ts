@@ -30,6 +30,11 @@ export interface AlertsStreamOptions {
   readonly batchSize?: number;
   /** @default 250 */
   readonly pollIntervalMs?: number;
+  /**
+   * Lambda's MaximumBatchingWindowInSeconds: records wait up to this long for a full batch (the notifier's group
+   * window). @default 0
+   */
+  readonly maxBatchingWindowMs?: number;
   readonly onError?: (error: Error) => void;
 }
 
@@ -82,6 +87,8 @@ class StreamReader {
   readonly stats = { records: 0, invocations: 0 };
   private readonly shards: string[] = [];
   private lastShardRefresh = 0;
+  /** Per shard: when records were first seen waiting for a fuller batch. */
+  private readonly waitingSince = new Map<string, number>();
   stopping = false;
 
   constructor(private readonly s: ReaderSetup) {}
@@ -173,6 +180,18 @@ class StreamReader {
     return false;
   }
 
+  /** The batching window: a partial batch waits (the next poll rereads it from the saved position, fuller). */
+  private waitsForFullerBatch(shardId: string, count: number): boolean {
+    const windowMs = this.s.options.maxBatchingWindowMs ?? 0;
+    if (count > 0 && count < this.s.batchSize && windowMs > 0) {
+      const since = this.waitingSince.get(shardId) ?? Date.now();
+      this.waitingSince.set(shardId, since);
+      if (Date.now() - since < windowMs) return true;
+    }
+    this.waitingSince.delete(shardId);
+    return false;
+  }
+
   /** Reads a shard up to its current end, saving the position after each page. */
   private async pollShard(shardId: string): Promise<void> {
     const { positions } = this.s;
@@ -180,6 +199,7 @@ class StreamReader {
       const result = await this.readOnce(shardId);
       if (result === undefined) return;
       const records = result.Records ?? [];
+      if (this.waitsForFullerBatch(shardId, records.length)) return;
       if (records.length > 0 && !(await this.deliver(shardId, records))) return;
       if (result.NextShardIterator === undefined || result.NextShardIterator === null) {
         positions.shards[shardId] = { ...positions.shards[shardId], closed: true };

@@ -5,6 +5,7 @@
  */
 
 import { ENV } from '#core/contract/index.ts';
+import { DEFAULT_DIGEST_THRESHOLD } from '#lambda/notifier/digest.ts';
 import { LAMBDA_NODE_OPTIONS } from '#lib/lambda-bundling.ts';
 import { type TableNames, tableEnv } from './tables.ts';
 
@@ -43,15 +44,23 @@ export const functionSettings = (
   const tables = tableEnv(resources.tables);
   const common = { NODE_OPTIONS: LAMBDA_NODE_OPTIONS };
   switch (name) {
-    case 'state-processor':
+    case 'state-processor': {
+      // Every table but the operator's (acks and mutes are the lookup API's alone).
+      const { [ENV.operatorTable]: _operator, ...processorTables } = tables;
       return {
         ...common,
-        ...tables,
+        ...processorTables,
         [ENV.deadLetterStream]: resources.deadLetterStream,
         [ENV.windowRetentionDays]: String(resources.windowRetentionDays),
       };
+    }
     case 'notifier':
-      return { ...common, ALERT_TOPIC_ARN: resources.alertTopicArn };
+      return {
+        ...common,
+        ALERT_TOPIC_ARN: resources.alertTopicArn,
+        [ENV.operatorTable]: resources.tables.operator,
+        [ENV.digestThreshold]: String(DEFAULT_DIGEST_THRESHOLD),
+      };
     case 'lookup-api':
       return { ...common, ...tables };
   }

@@ -25,6 +25,7 @@ export const localTableNames = (prefix = 'fleetstream'): TableNames => ({
   registry: `${prefix}-registry`,
   rules: `${prefix}-rules`,
   alerts: `${prefix}-alerts`,
+  operator: `${prefix}-operator`,
 });
 
 /** The environment variables the Lambdas read, for these table names. */
@@ -71,7 +72,7 @@ const exists = async (client: DynamoDBClient, name: string): Promise<boolean> =>
   }
 };
 
-/** Creates the four tables if absent (idempotent), with the state table's TTL on `expiresAt`. */
+/** Creates the tables if absent (idempotent), with the state table's TTL on `expiresAt`. */
 export const createTables = async (client: DynamoDBClient, names: TableNames): Promise<void> => {
   for (const id of TABLE_IDS) {
     const name = names[id];

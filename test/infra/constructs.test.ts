@@ -2,7 +2,9 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { AlertNotifier } from '#lib/constructs/alert-notifier.ts';
 import { DataLake } from '#lib/constructs/data-lake.ts';
 import { FailureQueue } from '#lib/constructs/failure-queue.ts';
 import { FleetFunction } from '#lib/constructs/fleet-function.ts';
@@ -59,6 +61,24 @@ const stateProcessorProps = (scope: Stack) => {
 };
 
 describe('construct prop validation', () => {
+  it('AlertNotifier refuses a digest threshold, group window or batch size outside their ranges', () => {
+    const base = {
+      tables: new FleetTables(stack, 'Tables'),
+      alertTopic: new sns.Topic(stack, 'Alerts'),
+      failureQueue: new FailureQueue(stack, 'Fq', { purpose: 'test' }),
+      projectRoot,
+    };
+    expect(() => new AlertNotifier(stack, 'A1', { ...base, digestThreshold: 0 })).toThrow(
+      'AlertNotifier A1: digestThreshold must be an integer from 1 to 10000, got 0',
+    );
+    expect(() => new AlertNotifier(stack, 'A2', { ...base, groupWindowSeconds: 301 })).toThrow(
+      'AlertNotifier A2: groupWindowSeconds must be an integer from 0 to 300, got 301',
+    );
+    expect(() => new AlertNotifier(stack, 'A3', { ...base, batchSize: 1.5 })).toThrow(
+      'AlertNotifier A3: batchSize must be an integer from 1 to 10000, got 1.5',
+    );
+  });
+
   it('Network refuses a single AZ (MSK Serverless needs two)', () => {
     expect(() => new Network(stack, 'N', { maxAzs: 1 })).toThrow('Network N: maxAzs must be 2 or 3');
   });

@@ -308,7 +308,7 @@ describe('least privilege on tables and on the API', () => {
       .Statement) {
       const actions = actionsOf(statement).filter((a) => a.startsWith('dynamodb:'));
       for (const resource of resourcesOfStatement(statement)) {
-        const table = /Tables(State|Registry|Rules|Alerts)/.exec(render(resource))?.[1];
+        const table = /Tables(State|Registry|Rules|Alerts|Operator)/.exec(render(resource))?.[1];
         if (table === undefined || actions.length === 0) continue;
         byTable.set(table, new Set([...(byTable.get(table) ?? []), ...actions]));
       }
@@ -327,15 +327,38 @@ describe('least privilege on tables and on the API', () => {
     );
   });
 
-  it('grants the lookup API reads everywhere and writes on the rules table only', () => {
+  it('grants the lookup API reads everywhere and writes on the rules and operator tables only', () => {
     expect(tableActions('LookupApiFunctionRole')).toEqual(
       new Map([
         ['State', new Set(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan'])],
         ['Registry', new Set(['dynamodb:GetItem'])],
         ['Rules', new Set(['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:DeleteItem'])],
         ['Alerts', new Set(['dynamodb:Query'])],
+        [
+          'Operator',
+          new Set([
+            'dynamodb:GetItem',
+            'dynamodb:BatchGetItem',
+            'dynamodb:Query',
+            'dynamodb:PutItem',
+            'dynamodb:DeleteItem',
+          ]),
+        ],
       ]),
     );
+  });
+
+  it('groups notifications: a 30 s group window and deliveries of up to 1,000, digests above 10, mutes read', () => {
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('TablesAlerts.*StreamArn') },
+      BatchSize: 1000,
+      MaximumBatchingWindowInSeconds: 30,
+    });
+    const [, fn] = functionNamed('NotifierFunction');
+    const variables = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables.DIGEST_THRESHOLD).toBe('10');
+    expect(variables.OPERATOR_TABLE).toBeDefined();
+    expect(tableActions('NotifierFunctionRole').get('Operator')).toEqual(new Set(['dynamodb:Query']));
   });
 
   const invokeResources = (policyPrefix: string): string[] => {
@@ -351,12 +374,45 @@ describe('least privilege on tables and on the API', () => {
     const read = invokeResources('LookupApiReadPolicy');
     expect(read.map((r) => r.replace(api, ''))).toEqual(['GET/*']);
     const admin = invokeResources('LookupApiRulesAdminPolicy');
-    expect(admin.map((r) => r.replace(api, '')).sort()).toEqual(['DELETE/rules/*', 'PUT/rules/*']);
+    expect(admin.map((r) => r.replace(api, '')).sort()).toEqual([
+      'DELETE/mutes/*',
+      'DELETE/rules/*',
+      'POST/alerts/*/ack',
+      'PUT/mutes/*',
+      'PUT/rules/*',
+    ]);
     const outputs = t.findOutputs('*');
     expect(outputs.ApiReadPolicyArn?.Value).toEqual({ Ref: expect.stringMatching(/^LookupApiReadPolicy/) });
     expect(outputs.ApiRulesAdminPolicyArn?.Value).toEqual({
       Ref: expect.stringMatching(/^LookupApiRulesAdminPolicy/),
     });
+  });
+
+  // API Gateway matches the request's `<VERB>/<path>` against each resource, `*` standing for any characters.
+  const allows = (resources: readonly string[], request: string): boolean =>
+    resources.some((resource) => {
+      const route = resource.replace(/^.*?\/v1\//, '');
+      const pattern = route.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+      return new RegExp(`^${pattern.join('.*')}$`).test(request);
+    });
+
+  it('refuses acknowledging alerts and changing mutes to a reader; the admin policy allows them', () => {
+    const read = invokeResources('LookupApiReadPolicy');
+    const admin = invokeResources('LookupApiRulesAdminPolicy');
+    const writes = [
+      'POST/alerts/0123456789abcdef0123456789abcdef/ack',
+      'PUT/mutes/maint-evg',
+      'DELETE/mutes/maint-evg',
+      'PUT/rules/modem-down',
+    ];
+    for (const request of writes) {
+      expect(allows(read, request), request).toBe(false);
+      expect(allows(admin, request), request).toBe(true);
+    }
+    for (const request of ['GET/mutes', 'GET/mutes/maint-evg', 'GET/alerts']) {
+      expect(allows(read, request), request).toBe(true);
+      expect(allows(admin, request), request).toBe(false);
+    }
   });
 
   it('alarms the ops topic when the notifier skips alerts SNS refused', () => {

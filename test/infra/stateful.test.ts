@@ -224,15 +224,28 @@ describe('raw archive and dead letters', () => {
 });
 
 describe('tables and alert topic', () => {
-  it('makes all four tables on-demand with point-in-time recovery and deletion protection', () => {
+  it('makes all five tables on-demand with point-in-time recovery and deletion protection', () => {
     const tables = resourcesOf(t, 'AWS::DynamoDB::Table');
-    expect(tables).toHaveLength(4);
+    expect(tables).toHaveLength(5);
     for (const [, table] of tables) {
       expect(table.BillingMode).toBe('PAY_PER_REQUEST');
       expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
       expect(table.DeletionProtectionEnabled).toBe(true);
       expect(table.SSESpecification).toEqual({ SSEEnabled: true });
     }
+  });
+
+  it('keeps mutes and acknowledgements in the operator table, expired mutes removed by TTL', () => {
+    t.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      GlobalSecondaryIndexes: Match.absent(),
+      StreamSpecification: Match.absent(),
+    });
+    expect(Object.keys(t.findOutputs('OperatorTable'))).toEqual(['OperatorTable']);
   });
 
   it('gives the state table the data-model keys, lean GSIs and window TTL', () => {

@@ -249,6 +249,40 @@ describe('fleet console in Chromium against the local pipeline', () => {
     await page.close();
   });
 
+  it('draws a device with one minute of data across the selected range, not across years', async () => {
+    // The bug: uPlot padded a single point's time scale by a tenth of its magnitude (epoch seconds: years), so a
+    // device seen right after `npm start` had an axis from 2027 to 2029. The axis must be the range the user chose.
+    const fresh = `${tag}-one-minute`;
+    await produce([
+      [fresh, record(fresh, 'DG3450', 0.2, 'connected', 40, 500)],
+      [fresh, record(fresh, 'DG3450', 0.1, 'connected', 42, 510)],
+    ]);
+    await expect
+      .poll(async () => (await fetch(`${runtime.apiUrl}/devices/${fresh}`)).status, { timeout: 60_000 })
+      .toBe(200);
+    const page = await openPage();
+    for (const [query, minutes] of [
+      ['', 60],
+      ['?minutes=360', 360],
+      ['?minutes=1440', 1440],
+    ] as const) {
+      await page.goto(`${runtime.apiUrl}/#/device/${fresh}${query}`);
+      await page.waitForSelector('main[data-rendered="device"] figure[data-chart="cpu"][data-x-max]');
+      for (const chart of ['cpu', 'memory']) {
+        expect(await page.getAttribute(`figure[data-chart="${chart}"]`, 'data-points')).toBe('1');
+        const figure = `figure[data-chart="${chart}"]`;
+        const axis = {
+          min: Number(await page.getAttribute(figure, 'data-x-min')),
+          max: Number(await page.getAttribute(figure, 'data-x-max')),
+        };
+        // The span is exactly the range (to the second), and it ends now (within the page's 5 s poll and slack).
+        expect(Math.round((axis.max - axis.min) / 1000), `${chart} span, ${minutes} min`).toBe(minutes * 60);
+        expect(Math.abs(Date.now() - axis.max), `${chart} axis end`).toBeLessThan(30_000);
+      }
+    }
+    await page.close();
+  });
+
   it('filters devices by status and pages with the API cursor', async () => {
     const page = await openPage();
     await page.goto(`${runtime.apiUrl}/#/devices`);
@@ -385,7 +419,7 @@ describe('fleet console in Chromium against the local pipeline', () => {
     await page.close();
   });
 
-  it('lists alerts newest first, filters them by device, and shows a new one live', async () => {
+  it('lists alerts firing first, filters them by device, shows a new one live, acknowledges and mutes it', async () => {
     const page = await openPage();
     await page.goto(`${runtime.apiUrl}/#/alerts`);
     await page.waitForSelector('main[data-rendered="alerts"] table');
@@ -397,9 +431,15 @@ describe('fleet console in Chromium against the local pipeline', () => {
         ]),
       );
     const all = await api('/alerts?limit=100');
-    const newestFirst = [...all.items].sort((a: { at: string }, b: { at: string }) => (a.at < b.at ? 1 : -1));
+    // Firing first (what needs someone now), then newest first.
+    const urgent = (a: { at: string; state: string }, b: { at: string; state: string }) =>
+      a.state !== b.state ? (a.state === 'firing' ? -1 : 1) : a.at < b.at ? 1 : -1;
+    const ordered = [...all.items].sort(urgent);
     expect((await rows()).map(([, device]) => device)).toEqual(
-      newestFirst.map((a: { deviceId: string }) => a.deviceId),
+      ordered.map((a: { deviceId: string }) => a.deviceId),
+    );
+    expect(await page.$$eval('main tbody [data-state]', (cells) => cells.map((c) => c.textContent))).toEqual(
+      ordered.map((a: { state: string }) => a.state),
     );
     expect(all.items.length).toBeGreaterThanOrEqual(2);
 
@@ -423,6 +463,25 @@ describe('fleet console in Chromium against the local pipeline', () => {
       timeout: 30_000,
     });
     expect(await page.evaluate<boolean>('window.sameDocument === true')).toBe(true);
+
+    // Acknowledge it and mute its device from the row: the API records both, the row shows them.
+    const [newest] = (await api(`/alerts?deviceId=${newlyDown}`)).items;
+    expect(newest).toMatchObject({ state: 'firing', acknowledged: null, muted: false });
+    await page.click(`button[aria-label="Acknowledge alert ${newest.alertId}"]`);
+    await expect
+      .poll(async () => (await api(`/alerts?deviceId=${newlyDown}`)).items[0].acknowledged, {
+        timeout: 10_000,
+      })
+      .toMatchObject({ by: expect.stringMatching(/^unauthenticated@/) });
+    await page.click(`button[aria-label="Mute device ${newlyDown} for an hour"]`);
+    await expect
+      .poll(async () => (await api('/mutes')).items.map((m: { deviceId?: string }) => m.deviceId), {
+        timeout: 10_000,
+      })
+      .toContain(newlyDown);
+    await page.waitForSelector(`main tbody tr:first-child .muted`, { timeout: 15_000 });
+    expect(await page.textContent('main tbody tr:first-child')).toContain('Acknowledged');
+    expect(await unlabelledControls(page)).toEqual([]);
     await page.close();
   });
 });

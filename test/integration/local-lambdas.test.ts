@@ -6,13 +6,14 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildLocalBundles, type LocalBundles } from '#scripts/local/bundles.ts';
 import { functionEnvironment, functionSettings } from '#scripts/local/functions.ts';
 import { startLambdaHost } from '#scripts/local/lambda-host.ts';
 import { type FirehoseStandIn, startFirehoseStandIn } from '#scripts/local/stand-ins/firehose.ts';
 import { type PublishedMessage, type SnsStandIn, startSnsStandIn } from '#scripts/local/stand-ins/sns.ts';
-import { localTableNames } from '#scripts/local/tables.ts';
+import { createTables, localTableNames } from '#scripts/local/tables.ts';
+import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
 
 // The local runtime's pieces that stand in for Lambda and AWS: the stand-ins are driven by the real SDK clients, the
 // host runs the real deploy bundles with only their own environment.
@@ -172,15 +173,19 @@ describe('SNS stand-in (Publish, AWS query protocol)', () => {
 
 describe('Lambda host', () => {
   it("runs the notifier's deploy bundle with its own environment: a stream event becomes an SNS message", async () => {
+    // The notifier reads mutes (the operator table) on DynamoDB Local.
+    const dynamodb = inject('dynamodbEndpoint');
+    const tables = localTableNames(uniquePrefix('notifier-host'));
+    await createTables(localDynamoDb(dynamodb), tables);
     const environment = functionEnvironment(
       'notifier',
       functionSettings('notifier', {
-        tables: localTableNames(),
+        tables,
         deadLetterStream: 'dead-letters',
         alertTopicArn: TOPIC_ARN,
         windowRetentionDays: 7,
       }),
-      { dynamodb: 'http://127.0.0.1:9', firehose: firehose.url, sns: sns.url },
+      { dynamodb, firehose: firehose.url, sns: sns.url },
     );
     const bundle = bundles.paths.get('notifier');
     if (bundle === undefined) throw new Error('no notifier bundle');

@@ -169,10 +169,21 @@ const segment = fc.oneof(
 
 const routePath = fc.oneof(
   fc
-    .tuple(fc.constantFrom('devices', 'rules', 'alerts', 'fleet', 'health', 'windows'), segment)
+    .tuple(fc.constantFrom('devices', 'rules', 'alerts', 'fleet', 'health', 'windows', 'mutes'), segment)
     .map(([route, id]) => `/${route}/${id}`),
   segment.map((id) => `/devices/${id}/windows`),
-  fc.constantFrom('/devices', '/alerts', '/rules', '/fleet', '/health', '//devices', '/devices//windows'),
+  segment.map((id) => `/alerts/${id}/ack`),
+  fc.constantFrom(
+    '/devices',
+    '/alerts',
+    '/rules',
+    '/fleet',
+    '/health',
+    '/mutes',
+    '//devices',
+    '/devices//windows',
+    '/alerts//ack',
+  ),
   fc.array(segment, { minLength: 1, maxLength: 6 }).map((parts) => `/${parts.join('/')}`),
 );
 
@@ -212,7 +223,7 @@ const cursor = fc.oneof(
 const queryParam = fc.oneof(
   fc.tuple(fc.constantFrom('limit'), number),
   fc.tuple(fc.constantFrom('since', 'from', 'to'), time),
-  fc.tuple(fc.constantFrom('status', 'model', 'deviceId'), hostileText),
+  fc.tuple(fc.constantFrom('status', 'model', 'deviceId', 'state'), hostileText),
   fc.tuple(fc.constant('cursor'), cursor),
   fc.tuple(fc.oneof(fc.constantFrom(...PROTOTYPE_NAMES), hostileText), hostileText),
 );
@@ -331,7 +342,54 @@ const nearValidCursor = fc
     key.set(hostile, value);
     return Buffer.from(JSON.stringify(Object.fromEntries(key))).toString('base64url');
   });
+// A mute with exactly one hostile part (values a mute must refuse).
+const invalidValue = fc.oneof(
+  fc.constantFrom<unknown>('', '\u0000', '\ud800', 'a\nb', 'x'.repeat(300), null, 1e16, ['EVG2000'], {}),
+  fc.string({ minLength: 257, maxLength: 400 }),
+);
+const nearValidMute = fc
+  .record({
+    n: fc.integer({ min: 0, max: 20 }),
+    hostile: fc.constantFrom('deviceId', 'model', 'until', 'comment', 'extra', 'both', 'muteId'),
+    value: invalidValue,
+    until: time,
+  })
+  .map(({ n, hostile, value, until }) => {
+    const mute = new Map<string, unknown>([
+      ['deviceId', 'd01'],
+      ['until', '2026-11-21T13:00:00Z'],
+    ]);
+    if (hostile === 'deviceId' || hostile === 'muteId') mute.set(hostile, value);
+    // Comments may be up to 1,024 characters: a long text is made longer still.
+    if (hostile === 'comment')
+      mute.set('comment', typeof value === 'string' && value.length > 1 ? value.repeat(5) : value);
+    if (hostile === 'model') {
+      mute.delete('deviceId');
+      mute.set('model', value);
+    }
+    if (hostile === 'until') mute.set('until', until);
+    if (hostile === 'extra') mute.set('__proto__', value);
+    if (hostile === 'both') mute.set('model', 'EVG2000');
+    return {
+      method: 'PUT',
+      path: `/mutes/near-${n}`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(Object.fromEntries(mute)),
+    };
+  });
 const nearValid: fc.Arbitrary<ClientRequest> = fc.oneof(
+  nearValidMute,
+  fc.tuple(fc.oneof(segment, fc.constant('0123456789abcdef0123456789abcdef')), body).map(([id, ackBody]) => ({
+    method: 'POST',
+    path: `/alerts/${id}/ack`,
+    headers: { 'content-type': 'application/json' },
+    body: ackBody,
+  })),
+  hostileText.map((state) => ({
+    method: 'GET',
+    path: `/alerts?state=${encodeURIComponent(safe(state))}&since=2026-11-20T00:00:00Z`,
+    headers: {},
+  })),
   fc.tuple(fc.integer({ min: 0, max: 20 }), nearValidRule).map(([n, body]) => ({
     method: 'PUT',
     path: `/rules/near-${n}`,
@@ -409,6 +467,9 @@ describe('lookup API abuse (generated hostile requests over HTTP, DynamoDB Local
     expect(JSON.parse(d01.text).registry).toEqual(JSON.parse('{"constructor":"x","tier":"gold"}'));
     const rules = await db.send(new ScanCommand({ TableName: names.rules, Select: 'COUNT' }));
     expect(rules.Count ?? 0).toBeLessThanOrEqual(RULE_LIMITS.maxRules);
+    // Every near-valid mute had one hostile part: none was stored.
+    const mutes = await send({ method: 'GET', path: '/mutes', headers: {} });
+    expect(JSON.parse(mutes.text)).toEqual({ items: [] });
   });
 
   it('sums fleet counts for models and statuses named like prototype members', async () => {

@@ -17,6 +17,7 @@ import { localDynamoDb, uniquePrefix } from '#test/support/local-aws.ts';
 import { loadOpenApi } from '#test/support/openapi.ts';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0); // 2026-11-21T12:00:00Z
+const HEX_ALERT = '0123456789abcdef0123456789abcdef';
 const openApi = loadOpenApi();
 const names = localTableNames(uniquePrefix('lookup'));
 let db: DynamoDBDocumentClient;
@@ -168,6 +169,8 @@ const alerts = [
   alert('d01', 'modem-down', '2026-11-18T09:00:00.000Z', 'a-old'),
   alert('d03', 'cpu-high', '2026-11-20T23:00:00.000Z', 'a-d03'),
   alert('d04', 'modem-down', '2026-11-19T10:00:00.000Z', 'a-d04'),
+  // An id as the processor makes them (32 hex), older than every listing above reaches without deviceId.
+  alert('d02', 'modem-down', '2026-11-10T08:00:00.000Z', HEX_ALERT),
 ];
 
 beforeAll(async () => {
@@ -428,8 +431,150 @@ describe('lookup API against DynamoDB Local (through the local HTTP adapter)', (
         message: 'modem-down on d01',
         at: '2026-11-21T11:00:00.000Z',
         registry: { tier: 'gold' },
+        // Stored without a state (as every alert before episodes): d01's firing set holds modem-down and this is
+        // its newest modem-down alert, so the episode is firing.
+        state: 'firing',
+        startsAt: '2026-11-21T11:00:00.000Z',
+        endsAt: null,
+        acknowledged: null,
+        muted: false,
       },
     ]);
+  });
+
+  it("GET /alerts?state=: episodes mapped from the devices' firing sets; old items listed sensibly", async () => {
+    const states = (reply: Reply) =>
+      reply.body.items.map((a: { alertId: string; state: string }) => [a.alertId, a.state]);
+    const since = 'since=2026-11-18T00:00:00Z';
+    // a-old: an earlier modem-down alert of d01 (the newer a-new is the episode firing now); d03 and d04 no longer
+    // have their rule in their firing set.
+    expect(states(await get('/alerts', `/alerts?${since}`))).toEqual([
+      ['a-new', 'firing'],
+      ['a-d03', 'resolved'],
+      ['a-d04', 'resolved'],
+      ['a-old', 'resolved'],
+    ]);
+    expect(states(await get('/alerts', `/alerts?${since}&state=firing`))).toEqual([['a-new', 'firing']]);
+    expect(states(await get('/alerts', `/alerts?${since}&state=resolved&limit=2`))).toEqual([
+      ['a-d03', 'resolved'],
+      ['a-d04', 'resolved'],
+    ]);
+    expect(
+      states(await get('/alerts', '/alerts?deviceId=d01&since=2020-01-01T00:00:00Z&state=resolved')),
+    ).toEqual([['a-old', 'resolved']]);
+    for (const bad of ['state=FIRING', 'state=', 'state=firing&state=resolved', 'state=open'])
+      expect((await get('/alerts', `/alerts?${bad}`)).status, bad).toBe(400);
+  });
+
+  it('POST /alerts/{alertId}/ack records who and when, once; the listing shows it; bad input is a 400', async () => {
+    const path = `/alerts/${HEX_ALERT}/ack`;
+    const first = await call('POST', '/alerts/{alertId}/ack', path, { comment: 'on it' });
+    expect(first).toEqual({
+      status: 200,
+      body: {
+        alertId: HEX_ALERT,
+        acknowledged: {
+          by: 'unauthenticated@127.0.0.1',
+          at: new Date(NOW).toISOString(),
+          comment: 'on it',
+        },
+      },
+    });
+    // A repeat (or a retry) answers the first acknowledgement.
+    expect(await call('POST', '/alerts/{alertId}/ack', path)).toEqual(first);
+    const listed = await get('/alerts', '/alerts?deviceId=d02&since=2026-11-01T00:00:00Z');
+    expect(listed.body.items).toMatchObject([
+      { alertId: HEX_ALERT, state: 'resolved', acknowledged: first.body.acknowledged },
+    ]);
+    for (const [alertId, body] of [
+      ['a-new', undefined],
+      [HEX_ALERT.toUpperCase(), undefined],
+      [`${HEX_ALERT}0`, undefined],
+      [HEX_ALERT, '{"comment": 7}'],
+      [HEX_ALERT, '{"by": "someone else"}'],
+      [HEX_ALERT, '[1]'],
+      [HEX_ALERT, 'not json'],
+      [HEX_ALERT, JSON.stringify({ comment: 'x'.repeat(1025) })],
+    ] as const)
+      expect((await call('POST', '/alerts/{alertId}/ack', `/alerts/${alertId}/ack`, body)).status).toBe(400);
+    expect((await call('PUT', '/alerts/{alertId}/ack', path)).status).toBe(405);
+  });
+
+  it('mutes: PUT answers the stored mute, GET lists and reads it, a firing alert it covers is muted, DELETE removes it', async () => {
+    const until = new Date(NOW + 3_600_000).toISOString();
+    const put = await call('PUT', '/mutes/{muteId}', '/mutes/maint-evg', {
+      model: 'EVG2000',
+      until: '2026-11-21T13:00:00+00:00',
+      comment: 'firmware rollout',
+    });
+    expect(put).toEqual({
+      status: 200,
+      body: {
+        muteId: 'maint-evg',
+        model: 'EVG2000',
+        until,
+        comment: 'firmware rollout',
+        createdBy: 'unauthenticated@127.0.0.1',
+        updatedAt: new Date(NOW).toISOString(),
+        active: true,
+      },
+    });
+    expect(await get('/mutes/{muteId}', '/mutes/maint-evg')).toEqual(put);
+    const device = await call('PUT', '/mutes/{muteId}', '/mutes/d04-visit', {
+      deviceId: 'd04',
+      until: '2026-11-22T00:00:00Z',
+    });
+    expect(device.body).toMatchObject({ muteId: 'd04-visit', deviceId: 'd04', active: true });
+    expect((await get('/mutes')).body.items.map((m: { muteId: string }) => m.muteId)).toEqual([
+      'd04-visit',
+      'maint-evg',
+    ]);
+    // The firing EVG2000 alert is covered; resolved ones are not marked (their notification was not held back).
+    const firing = await get('/alerts', '/alerts?since=2026-11-18T00:00:00Z');
+    expect(firing.body.items.map((a: { alertId: string; muted: boolean }) => [a.alertId, a.muted])).toEqual([
+      ['a-new', true],
+      ['a-d03', false],
+      ['a-d04', false],
+      ['a-old', false],
+    ]);
+    expect(await call('DELETE', '/mutes/{muteId}', '/mutes/maint-evg')).toEqual({
+      status: 204,
+      body: undefined,
+    });
+    expect((await get('/mutes/{muteId}', '/mutes/maint-evg')).status).toBe(404);
+    expect((await call('DELETE', '/mutes/{muteId}', '/mutes/maint-evg')).status).toBe(404);
+    expect((await get('/alerts', '/alerts?limit=1')).body.items[0].muted).toBe(false);
+    expect((await call('DELETE', '/mutes/{muteId}', '/mutes/d04-visit')).status).toBe(204);
+  });
+
+  it('mutes: bad input is a 400 with the reason, never a 500', async () => {
+    const cases: Array<[string, unknown]> = [
+      ['m1', { until: '2026-11-21T13:00:00Z' }],
+      ['m1', { deviceId: 'd01', model: 'EVG2000', until: '2026-11-21T13:00:00Z' }],
+      ['m1', { deviceId: 'd01', until: '2026-11-21T11:00:00Z' }],
+      ['m1', { deviceId: 'd01', until: '2027-12-01T00:00:00Z' }],
+      ['m1', { deviceId: 'd01', until: '2026-11-21 13:00:00' }],
+      ['m1', { deviceId: 'd01', until: 1_763_730_000_000 }],
+      ['m1', { deviceId: '', until: '2026-11-21T13:00:00Z' }],
+      ['m1', { deviceId: 'x'.repeat(129), until: '2026-11-21T13:00:00Z' }],
+      ['m1', { model: 'a\u0000b', until: '2026-11-21T13:00:00Z' }],
+      ['m1', { model: ['EVG2000'], until: '2026-11-21T13:00:00Z' }],
+      ['m1', { deviceId: 'd01', until: '2026-11-21T13:00:00Z', extra: 1 }],
+      ['m1', { deviceId: 'd01', until: '2026-11-21T13:00:00Z', muteId: 'm2' }],
+      ['m1', { deviceId: 'd01', until: '2026-11-21T13:00:00Z', comment: '\ud800' }],
+      ['m1', '{"deviceId": "d01", "until": '],
+      ['m1', ''],
+      ['-m1', { deviceId: 'd01', until: '2026-11-21T13:00:00Z' }],
+      ['m'.repeat(129), { deviceId: 'd01', until: '2026-11-21T13:00:00Z' }],
+    ];
+    for (const [muteId, body] of cases) {
+      const reply = await call('PUT', '/mutes/{muteId}', `/mutes/${encodeURIComponent(muteId)}`, body);
+      expect(reply.status, JSON.stringify(body)).toBe(400);
+      expect(reply.body.error).toEqual(expect.any(String));
+    }
+    expect((await get('/mutes')).body.items).toEqual([]);
+    expect((await get('/mutes/{muteId}', '/mutes/-bad')).status).toBe(400);
+    expect((await call('POST', '/mutes/{muteId}', '/mutes/m1')).status).toBe(405);
   });
 
   it('GET /alerts?deviceId=: the device history, any age; bad input is a 400', async () => {

@@ -7,6 +7,7 @@ export const ENV = {
   registryTable: 'REGISTRY_TABLE',
   rulesTable: 'RULES_TABLE',
   alertsTable: 'ALERTS_TABLE',
+  operatorTable: 'OPERATOR_TABLE',
   deadLetterStream: 'DEAD_LETTER_STREAM',
   windowRetentionDays: 'WINDOW_RETENTION_DAYS',
   maxEventTimeSkewSeconds: 'MAX_EVENT_TIME_SKEW_SECONDS',
@@ -14,6 +15,7 @@ export const ENV = {
   rulesCacheSeconds: 'RULES_CACHE_SECONDS',
   registryCacheSeconds: 'REGISTRY_CACHE_SECONDS',
   alertTopicArn: 'ALERT_TOPIC_ARN',
+  digestThreshold: 'DIGEST_THRESHOLD',
   bootstrapBrokers: 'BOOTSTRAP_BROKERS',
   topicName: 'TOPIC_NAME',
   /** JSON LoadGeneratorLimits (contract/guardrails.ts): the bounds the load generator enforces on a request. */

@@ -8,8 +8,8 @@ export const GSI_BY_STATUS = 'byStatus';
 export const GSI_BY_MODEL = 'byModel';
 export const GSI_ALERTS_BY_DAY = 'byDay';
 
-export type TableId = 'state' | 'registry' | 'rules' | 'alerts';
-export const TABLE_IDS: readonly TableId[] = ['state', 'registry', 'rules', 'alerts'];
+export type TableId = 'state' | 'registry' | 'rules' | 'alerts' | 'operator';
+export const TABLE_IDS: readonly TableId[] = ['state', 'registry', 'rules', 'alerts', 'operator'];
 
 /** Every key attribute is a string. */
 export interface KeySchema {
@@ -63,6 +63,15 @@ export const TABLES: Readonly<Record<TableId, TableSpec>> = {
     indexes: [
       { name: GSI_ALERTS_BY_DAY, partitionKey: 'day', sortKey: 'alertKey', projection: { type: 'ALL' } },
     ],
+  },
+  // What operators do to alerts (lambda/core/operator.ts): mutes (pk `MUTE`, sk muteId; TTL after `until`) and
+  // acknowledgements (pk `ACK#<alertId>`, sk `ACK`). Written only by the lookup API's admin routes.
+  operator: {
+    envVar: ENV.operatorTable,
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    timeToLiveAttribute: 'expiresAt',
+    indexes: [],
   },
 };
 

@@ -164,7 +164,9 @@ export const devicePage = (
               ),
         ),
       );
+    const span = { fromMs: from.getTime(), toMs: to.getTime() };
     if (!changed(chartsBox, windows.windows)) {
+      for (const chart of charts) chart.setSpan(span);
       root.dataset.rendered = 'device';
       return;
     }
@@ -181,7 +183,7 @@ export const devicePage = (
         ['CPU', '%', (w: Windows['windows'][number]) => w.cpu],
         ['Memory', 'MB', (w: Windows['windows'][number]) => w.memory],
       ] as const) {
-        const chart = windowChart(title, unit, windows.windows, pick);
+        const chart = windowChart(title, unit, windows.windows, pick, span);
         chart.element.dataset.chart = title.toLowerCase();
         chartsBox.append(chart.element);
         charts.push(chart);

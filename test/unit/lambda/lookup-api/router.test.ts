@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLog } from '#core/log.ts';
 import { createLookupApi } from '#lambda/lookup-api/app.ts';
-import { createRouter, matchPattern, pathSegments } from '#lambda/lookup-api/router.ts';
+import { callerOf, createRouter, matchPattern, pathSegments } from '#lambda/lookup-api/router.ts';
 import { proxyEvent as event } from '#test/support/proxy-event.ts';
 
 describe('pathSegments / matchPattern', () => {
@@ -46,7 +46,29 @@ describe('createRouter', () => {
 
   it('passes decoded params, query and body to the matching route', async () => {
     await route(event('GET', '/things/x%20y', { a: ['1'] }, 'hello'), null);
-    expect(seen).toEqual([{ method: 'GET', params: { id: 'x y' }, query: { a: '1' }, body: 'hello' }]);
+    expect(seen).toEqual([
+      {
+        method: 'GET',
+        params: { id: 'x y' },
+        query: { a: '1' },
+        body: 'hello',
+        caller: 'unauthenticated@unknown',
+      },
+    ]);
+  });
+
+  it('names the caller: the IAM principal API Gateway authenticated, else where the request came from', () => {
+    const withIdentity = (identity: Record<string, unknown>) =>
+      ({ ...event('GET', '/things/1'), requestContext: { identity } }) as unknown as Parameters<
+        typeof callerOf
+      >[0];
+    expect(callerOf(withIdentity({ userArn: 'arn:aws:iam::123456789012:user/ops', caller: 'AIDA' }))).toBe(
+      'arn:aws:iam::123456789012:user/ops',
+    );
+    expect(callerOf(withIdentity({ userArn: null, caller: 'AIDAEXAMPLE' }))).toBe('AIDAEXAMPLE');
+    expect(callerOf(withIdentity({ userArn: null, caller: null, sourceIp: '127.0.0.1' }))).toBe(
+      'unauthenticated@127.0.0.1',
+    );
   });
 
   it('decodes a base64 body', async () => {
@@ -84,7 +106,11 @@ describe('createLookupApi error mapping', () => {
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
   const log = vi.fn();
   const api = createLookupApi(
-    { db, tables: { state: 's', registry: 'r', rules: 'u', alerts: 'a' }, now: () => Date.UTC(2026, 0, 1) },
+    {
+      db,
+      tables: { state: 's', registry: 'r', rules: 'u', alerts: 'a', operator: 'o' },
+      now: () => Date.UTC(2026, 0, 1),
+    },
     { ...silentLog, error: log },
   );
   beforeEach(() => {

@@ -12,7 +12,11 @@ import { proxyEvent } from '#test/support/proxy-event.ts';
 const ddb = mockClient(DynamoDBDocumentClient);
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
 const api = createLookupApi(
-  { db, tables: { state: 's', registry: 'r', rules: 'u', alerts: 'a' }, now: () => Date.UTC(2026, 0, 1) },
+  {
+    db,
+    tables: { state: 's', registry: 'r', rules: 'u', alerts: 'a', operator: 'o' },
+    now: () => Date.UTC(2026, 0, 1),
+  },
   silentLog,
 );
 

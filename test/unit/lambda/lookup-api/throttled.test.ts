@@ -12,7 +12,7 @@ const logged: string[] = [];
 const api = createLookupApi(
   {
     db: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
-    tables: { state: 's', registry: 'r', rules: 'u', alerts: 'a' },
+    tables: { state: 's', registry: 'r', rules: 'u', alerts: 'a', operator: 'o' },
     now: () => 0,
   },
   { ...silentLog, error: (message: string) => logged.push(message) },

@@ -74,7 +74,7 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const api = createLookupApi(
   {
     db: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
-    tables: { state: 's', registry: 'r', rules: 'u', alerts: 'a' },
+    tables: { state: 's', registry: 'r', rules: 'u', alerts: 'a', operator: 'o' },
     now: () => BASE_MS,
   },
   silentLog,

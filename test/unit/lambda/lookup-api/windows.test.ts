@@ -15,7 +15,7 @@ const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' 
 const api = createLookupApi(
   {
     db,
-    tables: { state: 's', registry: 'r', rules: 'u', alerts: 'a' },
+    tables: { state: 's', registry: 'r', rules: 'u', alerts: 'a', operator: 'o' },
     now: () => Date.UTC(2026, 0, 1, 12, 5),
   },
   silentLog,

@@ -59,11 +59,18 @@ describe('formatAlert', () => {
       'Alert a1 from modem-telemetry-2 offset 42',
     ]);
     expect(formatted.attributes).toEqual({
+      state: 'firing',
       severity: 'critical',
       model: 'EVG2000',
       ruleId: 'vip-modem-down',
       deviceId: 'dvc1',
     });
+  });
+
+  it('says when an alert resolved, in the subject and the state attribute', () => {
+    const formatted = formatAlert(alert(1), 'resolved');
+    expect(formatted.subject).toBe('[RESOLVED CRITICAL] vip-modem-down on dvc1 (EVG2000)');
+    expect(formatted.attributes.state).toBe('resolved');
   });
 
   it('keeps the subject within SNS limits (ASCII, one line, < 100 chars) and drops empty attributes', () => {
@@ -118,6 +125,8 @@ describe('createNotifier', () => {
       new Map([
         ['NotificationsSent', 1],
         ['NotificationsFailed', 1],
+        ['NotificationsMuted', 0],
+        ['DigestsSent', 0],
       ]),
     );
     expect(log).toHaveBeenCalledWith(
@@ -160,6 +169,7 @@ describe('createNotifier', () => {
       Subject: '[CRITICAL] vip-modem-down on dvc1 (EVG2000)',
       Message: expect.stringContaining("Platinum customer's modem went down"),
       MessageAttributes: {
+        state: { DataType: 'String', StringValue: 'firing' },
         severity: { DataType: 'String', StringValue: 'critical' },
         model: { DataType: 'String', StringValue: 'EVG2000' },
         ruleId: { DataType: 'String', StringValue: 'vip-modem-down' },
@@ -168,15 +178,22 @@ describe('createNotifier', () => {
     });
   });
 
-  it('ignores MODIFY/REMOVE records (an alert is notified once, when written)', async () => {
+  it('ignores REMOVE and MODIFY records, except a MODIFY that resolves the episode (notified as resolved)', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm' });
     const result = await notify(
-      streamEvent(streamRecord(alert(1), 'MODIFY', '1'), {
-        eventName: 'REMOVE',
-        dynamodb: { SequenceNumber: '2' },
-      }),
+      streamEvent(
+        streamRecord(alert(1), 'MODIFY', '1'),
+        streamRecord({ ...alert(2), state: 'firing' }, 'MODIFY', '2'),
+        { eventName: 'REMOVE', dynamodb: { SequenceNumber: '3' } },
+        streamRecord({ ...alert(4), state: 'resolved', endsAt: '2026-11-21T10:20:00.000Z' }, 'MODIFY', '4'),
+      ),
     );
     expect(result).toEqual({ batchItemFailures: [] });
-    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      Subject: '[RESOLVED CRITICAL] vip-modem-down on dvc4 (EVG2000)',
+      MessageAttributes: expect.objectContaining({ state: { DataType: 'String', StringValue: 'resolved' } }),
+    });
   });
 
   it('reports the first failed record and publishes nothing after it', async () => {
