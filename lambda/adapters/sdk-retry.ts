@@ -1,11 +1,11 @@
 /**
  * The SDK retry strategy of every client (sdk-client-config.ts): the standard mode's rules (retry throttling and
  * transient errors — 500/502/503/504, reset or timed-out connections — with exponential backoff and full jitter, at
- * most `maxAttempts` attempts) without its retry quota. The quota (500 tokens, 14 per transient retry, 1 back per
- * success) is a circuit breaker for long-lived clients shared by many callers; in a Lambda that writes one batch it
- * drains after ~36 transient errors (at ~7% of requests failing it never refills) and every later request then gets
- * one attempt: issue 25 measured a partition that made no progress for 91 s at 16% resets. Here each request keeps
- * its own bounded budget; the batch fails (and Lambda retries it) only when one request exhausts it.
+ * most `maxAttempts` attempts) without its retry quota. The quota (500 tokens, 14 per transient retry, only the last
+ * retry's 14 back on success, 1 per first-try success) is a circuit breaker for long-lived clients shared by many
+ * callers; in a Lambda writing one batch, a run of retries that fail again empties it and every later request gets
+ * one attempt (issue 25: failed invocations reported `"attempts":1`). Here each request keeps its own bounded budget;
+ * the batch fails (and Lambda retries it) only when one request exhausts it.
  */
 import type { SdkClientSettings } from '#core/contract/sdk-clients.ts';
 
