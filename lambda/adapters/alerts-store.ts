@@ -10,17 +10,28 @@ import type { BackoffOptions } from './backoff.ts';
 import { conditionalPut } from './conditional-put.ts';
 import { createCounters, type DynamoDbCounters } from './dynamodb-counters.ts';
 
+export interface AlertsStoreOptions {
+  /** @default the adapters' backoff defaults */
+  readonly backoff?: BackoffOptions;
+  /** Shared with the other stores of the invocation. @default fresh counters */
+  readonly counters?: DynamoDbCounters;
+  /** Puts in flight at once. @default 8 */
+  readonly concurrency?: number;
+}
+
 export class DynamoDbAlertsStore implements AlertSink {
   readonly counters: DynamoDbCounters;
+  private readonly backoff: BackoffOptions;
+  private readonly concurrency: number;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string,
-    private readonly backoff: BackoffOptions = {},
-    counters?: DynamoDbCounters,
-    private readonly concurrency = 8,
+    options: AlertsStoreOptions = {},
   ) {
-    this.counters = counters ?? createCounters();
+    this.backoff = options.backoff ?? {};
+    this.counters = options.counters ?? createCounters();
+    this.concurrency = options.concurrency ?? 8;
   }
 
   async write(alerts: readonly AlertItem[]): Promise<void> {

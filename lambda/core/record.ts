@@ -155,20 +155,14 @@ export const parseEventTime = (value: string): number | null => {
   return utc.getTime() - offsetMinutes * 60_000;
 };
 
-/**
- * Decodes one Kafka record value. The device id always comes from the value: the key may be absent
- * (the blog's producer sends none) or differ, so it is accepted only for symmetry with the source record.
- */
-export const decodeRecord = (
+/** The value as a JSON object, or why it is not one (size, UTF-8, JSON, shape), without walking a bad value. */
+const jsonObjectOf = (
   value: Buffer | Uint8Array,
-  _key?: Buffer | Uint8Array | null,
-  options: DecodeOptions = {},
-): DecodeResult => {
-  const fail = (reason: string): DecodeResult => ({ ok: false, reason });
+): { ok: true; fields: Record<string, unknown> } | { ok: false; reason: string } => {
+  const fail = (reason: string) => ({ ok: false as const, reason });
   if (value.byteLength > MAX_VALUE_BYTES)
     return fail(`value too large: ${value.byteLength} bytes > ${MAX_VALUE_BYTES}`);
   if (value.byteLength === 0) return fail('empty value');
-
   let json: string;
   try {
     json = utf8.decode(value);
@@ -183,16 +177,56 @@ export const decodeRecord = (
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
     return fail(`not a JSON object: got ${typeName(doc)}`);
-  const fields = doc as Record<string, unknown>;
+  return { ok: true, fields: doc as Record<string, unknown> };
+};
 
+const deviceIdOf = (fields: Record<string, unknown>): string | { reason: string } => {
   const deviceId = fields.deviceid;
-  if (deviceId === undefined) return fail('missing deviceid');
-  if (typeof deviceId !== 'string') return fail(`deviceid must be a string, got ${typeName(deviceId)}`);
+  if (deviceId === undefined) return { reason: 'missing deviceid' };
+  if (typeof deviceId !== 'string') return { reason: `deviceid must be a string, got ${typeName(deviceId)}` };
   const length = [...deviceId].length;
   if (length < 1 || length > MAX_DEVICE_ID_LENGTH)
-    return fail(`deviceid length must be 1-${MAX_DEVICE_ID_LENGTH}: ${length}`);
-  if (NON_PRINTABLE.test(deviceId)) return fail(`deviceid has non-printable characters: ${show(deviceId)}`);
+    return { reason: `deviceid length must be 1-${MAX_DEVICE_ID_LENGTH}: ${length}` };
+  if (NON_PRINTABLE.test(deviceId))
+    return { reason: `deviceid has non-printable characters: ${show(deviceId)}` };
+  return deviceId;
+};
 
+const eventTimeOf = (
+  fields: Record<string, unknown>,
+  options: DecodeOptions,
+): number | { reason: string } => {
+  const eventTime = fields.event_time;
+  if (eventTime === undefined) return { reason: 'missing event_time' };
+  if (typeof eventTime !== 'string')
+    return { reason: `event_time must be a string, got ${typeName(eventTime)}` };
+  const eventTimeMs = parseEventTime(eventTime);
+  if (eventTimeMs === null) return { reason: `event_time unparseable: ${show(eventTime)}` };
+  if (eventTimeMs < 0 || eventTimeMs > MAX_EPOCH_MS)
+    return { reason: `event_time out of range 1970-9999: ${show(eventTime)}` };
+  // A broken clock (one record dated 2099) would otherwise hold the device's current state and alerts for good.
+  // Judged against the record's Kafka timestamp (fixed in the log), never the clock of the attempt: replay-deterministic.
+  const { kafkaTimestampMs, maxEventTimeSkewMs = DEFAULT_MAX_EVENT_TIME_SKEW_MS } = options;
+  if (hasKafkaTimestamp(kafkaTimestampMs) && eventTimeMs > kafkaTimestampMs + maxEventTimeSkewMs)
+    return { reason: FUTURE_EVENT_TIME_REASON };
+  return eventTimeMs;
+};
+
+/**
+ * Decodes one Kafka record value. The device id always comes from the value: the key may be absent
+ * (the blog's producer sends none) or differ, so it is accepted only for symmetry with the source record.
+ */
+export const decodeRecord = (
+  value: Buffer | Uint8Array,
+  _key?: Buffer | Uint8Array | null,
+  options: DecodeOptions = {},
+): DecodeResult => {
+  const fail = (reason: string): DecodeResult => ({ ok: false, reason });
+  const parsed = jsonObjectOf(value);
+  if (!parsed.ok) return parsed;
+  const { fields } = parsed;
+  const deviceId = deviceIdOf(fields);
+  if (typeof deviceId !== 'string') return fail(deviceId.reason);
   const model = text(fields, 'model');
   if (typeof model !== 'string') return fail(model.reason);
   const iface = text(fields, 'interface');
@@ -203,19 +237,8 @@ export const decodeRecord = (
   if (typeof cpuUsage !== 'number') return fail(cpuUsage.reason);
   const memoryUsage = number(fields, 'memoryusage', MEMORY_RANGE);
   if (typeof memoryUsage !== 'number') return fail(memoryUsage.reason);
-
-  const eventTime = fields.event_time;
-  if (eventTime === undefined) return fail('missing event_time');
-  if (typeof eventTime !== 'string') return fail(`event_time must be a string, got ${typeName(eventTime)}`);
-  const eventTimeMs = parseEventTime(eventTime);
-  if (eventTimeMs === null) return fail(`event_time unparseable: ${show(eventTime)}`);
-  if (eventTimeMs < 0 || eventTimeMs > MAX_EPOCH_MS)
-    return fail(`event_time out of range 1970-9999: ${show(eventTime)}`);
-  // A broken clock (one record dated 2099) would otherwise hold the device's current state and alerts for good.
-  // Judged against the record's Kafka timestamp (fixed in the log), never the clock of the attempt: replay-deterministic.
-  const { kafkaTimestampMs, maxEventTimeSkewMs = DEFAULT_MAX_EVENT_TIME_SKEW_MS } = options;
-  if (hasKafkaTimestamp(kafkaTimestampMs) && eventTimeMs > kafkaTimestampMs + maxEventTimeSkewMs)
-    return fail(FUTURE_EVENT_TIME_REASON);
+  const eventTimeMs = eventTimeOf(fields, options);
+  if (typeof eventTimeMs !== 'number') return fail(eventTimeMs.reason);
 
   return {
     ok: true,

@@ -105,11 +105,8 @@ const positive = (name: string, value: number | undefined, fallback: number): nu
   return v;
 };
 
-export const runGenerator = async (
-  target: Producer | Kafka,
-  options: GeneratorOptions,
-  onProgress?: (progress: GeneratorSummary) => void,
-): Promise<GeneratorSummary> => {
+/** The run's validated settings. */
+const settingsOf = (options: GeneratorOptions) => {
   const rate = options.rate ?? 0;
   if (!(rate >= 0 && Number.isFinite(rate))) throw new Error(`rate must be >= 0, got ${rate}`);
   if (options.count === undefined && options.durationSeconds === undefined && options.signal === undefined) {
@@ -122,89 +119,135 @@ export const runGenerator = async (
     throw new Error(`duration must be > 0 seconds, got ${options.durationSeconds}`);
   }
   const batch = positive('batch', options.batch, 1000);
-  const inFlight = positive('inFlight', options.inFlight, 4);
-  const maxSendBytes = positive('maxSendBytes', options.maxSendBytes, 1_000_000);
-  const maxFailures = positive('maxConsecutiveFailures', options.maxConsecutiveFailures, 3);
   const compression = COMPRESSION_TYPES.get(options.compression ?? 'none');
   if (compression === undefined) throw new Error(`unsupported compression ${options.compression}`);
-  // With a rate, send at least ~20 times a second so the stream is smooth rather than bursty.
-  const chunk = rate > 0 ? Math.max(1, Math.min(batch, Math.ceil(rate / 20))) : batch;
+  return {
+    rate,
+    inFlight: positive('inFlight', options.inFlight, 4),
+    maxSendBytes: positive('maxSendBytes', options.maxSendBytes, 1_000_000),
+    maxFailures: positive('maxConsecutiveFailures', options.maxConsecutiveFailures, 3),
+    compression,
+    // With a rate, send at least ~20 times a second so the stream is smooth rather than bursty.
+    chunk: rate > 0 ? Math.max(1, Math.min(batch, Math.ceil(rate / 20))) : batch,
+  };
+};
 
+/** What the run has produced, sent and lost so far. */
+class Tally {
+  produced = 0;
+  sent = 0;
+  bad = 0;
+  errors = 0;
+  bytes = 0;
+  consecutiveFailures = 0;
+  lastError: Error | undefined;
+  readonly started = performance.now();
+
+  summary(): GeneratorSummary {
+    const seconds = (performance.now() - this.started) / 1000;
+    return {
+      sent: this.sent,
+      bad: this.bad,
+      errors: this.errors,
+      bytes: this.bytes,
+      seconds,
+      recordsPerSec: seconds > 0 ? this.sent / seconds : 0,
+      mbPerSec: seconds > 0 ? this.bytes / 1e6 / seconds : 0,
+      ...(this.lastError ? { lastError: this.lastError.message } : {}),
+    };
+  }
+}
+
+/** The next send's messages: up to `want` records and about `maxSendBytes` of values. */
+const nextChunk = (stream: ReturnType<typeof createTelemetryStream>, want: number, maxSendBytes: number) => {
+  const messages: Message[] = [];
+  let bytes = 0;
+  let bad = 0;
+  while (messages.length < want && bytes < maxSendBytes) {
+    const { value: message } = stream.next();
+    messages.push({ key: message.key, value: message.value });
+    bytes += message.value.length;
+    if (message.bad) bad++;
+  }
+  return { messages, bytes, bad };
+};
+
+/** What each send of a run shares: where it goes, how, and the run's tally and in-flight set. */
+interface Sends {
+  readonly producer: Producer;
+  readonly options: GeneratorOptions;
+  readonly compression: CompressionTypes;
+  readonly tally: Tally;
+  readonly pending: Set<Promise<void>>;
+  readonly onProgress: ((progress: GeneratorSummary) => void) | undefined;
+}
+
+/** Sends one chunk without waiting; its outcome lands in the tally, and it leaves `pending` when settled. */
+const sendChunk = (sends: Sends, next: ReturnType<typeof nextChunk>): void => {
+  const { tally, pending, options } = sends;
+  const send = sends.producer
+    .send({
+      topic: options.topic,
+      messages: next.messages,
+      acks: options.acks ?? -1,
+      compression: sends.compression,
+    })
+    .then(
+      () => {
+        tally.sent += next.messages.length;
+        tally.bad += next.bad;
+        tally.bytes += next.bytes;
+        tally.consecutiveFailures = 0;
+      },
+      (error: Error) => {
+        tally.errors += next.messages.length;
+        tally.consecutiveFailures++;
+        tally.lastError = error;
+      },
+    )
+    .finally(() => {
+      pending.delete(send);
+      sends.onProgress?.(tally.summary());
+    });
+  pending.add(send);
+};
+
+export const runGenerator = async (
+  target: Producer | Kafka,
+  options: GeneratorOptions,
+  onProgress?: (progress: GeneratorSummary) => void,
+): Promise<GeneratorSummary> => {
+  const { rate, inFlight, maxSendBytes, maxFailures, compression, chunk } = settingsOf(options);
   const stream = createTelemetryStream(options);
   const ownProducer = isKafka(target) ? generatorProducer(target) : undefined;
   const producer = ownProducer ?? (target as Producer);
   if (ownProducer) await ownProducer.connect();
 
-  const started = performance.now();
+  const tally = new Tally();
   const deadline =
-    options.durationSeconds === undefined ? Infinity : started + options.durationSeconds * 1000;
-  let produced = 0;
-  let sent = 0;
-  let bad = 0;
-  let errors = 0;
-  let bytes = 0;
-  let consecutiveFailures = 0;
-  let lastError: Error | undefined;
+    options.durationSeconds === undefined ? Infinity : tally.started + options.durationSeconds * 1000;
   const pending = new Set<Promise<void>>();
-
-  const summary = (): GeneratorSummary => {
-    const seconds = (performance.now() - started) / 1000;
-    return {
-      sent,
-      bad,
-      errors,
-      bytes,
-      seconds,
-      recordsPerSec: seconds > 0 ? sent / seconds : 0,
-      mbPerSec: seconds > 0 ? bytes / 1e6 / seconds : 0,
-      ...(lastError ? { lastError: lastError.message } : {}),
-    };
-  };
   const stopping = () =>
     options.signal?.aborted === true ||
-    consecutiveFailures >= maxFailures ||
-    (options.count !== undefined && produced >= options.count) ||
+    tally.consecutiveFailures >= maxFailures ||
+    (options.count !== undefined && tally.produced >= options.count) ||
     performance.now() >= deadline;
+  const sends: Sends = { producer, options, compression, tally, pending, onProgress };
 
   try {
     while (!stopping()) {
       if (rate > 0) {
         // Pace by schedule, not by sleeps per send: record i is due at started + i / rate.
-        await sleep(started + (produced / rate) * 1000 - performance.now(), options.signal);
+        await sleep(tally.started + (tally.produced / rate) * 1000 - performance.now(), options.signal);
         if (stopping()) break;
       }
-      const want = Math.min(chunk, (options.count ?? Infinity) - produced);
-      const messages: Message[] = [];
-      let chunkBytes = 0;
-      let chunkBad = 0;
-      while (messages.length < want && chunkBytes < maxSendBytes) {
-        const { value: message } = stream.next();
-        messages.push({ key: message.key, value: message.value });
-        chunkBytes += message.value.length;
-        if (message.bad) chunkBad++;
-      }
-      produced += messages.length;
-
-      const send = producer
-        .send({ topic: options.topic, messages, acks: options.acks ?? -1, compression })
-        .then(
-          () => {
-            sent += messages.length;
-            bad += chunkBad;
-            bytes += chunkBytes;
-            consecutiveFailures = 0;
-          },
-          (error: Error) => {
-            errors += messages.length;
-            consecutiveFailures++;
-            lastError = error;
-          },
-        )
-        .finally(() => {
-          pending.delete(send);
-          onProgress?.(summary());
-        });
-      pending.add(send);
+      const next = nextChunk(
+        stream,
+        Math.min(chunk, (options.count ?? Infinity) - tally.produced),
+        maxSendBytes,
+      );
+      tally.produced += next.messages.length;
+      sendChunk(sends, next);
       if (pending.size >= inFlight) await Promise.race(pending);
     }
     await Promise.all(pending);
@@ -212,10 +255,10 @@ export const runGenerator = async (
     await Promise.allSettled(pending);
     if (ownProducer) await ownProducer.disconnect().catch(() => {});
   }
-  const result = summary();
-  if (consecutiveFailures >= maxFailures) {
-    throw new GeneratorError(`sends keep failing: ${lastError?.message ?? 'unknown error'}`, result, {
-      cause: lastError,
+  const result = tally.summary();
+  if (tally.consecutiveFailures >= maxFailures) {
+    throw new GeneratorError(`sends keep failing: ${tally.lastError?.message ?? 'unknown error'}`, result, {
+      cause: tally.lastError,
     });
   }
   return result;

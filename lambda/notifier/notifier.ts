@@ -89,6 +89,71 @@ const readDelivery = async (event: DynamoDBStreamEvent, deps: NotifierDeps) => {
   return { changes, muted, invalid };
 };
 
+/** What one delivery did, published as metrics at its end. */
+interface Tally {
+  sent: number;
+  digests: number;
+  failed: number;
+  muted: number;
+}
+
+const formatNotification = (notification: Notification): FormattedAlert =>
+  notification.kind === 'single'
+    ? formatAlert(notification.change.alert, notification.change.state)
+    : formatDigest(notification.changes);
+
+/**
+ * Publishes one notification. A message SNS refuses as invalid is logged, counted and skipped; a transient failure
+ * is returned, for Lambda to retry from it.
+ */
+const publishOne = async (
+  deps: NotifierDeps,
+  notification: Notification,
+  tally: Tally,
+): Promise<{ error: unknown } | undefined> => {
+  const formatted = formatNotification(notification);
+  try {
+    await deps.sns.send(publishInput(deps.topicArn, formatted));
+    tally.sent++;
+    if (notification.kind === 'digest') tally.digests++;
+    return undefined;
+  } catch (error) {
+    if (!isPermanentPublishError(error)) return { error };
+    tally.failed++;
+    const changes = changesOf(notification);
+    deps.log.error('SNS refused the alert as invalid; skipping it (not retried)', {
+      alertId: changes[0]?.alert.alertId,
+      alerts: changes.length,
+      sequenceNumber: changes[0]?.sequenceNumber,
+      error: { name: (error as Error).name, message: (error as Error).message },
+      messageBytes: Buffer.byteLength(formatted.message, 'utf8'),
+    });
+    return undefined;
+  }
+};
+
+/** Publishes in order; at the first transient failure, reports the earliest record not yet published. */
+const publishAll = async (
+  deps: NotifierDeps,
+  notifications: readonly Notification[],
+  tally: Tally,
+): Promise<DynamoDBBatchResponse> => {
+  for (const [position, notification] of notifications.entries()) {
+    const failure = await publishOne(deps, notification, tally);
+    if (failure === undefined) continue;
+    const pending = notifications.slice(position).flatMap(changesOf);
+    const earliest = pending.reduce((a, b) => (b.index < a.index ? b : a));
+    deps.log.error('SNS publish failed; Lambda will retry from the earliest unpublished record', {
+      alertId: changesOf(notification)[0]?.alert.alertId,
+      sequenceNumber: earliest.sequenceNumber,
+      error: (failure.error as Error).message,
+    });
+    if (earliest.sequenceNumber === undefined) throw failure.error;
+    return { batchItemFailures: [{ itemIdentifier: earliest.sequenceNumber }] };
+  }
+  return { batchItemFailures: [] };
+};
+
 /**
  * Alerts-table stream (NEW_IMAGE) → SNS: a message per alert that starts firing or resolves (attribute `state`), or
  * one digest per rule and state when more than `digestThreshold` of them arrive in one delivery; alerts a mute covers
@@ -99,57 +164,20 @@ const readDelivery = async (event: DynamoDBStreamEvent, deps: NotifierDeps) => {
  * NotificationsFailed and skipped rather than blocking the shard.
  */
 export const createNotifier = (deps: NotifierDeps) => {
-  const { sns, topicArn, log, metrics = noMetrics } = deps;
+  const { metrics = noMetrics } = deps;
   const threshold = deps.digestThreshold ?? DEFAULT_DIGEST_THRESHOLD;
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-    let sent = 0;
-    let digests = 0;
-    let failed = 0;
-    let muted = 0;
+    const tally: Tally = { sent: 0, digests: 0, failed: 0, muted: 0 };
     try {
       const delivery = await readDelivery(event, deps);
-      failed += delivery.invalid;
-      muted = delivery.muted;
-      const notifications = groupChanges(delivery.changes, threshold);
-      for (const [position, notification] of notifications.entries()) {
-        const formatted =
-          notification.kind === 'single'
-            ? formatAlert(notification.change.alert, notification.change.state)
-            : formatDigest(notification.changes);
-        const alertIds = changesOf(notification).map((c) => c.alert.alertId);
-        try {
-          await sns.send(publishInput(topicArn, formatted));
-          sent++;
-          if (notification.kind === 'digest') digests++;
-        } catch (error) {
-          if (isPermanentPublishError(error)) {
-            failed++;
-            log.error('SNS refused the alert as invalid; skipping it (not retried)', {
-              alertId: alertIds[0],
-              alerts: alertIds.length,
-              sequenceNumber: changesOf(notification)[0]?.sequenceNumber,
-              error: { name: (error as Error).name, message: (error as Error).message },
-              messageBytes: Buffer.byteLength(formatted.message, 'utf8'),
-            });
-            continue;
-          }
-          const pending = notifications.slice(position).flatMap(changesOf);
-          const earliest = pending.reduce((a, b) => (b.index < a.index ? b : a));
-          log.error('SNS publish failed; Lambda will retry from the earliest unpublished record', {
-            alertId: alertIds[0],
-            sequenceNumber: earliest.sequenceNumber,
-            error: (error as Error).message,
-          });
-          if (earliest.sequenceNumber === undefined) throw error;
-          return { batchItemFailures: [{ itemIdentifier: earliest.sequenceNumber }] };
-        }
-      }
-      return { batchItemFailures: [] };
+      tally.failed += delivery.invalid;
+      tally.muted = delivery.muted;
+      return await publishAll(deps, groupChanges(delivery.changes, threshold), tally);
     } finally {
-      metrics.add('NotificationsSent', sent);
-      metrics.add('NotificationsFailed', failed);
-      metrics.add('NotificationsMuted', muted);
-      metrics.add('DigestsSent', digests);
+      metrics.add('NotificationsSent', tally.sent);
+      metrics.add('NotificationsFailed', tally.failed);
+      metrics.add('NotificationsMuted', tally.muted);
+      metrics.add('DigestsSent', tally.digests);
       metrics.flush();
     }
   };

@@ -31,7 +31,7 @@ const counters = createCounters();
 
 const processor = createStateProcessor({
   store: new DynamoDbStateStore(client, requireEnv(ENV.stateTable), {}, counters),
-  alerts: new DynamoDbAlertsStore(client, requireEnv(ENV.alertsTable), {}, counters),
+  alerts: new DynamoDbAlertsStore(client, requireEnv(ENV.alertsTable), { counters }),
   deadLetters: new FirehoseDeadLetterSink(createFirehoseClient(), requireEnv(ENV.deadLetterStream)),
   rules: new DynamoDbRulesCache(client, requireEnv(ENV.rulesTable), {
     ttlSeconds: numberEnv(ENV.rulesCacheSeconds, DEFAULT_RULES_CACHE_SECONDS),

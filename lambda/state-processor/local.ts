@@ -69,7 +69,7 @@ export const createLocalStateProcessor = (options: LocalStateProcessorOptions): 
   const store = new DynamoDbStateStore(client, options.tables.state, options.backoff, counters);
   const processor = createStateProcessor({
     store: options.wrapStore ? options.wrapStore(store) : store,
-    alerts: new DynamoDbAlertsStore(client, options.tables.alerts, options.backoff, counters),
+    alerts: new DynamoDbAlertsStore(client, options.tables.alerts, { backoff: options.backoff, counters }),
     deadLetters: new FileDeadLetterSink(options.datalakeDir),
     rules: new DynamoDbRulesCache(client, options.tables.rules, {
       ttlSeconds: options.rulesCacheSeconds ?? DEFAULT_RULES_CACHE_SECONDS,

@@ -1,8 +1,6 @@
 /**
  * Issue 20: no function in lambda/ or scripts/local/ longer than 60 lines or with more than 4 positional parameters
- * (more than four means a missing object: pass a context or an options object). Functions that still break the limits
- * are listed below by file and name, each with the area that owns it; the list can only shrink: an entry that no
- * longer breaks a limit (split, renamed or gone) fails the test until it is removed.
+ * (more than four means a missing object: pass a context or an options object).
  */
 import { describe, expect, it } from 'vitest';
 import { functionSizes, oversizedFunctions } from '#test/support/function-size.ts';
@@ -10,31 +8,11 @@ import { functionSizes, oversizedFunctions } from '#test/support/function-size.t
 const LIMITS = { maxLines: 60, maxParams: 4 };
 const FOLDERS = ['lambda', 'scripts/local'];
 
-/** `path name` of functions known to break the limits, pending their owners' restructuring (issue 20). */
-const PENDING = new Set<string>([
-  // guard-proc (#25 processor side)
-  'lambda/adapters/alerts-store.ts constructor',
-  'lambda/core/record.ts decodeRecord',
-  // local-run (#20 local part: generator performance, scripts/local)
-  'lambda/generator/run.ts runGenerator',
-  // house (#20: logging seams in lookup-api and notifier)
-  'lambda/notifier/notifier.ts createNotifier',
-  'lambda/notifier/notifier.ts (anonymous)',
-]);
-
-/** `path:line name: …` → `path name`. */
-const keyOf = (finding: string): string => finding.replace(/:\d+ /, ' ').replace(/:.*$/, '');
-
 describe('function size (issue 20)', () => {
   const findings = oversizedFunctions(process.cwd(), FOLDERS, LIMITS);
 
-  it('no function outside the pending list is over 60 lines or takes more than 4 positional parameters', () => {
-    expect(findings.filter((f) => !PENDING.has(keyOf(f)))).toEqual([]);
-  });
-
-  it('every pending entry still breaks a limit (remove it once its function is split)', () => {
-    const found = new Set(findings.map(keyOf));
-    expect([...PENDING].filter((entry) => !found.has(entry))).toEqual([]);
+  it('no function is over 60 lines or takes more than 4 positional parameters', () => {
+    expect(findings).toEqual([]);
   });
 
   it('measures lines and positional parameters from the syntax', () => {

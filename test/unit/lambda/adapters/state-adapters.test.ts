@@ -230,7 +230,10 @@ describe('DynamoDbAlertsStore', () => {
   it('puts each alert once: an existing alert (same id) is success', async () => {
     ddb.on(PutCommand).rejectsOnce(awsError('ConditionalCheckFailedException')).resolves({});
     const alert = { deviceId: 'd1', alertKey: 'x#1' } as AlertItem;
-    await new DynamoDbAlertsStore(client, 'alerts', noWait).write([alert, { ...alert, alertKey: 'x#2' }]);
+    await new DynamoDbAlertsStore(client, 'alerts', { backoff: noWait }).write([
+      alert,
+      { ...alert, alertKey: 'x#2' },
+    ]);
     expect(ddb).toHaveReceivedCommandTimes(PutCommand, 2);
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
       ConditionExpression: 'attribute_not_exists(alertKey)',
