@@ -3,6 +3,7 @@
  * holds notifications back within that time.
  */
 import { type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_MUTES_CACHE_SECONDS } from '#core/contract/index.ts';
 import { MUTE_PARTITION, type Mute, muteFromItem } from '#core/operator.ts';
 
 export interface MutesCacheOptions {
@@ -34,7 +35,7 @@ export const createMutesCache = (
         const mute = muteFromItem(item);
         if (mute !== undefined) mutes.push(mute);
       }
-    cached = { mutes, expires: now + (options.ttlSeconds ?? 30) * 1000 };
+    cached = { mutes, expires: now + (options.ttlSeconds ?? DEFAULT_MUTES_CACHE_SECONDS) * 1000 };
     return mutes;
   };
 };

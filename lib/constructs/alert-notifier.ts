@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ENV } from '#core/contract/index.ts';
+import { ENV, LAMBDA_LIMITS } from '#core/contract/index.ts';
 import { METRICS_NAMESPACE } from '#core/processor-metrics.ts';
 import type { FailureQueue } from './failure-queue.ts';
 import { FleetFunction } from './fleet-function.ts';
@@ -56,8 +56,16 @@ export class AlertNotifier extends Construct {
       );
     }
     const digestThreshold = integerIn(id, 'digestThreshold', props.digestThreshold ?? 10, 1, 10_000);
-    const groupWindowSeconds = integerIn(id, 'groupWindowSeconds', props.groupWindowSeconds ?? 30, 0, 300);
-    const batchSize = integerIn(id, 'batchSize', props.batchSize ?? 1000, 1, 10_000);
+    // A DynamoDB Streams event source takes the same batch and window ranges as an MSK one (LAMBDA_LIMITS).
+    const { batchingWindowSeconds: window, batchSize: size } = LAMBDA_LIMITS;
+    const groupWindowSeconds = integerIn(
+      id,
+      'groupWindowSeconds',
+      props.groupWindowSeconds ?? 30,
+      window.min,
+      window.max,
+    );
+    const batchSize = integerIn(id, 'batchSize', props.batchSize ?? 1000, size.min, size.max);
     if (props.tables.alerts.tableStreamArn === undefined) {
       throw new Error(`AlertNotifier ${id}: the alerts table needs a stream`);
     }

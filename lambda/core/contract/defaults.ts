@@ -9,3 +9,5 @@ export const DEFAULT_WINDOW_RETENTION_DAYS = 7;
 export const DEFAULT_RULES_CACHE_SECONDS = 30;
 /** Seconds the state processor trusts a registry row it read (`REGISTRY_CACHE_SECONDS`). */
 export const DEFAULT_REGISTRY_CACHE_SECONDS = 60;
+/** Seconds the notifier trusts its copy of the mutes (`PUT /mutes` takes effect within this, like a rule change). */
+export const DEFAULT_MUTES_CACHE_SECONDS = 30;
