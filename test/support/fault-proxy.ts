@@ -1,6 +1,7 @@
 /**
  * A fault-injecting HTTP proxy on loopback in front of DynamoDB Local: while `active`, a seeded share of requests
- * fails, a third each way: the connection is reset before the request reaches DynamoDB, DynamoDB answers 500
+ * fails, a third each way: the connection is reset before the request reaches DynamoDB (with `resetAll`, every open
+ * connection), DynamoDB answers 500
  * (InternalServerError) without applying it, or the request is applied and the connection reset before the answer
  * (a response lost after the write applied). Everything else is forwarded unchanged.
  */
@@ -32,7 +33,8 @@ const INTERNAL_ERROR = JSON.stringify({
 
 export const startFaultProxy = async (
   upstream: string,
-  options: { rate: number; seed?: number },
+  /** `resetAll`: a reset drops every open connection (a connection-level fault), not only the request's own. */
+  options: { rate: number; seed?: number; resetAll?: boolean },
 ): Promise<FaultProxy> => {
   const target = new URL(upstream);
   const random = seeded(options.seed ?? 1);
@@ -64,6 +66,7 @@ export const startFaultProxy = async (
         ? ((['reset', '500', 'lost-answer'] as const)[Math.floor((roll / options.rate) * 3)] ?? 'reset')
         : null;
     if (fault) counts[fault] += 1;
+    if (fault === 'reset' && options.resetAll) return server.closeAllConnections();
     if (fault === 'reset') return req.socket.destroy();
     if (fault === '500') {
       res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
