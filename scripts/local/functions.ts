@@ -5,6 +5,7 @@
  */
 
 import { ENV } from '#core/contract/index.ts';
+import { DEFAULT_NEW_DEVICES_PER_PARTITION_MINUTE } from '#core/new-device-cap.ts';
 import { DEFAULT_DIGEST_THRESHOLD } from '#lambda/notifier/digest.ts';
 import { LAMBDA_NODE_OPTIONS } from '#lib/lambda-bundling.ts';
 import { type TableNames, tableEnv } from './tables.ts';
@@ -31,6 +32,8 @@ export interface LocalResources {
   readonly deadLetterStream: string;
   readonly alertTopicArn: string;
   readonly windowRetentionDays: number;
+  /** The new-device cap the processor's construct binds. @default DEFAULT_NEW_DEVICES_PER_PARTITION_MINUTE */
+  readonly newDevicesPerPartitionMinute?: number;
 }
 
 export const LOCAL_REGION = 'us-east-1';
@@ -52,6 +55,9 @@ export const functionSettings = (
         ...processorTables,
         [ENV.deadLetterStream]: resources.deadLetterStream,
         [ENV.windowRetentionDays]: String(resources.windowRetentionDays),
+        [ENV.newDevicesPerPartitionMinute]: String(
+          resources.newDevicesPerPartitionMinute ?? DEFAULT_NEW_DEVICES_PER_PARTITION_MINUTE,
+        ),
       };
     }
     case 'notifier':

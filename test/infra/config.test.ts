@@ -128,7 +128,10 @@ describe('config from cdk.json context', () => {
       topicName: 'modem-telemetry',
       topicPartitions: 24,
       deleteTopicOnRemoval: false,
-      vpc: { maxAzs: 2, egress: 'endpoints' },
+      vpc: { maxAzs: 2, egress: 'endpoints', clientVpcs: [] },
+      // Keys added with the front door, the guardrails and the curated lake (issues 23–25), at their defaults.
+      producerAccounts: [],
+      ingest: { reservedConcurrency: 10 },
       processor: {
         batchSize: 10_000,
         maxBatchingWindowSeconds: 10,
@@ -138,11 +141,14 @@ describe('config from cdk.json context', () => {
         consumerGroupId: 'fleetstream-state-processor',
         provisionedPollers: undefined,
       },
+      processorGuardrails: { newDevicesPerPartitionMinute: 1_000 },
       windowRetentionDays: 7,
       deletionProtection: true,
       alertEmail: '',
       opsEmail: '',
       api: { rateLimit: 50, burstLimit: 100, accountCloudWatchRole: true },
+      guardrails: GUARDRAILS_DEFAULTS,
+      curatedLake: { enabled: true, delayMinutes: 5, lateHours: 2 },
     });
     expect(parseConfig(undefined)).toEqual(CONFIG_DEFAULTS);
   });
@@ -150,7 +156,7 @@ describe('config from cdk.json context', () => {
   it('reports unknown keys of every section before any value, in the table order', () => {
     expect(() => parseConfig({ api: { x: 1 }, vpc: 3, topicPartitions: 0, typo: 1 })).toThrow(
       [
-        'fleetstream.typo is not a known setting (known: profile, topicName, topicPartitions, deleteTopicOnRemoval, vpc, processor, windowRetentionDays, deletionProtection, alertEmail, opsEmail, api)',
+        'fleetstream.typo is not a known setting (known: profile, topicName, topicPartitions, deleteTopicOnRemoval, vpc, producerAccounts, ingest, processor, processorGuardrails, windowRetentionDays, deletionProtection, alertEmail, opsEmail, api, guardrails, curatedLake)',
         'fleetstream.vpc must be an object, got 3',
         'fleetstream.api.x is not a known setting (known: rateLimit, burstLimit, accountCloudWatchRole)',
         'fleetstream.topicPartitions must be an integer from 1 to 2400, got 0',
