@@ -3,7 +3,6 @@ import { batchGetAll } from '#adapters/batch-get.ts';
 import { createCounters } from '#adapters/dynamodb-counters.ts';
 import { type AlertState, type EpisodeItem, EpisodeReader, isAlertState } from '#core/alert-episode.ts';
 import { GSI_ALERTS_BY_DAY } from '#core/contract/index.ts';
-import type { AlertItem } from '#core/items/alert.ts';
 import type { DeviceItem } from '#core/items/device.ts';
 import { deviceKey } from '#core/items/keys.ts';
 import { matchingMute } from '#core/operator.ts';

@@ -3,15 +3,12 @@
  * with an Idempotency-Key, as a careful device sends them), the server in a child process, against the generator's
  * direct-Kafka rate measured in the same run with the same records.
  */
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runGenerator } from '#lambda/generator/run.ts';
 import { httpProducer, ingestUrl } from '#scripts/generator/http-producer.ts';
+import { type ChildServer, startChildServer } from './child-server.ts';
 import { type IngestBenchResult, round } from './results.ts';
 import { percentile } from './stats.ts';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
 export const INGEST_BATCH_RECORDS = 500;
 /** Requests in flight, as the generator keeps 4 Kafka sends in flight. */
 export const INGEST_IN_FLIGHT = 4;
@@ -27,34 +24,8 @@ export interface IngestJob {
   readonly directRecordsPerSec: number;
 }
 
-const startServer = (job: IngestJob): Promise<{ url: string; close: () => Promise<void> }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(HERE, 'ingest-child.ts'), JSON.stringify(job)],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      },
-    );
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = out.match(/^(http:\/\/\S+)\n/)?.[1];
-      if (url === undefined) return;
-      child.stdout.removeAllListeners('data');
-      resolve({
-        url,
-        close: async () => {
-          if (child.exitCode === null) child.kill('SIGTERM');
-          await exited;
-        },
-      });
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`ingest child exited ${code} before it listened`)));
-  });
+const startServer = (job: IngestJob): Promise<ChildServer> =>
+  startChildServer('ingest-child.ts', job, 'ingest');
 
 export const measureIngest = async (job: IngestJob): Promise<IngestBenchResult> => {
   const server = await startServer(job);

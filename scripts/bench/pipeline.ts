@@ -17,6 +17,7 @@ import { createLocalStateProcessor } from '#lambda/state-processor/local.ts';
 import { startEventSourcePoller } from '#scripts/local/event-source-poller.ts';
 import { seedRules } from '#scripts/local/seed.ts';
 import { createTables, localTableNames, type TableNames, tableDefinition } from '#scripts/local/tables.ts';
+import { type ChildServer, startChildServer } from './child-server.ts';
 import { countDynamoDb, type DdbCounts } from './ddb-counter.ts';
 import { startFreshnessProbe } from './freshness.ts';
 import type { ProduceJob } from './produce.ts';
@@ -69,40 +70,11 @@ const baseClient = (endpoint: string) =>
 const localClient = (endpoint: string) =>
   DynamoDBDocumentClient.from(baseClient(endpoint), { marshallOptions: { removeUndefinedValues: true } });
 
-export interface ChildApi {
-  readonly url: string;
-  close(): Promise<void>;
-}
+export type ChildApi = ChildServer;
 
 /** Starts the lookup API over these tables in a child process (see api-child.ts). */
 export const startApiInChild = (endpoint: string, tables: TableNames): Promise<ChildApi> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(HERE, 'api-child.ts'), JSON.stringify({ endpoint, tables })],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      },
-    );
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = out.match(/^(http:\/\/\S+)\n/)?.[1];
-      if (url === undefined) return;
-      child.stdout.removeAllListeners('data');
-      resolve({
-        url,
-        close: async () => {
-          if (child.exitCode === null) child.kill('SIGTERM');
-          await exited;
-        },
-      });
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`lookup API child exited ${code} before it listened`)));
-  });
+  startChildServer('api-child.ts', { endpoint, tables }, 'lookup API');
 
 /** Runs the generator in a child process and resolves with its summary. */
 export const produceInChild = (job: ProduceJob): Promise<GeneratorSummary> =>
