@@ -7,10 +7,9 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Produce } from '#adapters/ingest-producer.ts';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_RULE, INGEST_PATH } from '#core/contract/index.ts';
 import { bodyFingerprint, type IdempotencyStore, idempotencyId } from '#core/idempotency.ts';
+import type { Log } from '#core/log.ts';
 import { type IngestRecord, parseIngestBody } from './body.ts';
 import { bodyText, callerOf, errorResponse, headerValue, json } from './http.ts';
-
-export type Log = (message: string, details: Record<string, unknown>) => void;
 
 export interface IngestDeps {
   readonly produce: Produce;
@@ -95,7 +94,7 @@ export const createIngestApi =
         ? await produceOnce(deps, request.records)
         : await produceIdempotently(deps, { ...request, key: request.key });
     } catch (error) {
-      deps.log('ingest: batch not written', {
+      deps.log.error('ingest: batch not written', {
         records: request.records.length,
         requestId: event.requestContext?.requestId,
         error: error instanceof Error ? { name: error.name, message: error.message } : String(error),

@@ -10,6 +10,7 @@ import { dynamoIdempotencyStore } from '#adapters/idempotency-store.ts';
 import { ingestProducer } from '#adapters/ingest-producer.ts';
 import { createKafka } from '#adapters/kafka-client.ts';
 import { IDEMPOTENCY_TABLE, INGEST_PATH } from '#core/contract/index.ts';
+import { type Log, silentLog } from '#core/log.ts';
 import { createIngestApi } from '#lambda/ingest/app.ts';
 import type { ProxyHandler } from '#scripts/shared/api-gateway-http.ts';
 import { tableDefinition } from './tables.ts';
@@ -21,7 +22,8 @@ export interface LocalIngestOptions {
   /** @default 'fleetstream-idempotency' */
   readonly table?: string;
   /** Where failed batches are reported. @default console.error */
-  readonly log?: (message: string, details: Record<string, unknown>) => void;
+  /** @default errors to stderr */
+  readonly log?: Log;
 }
 
 export interface LocalIngest {
@@ -53,7 +55,7 @@ export const startLocalIngest = async (options: LocalIngestOptions): Promise<Loc
     produce: producer.produce,
     idempotency: dynamoIdempotencyStore(createDocumentClient(options.dynamodbEndpoint), table),
     now: Date.now,
-    log: options.log ?? ((message, details) => console.error(message, details)),
+    log: options.log ?? { ...silentLog, error: (message, details) => console.error(message, details) },
   });
   return { handler, stop: () => producer.disconnect() };
 };

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { INGEST_MAX_BYTES, INGEST_MAX_RECORDS } from '#core/contract/index.ts';
 import type { DeviceItem } from '#core/items/device.ts';
+import { silentLog } from '#core/log.ts';
 import { runGenerator } from '#lambda/generator/run.ts';
 import { createLocalStateProcessor } from '#lambda/state-processor/local.ts';
 import { httpProducer, ingestUrl } from '#scripts/generator/http-producer.ts';
@@ -39,7 +40,7 @@ beforeAll(async () => {
     topic,
     dynamodbEndpoint: endpoint,
     table: uniquePrefix('idempotency'),
-    log: (message) => failures.push(message),
+    log: { ...silentLog, error: (message: string) => failures.push(message) },
   });
   const notFound = async () => ({ statusCode: 404, body: '{"error":"not found"}' });
   server = await startApiServer(withIngestRoute(ingest.handler, notFound), { port: 0 });

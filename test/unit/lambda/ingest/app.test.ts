@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProducedRecord } from '#adapters/ingest-producer.ts';
 import { IDEMPOTENCY_IN_PROGRESS_SECONDS, IDEMPOTENCY_WINDOW_SECONDS } from '#core/contract/index.ts';
 import { bodyFingerprint, idempotencyId } from '#core/idempotency.ts';
+import { silentLog } from '#core/log.ts';
 import { createIngestApi } from '#lambda/ingest/app.ts';
 import { memoryIdempotencyStore } from '#test/support/memory-idempotency.ts';
 
@@ -34,7 +35,7 @@ const setup = (fail: () => boolean = () => false) => {
     },
     idempotency,
     now: () => now,
-    log: (message) => logs.push(message),
+    log: { ...silentLog, error: (message: string) => logs.push(message) },
   });
   return { api, sent, logs, idempotency, advance: (ms: number) => (now += ms) };
 };
