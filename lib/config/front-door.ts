@@ -23,22 +23,8 @@ export interface ClientVpc {
   readonly securityGroupIds: readonly string[];
 }
 
-export interface IngestConfig {
-  /** Reserved (and so maximum) concurrent executions of the ingest function. */
-  readonly reservedConcurrency: number;
-}
-
-export interface FrontDoorConfig {
-  readonly clientVpcs: readonly ClientVpc[];
-  readonly producerAccounts: readonly string[];
-  readonly ingest: IngestConfig;
-}
-
-export const FRONT_DOOR_DEFAULTS = {
-  clientVpcs: [],
-  producerAccounts: [],
-  ingest: { reservedConcurrency: 10 },
-} as const satisfies FrontDoorConfig;
+/** Reserved concurrency of the ingest function when `ingest.reservedConcurrency` is absent. */
+const DEFAULT_INGEST_CONCURRENCY = 10;
 
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
@@ -100,31 +86,9 @@ export const parseProducerAccounts = (errors: string[], raw: unknown, path: stri
   return accounts;
 };
 
-/** `ingest`: `{reservedConcurrency}`. */
-export const parseIngest = (errors: string[], raw: unknown, path: string): IngestConfig => {
-  const fallback = FRONT_DOOR_DEFAULTS.ingest.reservedConcurrency;
-  if (raw === undefined) return { reservedConcurrency: fallback };
-  if (!isObject(raw)) {
-    errors.push(`${path} must be an object, got ${JSON.stringify(raw)}`);
-    return { reservedConcurrency: fallback };
-  }
-  for (const key of Object.keys(raw))
-    if (key !== 'reservedConcurrency')
-      errors.push(`${path}.${key} is not a known setting (known: reservedConcurrency)`);
-  const value = raw.reservedConcurrency ?? fallback;
-  const { min, max } = INGEST_CONCURRENCY;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    errors.push(
-      `${path}.reservedConcurrency must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`,
-    );
-    return { reservedConcurrency: fallback };
-  }
-  return { reservedConcurrency: value };
-};
-
 /** `vpc.clientVpcs` as an entry of the settings table in lib/config.ts. */
 export const CLIENT_VPCS = custom<readonly ClientVpc[]>({
-  default: FRONT_DOOR_DEFAULTS.clientVpcs,
+  default: [],
   shownDefault: '`[]`',
   range: `up to ${MAX_CLIENT_VPCS} \`{vpcId, subnetIds (≥ 2), securityGroupIds?}\``,
   doc: '**Fixed at creation** like `maxAzs` (`VpcConfigs` is create-only): other VPCs in which MSK Serverless puts endpoints of the cluster (docs/OPERATIONS.md "Connect a producer")',
@@ -133,7 +97,7 @@ export const CLIENT_VPCS = custom<readonly ClientVpc[]>({
 
 /** `producerAccounts` as an entry of the settings table. */
 export const PRODUCER_ACCOUNTS = custom<readonly string[]>({
-  default: FRONT_DOOR_DEFAULTS.producerAccounts,
+  default: [],
   shownDefault: '`[]`',
   range: `up to ${MAX_PRODUCER_ACCOUNTS} 12-digit account ids`,
   doc: 'Accounts whose principals may assume the producer role',
@@ -144,7 +108,7 @@ export const PRODUCER_ACCOUNTS = custom<readonly string[]>({
 export const INGEST = section({
   reservedConcurrency: int({
     ...INGEST_CONCURRENCY,
-    default: FRONT_DOOR_DEFAULTS.ingest.reservedConcurrency,
+    default: DEFAULT_INGEST_CONCURRENCY,
     doc: 'Reserved (and so maximum) concurrent executions of the `POST /ingest` function',
   }),
 });
