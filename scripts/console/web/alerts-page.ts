@@ -1,6 +1,6 @@
 import { byUrgency, deviceMuteId, type Episode } from './alert-order.ts';
 import { get, request, withQuery } from './api.ts';
-import type { Context } from './context.ts';
+import { type Context, runAction } from './context.ts';
 import { changed, field, h, replaceChildren, table } from './dom.ts';
 import { deviceHash, formatTime } from './format.ts';
 
@@ -51,15 +51,7 @@ export const alertsPage = (root: HTMLElement, context: Context, query: URLSearch
   );
   const status = h('p', { role: 'status', class: 'hint' });
   results.before(status);
-  const act = async (what: () => Promise<unknown>, done: string) => {
-    status.textContent = '';
-    try {
-      await what();
-      status.textContent = done;
-    } catch (error) {
-      context.report(error);
-    }
-  };
+  const act = (what: () => Promise<unknown>, done: string) => runAction(context, status, what, done);
   const actions = (alert: Episode) =>
     h(
       'span',

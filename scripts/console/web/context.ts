@@ -11,6 +11,22 @@ export interface Context {
   clear(): void;
 }
 
+/** Runs an admin action (acknowledge, mute, rule change): `done` in the page's status line, a failure in the banner. */
+export const runAction = async (
+  context: Context,
+  status: HTMLElement,
+  what: () => Promise<unknown>,
+  done: string,
+): Promise<void> => {
+  status.textContent = '';
+  try {
+    await what();
+    status.textContent = done;
+  } catch (error) {
+    context.report(error);
+  }
+};
+
 /** A sentence that says what happened and what to do, for the banner. */
 const explain = (error: unknown, config: ConsoleConfig): string => {
   if (error instanceof UnreachableError) {

@@ -1,6 +1,6 @@
 import { RULE_FIELDS, RULE_OPS, SEVERITIES } from '#core/rules.ts';
 import { ApiError, get, type Rule, request } from './api.ts';
-import type { Context } from './context.ts';
+import { type Context, runAction } from './context.ts';
 import { changed, field, h, replaceChildren, select, table } from './dom.ts';
 import { formatTime } from './format.ts';
 import {
@@ -183,13 +183,7 @@ export const rulesPage = (root: HTMLElement, context: Context): void => {
 
   const list = h('div', { 'aria-live': 'polite' });
   const act = async (what: () => Promise<unknown>, done: string) => {
-    status.textContent = '';
-    try {
-      await what();
-      status.textContent = done;
-    } catch (error) {
-      context.report(error);
-    }
+    await runAction(context, status, what, done);
     await refresh().catch(context.report);
   };
   const refresh = async () => {
