@@ -4,7 +4,7 @@ import type { BatchRecord } from './batch-record.ts';
 import type { AlertItem } from './items/alert.ts';
 import { alertKey, sourceKey } from './items/keys.ts';
 import type { Registry } from './registry.ts';
-import type { Rule } from './rules.ts';
+import type { ThresholdRule } from './rules.ts';
 import { fieldValue } from './rules.ts';
 import type { SourcePosition } from './watermark.ts';
 
@@ -15,7 +15,7 @@ export const alertId = (ruleId: string, deviceId: string, at: SourcePosition): s
     .digest('hex')
     .slice(0, 32);
 
-export const buildAlert = (rule: Rule, r: BatchRecord, registry: Registry | null): AlertItem => {
+export const buildAlert = (rule: ThresholdRule, r: BatchRecord, registry: Registry | null): AlertItem => {
   const { record } = r;
   const id = alertId(rule.ruleId, record.deviceId, r);
   const value = fieldValue(record, rule.when.field);

@@ -15,15 +15,40 @@ export type RuleField = 'interfacestatus' | 'cpuusage' | 'memoryusage';
 export type RuleOp = '==' | '!=' | '>' | '>=' | '<' | '<=';
 export type Severity = 'info' | 'warning' | 'critical';
 
+/** A condition on each record of the device. */
+export interface ThresholdWhen {
+  field: RuleField;
+  op: RuleOp;
+  value: string | number;
+}
+
+/** No record of the device processed for this many seconds (found by the silence sweep, not by the processor). */
+export interface SilenceWhen {
+  silentForSeconds: number;
+}
+
 export interface Rule {
   ruleId: string;
   description?: string;
-  when: { field: RuleField; op: RuleOp; value: string | number };
+  when: ThresholdWhen | SilenceWhen;
+  /** Threshold rules only: the condition must hold on every record for this long (by event_time) before it fires. */
+  forSeconds?: number;
   models?: string[];
   registry?: Registry;
   severity: Severity;
   enabled: boolean;
 }
+
+export type ThresholdRule = Rule & { when: ThresholdWhen };
+export type SilenceRule = Rule & { when: SilenceWhen };
+
+export const isSilenceRule = (rule: Rule): rule is SilenceRule => 'silentForSeconds' in rule.when;
+export const isThresholdRule = (rule: Rule): rule is ThresholdRule => !isSilenceRule(rule);
+
+/** Bounds of `when.silentForSeconds`: a minute (the sweep's period) to a day. */
+export const SILENT_FOR_SECONDS = { min: 60, max: 86_400 } as const;
+/** Bounds of `forSeconds` on a threshold rule. */
+export const FOR_SECONDS = { min: 0, max: 86_400 } as const;
 
 export const RULE_FIELDS: readonly RuleField[] = ['interfacestatus', 'cpuusage', 'memoryusage'];
 export const RULE_OPS: readonly RuleOp[] = ['==', '!=', '>', '>=', '<', '<='];
@@ -33,7 +58,16 @@ const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 export const RULE_ID_REASON =
   'ruleId must be 1-128 characters of A-Z a-z 0-9 . _ : - (starting alphanumeric)';
 export const isRuleId = (value: unknown): value is string => typeof value === 'string' && RULE_ID.test(value);
-const KNOWN_FIELDS = new Set(['ruleId', 'description', 'when', 'models', 'registry', 'severity', 'enabled']);
+const KNOWN_FIELDS = new Set([
+  'ruleId',
+  'description',
+  'when',
+  'forSeconds',
+  'models',
+  'registry',
+  'severity',
+  'enabled',
+]);
 // Stored alongside the rule in the rules table; tolerated so stored rows re-validate.
 const STORED_FIELDS = new Set(['updatedAt']);
 const MAX_DESCRIPTION = 1024;
@@ -53,8 +87,27 @@ const isNonEmptyString = (value: unknown): value is string => typeof value === '
 const isFieldText = (value: unknown): value is string =>
   isNonEmptyString(value) && value.length <= MAX_TEXT_FIELD_LENGTH && !hasLoneSurrogate(value);
 
-const validateWhen = (when: unknown): { ok: true; when: Rule['when'] } | { ok: false; reason: string } => {
-  if (!isObject(when)) return { ok: false, reason: 'when must be an object {field, op, value}' };
+type WhenValidation = { ok: true; when: Rule['when'] } | { ok: false; reason: string };
+
+const isWholeSecondsIn = (value: unknown, range: { min: number; max: number }): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= range.min && value <= range.max;
+
+const validateSilence = (when: Record<string, unknown>): WhenValidation => {
+  const extra = Object.keys(when).find((k) => k !== 'silentForSeconds');
+  if (extra !== undefined)
+    return { ok: false, reason: `when.silentForSeconds cannot be combined with when.${extra}` };
+  if (!isWholeSecondsIn(when.silentForSeconds, SILENT_FOR_SECONDS))
+    return {
+      ok: false,
+      reason: `when.silentForSeconds must be a whole number of seconds from ${SILENT_FOR_SECONDS.min} to ${SILENT_FOR_SECONDS.max}`,
+    };
+  return { ok: true, when: { silentForSeconds: when.silentForSeconds } };
+};
+
+const validateWhen = (when: unknown): WhenValidation => {
+  if (!isObject(when))
+    return { ok: false, reason: 'when must be an object {field, op, value} or {silentForSeconds}' };
+  if (Object.hasOwn(when, 'silentForSeconds')) return validateSilence(when);
   const { field, op, value } = when;
   if (!RULE_FIELDS.includes(field as RuleField))
     return { ok: false, reason: `when.field must be one of ${RULE_FIELDS.join(', ')}` };
@@ -93,6 +146,19 @@ export const validateRule = (input: unknown): RuleValidation => {
     return { ok: false, reason: `description must be a string of at most ${MAX_DESCRIPTION} characters` };
   const when = validateWhen(input.when);
   if (!when.ok) return when;
+  const { forSeconds } = input;
+  if (forSeconds !== undefined) {
+    if ('silentForSeconds' in when.when)
+      return {
+        ok: false,
+        reason: 'forSeconds applies to threshold rules only (a silence rule has its own duration)',
+      };
+    if (!isWholeSecondsIn(forSeconds, FOR_SECONDS))
+      return {
+        ok: false,
+        reason: `forSeconds must be a whole number of seconds from ${FOR_SECONDS.min} to ${FOR_SECONDS.max}`,
+      };
+  }
   if (
     models !== undefined &&
     (!Array.isArray(models) ||
@@ -117,6 +183,7 @@ export const validateRule = (input: unknown): RuleValidation => {
 
   const rule: Rule = { ruleId, when: when.when, severity: severity as Severity, enabled: enabled ?? true };
   if (description !== undefined) rule.description = description;
+  if (forSeconds !== undefined) rule.forSeconds = forSeconds as number;
   if (models !== undefined) rule.models = [...(models as string[])];
   if (registry !== undefined) rule.registry = registryCopy(registry as Record<string, unknown>);
   return { ok: true, rule };
@@ -155,8 +222,9 @@ export const ruleApplies = (rule: Rule, record: TelemetryRecord, registry: Regis
   return true;
 };
 
-/** The rule's condition holds for this record (filters included). */
+/** The rule's condition holds for this record (filters included). A silence rule never matches a record. */
 export const ruleMatches = (rule: Rule, record: TelemetryRecord, registry: Registry | null): boolean =>
+  isThresholdRule(rule) &&
   ruleApplies(rule, record, registry) &&
   compare(fieldValue(record, rule.when.field), rule.when.op, rule.when.value);
 
@@ -169,9 +237,9 @@ export const evaluateEdges = (
   firing: readonly string[],
   record: TelemetryRecord,
   registry: Registry | null,
-): { firing: string[]; entered: Rule[] } => {
+): { firing: string[]; entered: ThresholdRule[] } => {
   const before = new Set(firing);
-  const matching = rules.filter((rule) => ruleMatches(rule, record, registry));
+  const matching = rules.filter(isThresholdRule).filter((rule) => ruleMatches(rule, record, registry));
   return {
     firing: matching.map((rule) => rule.ruleId).sort(),
     entered: matching.filter((rule) => !before.has(rule.ruleId)),

@@ -33,6 +33,15 @@ export interface DeviceItem extends ItemKey {
   interfacesOverflow?: number;
   registry?: Registry;
   firing: string[];
+  /**
+   * The alert item of each open episode (ruleId → alertKey): threshold rules in `firing` that raised one, and silence
+   * rules the sweep marked. Absent on items written before episodes (their alerts' state is derived, alert-episode.ts).
+   */
+  openAlerts?: Record<string, string>;
+  /** Threshold rules with `forSeconds` whose condition holds but not yet long enough (ruleId → event_time it began). */
+  pendingSince?: Record<string, string>;
+  /** Processing-clock time of this write (the silence sweep's "last processed"); absent on older items. */
+  processedAt?: string;
   /** Incarnation of the topic the watermarks (`offsets`, `openWindow.offsets`) belong to. */
   source?: string;
   offsets: Offsets;

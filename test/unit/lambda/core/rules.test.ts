@@ -3,8 +3,8 @@ import { alertId, buildAlert } from '#core/alerts.ts';
 import type { BatchRecord } from '#core/batch-record.ts';
 import { planDevice } from '#core/device.ts';
 import type { TelemetryRecord } from '#core/record.ts';
-import type { Rule } from '#core/rules.ts';
-import { evaluateEdges, ruleMatches, validateRule } from '#core/rules.ts';
+import type { ThresholdRule } from '#core/rules.ts';
+import { evaluateEdges, isSilenceRule, ruleMatches, validateRule } from '#core/rules.ts';
 import { VIP_RULE_DOCUMENT } from '#test/support/examples.ts';
 
 const vip = { ruleId: 'vip-modem-down', ...VIP_RULE_DOCUMENT };
@@ -19,7 +19,7 @@ const record = (over: Partial<TelemetryRecord> = {}): TelemetryRecord => ({
   eventTimeMs: Date.parse('2026-11-21T10:00:00.000Z'),
   ...over,
 });
-const rule = (over: Partial<Rule> = {}): Rule => ({
+const rule = (over: Partial<ThresholdRule> = {}): ThresholdRule => ({
   ruleId: 'r',
   when: { field: 'cpuusage', op: '>', value: 80 },
   severity: 'warning',
@@ -90,10 +90,59 @@ describe('validateRule', () => {
     ['bad severity', { ...vip, severity: 'urgent' }, /severity must be one of info, warning, critical/],
     ['missing severity', { ...vip, severity: undefined }, /severity must be one of/],
     ['enabled as string', { ...vip, enabled: 'yes' }, /enabled must be a boolean/],
+    [
+      'silence under a minute',
+      { ...vip, when: { silentForSeconds: 59 } },
+      /silentForSeconds must be .* 60 to 86400/,
+    ],
+    ['silence over a day', { ...vip, when: { silentForSeconds: 86_401 } }, /silentForSeconds must be/],
+    [
+      'fractional silence',
+      { ...vip, when: { silentForSeconds: 90.5 } },
+      /silentForSeconds must be a whole number/,
+    ],
+    ['silence as a string', { ...vip, when: { silentForSeconds: '120' } }, /silentForSeconds must be/],
+    [
+      'silence mixed with a threshold',
+      { ...vip, when: { silentForSeconds: 120, field: 'cpuusage' } },
+      /cannot be combined with when.field/,
+    ],
+    [
+      'forSeconds on a silence rule',
+      { ...vip, when: { silentForSeconds: 120 }, forSeconds: 60 },
+      /threshold rules only/,
+    ],
+    ['negative forSeconds', { ...vip, forSeconds: -1 }, /forSeconds must be .* 0 to 86400/],
+    ['forSeconds over a day', { ...vip, forSeconds: 86_401 }, /forSeconds must be/],
+    ['forSeconds as a string', { ...vip, forSeconds: '60' }, /forSeconds must be/],
   ])('rejects %s with a reason', (_name, input, reason) => {
     const result = validateRule(input);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.reason).toMatch(reason);
+  });
+});
+
+describe('silence and duration rules', () => {
+  it('accepts a silence rule (filters and severity as for thresholds) and a threshold with forSeconds', () => {
+    const silence = validateRule({
+      ruleId: 'modem-silent',
+      when: { silentForSeconds: 120 },
+      severity: 'critical',
+    });
+    expect(silence).toEqual({
+      ok: true,
+      rule: { ruleId: 'modem-silent', when: { silentForSeconds: 120 }, severity: 'critical', enabled: true },
+    });
+    expect(silence.ok && isSilenceRule(silence.rule)).toBe(true);
+    const lasting = validateRule({ ...vip, forSeconds: 300 });
+    expect(lasting.ok && lasting.rule.forSeconds).toBe(300);
+    expect(lasting.ok && isSilenceRule(lasting.rule)).toBe(false);
+  });
+
+  it('never matches a record with a silence rule, whatever the record', () => {
+    const silence = { ruleId: 's', when: { silentForSeconds: 60 }, severity: 'info', enabled: true } as const;
+    expect(ruleMatches(silence, record({ cpuUsage: 99 }), null)).toBe(false);
+    expect(evaluateEdges([silence], [], record({ cpuUsage: 99 }), null)).toEqual({ firing: [], entered: [] });
   });
 });
 
