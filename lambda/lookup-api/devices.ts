@@ -28,28 +28,30 @@ const RECENT_ALERTS = 100;
 const HOUR_MS = 3_600_000;
 export const MAX_WINDOW_RANGE_MS = 24 * HOUR_MS;
 
+/** The device's alerts newest first: the one at `alertKey`, or the last RECENT_ALERTS (the role may only Query). */
+const queryAlerts = async (deps: LookupDeps, deviceId: string, alertKey?: string): Promise<AlertItem[]> => {
+  const reply = await deps.db.send(
+    new QueryCommand({
+      TableName: deps.tables.alerts,
+      KeyConditionExpression: alertKey === undefined ? 'deviceId = :d' : 'deviceId = :d AND alertKey = :k',
+      ExpressionAttributeValues:
+        alertKey === undefined ? { ':d': deviceId } : { ':d': deviceId, ':k': alertKey },
+      ScanIndexForward: false,
+      Limit: RECENT_ALERTS,
+    }),
+  );
+  return (reply.Items ?? []) as AlertItem[];
+};
+
 /** The alerts behind the device's active episodes: its open episodes by key, and recent ones for older firing rules. */
 const activeAlertItems = async (deps: LookupDeps, item: DeviceItem): Promise<AlertItem[]> => {
   const open = ruleMapOf(item.openAlerts);
-  const older = (item.firing ?? []).filter((ruleId) => !open.has(ruleId));
-  const keys = [...open.values()].map((alertKey) => ({ deviceId: item.deviceId, alertKey }));
-  const [byKey, recent] = await Promise.all([
-    keys.length === 0
-      ? []
-      : batchGetAll(deps.db, deps.tables.alerts, keys, { consistentRead: false, counters: createCounters() }),
-    older.length === 0
-      ? { Items: [] }
-      : deps.db.send(
-          new QueryCommand({
-            TableName: deps.tables.alerts,
-            KeyConditionExpression: 'deviceId = :d',
-            ExpressionAttributeValues: { ':d': item.deviceId },
-            ScanIndexForward: false,
-            Limit: RECENT_ALERTS,
-          }),
-        ),
+  const older = (item.firing ?? []).some((ruleId) => !open.has(ruleId));
+  const replies = await Promise.all([
+    ...[...open.values()].map((alertKey) => queryAlerts(deps, item.deviceId, alertKey)),
+    older ? queryAlerts(deps, item.deviceId) : [],
   ]);
-  return [...byKey, ...(recent.Items ?? [])] as AlertItem[];
+  return replies.flat();
 };
 
 const getDevice = async (request: ApiRequest, deps: LookupDeps) => {
