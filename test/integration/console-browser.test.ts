@@ -403,6 +403,64 @@ describe('fleet console in Chromium against the local pipeline', () => {
     await page.close();
   });
 
+  it('creates a silence rule and a threshold rule with a duration from the form, and states both conditions', async () => {
+    const page = await openPage();
+    await page.goto(`${runtime.apiUrl}/#/rules`);
+    await page.waitForSelector('main[data-rendered="rules"]');
+    // A new rule is a threshold rule: its duration shows, the silence field does not.
+    expect(await page.isVisible('#rule-forSeconds')).toBe(true);
+    expect(await page.isVisible('#rule-when-silentForSeconds')).toBe(false);
+
+    await page.getByLabel('Rule id').fill(`${tag}-cpu-held`);
+    await page.getByLabel('When field').selectOption('cpuusage');
+    await page.getByLabel('Operator').selectOption('>=');
+    await page.getByLabel('Value', { exact: true }).fill('90');
+    await page.getByLabel('For seconds', { exact: true }).fill('300');
+    await page.getByLabel('For seconds', { exact: true }).press('Enter');
+    await page.waitForSelector(`[data-rule="${tag}-cpu-held"]`);
+
+    await page.getByLabel('Rule id').fill(`${tag}-silent`);
+    await page.getByLabel('Kind').selectOption('silence');
+    expect(await page.isVisible('#rule-when-field')).toBe(false);
+    expect(await page.isVisible('#rule-forSeconds')).toBe(false);
+    await page.getByLabel('Silent for seconds').fill('90');
+    await page.getByLabel('Severity').selectOption('critical');
+    await page.getByLabel('Silent for seconds').press('Enter');
+    await page.waitForSelector(`[data-rule="${tag}-silent"]`);
+
+    const stored = (await api('/rules')).items;
+    expect(stored.find((rule: { ruleId: string }) => rule.ruleId === `${tag}-cpu-held`)).toMatchObject({
+      when: { field: 'cpuusage', op: '>=', value: 90 },
+      forSeconds: 300,
+    });
+    const silent = stored.find((rule: { ruleId: string }) => rule.ruleId === `${tag}-silent`);
+    expect(silent).toMatchObject({ when: { silentForSeconds: 90 }, severity: 'critical' });
+    expect(silent).not.toHaveProperty('forSeconds');
+    const condition = (ruleId: string) => page.textContent(`tr:has([data-rule="${ruleId}"]) td:nth-child(2)`);
+    expect(await condition(`${tag}-cpu-held`)).toBe('cpuusage >= 90 for 300 s');
+    expect(await condition(`${tag}-silent`)).toBe('silent for 90 s');
+
+    // Out of range: the API's reason shows under the silence field.
+    await page.getByLabel('Rule id').fill(`${tag}-too-quick`);
+    await page.getByLabel('Kind').selectOption('silence');
+    await page.getByLabel('Silent for seconds').fill('30');
+    await page.click('button:text-is("Save rule")');
+    await page.waitForSelector('#rule-when-silentForSeconds-error:not(:empty)');
+    expect(await page.textContent('#rule-when-silentForSeconds-error')).toMatch(/silentForSeconds must be/);
+
+    // Editing the silence rule opens the form on its kind.
+    await page.click(`button[aria-label="Edit rule ${tag}-silent"]`);
+    expect(await page.inputValue('#rule-kind')).toBe('silence');
+    expect(await page.inputValue('#rule-when-silentForSeconds')).toBe('90');
+    expect(await unlabelledControls(page)).toEqual([]);
+    for (const ruleId of [`${tag}-cpu-held`, `${tag}-silent`]) {
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.click(`button[aria-label="Delete rule ${ruleId}"]`);
+      await page.waitForSelector(`[data-rule="${ruleId}"]`, { state: 'detached', timeout: 15_000 });
+    }
+    await page.close();
+  });
+
   it('shows a record produced while the page is open without a reload', async () => {
     const page = await openPage();
     await page.goto(`${runtime.apiUrl}/#/fleet`);
