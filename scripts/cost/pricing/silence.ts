@@ -1,0 +1,180 @@
+/**
+ * Silence detection's bill (issue 21): what finding devices that stopped reporting adds to the pipeline.
+ *
+ * The design it prices (lambda/silence-sweep, docs/ARCHITECTURE.md): the processor writes a presence index, one
+ * device-id entry per device per processing minute, packed into `PRESENCE#<minute>` items of the state table (one item
+ * per processor invocation that sees a device's first record of that minute, TTL'd); a sweep Lambda, scheduled every
+ * minute by EventBridge Scheduler, reads for each silence rule the presence items of the last two minutes (eventually
+ * consistent Query, billed on the bytes read rounded up to 4 KB), does a strongly consistent GetItem on each candidate
+ * (a device present in the older minute, absent from the newer), reads the processor's consumer-group lag (Kafka admin,
+ * no per-call charge) and writes the silence alerts. It never reads the whole fleet's device items.
+ *
+ * Units (checked 2026-12-06): DynamoDB on-demand write = 1 WRU per 1 KB of item, read = 1 RRU per 4 KB strongly
+ * consistent, half eventually consistent, a Query's bytes summed over the items it reads then rounded up to 4 KB
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html); Lambda per request
+ * and GB-second (https://aws.amazon.com/lambda/pricing/); EventBridge Scheduler per scheduled invocation, the first
+ * 14 M a month free (https://aws.amazon.com/eventbridge/pricing/, "Scheduler"; the free tier is not applied here).
+ */
+import { type LineItem, line, SECONDS_PER_MONTH } from '#scripts/cost/line-item.ts';
+import type { PriceTable } from '#scripts/cost/prices.ts';
+import { MB_PER_VCPU } from './lambda.ts';
+
+/** EventBridge Scheduler, us-east-1 list price after the monthly free tier. */
+export const SCHEDULER_PRICE = {
+  usdPerMillionInvocations: 1,
+  source: 'https://aws.amazon.com/eventbridge/pricing/ (Scheduler: $1.00 per million after 14 M free/month)',
+} as const;
+
+/** What the model assumes about the sweep; every number is named so the output can state it. */
+export interface SilenceAssumptions {
+  /** Silence rules in the rules table: the sweep reads the presence index once per rule. */
+  readonly rules: number;
+  /** The sweep's schedule. */
+  readonly sweepEverySeconds: number;
+  /** Minutes of presence items each rule's read covers. */
+  readonly minutesReadPerSweep: number;
+  /** Bytes one device id adds to a presence item (a string-set element: the id's UTF-8 bytes). */
+  readonly entryBytes: number;
+  /** Keys, attribute names and the TTL of one presence item. */
+  readonly itemOverheadBytes: number;
+  /** DynamoDB's item size limit: a batch with more devices writes several items. */
+  readonly maxItemBytes: number;
+  /** Share of reporting devices that are candidates each minute (in one minute, not the next). */
+  readonly candidateShare: number;
+  /** Silence episodes per device per month (each: an alert item + the device item's open episode, ~2 KB). */
+  readonly episodesPerDeviceMonth: number;
+  readonly memoryMb: number;
+  /** The sweep's fixed work per run: IAM-signed Kafka admin connect and the group's offsets, the rules read. */
+  readonly baseMs: number;
+  /** Query: DynamoDB time per 1 MB page and CPU to decode and diff 1,000 entries. */
+  readonly pageMs: number;
+  readonly cpuMsPer1kEntries: number;
+  readonly getItemMs: number;
+  readonly getItemConcurrency: number;
+}
+
+export const DEFAULT_SILENCE_ASSUMPTIONS: SilenceAssumptions = {
+  rules: 1,
+  sweepEverySeconds: 60,
+  minutesReadPerSweep: 2,
+  entryBytes: 12,
+  itemOverheadBytes: 100,
+  maxItemBytes: 400 * 1024,
+  candidateShare: 0.001,
+  episodesPerDeviceMonth: 2,
+  memoryMb: 1024,
+  baseMs: 1500,
+  pageMs: 40,
+  cpuMsPer1kEntries: 0.5,
+  getItemMs: 8,
+  getItemConcurrency: 16,
+};
+
+/** What the pipeline looks like to the presence index: devices reporting each minute and invocations a minute. */
+export interface SilenceLoad {
+  readonly devices: number;
+  /** Devices with at least one record processed in a given minute. */
+  readonly reportingPerMinute: number;
+  /** Processor invocations a minute (each writes at most one presence item per minute it sees, plus overflow). */
+  readonly invocationsPerMinute: number;
+}
+
+export interface SilenceCost {
+  readonly devices: number;
+  readonly lines: LineItem[];
+  readonly totalUsd: number;
+  readonly sweepsPerMonth: number;
+  readonly presenceBytesPerMinute: number;
+  readonly sweepDurationMs: number;
+}
+
+const KB = 1024;
+const MB = KB * KB;
+
+/** Presence items written a minute and their write units (each item billed on its own size, 1 KB units). */
+export const presenceWrites = (load: SilenceLoad, a: SilenceAssumptions) => {
+  const entryBytes = load.reportingPerMinute * a.entryBytes;
+  const items = Math.max(
+    Math.min(load.invocationsPerMinute, load.reportingPerMinute),
+    Math.ceil(entryBytes / (a.maxItemBytes - a.itemOverheadBytes)),
+  );
+  const bytes = entryBytes + items * a.itemOverheadBytes;
+  const wruPerItem = Math.ceil(bytes / items / KB);
+  return { items, bytes, wru: items * wruPerItem };
+};
+
+/** The sweep's reads per run: one Query per rule over the minutes it covers, and the candidates' GetItems. */
+export const sweepReads = (load: SilenceLoad, bytesPerMinute: number, a: SilenceAssumptions) => {
+  const queryBytes = bytesPerMinute * a.minutesReadPerSweep;
+  const queryRru = a.rules * 0.5 * Math.ceil(queryBytes / (4 * KB));
+  const candidates = load.reportingPerMinute * a.candidateShare * a.rules;
+  // A device item is under 4 KB: one strongly consistent read unit each.
+  return { queryBytes, queryRru, candidates, getRru: candidates, rru: queryRru + candidates };
+};
+
+/** One sweep's duration: fixed work, the Query pages, decoding and diffing the entries, the GetItems. */
+export const sweepDurationMs = (queryBytes: number, candidates: number, a: SilenceAssumptions): number => {
+  const stretch = Math.max(1, MB_PER_VCPU / a.memoryMb);
+  const pages = a.rules * Math.max(1, Math.ceil(queryBytes / MB));
+  const entries = (a.rules * queryBytes) / a.entryBytes;
+  const cpuMs = ((entries / 1000) * a.cpuMsPer1kEntries + a.baseMs / 2) * stretch;
+  return cpuMs + a.baseMs / 2 + pages * a.pageMs + Math.ceil(candidates / a.getItemConcurrency) * a.getItemMs;
+};
+
+/** The month's silence-detection bill for a load. */
+export const silenceCost = (
+  load: SilenceLoad,
+  p: PriceTable,
+  a: SilenceAssumptions = DEFAULT_SILENCE_ASSUMPTIONS,
+): SilenceCost => {
+  const minutesPerMonth = SECONDS_PER_MONTH / 60;
+  const sweepsPerMonth = SECONDS_PER_MONTH / a.sweepEverySeconds;
+  const writes = presenceWrites(load, a);
+  const reads = sweepReads(load, writes.bytes, a);
+  const durationMs = sweepDurationMs(reads.queryBytes, reads.candidates, a);
+  const wruMonth = writes.wru * minutesPerMonth;
+  const rruMonth = reads.rru * sweepsPerMonth;
+  const episodes = load.devices * a.episodesPerDeviceMonth;
+  const gbSeconds = sweepsPerMonth * (durationMs / 1000) * (a.memoryMb / 1024);
+  const wru = p.dynamodb.writeRequestUnitsPerMillion.usd / 1e6;
+  const lines = [
+    line('DynamoDB', 'presence index writes (processor)', wruMonth, 'WRU', wruMonth * wru),
+    line(
+      'DynamoDB',
+      `sweep reads (${a.rules} rule${a.rules === 1 ? '' : 's'} × ${a.minutesReadPerSweep} min, candidates)`,
+      rruMonth,
+      'RRU',
+      (rruMonth * p.dynamodb.readRequestUnitsPerMillion.usd) / 1e6,
+    ),
+    line('DynamoDB', 'silence alerts and episodes', episodes * 4, 'WRU', episodes * 4 * wru),
+    line(
+      'Lambda',
+      'sweep requests',
+      sweepsPerMonth,
+      'requests',
+      (sweepsPerMonth / 1e6) * p.lambda.requestsPerMillion.usd,
+    ),
+    line(
+      'Lambda',
+      `sweep compute (${a.memoryMb} MB arm64)`,
+      gbSeconds,
+      'GB-s',
+      gbSeconds * p.lambda.gbSecondArm.usd,
+    ),
+    line(
+      'EventBridge Scheduler',
+      `schedule every ${a.sweepEverySeconds} s`,
+      sweepsPerMonth,
+      'invocations',
+      (sweepsPerMonth / 1e6) * SCHEDULER_PRICE.usdPerMillionInvocations,
+    ),
+  ];
+  return {
+    devices: load.devices,
+    lines,
+    totalUsd: lines.reduce((sum, l) => sum + l.usd, 0),
+    sweepsPerMonth,
+    presenceBytesPerMinute: writes.bytes,
+    sweepDurationMs: durationMs,
+  };
+};
