@@ -8,13 +8,14 @@ describe('npm start --profile', () => {
     delete process.env.FLEETSTREAM_PROFILE;
   });
 
-  it('defaults to the local profile: a 0.5 s window, batches up to 10,000, 6 partitions', () => {
+  it('defaults to the local profile: a 0.5 s window, batches up to 10,000, 6 partitions, alerts at once', () => {
     expect(configFrom({}).batching).toEqual({
       profile: 'local',
       batchSize: 10_000,
       maxBatchingWindowMs: 500,
       partitions: 6,
       windowRetentionDays: 7,
+      alertGroupWindowMs: 0,
     });
   });
 
