@@ -3,9 +3,12 @@
  * range defined once. Pure: no AWS or Kafka imports.
  */
 export {
+  DEFAULT_LAG_SETTLE_SECONDS,
   DEFAULT_MUTES_CACHE_SECONDS,
   DEFAULT_REGISTRY_CACHE_SECONDS,
   DEFAULT_RULES_CACHE_SECONDS,
+  DEFAULT_STALL_AFTER_SECONDS,
+  DEFAULT_SWEEP_SECONDS,
   DEFAULT_WINDOW_RETENTION_DAYS,
 } from './defaults.ts';
 export { ENV } from './env.ts';
