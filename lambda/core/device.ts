@@ -50,6 +50,8 @@ export interface DeviceContext {
   windowRetentionDays?: number;
   /** Incarnation of the topic the records come from (watermark.ts `incarnationOf`). @default '' */
   source?: string;
+  /** Processing-clock epoch ms of the batch: stamped as the item's `processedAt` (the silence sweep). @default none */
+  now?: number;
 }
 
 export const contributionOf = (item: { model: string; status: string }): FleetContribution => ({
@@ -118,6 +120,7 @@ interface DeviceFold {
   registry: Registry | null;
   source: string;
   offsets: Offsets;
+  processedAt?: string;
 }
 
 const deviceItemOf = (
@@ -155,6 +158,7 @@ const deviceItemOf = (
     offsets: fold.offsets,
     openWindow: windows.openWindow,
     ...(windows.closedWindow !== undefined ? { closedWindow: windows.closedWindow } : {}),
+    ...(fold.processedAt !== undefined ? { processedAt: fold.processedAt } : {}),
     version,
   };
 };
@@ -188,7 +192,8 @@ export const planDevice = (
     version,
   });
   const offsets = advanceWatermarks(round.watermark, round.fresh);
-  const fold = { state, aggregates, firing, registry: context.registry, source, offsets };
+  const processedAt = context.now === undefined ? current?.processedAt : new Date(context.now).toISOString();
+  const fold = { state, aggregates, firing, registry: context.registry, source, offsets, processedAt };
   const item = deviceItemOf(deviceId, fold, windows, version);
   // A minute closed in this write is copied to its window item right after it (window/closed.ts).
   const closedNow = windows.closedWindow?.at === item.version ? windows.closedWindow : undefined;

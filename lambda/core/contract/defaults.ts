@@ -16,3 +16,12 @@ export const DEFAULT_REGISTRY_CACHE_SECONDS = 60;
 export const DEFAULT_ALERT_GROUP_WINDOW_SECONDS = 30;
 /** Seconds the notifier trusts its copy of the mutes (`PUT /mutes` takes effect within this, like a rule change). */
 export const DEFAULT_MUTES_CACHE_SECONDS = 30;
+/** Seconds a partition of the processor may stay behind before the sweep raises "pipeline stalled" (`STALL_AFTER_SECONDS`). */
+export const DEFAULT_STALL_AFTER_SECONDS = 120;
+/**
+ * Seconds the silence sweep waits for the processor to reach the end offsets it just observed (`LAG_SETTLE_SECONDS`):
+ * about one batching window, so a current pipeline is judged through "now" and not through the previous sweep.
+ */
+export const DEFAULT_LAG_SETTLE_SECONDS = 15;
+/** Seconds between silence sweeps (the schedule in AWS; the local runtime's timer, `FLEETSTREAM_SWEEP_SECONDS`). */
+export const DEFAULT_SWEEP_SECONDS = 60;

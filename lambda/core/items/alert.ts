@@ -2,6 +2,9 @@
 import type { Registry } from '#core/registry.ts';
 import type { RuleField, Severity } from '#core/rules.ts';
 
+/** What an alert is about: a threshold rule's field, a silence rule's duration, the pipeline's stall duration. */
+export type AlertField = RuleField | 'silentForSeconds' | 'stalledForSeconds';
+
 export interface AlertItem {
   deviceId: string;
   alertKey: string;
@@ -13,7 +16,7 @@ export interface AlertItem {
   day: string;
   model: string;
   registry: Registry | null;
-  field: RuleField;
+  field: AlertField;
   value: string | number;
   topic: string;
   partition: number;
