@@ -7,10 +7,9 @@
  * is in the device's firing set and it is the newest alert of that rule for that device, otherwise `resolved`, with
  * `startsAt` = its `at` and `endsAt` null (the moment it resolved was not recorded).
  */
-import type { AlertItem } from './items/alert.ts';
+import { ALERT_STATES, type AlertItem, type AlertState } from './items/alert.ts';
 
-export const ALERT_STATES = ['firing', 'resolved'] as const;
-export type AlertState = (typeof ALERT_STATES)[number];
+export { ALERT_STATES, type AlertState };
 
 export const isAlertState = (value: unknown): value is AlertState =>
   typeof value === 'string' && (ALERT_STATES as readonly string[]).includes(value);

@@ -1,7 +1,7 @@
 /** Alert items: deterministic ids so a retried batch writes the very same item (docs/DATA_MODEL.md). */
 import { createHash } from 'node:crypto';
 import type { BatchRecord } from './batch-record.ts';
-import type { AlertItem } from './items/alert.ts';
+import { type AlertItem, FIRING } from './items/alert.ts';
 import { alertKey, sourceKey } from './items/keys.ts';
 import type { Registry } from './registry.ts';
 import type { ThresholdRule } from './rules.ts';
@@ -15,7 +15,16 @@ export const alertId = (ruleId: string, deviceId: string, at: SourcePosition): s
     .digest('hex')
     .slice(0, 32);
 
-export const buildAlert = (rule: ThresholdRule, r: BatchRecord, registry: Registry | null): AlertItem => {
+/**
+ * The alert a rule raises on the record where it enters: a `firing` episode that `startsAt` the event_time its condition
+ * began (the record's own for a rule without `forSeconds`), while `at` (and the key) is the record that made it fire.
+ */
+export const buildAlert = (
+  rule: ThresholdRule,
+  r: BatchRecord,
+  registry: Registry | null,
+  startsAt: string = r.record.eventTime,
+): AlertItem => {
   const { record } = r;
   const id = alertId(rule.ruleId, record.deviceId, r);
   const value = fieldValue(record, rule.when.field);
@@ -36,5 +45,8 @@ export const buildAlert = (rule: ThresholdRule, r: BatchRecord, registry: Regist
     topic: r.topic,
     partition: r.partition,
     offset: r.offset,
+    state: FIRING,
+    startsAt,
+    endsAt: null,
   };
 };

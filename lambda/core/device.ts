@@ -3,20 +3,20 @@
  * the batch's records for that device, with the window items the batch touches. Returns null when every record is
  * already folded (a replay): nothing to write.
  */
-import { buildAlert } from './alerts.ts';
 import { type BatchRecord, sortByEventOrder } from './batch-record.ts';
 import { DEFAULT_WINDOW_RETENTION_DAYS } from './contract/index.ts';
 import { foldAggregates } from './device-aggregates.ts';
+import { foldAlerting } from './device-alerting.ts';
 import { takeRound } from './device-round.ts';
-import { advancesState, type CurrentState, stateOf } from './device-state.ts';
+import type { CurrentState } from './device-state.ts';
 import type { FleetContribution } from './fleet-devices.ts';
-import type { AlertItem } from './items/alert.ts';
+import type { AlertItem, AlertResolve } from './items/alert.ts';
 import type { DeviceItem } from './items/device.ts';
 import { deviceKey, windowStart } from './items/keys.ts';
 import type { WindowItem } from './items/window.ts';
 import type { Registry } from './registry.ts';
+import { storedRuleMap } from './rule-maps.ts';
 import type { Rule } from './rules.ts';
-import { evaluateEdges } from './rules.ts';
 import { advanceWatermarks, isAboveWatermark, type Offsets, unfolded, watermarksFor } from './watermark.ts';
 import { planMinuteWindow } from './window/closed.ts';
 import type { WindowPlan } from './window/context.ts';
@@ -30,6 +30,8 @@ export interface DevicePlan {
   after: FleetContribution;
   /** Alerts raised by this batch's records, in event order. */
   alerts: AlertItem[];
+  /** Open episodes this batch's records end (device-alerting.ts): written with the alerts, before the device. */
+  resolves: AlertResolve[];
   /** Window items of late minutes (before the open minute read): written on their own, before the device. */
   late: WindowPlan[];
   /** Window items of the minute this batch closes and of minutes it passes over: in the device's transaction. */
@@ -90,38 +92,27 @@ const roundOf = (
   return { watermark, fresh, records: roundRecords, more: round.more };
 };
 
-/**
- * Rules are evaluated on each record that advances the current state, in event order; late records are history:
- * they update aggregates, never state or firing.
- */
-const edgeTrigger = (
-  current: DeviceItem | undefined,
-  fresh: readonly BatchRecord[],
-  context: DeviceContext,
-) => {
-  let state: CurrentState | undefined = current;
-  let firing = current?.firing ?? [];
-  const alerts: AlertItem[] = [];
-  for (const r of fresh) {
-    if (!advancesState(state, r)) continue;
-    state = stateOf(r);
-    const edges = evaluateEdges(context.rules, firing, r.record, context.registry);
-    firing = edges.firing;
-    for (const rule of edges.entered) alerts.push(buildAlert(rule, r, context.registry));
-  }
-  return { state, firing, alerts };
-};
-
 /** What the device item is made of, besides its key and windows. */
 interface DeviceFold {
   state: CurrentState;
   aggregates: NonNullable<ReturnType<typeof foldAggregates>>;
   firing: string[];
+  openAlerts: ReadonlyMap<string, string>;
+  pendingSince: ReadonlyMap<string, string>;
   registry: Registry | null;
   source: string;
   offsets: Offsets;
   processedAt?: string;
 }
+
+/** A rule-keyed map attribute of the device item, left out when empty. */
+const ruleMapAttribute = <K extends 'openAlerts' | 'pendingSince'>(
+  name: K,
+  map: ReadonlyMap<string, string>,
+) => {
+  const stored = storedRuleMap(map);
+  return stored === undefined ? {} : { [name]: stored };
+};
 
 const deviceItemOf = (
   deviceId: string,
@@ -154,6 +145,8 @@ const deviceItemOf = (
     ...(aggregates.interfacesOverflow ? { interfacesOverflow: aggregates.interfacesOverflow } : {}),
     ...(fold.registry !== null ? { registry: fold.registry } : {}),
     firing: fold.firing,
+    ...ruleMapAttribute('openAlerts', fold.openAlerts),
+    ...ruleMapAttribute('pendingSince', fold.pendingSince),
     source: fold.source,
     offsets: fold.offsets,
     openWindow: windows.openWindow,
@@ -172,7 +165,8 @@ export const planDevice = (
   const source = context.source ?? '';
   const round = roundOf(current, records, source);
   if (round === null) return null;
-  const { state, firing, alerts } = edgeTrigger(current, round.fresh, context);
+  const alerting = foldAlerting(current, round.fresh, context);
+  const { state, firing, openAlerts, pendingSince } = alerting;
   const aggregates = foldAggregates(
     current,
     round.fresh.map((r) => r.record),
@@ -193,7 +187,17 @@ export const planDevice = (
   });
   const offsets = advanceWatermarks(round.watermark, round.fresh);
   const processedAt = context.now === undefined ? current?.processedAt : new Date(context.now).toISOString();
-  const fold = { state, aggregates, firing, registry: context.registry, source, offsets, processedAt };
+  const fold = {
+    state,
+    aggregates,
+    firing,
+    openAlerts,
+    pendingSince,
+    registry: context.registry,
+    source,
+    offsets,
+    processedAt,
+  };
   const item = deviceItemOf(deviceId, fold, windows, version);
   // A minute closed in this write is copied to its window item right after it (window/closed.ts).
   const closedNow = windows.closedWindow?.at === item.version ? windows.closedWindow : undefined;
@@ -205,7 +209,8 @@ export const planDevice = (
     expectedVersion: current?.version ?? null,
     before: current ? contributionOf(current) : null,
     after: contributionOf(item),
-    alerts,
+    alerts: alerting.alerts,
+    resolves: alerting.resolves,
     late: windows.late,
     withDevice: windows.withDevice,
     afterDevice: copy ? [{ ...copy, device: item }] : [],

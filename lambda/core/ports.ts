@@ -4,7 +4,7 @@
  */
 
 import type { DeadLetter } from './dead-letter.ts';
-import type { AlertItem } from './items/alert.ts';
+import type { AlertItem, AlertResolve } from './items/alert.ts';
 import type { ItemKey } from './items/keys.ts';
 import type { StateItem } from './items/state-item.ts';
 import type { MetricName } from './processor-metrics.ts';
@@ -38,6 +38,11 @@ export interface StateStore {
 export interface AlertSink {
   /** Idempotent: an alert already stored (same alertId) is not an error. */
   write(alerts: readonly AlertItem[]): Promise<void>;
+  /**
+   * Marks each episode resolved at its `endsAt`, only if the alert exists and is not resolved yet (so one change to
+   * `resolved` reaches the stream); a failed condition is not an error.
+   */
+  resolve(resolves: readonly AlertResolve[]): Promise<void>;
 }
 
 /** One presence chunk to add to (items/presence.ts). */

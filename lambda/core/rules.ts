@@ -228,20 +228,61 @@ export const ruleMatches = (rule: Rule, record: TelemetryRecord, registry: Regis
   ruleApplies(rule, record, registry) &&
   compare(fieldValue(record, rule.when.field), rule.when.op, rule.when.value);
 
+/** A rule entering its condition on a record: `since` is when its condition began (its `forSeconds` clock). */
+export interface Entered {
+  rule: ThresholdRule;
+  since: string;
+}
+
+/** A device's trigger state between records: the rules firing, and the rules held pending by `forSeconds`. */
+export interface TriggerState {
+  /** Sorted rule ids. */
+  firing: string[];
+  /** ruleId → event_time its condition began (rules with `forSeconds` whose condition holds, not yet long enough). */
+  pendingSince: ReadonlyMap<string, string>;
+}
+
 /**
- * Edge trigger: given the rules currently firing for a device and its new current-state record, the new firing set
- * (sorted) and the rules that just entered their condition. Rules that no longer match (or no longer exist) re-arm.
+ * A rule whose condition holds on the record and is not firing yet: it enters when it has held for `forSeconds` by
+ * event_time (since the record where it began, kept in `pendingSince`), else it is (still) pending.
  */
-export const evaluateEdges = (
+const enterOrWait = (
+  rule: ThresholdRule,
+  pending: ReadonlyMap<string, string>,
+  record: TelemetryRecord,
+): { entered: string } | { pending: string } => {
+  const since = pending.get(rule.ruleId) ?? record.eventTime;
+  const heldMs = record.eventTimeMs - Date.parse(since);
+  return heldMs >= (rule.forSeconds ?? 0) * 1000 ? { entered: since } : { pending: since };
+};
+
+/**
+ * The trigger on a device's new current-state record: the new firing set (sorted), the pending set and the rules that
+ * just entered. A rule enters when its condition has held on every record for its `forSeconds` (0 or absent: on the
+ * first record); a record outside the condition re-arms it and resets its clock; a rule gone or disabled re-arms.
+ */
+export const evaluateTrigger = (
   rules: readonly Rule[],
-  firing: readonly string[],
+  before: TriggerState,
   record: TelemetryRecord,
   registry: Registry | null,
-): { firing: string[]; entered: ThresholdRule[] } => {
-  const before = new Set(firing);
+): TriggerState & { entered: Entered[] } => {
+  const firing = new Set(before.firing);
   const matching = rules.filter(isThresholdRule).filter((rule) => ruleMatches(rule, record, registry));
-  return {
-    firing: matching.map((rule) => rule.ruleId).sort(),
-    entered: matching.filter((rule) => !before.has(rule.ruleId)),
-  };
+  const pendingSince = new Map<string, string>();
+  const entered: Entered[] = [];
+  const next: string[] = [];
+  for (const rule of matching) {
+    if (firing.has(rule.ruleId)) {
+      next.push(rule.ruleId);
+      continue;
+    }
+    const step = enterOrWait(rule, before.pendingSince, record);
+    if ('pending' in step) pendingSince.set(rule.ruleId, step.pending);
+    else {
+      next.push(rule.ruleId);
+      entered.push({ rule, since: step.entered });
+    }
+  }
+  return { firing: next.sort(), pendingSince, entered };
 };

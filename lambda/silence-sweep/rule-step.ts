@@ -2,7 +2,8 @@
  * One silence rule's part of a sweep: from its cursor, each presence minute X whose devices can be judged (X + 1 min
  * is at least N s before how far the pipeline is processed) gives candidates, the devices of X absent from X + 1;
  * each is read (strongly consistent) and judged (judge.ts); a silent one is marked and alerted in one transaction
- * (fire-step.ts). The cursor passes X only when no candidate of X had to wait for its partitions; it is written
+ * (fire-step.ts). The cursor passes X only when no candidate of X had to wait for its partitions (later minutes are
+ * judged meanwhile: a stalled partition holds up only its own devices); it is written
  * conditionally, so an overlapping sweep's cursor is never moved back (both judge the same devices; the device's
  * version and the alert's deterministic key make the second a no-op).
  */
@@ -91,16 +92,19 @@ export const sweepRule = async (context: RuleContext, rule: SilenceRule): Promis
   const key = cursorKey(context.options.topic, rule.ruleId);
   const cursor = await context.deps.store.readItem<CursorItem>(key);
   let minute = cursor?.minute ?? last;
+  let held: string | undefined;
   const maxMinutes = context.options.maxMinutes ?? 30;
   while (minute <= last && stats.minutes < maxMinutes) {
     stats.minutes += 1;
     const deferred = await sweepMinute(context, rule, minute, stats);
     stats.deferred += deferred;
-    if (deferred > 0) break;
+    // Later minutes are still judged (devices of current partitions are not held up), but the cursor stays here.
+    if (deferred > 0) held ??= minute;
     minute = minuteOf(minuteMs(minute) + MINUTE_MS);
   }
-  if (minute !== cursor?.minute) {
-    const item: CursorItem = { ...key, minute, version: (cursor?.version ?? 0) + 1 };
+  const next = held ?? minute;
+  if (next !== cursor?.minute) {
+    const item: CursorItem = { ...key, minute: next, version: (cursor?.version ?? 0) + 1 };
     await context.deps.store.putItem(item, cursor?.version ?? null);
   }
   return stats;

@@ -1,8 +1,9 @@
 /**
- * Alerts are edge-triggered on a device's firing rules and written before the device (write-plan), so they must be
- * planned from the device as it is: a stale device (the first read is eventually consistent) could raise an alert the
- * current item has already raised or left behind. The devices whose plan raises an alert are read again, strongly
- * consistent; one that changed is planned again from its current item. Its windows stay as read: they, like every
+ * Alerts are edge-triggered on a device's firing rules and written before the device (write-plan), and so are the
+ * resolutions of its open episodes, so both must be planned from the device as it is: a stale device (the first read is
+ * eventually consistent) could raise an alert the current item has already raised or left behind, or end an episode
+ * the current item no longer holds open. The devices whose plan raises an alert or ends an episode are read again,
+ * strongly consistent; one that changed is planned again from its current item. Its windows stay as read: they, like every
  * other item, are written on condition of the version read, so a stale one only costs a conflict and a re-read.
  */
 import { type BatchPlan, planBatch } from '#core/batch/plan.ts';
@@ -17,7 +18,7 @@ export const planWithCurrentAlerting = async (
   store: StateStore,
 ): Promise<BatchPlan> => {
   const plan = planBatch(planner, items);
-  const alerting = [...new Set(plan.alerts.map((a) => a.deviceId))];
+  const alerting = [...new Set([...plan.alerts, ...plan.resolves].map((a) => a.deviceId))];
   if (alerting.length === 0) return plan;
   const current = await store.read(alerting.map(deviceKey));
   let changed = false;

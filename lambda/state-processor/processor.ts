@@ -72,6 +72,8 @@ export interface BatchSummary {
   /** Fleet-count transactions cancelled because another invocation wrote the partition's fleet item first. */
   fleetItemConflicts: number;
   alerts: number;
+  /** Alert episodes ended (resolutions sent). */
+  resolves: number;
   lagMs: number;
 }
 

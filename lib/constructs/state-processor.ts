@@ -104,8 +104,9 @@ export class StateProcessor extends Construct {
       timeout: props.timeout ?? Duration.minutes(2),
     })
       // Exactly the calls the processor makes (lambda/adapters): strongly consistent BatchGet, conditional Puts and
-      // TransactWriteItems of Puts/ConditionChecks on the state table; conditional Puts of alerts; BatchGet of registry
-      // rows; a Scan of the (small) rules table. It never deletes, updates in place, queries or scans state.
+      // TransactWriteItems of Puts/ConditionChecks on the state table; conditional Puts of alerts and conditional
+      // Updates resolving them; BatchGet of registry rows; a Scan of the (small) rules table. It never deletes, updates
+      // in place, queries or scans state.
       .bindTable(ENV.stateTable, props.tables.state, [
         'dynamodb:BatchGetItem',
         'dynamodb:PutItem',
@@ -113,7 +114,7 @@ export class StateProcessor extends Construct {
       ])
       .bindTable(ENV.registryTable, props.tables.registry, ['dynamodb:BatchGetItem'])
       .bindTable(ENV.rulesTable, props.tables.rules, ['dynamodb:Scan'])
-      .bindTable(ENV.alertsTable, props.tables.alerts, ['dynamodb:PutItem'])
+      .bindTable(ENV.alertsTable, props.tables.alerts, ['dynamodb:PutItem', 'dynamodb:UpdateItem'])
       .bindDeliveryStream(ENV.deadLetterStream, props.deadLetterStream)
       .bindSetting(ENV.windowRetentionDays, String(retentionDays));
     if (props.newDevicesPerPartitionMinute !== undefined)

@@ -7,7 +7,7 @@
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { DOCUMENT_MARSHALL_OPTIONS } from '#adapters/marshall-options.ts';
 import { DYNAMODB_LIMITS } from '#core/contract/index.ts';
-import type { AlertItem } from '#core/items/alert.ts';
+import type { AlertItem, AlertResolve } from '#core/items/alert.ts';
 import type { ItemKey } from '#core/items/keys.ts';
 import type { StateItem } from '#core/items/state-item.ts';
 import type { AlertSink, ConditionalWrite, ReadOptions, StateStore } from '#core/ports.ts';
@@ -77,5 +77,8 @@ export class MarshalledAlertSink implements AlertSink {
       return item;
     });
     return this.memory.write(stored);
+  }
+  resolve(resolves: readonly AlertResolve[]): Promise<void> {
+    return this.memory.resolve(resolves.map((r) => throughDynamoDb(r).item));
   }
 }

@@ -4,7 +4,7 @@
  */
 
 import type { DeadLetter } from '#core/dead-letter.ts';
-import type { AlertItem } from '#core/items/alert.ts';
+import type { AlertItem, AlertResolve } from '#core/items/alert.ts';
 import type { ItemKey } from '#core/items/keys.ts';
 import { itemId } from '#core/items/keys.ts';
 import type { StateItem } from '#core/items/state-item.ts';
@@ -117,14 +117,32 @@ export class MemoryStateStore implements StateStore {
   }
 }
 
+/**
+ * The alerts table with its stream: `changes` lists, in order, each insert and each change to `resolved` that the
+ * table's stream would carry (what the notifier publishes).
+ */
 export class MemoryAlertSink implements AlertSink {
   readonly alerts = new Map<string, AlertItem>();
+  readonly changes: { id: string; state: 'firing' | 'resolved' }[] = [];
   constructor(public fault: () => boolean = () => false) {}
   async write(alerts: readonly AlertItem[]): Promise<void> {
     for (const alert of alerts) {
       if (this.fault()) throw new InjectedFault('alert write failed');
       const id = `${alert.deviceId}\n${alert.alertKey}`;
-      if (!this.alerts.has(id)) this.alerts.set(id, clone(alert));
+      if (this.alerts.has(id)) continue;
+      this.alerts.set(id, clone(alert));
+      this.changes.push({ id, state: alert.state ?? 'firing' });
+    }
+  }
+  async resolve(resolves: readonly AlertResolve[]): Promise<void> {
+    for (const { deviceId, alertKey, endsAt } of resolves) {
+      if (this.fault()) throw new InjectedFault('alert resolve failed');
+      const id = `${deviceId}\n${alertKey}`;
+      const alert = this.alerts.get(id);
+      // The adapter's condition: the alert exists and is not resolved yet.
+      if (alert === undefined || alert.state === 'resolved') continue;
+      this.alerts.set(id, { ...alert, state: 'resolved', endsAt });
+      this.changes.push({ id, state: 'resolved' });
     }
   }
 }

@@ -1,7 +1,7 @@
 /** The writes and alerts of a whole batch, planned item by item (write-plan writes them). */
 import type { DevicePlan } from '#core/device.ts';
 import type { FleetRecordsPlan } from '#core/fleet-records.ts';
-import type { AlertItem } from '#core/items/alert.ts';
+import type { AlertItem, AlertResolve } from '#core/items/alert.ts';
 import { fleetItemKey } from '#core/items/keys.ts';
 import { itemIn, type StateItem } from '#core/items/state-item.ts';
 import type { WindowPlan } from '#core/window/context.ts';
@@ -9,6 +9,8 @@ import type { BatchPlanner } from './planner.ts';
 
 export interface BatchPlan {
   alerts: AlertItem[];
+  /** Open episodes the batch ends (device-alerting.ts). */
+  resolves: AlertResolve[];
   fleetRecords: FleetRecordsPlan[];
   /** Window items written on their own (every device's `late`); the others travel with their device. */
   windows: WindowPlan[];
@@ -17,7 +19,7 @@ export interface BatchPlan {
 
 /** The writes and alerts for the whole batch, given the items read (absent = does not exist yet). */
 export const planBatch = (planner: BatchPlanner, items: ReadonlyMap<string, StateItem>): BatchPlan => {
-  const plan: BatchPlan = { alerts: [], fleetRecords: [], windows: [], devices: [] };
+  const plan: BatchPlan = { alerts: [], resolves: [], fleetRecords: [], windows: [], devices: [] };
   for (const [partitionId, group] of planner.groups.partitions) {
     const planned = planner.fleetRecords(
       partitionId,
@@ -31,6 +33,7 @@ export const planBatch = (planner: BatchPlanner, items: ReadonlyMap<string, Stat
     plan.devices.push(planned);
     plan.windows.push(...planned.late);
     plan.alerts.push(...planned.alerts);
+    plan.resolves.push(...planned.resolves);
   }
   return plan;
 };

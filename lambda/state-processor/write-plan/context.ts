@@ -42,6 +42,8 @@ export interface WriteStats {
   transactions: number;
   conflicts: number;
   alerts: number;
+  /** Episodes resolved (sent: a resolution already applied counts too). */
+  resolves: number;
   /** Fleet-count transactions cancelled because another invocation wrote the partition's fleet item first. */
   fleetItemConflicts: number;
 }
@@ -56,6 +58,8 @@ export interface WriteContext {
   readonly stats: WriteStats;
   /** Alerts this attempt has written (deviceId + alertKey): each is sent at most once per attempt. */
   readonly writtenAlerts: Set<string>;
+  /** Resolutions this attempt has sent (deviceId + alertKey): each is sent at most once per attempt. */
+  readonly writtenResolves: Set<string>;
 }
 
 export const createContext = (options: WriteOptions): WriteContext => ({
@@ -64,8 +68,9 @@ export const createContext = (options: WriteOptions): WriteContext => ({
   planner: options.planner,
   concurrency: options.concurrency,
   maxAttempts: options.maxAttempts,
-  stats: { itemWrites: 0, transactions: 0, conflicts: 0, alerts: 0, fleetItemConflicts: 0 },
+  stats: { itemWrites: 0, transactions: 0, conflicts: 0, alerts: 0, resolves: 0, fleetItemConflicts: 0 },
   writtenAlerts: new Set(),
+  writtenResolves: new Set(),
 });
 
 /** An item planned for a write, with the version it was planned from (null = it must not exist). */

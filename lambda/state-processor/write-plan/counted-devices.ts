@@ -103,10 +103,7 @@ export class CountedPartition {
     for (const d of chunk) accumulateDelta(delta, d.before, d.after);
     const fleetWrite = { item: applyFleetDelta(this.at, current, delta), expectedVersion };
     const { writes, owners } = chunkWrites(chunk, fleetWrite);
-    await writeAlerts(
-      this.context,
-      chunk.flatMap((d) => d.alerts),
-    );
+    await writeAlerts(this.context, chunk);
     const conflicts = await transact(this.context, writes);
     if (conflicts.length === 0) await this.#committed(chunk, writes.length, fleetWrite.item);
     else await this.#cancelled(chunk, conflicts.length, lostParts(conflicts, owners));

@@ -1,6 +1,6 @@
 /**
  * After a device conflict or a partial round: re-read the device and its windows, re-plan it from them, and write
- * what must precede it (its alerts and late windows). Returns the device plan to write, or null when nothing is left.
+ * what must precede it (its alerts, resolutions and late windows). Returns the device plan to write, or null when nothing is left.
  */
 
 import type { DevicePlan } from '#core/device.ts';
@@ -22,7 +22,7 @@ export const replanDevice = async (context: WriteContext, deviceId: string): Pro
   if (more.length > 0) for (const [id, item] of await store.read(more)) items.set(id, item);
   const replanned = planner.device(deviceId, items);
   if (replanned) {
-    await writeAlerts(context, replanned.alerts);
+    await writeAlerts(context, [replanned]);
     await writeWindows(context, replanned.late);
   }
   return replanned;

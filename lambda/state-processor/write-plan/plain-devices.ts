@@ -31,7 +31,7 @@ export const writePlainDevice = async (
         round.counted.push(planned);
         return true;
       }
-      await writeAlerts(context, planned.alerts);
+      await writeAlerts(context, [planned]);
       const writes = unitWrites(planned);
       const [only] = writes;
       const written =

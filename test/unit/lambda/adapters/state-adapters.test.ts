@@ -6,6 +6,7 @@ import {
   PutCommand,
   ScanCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
@@ -214,8 +215,15 @@ describe('DynamoDbStateStore', () => {
     ddb.on(BatchGetCommand).resolves({ Responses: { state: [theirs] } });
     const store = new DynamoDbStateStore(client, 'state', noWait);
     const stats = await writePlan(
-      { alerts: [], fleetRecords: [], windows: [window], devices: [] },
-      { store, alerts: { write: async () => {} }, planner, items: new Map(), concurrency: 2, maxAttempts: 3 },
+      { alerts: [], resolves: [], fleetRecords: [], windows: [window], devices: [] },
+      {
+        store,
+        alerts: { write: async () => {}, resolve: async () => {} },
+        planner,
+        items: new Map(),
+        concurrency: 2,
+        maxAttempts: 3,
+      },
     );
     expect(stats).toMatchObject({ itemWrites: 1, conflicts: 1 });
     expect(ddb).toHaveReceivedCommandTimes(BatchGetCommand, 1);
@@ -238,6 +246,37 @@ describe('DynamoDbAlertsStore', () => {
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
       ConditionExpression: 'attribute_not_exists(alertKey)',
     });
+  });
+});
+
+describe('DynamoDbAlertsStore resolve', () => {
+  it('marks each episode resolved once: a failed condition (already resolved, or unknown) is success', async () => {
+    ddb.on(UpdateCommand).rejectsOnce(awsError('ConditionalCheckFailedException')).resolves({});
+    await new DynamoDbAlertsStore(client, 'alerts', { backoff: noWait }).resolve([
+      { deviceId: 'd1', alertKey: 'x#1', endsAt: '2026-11-21T10:00:05.000Z' },
+      { deviceId: 'd1', alertKey: 'x#2', endsAt: '2026-11-21T10:00:06.000Z' },
+    ]);
+    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 2);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: 'alerts',
+      Key: { deviceId: 'd1', alertKey: 'x#2' },
+      UpdateExpression: 'SET #state = :resolved, endsAt = :endsAt',
+      ConditionExpression:
+        'attribute_exists(alertKey) AND (attribute_not_exists(#state) OR #state <> :resolved)',
+      ExpressionAttributeValues: { ':resolved': 'resolved', ':endsAt': '2026-11-21T10:00:06.000Z' },
+    });
+  });
+
+  it('retries throttling and gives up on other errors', async () => {
+    ddb.on(UpdateCommand).rejectsOnce(awsError('ProvisionedThroughputExceededException')).resolves({});
+    const store = new DynamoDbAlertsStore(client, 'alerts', { backoff: noWait });
+    await store.resolve([{ deviceId: 'd1', alertKey: 'x#1', endsAt: '2026-11-21T10:00:05.000Z' }]);
+    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 2);
+    expect(store.counters.throttled).toBe(1);
+    ddb.on(UpdateCommand).rejects(awsError('ValidationException'));
+    await expect(
+      store.resolve([{ deviceId: 'd1', alertKey: 'x#1', endsAt: '2026-11-21T10:00:05.000Z' }]),
+    ).rejects.toThrow('ValidationException');
   });
 });
 

@@ -293,7 +293,7 @@ describe('batch planning', () => {
       [...plan.devices, ...withDevice, ...plan.fleetRecords].map((p) => [itemId(p.item), p.item]),
     );
     const replay = planBatch(planner, written);
-    expect(replay).toEqual({ alerts: [], devices: [], windows: [], fleetRecords: [] });
+    expect(replay).toEqual({ alerts: [], resolves: [], devices: [], windows: [], fleetRecords: [] });
   });
 
   it('splits decoded records from dead-letters with original bytes and position', () => {

@@ -3,8 +3,8 @@ import { alertId, buildAlert } from '#core/alerts.ts';
 import type { BatchRecord } from '#core/batch-record.ts';
 import { planDevice } from '#core/device.ts';
 import type { TelemetryRecord } from '#core/record.ts';
-import type { ThresholdRule } from '#core/rules.ts';
-import { evaluateEdges, isSilenceRule, ruleMatches, validateRule } from '#core/rules.ts';
+import type { Rule, ThresholdRule } from '#core/rules.ts';
+import { evaluateTrigger, isSilenceRule, ruleMatches, validateRule } from '#core/rules.ts';
 import { VIP_RULE_DOCUMENT } from '#test/support/examples.ts';
 
 const vip = { ruleId: 'vip-modem-down', ...VIP_RULE_DOCUMENT };
@@ -26,6 +26,12 @@ const rule = (over: Partial<ThresholdRule> = {}): ThresholdRule => ({
   enabled: true,
   ...over,
 });
+
+/** The trigger with nothing pending: the plain edge trigger for rules without `forSeconds`. */
+const evaluateEdges = (rules: Rule[], firing: string[], r: TelemetryRecord, registry: null) => {
+  const next = evaluateTrigger(rules, { firing, pendingSince: new Map() }, r, registry);
+  return { firing: next.firing, entered: next.entered.map((e) => e.rule) };
+};
 
 describe('validateRule', () => {
   it('accepts the contract example and returns a typed rule', () => {

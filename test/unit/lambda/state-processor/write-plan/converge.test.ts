@@ -12,8 +12,9 @@ const context = (maxAttempts: number): WriteContext => ({
   planner: {} as BatchPlanner,
   concurrency: 1,
   maxAttempts,
-  stats: { itemWrites: 0, transactions: 0, conflicts: 0, alerts: 0, fleetItemConflicts: 0 },
+  stats: { itemWrites: 0, transactions: 0, conflicts: 0, alerts: 0, resolves: 0, fleetItemConflicts: 0 },
   writtenAlerts: new Set(),
+  writtenResolves: new Set(),
 });
 
 const plan = (version: number) => ({
