@@ -46,11 +46,12 @@ export interface SilenceShareInputs {
 export const silenceLoad = (
   scenario: Scenario,
   invocationsPerSecond: number,
-  recordsPerReport: number,
+  { recordsPerReport, partitions }: { recordsPerReport: number; partitions: number },
 ): SilenceLoad => ({
   devices: scenario.devices,
   reportingPerMinute: expectedDistinct(scenario.devices, (scenario.recordsPerSecond * 60) / recordsPerReport),
   invocationsPerMinute: invocationsPerSecond * 60,
+  partitions,
 });
 
 /** The scenario's fleet at `devices` devices: its per-device rate and record size kept. */
@@ -63,7 +64,10 @@ export const rescale = (scenario: Scenario, devices: number): Scenario => ({
 export const silenceShare = (scenario: Scenario, inputs: SilenceShareInputs): SilenceShare => {
   const assumptions = inputs.assumptions ?? DEFAULT_ASSUMPTIONS;
   const report = computeCost(scenario, inputs.prices, inputs.calibration ?? DEFAULT_CALIBRATION, assumptions);
-  const load = silenceLoad(scenario, report.derived.invocationsPerSecond, assumptions.recordsPerReport);
+  const load = silenceLoad(scenario, report.derived.invocationsPerSecond, {
+    recordsPerReport: assumptions.recordsPerReport,
+    partitions: report.derived.partitions,
+  });
   const silence = silenceCost(load, inputs.prices, inputs.silence ?? DEFAULT_SILENCE_ASSUMPTIONS);
   const pipelineUsd = report.fleetstream.totalUsd;
   return {

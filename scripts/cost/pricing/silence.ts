@@ -15,7 +15,9 @@
  * and GB-second (https://aws.amazon.com/lambda/pricing/); EventBridge Scheduler per scheduled invocation, the first
  * 14 M a month free (https://aws.amazon.com/eventbridge/pricing/, "Scheduler"; the free tier is not applied here).
  */
-import { type LineItem, line, SECONDS_PER_MONTH } from '#scripts/cost/line-item.ts';
+import { DEFAULT_LAG_SETTLE_SECONDS } from '#core/contract/index.ts';
+import { PRESENCE_RETENTION_SECONDS } from '#core/items/presence.ts';
+import { GB, type LineItem, line, SECONDS_PER_MONTH } from '#scripts/cost/line-item.ts';
 import type { PriceTable } from '#scripts/cost/prices.ts';
 import { MB_PER_VCPU } from './lambda.ts';
 
@@ -46,6 +48,15 @@ export interface SilenceAssumptions {
   readonly memoryMb: number;
   /** The sweep's fixed work per run: IAM-signed Kafka admin connect and the group's offsets, the rules read. */
   readonly baseMs: number;
+  /**
+   * The wait for the processor to reach the end offsets the sweep just read (LAG_SETTLE_SECONDS), paid when the group
+   * is behind at that moment: on a busy fleet with a batching window, nearly every run. Billed as run time.
+   */
+  readonly settleMs: number;
+  /** Share of runs that wait `settleMs`. */
+  readonly settleShare: number;
+  /** How long a presence item is kept (its TTL): the longest silence rule plus an hour. */
+  readonly retentionSeconds: number;
   /** Query: DynamoDB time per 1 MB page and CPU to decode and diff 1,000 entries. */
   readonly pageMs: number;
   readonly cpuMsPer1kEntries: number;
@@ -62,8 +73,11 @@ export const DEFAULT_SILENCE_ASSUMPTIONS: SilenceAssumptions = {
   maxItemBytes: 400 * 1024,
   candidateShare: 0.001,
   episodesPerDeviceMonth: 2,
-  memoryMb: 1024,
+  memoryMb: 512,
   baseMs: 1500,
+  settleMs: DEFAULT_LAG_SETTLE_SECONDS * 1000,
+  settleShare: 1,
+  retentionSeconds: PRESENCE_RETENTION_SECONDS,
   pageMs: 40,
   cpuMsPer1kEntries: 0.5,
   getItemMs: 8,
@@ -77,6 +91,8 @@ export interface SilenceLoad {
   readonly reportingPerMinute: number;
   /** Processor invocations a minute (each writes at most one presence item per minute it sees, plus overflow). */
   readonly invocationsPerMinute: number;
+  /** Topic partitions: presence items are keyed by minute and partition, so a rule's read is a Query per partition. */
+  readonly partitions: number;
 }
 
 export interface SilenceCost {
@@ -106,7 +122,9 @@ export const presenceWrites = (load: SilenceLoad, a: SilenceAssumptions) => {
 /** The sweep's reads per run: one Query per rule over the minutes it covers, and the candidates' GetItems. */
 export const sweepReads = (load: SilenceLoad, bytesPerMinute: number, a: SilenceAssumptions) => {
   const queryBytes = bytesPerMinute * a.minutesReadPerSweep;
-  const queryRru = a.rules * 0.5 * Math.ceil(queryBytes / (4 * KB));
+  // One Query per partition and minute, each rounded up to 4 KB on its own.
+  const queries = a.rules * a.minutesReadPerSweep * load.partitions;
+  const queryRru = a.rules * 0.5 * Math.ceil(queryBytes / (4 * KB)) + queries * 0.5;
   const candidates = load.reportingPerMinute * a.candidateShare * a.rules;
   // A device item is under 4 KB: one strongly consistent read unit each.
   return { queryBytes, queryRru, candidates, getRru: candidates, rru: queryRru + candidates };
@@ -118,7 +136,8 @@ export const sweepDurationMs = (queryBytes: number, candidates: number, a: Silen
   const pages = a.rules * Math.max(1, Math.ceil(queryBytes / MB));
   const entries = (a.rules * queryBytes) / a.entryBytes;
   const cpuMs = ((entries / 1000) * a.cpuMsPer1kEntries + a.baseMs / 2) * stretch;
-  return cpuMs + a.baseMs / 2 + pages * a.pageMs + Math.ceil(candidates / a.getItemConcurrency) * a.getItemMs;
+  const waitMs = a.baseMs / 2 + a.settleShare * a.settleMs;
+  return cpuMs + waitMs + pages * a.pageMs + Math.ceil(candidates / a.getItemConcurrency) * a.getItemMs;
 };
 
 /** The month's silence-detection bill for a load. */
@@ -136,6 +155,7 @@ export const silenceCost = (
   const rruMonth = reads.rru * sweepsPerMonth;
   const episodes = load.devices * a.episodesPerDeviceMonth;
   const gbSeconds = sweepsPerMonth * (durationMs / 1000) * (a.memoryMb / 1024);
+  const storedGb = (writes.bytes * (a.retentionSeconds / 60)) / GB;
   const wru = p.dynamodb.writeRequestUnitsPerMillion.usd / 1e6;
   const lines = [
     line('DynamoDB', 'presence index writes (processor)', wruMonth, 'WRU', wruMonth * wru),
@@ -147,6 +167,13 @@ export const silenceCost = (
       (rruMonth * p.dynamodb.readRequestUnitsPerMillion.usd) / 1e6,
     ),
     line('DynamoDB', 'silence alerts and episodes', episodes * 4, 'WRU', episodes * 4 * wru),
+    line(
+      'DynamoDB',
+      `presence index storage (${Math.round(a.retentionSeconds / 3600)} h TTL)`,
+      storedGb,
+      'GB-month',
+      storedGb * p.dynamodb.storageGbMonth.usd,
+    ),
     line(
       'Lambda',
       'sweep requests',

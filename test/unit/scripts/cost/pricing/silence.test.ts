@@ -10,11 +10,14 @@ import {
 } from '#scripts/cost/pricing/silence.ts';
 import { testPrices } from '#test/support/cost-prices.ts';
 
-const load = { devices: 1_000_000, reportingPerMinute: 1_000_000, invocationsPerMinute: 144 };
+const load = { devices: 1_000_000, reportingPerMinute: 1_000_000, invocationsPerMinute: 144, partitions: 24 };
 
 describe('silence detection cost', () => {
   it('bills presence writes per item in 1 KB units, each item under the item size limit', () => {
-    const small = presenceWrites({ devices: 10, reportingPerMinute: 10, invocationsPerMinute: 144 }, a);
+    const small = presenceWrites(
+      { devices: 10, reportingPerMinute: 10, invocationsPerMinute: 144, partitions: 24 },
+      a,
+    );
     // Ten devices: at most ten items (one per invocation that saw one), 1 WRU each.
     expect(small).toEqual({ items: 10, bytes: 10 * a.entryBytes + 10 * a.itemOverheadBytes, wru: 10 });
     const big = presenceWrites(load, a);
@@ -25,7 +28,8 @@ describe('silence detection cost', () => {
 
   it('reads two minutes of presence per rule eventually consistent (4 KB units, half), candidates strongly', () => {
     const reads = sweepReads(load, 1_000_000, { ...a, rules: 3 });
-    expect(reads.queryRru).toBe(3 * 0.5 * Math.ceil(2_000_000 / 4096));
+    // One Query per rule, minute and partition, each at least half a unit, plus the bytes in 4 KB units.
+    expect(reads.queryRru).toBe(3 * 0.5 * Math.ceil(2_000_000 / 4096) + 3 * 2 * 24 * 0.5);
     expect(reads.getRru).toBeCloseTo(load.reportingPerMinute * a.candidateShare * 3, 6);
   });
 
@@ -50,11 +54,16 @@ describe('silence detection cost', () => {
         fc.integer({ min: 1, max: 10_000 }),
         (devices, inv) => {
           const one = silenceCost(
-            { devices, reportingPerMinute: devices, invocationsPerMinute: inv },
+            { devices, reportingPerMinute: devices, invocationsPerMinute: inv, partitions: 24 },
             testPrices,
           );
           const two = silenceCost(
-            { devices: 2 * devices, reportingPerMinute: 2 * devices, invocationsPerMinute: inv },
+            {
+              devices: 2 * devices,
+              reportingPerMinute: 2 * devices,
+              invocationsPerMinute: inv,
+              partitions: 24,
+            },
             testPrices,
           );
           expect(two.totalUsd).toBeGreaterThanOrEqual(one.totalUsd);
