@@ -26,6 +26,18 @@ describe('npm start --profile', () => {
     expect(configFrom({ profile: 'balanced' }).batching.profile).toBe('balanced');
   });
 
+  it('takes --silent-ratio (or $FLEETSTREAM_SILENT_RATIO) for the generator, 0 by default, below 1', () => {
+    expect(configFrom({}).silentRatio).toBe(0);
+    expect(configFrom({ 'silent-ratio': '0.1' }).silentRatio).toBe(0.1);
+    process.env.FLEETSTREAM_SILENT_RATIO = '0.2';
+    try {
+      expect(configFrom({}).silentRatio).toBe(0.2);
+    } finally {
+      delete process.env.FLEETSTREAM_SILENT_RATIO;
+    }
+    expect(() => configFrom({ 'silent-ratio': '1' })).toThrow(UsageError);
+  });
+
   it('rejects an unknown profile with a usage error naming the choices', () => {
     expect(() => configFrom({ profile: 'turbo' })).toThrow(UsageError);
     expect(() => configFrom({ profile: 'turbo' })).toThrow(
