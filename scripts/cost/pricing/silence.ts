@@ -15,7 +15,7 @@
  * and GB-second (https://aws.amazon.com/lambda/pricing/); EventBridge Scheduler per scheduled invocation, the first
  * 14 M a month free (https://aws.amazon.com/eventbridge/pricing/, "Scheduler"; the free tier is not applied here).
  */
-import { DEFAULT_LAG_SETTLE_SECONDS } from '#core/contract/index.ts';
+import { DEFAULT_LAG_SETTLE_SECONDS, DYNAMODB_LIMITS } from '#core/contract/index.ts';
 import { PRESENCE_RETENTION_SECONDS } from '#core/items/presence.ts';
 import { GB, type LineItem, line, SECONDS_PER_MONTH } from '#scripts/cost/line-item.ts';
 import type { PriceTable } from '#scripts/cost/prices.ts';
@@ -70,7 +70,7 @@ export const DEFAULT_SILENCE_ASSUMPTIONS: SilenceAssumptions = {
   minutesReadPerSweep: 2,
   entryBytes: 12,
   itemOverheadBytes: 100,
-  maxItemBytes: 400 * 1024,
+  maxItemBytes: DYNAMODB_LIMITS.itemBytes,
   candidateShare: 0.001,
   episodesPerDeviceMonth: 2,
   memoryMb: 512,
