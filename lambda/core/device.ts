@@ -186,7 +186,6 @@ export const planDevice = (
     version,
   });
   const offsets = advanceWatermarks(round.watermark, round.fresh);
-  const processedAt = context.now === undefined ? current?.processedAt : new Date(context.now).toISOString();
   const fold = {
     state,
     aggregates,
@@ -196,7 +195,7 @@ export const planDevice = (
     registry: context.registry,
     source,
     offsets,
-    processedAt,
+    processedAt: context.now === undefined ? current?.processedAt : new Date(context.now).toISOString(),
   };
   const item = deviceItemOf(deviceId, fold, windows, version);
   // A minute closed in this write is copied to its window item right after it (window/closed.ts).

@@ -3,8 +3,9 @@
  * here instead of 60 s): (a) with a silence rule of N = 60 s, of devices producing every second those that stop get
  * exactly one firing silence alert each within N + 60 s and the others none, and a device that resumes gets its alert
  * resolved and a resolve notification; (b) pausing the runtime's processes (SIGSTOP, Kafka and DynamoDB Local keep
- * running) for longer than N while the producer keeps sending raises no silence alert for a device that kept sending,
- * and one pipeline-stalled episode that resolves once the processor has caught up.
+ * running) for longer than N while the producer keeps sending raises no silence alert for a device that kept sending;
+ * a sweep run from this process meanwhile (not paused) sees the stall: one pipeline-stalled episode, notified, resolved
+ * once the processor has caught up.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -13,8 +14,10 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
+import { DEFAULT_CONSUMER_GROUP } from '#core/contract/index.ts';
 import type { AlertItem } from '#core/items/alert.ts';
 import { STALL_RULE_ID } from '#lambda/silence-sweep/stall-step.ts';
+import { startSilenceTimer } from '#scripts/local/silence-timer.ts';
 import type { PublishedMessage } from '#scripts/local/stand-ins/sns.ts';
 import { localTableNames } from '#scripts/local/tables.ts';
 import { type LocalRuntime, startLocalRuntime } from '#test/support/local-runtime.ts';
@@ -185,27 +188,59 @@ describe('silence rules on the local runtime', () => {
     expect((await silenceAlerts()).filter((a) => keep.includes(a.deviceId))).toEqual([]);
   }, 300_000);
 
-  it('pausing the runtime for longer than N while devices keep sending raises no silence alert, one stall episode', async () => {
+  it('pausing the runtime for longer than N while devices keep sending raises no silence alert; a sweep that is not paused raises one stall episode', async () => {
     const before = (await silenceAlerts()).length;
-    const paused = runtimeNodeProcesses();
-    expect(paused.length).toBeGreaterThan(0);
-    for (const pid of paused) process.kill(pid, 'SIGSTOP');
+    // The runtime's own sweep is paused with it and cannot see the stall. A second sweep from this process (the same
+    // core, tables and consumer group, overlapping the runtime's once it resumes) sees the processor stand still.
+    const outside = startSilenceTimer({
+      db: createDocumentClient(runtime.dynamodbEndpoint),
+      kafka: new Kafka({ brokers: [runtime.brokers], logLevel: logLevel.NOTHING }),
+      tables: localTableNames(),
+      sweep: {
+        topic: 'modem-telemetry',
+        groupId: DEFAULT_CONSUMER_GROUP,
+        stallAfterMs: 30_000,
+        settleMs: 2_000,
+      },
+      periodMs: 5_000,
+      rulesCacheSeconds: 1,
+    });
     try {
-      await sleep((N + 30) * 1000);
+      const paused = runtimeNodeProcesses();
+      expect(paused.length).toBeGreaterThan(0);
+      for (const pid of paused) process.kill(pid, 'SIGSTOP');
+      try {
+        await sleep((N + 30) * 1000);
+        const open = (await alerts()).filter((a) => a.ruleId === STALL_RULE_ID);
+        expect(open).toHaveLength(1);
+        expect(open[0]?.state).toBe('firing');
+      } finally {
+        for (const pid of paused) process.kill(pid, 'SIGCONT');
+      }
+      const stall = await waitFor(
+        'the pipeline-stalled episode resolved',
+        async () => (await alerts()).find((a) => a.ruleId === STALL_RULE_ID && a.state === 'resolved'),
+        60_000,
+      );
+      expect(stall.field).toBe('stalledForSeconds');
+      // The minutes of the pause are judged once the processor has caught up: a few sweeps later, nothing.
+      await sleep(40_000);
     } finally {
-      for (const pid of paused) process.kill(pid, 'SIGCONT');
+      await outside.stop();
     }
-    // Caught up (the stall episode resolves), then two more minutes' worth of sweeps.
-    const stall = await waitFor(
-      'the pipeline-stalled episode resolved',
-      async () => (await alerts()).find((a) => a.ruleId === STALL_RULE_ID && a.state === 'resolved'),
-      90_000,
-    );
-    expect(stall.field).toBe('stalledForSeconds');
-    await sleep(40_000);
     const after = await silenceAlerts();
     expect(after.filter((a) => keep.includes(a.deviceId) || a.deviceId === stop[0])).toEqual([]);
     expect(after).toHaveLength(before);
     expect((await alerts()).filter((a) => a.ruleId === STALL_RULE_ID)).toHaveLength(1);
+    await waitFor(
+      'the stall notified, firing and resolved',
+      async () => {
+        const states = (await notifications())
+          .filter((m) => m.attributes.ruleId === STALL_RULE_ID)
+          .map((m) => m.attributes.state);
+        return states.includes('firing') && states.includes('resolved') ? true : undefined;
+      },
+      45_000,
+    );
   }, 300_000);
 });
