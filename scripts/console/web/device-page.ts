@@ -3,7 +3,7 @@ import { type Chart, windowChart } from './charts.ts';
 import type { Context } from './context.ts';
 import { changed, field, h, replaceChildren, select, table } from './dom.ts';
 import { entries, formatDecimal, formatInteger, formatTime } from './format.ts';
-import { silenceAlert } from './silence.ts';
+import { activeRows, silenceAlert } from './silence.ts';
 
 const POLL_MS = 5000;
 const RANGES = [
@@ -86,7 +86,8 @@ export const devicePage = (
       throw error;
     }
     const silence = silenceAlert([...device.activeAlerts, ...firing], rules);
-    if (changed(details, { device, silence }))
+    const active = activeRows(device.activeAlerts, firing);
+    if (changed(details, { device, silence, active }))
       replaceChildren(
         details,
         h(
@@ -159,12 +160,12 @@ export const devicePage = (
           'section',
           { 'aria-labelledby': 'active-title' },
           h('h2', { id: 'active-title' }, 'Active alerts'),
-          device.activeAlerts.length === 0
+          active.length === 0
             ? h('p', { class: 'empty' }, 'No active alert.')
             : table(
                 'Active alerts',
                 ['Rule', 'Severity', 'Message', 'Since'],
-                device.activeAlerts.map((alert) => [
+                active.map((alert) => [
                   alert.ruleId,
                   h(
                     'span',

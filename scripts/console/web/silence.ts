@@ -22,3 +22,25 @@ export const silenceAlert = (
   if (silent.length === 0) return null;
   return silent.reduce((first, alert) => ((alert.at ?? '\uffff') < (first.at ?? '\uffff') ? alert : first));
 };
+
+/** A row of the device page's "Active alerts": what both sources say about one firing alert. */
+export interface ActiveRow {
+  readonly ruleId: string;
+  readonly severity: string | null;
+  readonly message: string | null;
+  readonly at: string | null;
+}
+
+/**
+ * The device's firing alerts, one per rule: those `GET /devices/{id}` lists, then any firing episode of
+ * `GET /alerts?deviceId=&state=firing` it does not (a silence alert the device item does not list as firing).
+ */
+export const activeRows = (listed: readonly ActiveRow[], episodes: readonly ActiveRow[]): ActiveRow[] => {
+  const rules = new Set(listed.map((alert) => alert.ruleId));
+  const extra = episodes.filter((alert) => {
+    if (rules.has(alert.ruleId)) return false;
+    rules.add(alert.ruleId);
+    return true;
+  });
+  return [...listed, ...extra];
+};

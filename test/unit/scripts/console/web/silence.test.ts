@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { silenceAlert } from '#scripts/console/web/silence.ts';
+import { activeRows, silenceAlert } from '#scripts/console/web/silence.ts';
 
 const rules = [
   { ruleId: 'modem-silent', when: { silentForSeconds: 120 } },
@@ -25,5 +25,18 @@ describe('silenceAlert: a device is silent when a silence rule fires for it', ()
 
   it('does not take a firing alert of a deleted rule for silence', () => {
     expect(silenceAlert([{ ruleId: 'gone', at: '2026-12-06T10:00:00.000Z' }], rules)).toBeNull();
+  });
+});
+
+describe('activeRows: the device page lists each firing rule once, from either source', () => {
+  const row = (ruleId: string, message: string) => ({ ruleId, severity: 'critical', message, at: null });
+  it('keeps what GET /devices lists and adds the firing episodes it does not', () => {
+    expect(
+      activeRows(
+        [row('modem-down', 'listed')],
+        [row('modem-down', 'episode'), row('modem-silent', 'episode'), row('modem-silent', 'older episode')],
+      ),
+    ).toEqual([row('modem-down', 'listed'), row('modem-silent', 'episode')]);
+    expect(activeRows([], [])).toEqual([]);
   });
 });
