@@ -78,7 +78,7 @@ export class DynamoDbSweepStore implements SweepStore {
     );
   }
 
-  async presence(minute: string, partition: number, topic: string): Promise<string[]> {
+  async presence(slot: string, partition: number, topic: string): Promise<string[]> {
     const ids: string[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -89,7 +89,7 @@ export class DynamoDbSweepStore implements SweepStore {
             TableName: this.tables.state,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :topic)',
             ExpressionAttributeValues: {
-              ':pk': presencePk(minute, partition),
+              ':pk': presencePk(slot, partition),
               ':topic': presenceTopicPrefix(topic),
             },
             ProjectionExpression: 'ids',

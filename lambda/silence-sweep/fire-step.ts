@@ -19,7 +19,7 @@ export const fireSilent = async (
   deps: SweepDeps,
   rule: SilenceRule,
   first: DeviceItem,
-  at: { through: number | undefined; minuteEndMs: number },
+  at: { through: number | undefined; slotEndMs: number },
 ): Promise<FireResult> => {
   let device: DeviceItem | undefined = first;
   for (let attempt = 1; device !== undefined && attempt <= MAX_FIRE_ATTEMPTS; attempt++) {
