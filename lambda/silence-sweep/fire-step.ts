@@ -34,6 +34,8 @@ export const fireSilent = async (
         ruleId: rule.ruleId,
         deviceId: device.deviceId,
         alertKey: alert.alertKey,
+        processedAt: device.processedAt,
+        through: at.through === undefined ? null : new Date(at.through).toISOString(),
       });
       return 'fired';
     }
