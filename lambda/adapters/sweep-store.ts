@@ -15,7 +15,13 @@ import type { DeviceItem } from '#core/items/device.ts';
 import { deviceKey, type ItemKey } from '#core/items/keys.ts';
 import { presencePk, presenceTopicPrefix } from '#core/items/presence.ts';
 import type { FireOutcome, SweepItem, SweepStore } from '#core/silence/ports.ts';
-import { type BackoffOptions, isRetryable, withBackoff } from './backoff.ts';
+import {
+  type BackoffOptions,
+  isRetryable,
+  RetryableError,
+  THROTTLING_ERRORS,
+  withBackoff,
+} from './backoff.ts';
 import { batchGetAll } from './batch-get.ts';
 import { conditionalPut } from './conditional-put.ts';
 import { addCapacity, createCounters, type DynamoDbCounters } from './dynamodb-counters.ts';
@@ -78,7 +84,7 @@ export class DynamoDbSweepStore implements SweepStore {
     );
   }
 
-  async presence(minute: string, partition: number, topic: string): Promise<string[]> {
+  async presence(slot: string, partition: number, topic: string): Promise<string[]> {
     const ids: string[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -89,7 +95,7 @@ export class DynamoDbSweepStore implements SweepStore {
             TableName: this.tables.state,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :topic)',
             ExpressionAttributeValues: {
-              ':pk': presencePk(minute, partition),
+              ':pk': presencePk(slot, partition),
               ':topic': presenceTopicPrefix(topic),
             },
             ProjectionExpression: 'ids',
@@ -141,6 +147,8 @@ export class DynamoDbSweepStore implements SweepStore {
         if (codes[0] === 'ConditionalCheckFailed' || codes[0] === 'TransactionConflict')
           return 'device-changed';
         if (codes[1] === 'ConditionalCheckFailed') return 'alert-exists';
+        if (codes.some((code) => THROTTLING_ERRORS.has(code)))
+          throw new RetryableError(`transaction cancelled: ${codes.join(', ')}`);
         throw error;
       }
     });

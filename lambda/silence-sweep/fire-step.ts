@@ -19,7 +19,7 @@ export const fireSilent = async (
   deps: SweepDeps,
   rule: SilenceRule,
   first: DeviceItem,
-  at: { through: number | undefined; minuteEndMs: number },
+  at: { through: number | undefined; slotEndMs: number },
 ): Promise<FireResult> => {
   let device: DeviceItem | undefined = first;
   for (let attempt = 1; device !== undefined && attempt <= MAX_FIRE_ATTEMPTS; attempt++) {
@@ -34,6 +34,8 @@ export const fireSilent = async (
         ruleId: rule.ruleId,
         deviceId: device.deviceId,
         alertKey: alert.alertKey,
+        processedAt: device.processedAt,
+        through: at.through === undefined ? null : new Date(at.through).toISOString(),
       });
       return 'fired';
     }

@@ -10,8 +10,8 @@ export interface SweepOptions {
   readonly stallAfterMs: number;
   /** How long to wait for the group to reach the ends just observed. */
   readonly settleMs: number;
-  /** Presence minutes examined per rule and sweep (bounds one run after a long stall). @default 30 */
-  readonly maxMinutes?: number;
+  /** Presence slots examined per rule and sweep (bounds one run after a long stall). @default 60 (30 minutes) */
+  readonly maxSlots?: number;
 }
 
 export const SWEEP_PK = 'SWEEP';
@@ -19,7 +19,7 @@ export const SWEEP_PK = 'SWEEP';
 /** The stall guard's lag state of a topic. */
 export const lagStateKey = (topic: string): ItemKey => ({ pk: SWEEP_PK, sk: `LAG#${topic}` });
 
-/** A silence rule's cursor: the next presence minute to examine. */
+/** A silence rule's cursor: the next presence slot to examine. */
 export const cursorKey = (topic: string, ruleId: string): ItemKey => ({
   pk: SWEEP_PK,
   sk: `CURSOR#${topic}#${ruleId}`,

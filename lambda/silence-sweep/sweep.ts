@@ -6,7 +6,7 @@
 import { isSilenceRule } from '#core/rules.ts';
 import { stalledPartitions } from '#core/silence/lag-state.ts';
 import type { SweepDeps } from '#core/silence/ports.ts';
-import { PresenceMinutes, type RuleSweepStats, sweepRule } from './rule-step.ts';
+import { PresenceSlots, type RuleSweepStats, sweepRule } from './rule-step.ts';
 import { stallStep } from './stall-step.ts';
 import type { SweepOptions } from './sweep-options.ts';
 
@@ -20,15 +20,15 @@ export interface SweepSummary {
 
 export const sweepOnce = async (deps: SweepDeps, options: SweepOptions): Promise<SweepSummary> => {
   const now = (deps.clock ?? Date.now)();
-  const totals: RuleSweepStats = { minutes: 0, candidates: 0, fired: 0, deferred: 0 };
+  const totals: RuleSweepStats = { slots: 0, candidates: 0, fired: 0, deferred: 0 };
   const watches = await stallStep(deps, options, now);
   if (watches === undefined) return { ran: false, rules: 0, stalledPartitions: 0, totals };
   const rules = (await deps.rules.rules()).filter((r) => r.enabled).filter(isSilenceRule);
   const partitions = Object.keys(watches).map(Number);
-  const context = { deps, options, watches, presence: new PresenceMinutes(deps, options.topic, partitions) };
+  const context = { deps, options, watches, presence: new PresenceSlots(deps, options.topic, partitions) };
   for (const rule of rules) {
     const stats = await sweepRule(context, rule);
-    totals.minutes += stats.minutes;
+    totals.slots += stats.slots;
     totals.candidates += stats.candidates;
     totals.fired += stats.fired;
     totals.deferred += stats.deferred;

@@ -9,7 +9,7 @@ import type { Kafka } from 'kafkajs';
 import { KafkaLagSource } from '#adapters/kafka-lag.ts';
 import { DynamoDbRulesCache } from '#adapters/rules-cache.ts';
 import { DynamoDbSweepStore } from '#adapters/sweep-store.ts';
-import { silentLog } from '#core/ports.ts';
+import { type Log, silentLog } from '#core/ports.ts';
 import type { SweepSummary } from '#lambda/silence-sweep/sweep.ts';
 import { sweepOnce } from '#lambda/silence-sweep/sweep.ts';
 import type { SweepOptions } from '#lambda/silence-sweep/sweep-options.ts';
@@ -22,6 +22,8 @@ export interface SilenceTimerOptions {
   readonly periodMs: number;
   readonly rulesCacheSeconds: number;
   readonly onSweep?: (summary: SweepSummary) => void;
+  /** @default silent */
+  readonly log?: Log;
   readonly onError?: (error: unknown) => void;
 }
 
@@ -40,7 +42,7 @@ export const startSilenceTimer = (options: SilenceTimerOptions): SilenceTimer =>
     rules: new DynamoDbRulesCache(options.db, options.tables.rules, {
       ttlSeconds: options.rulesCacheSeconds,
     }),
-    log: silentLog,
+    log: options.log ?? silentLog,
   };
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;

@@ -190,6 +190,18 @@ describe('silence rules on the local runtime', () => {
 
   it('pausing the runtime for longer than N while devices keep sending raises no silence alert; a sweep that is not paused raises one stall episode', async () => {
     const before = (await silenceAlerts()).length;
+    const outsideLog: string[] = [];
+    const remember =
+      (level: string) =>
+      (message: string, ...attributes: object[]) =>
+        void outsideLog.push(
+          JSON.stringify({
+            level,
+            message,
+            at: new Date().toISOString(),
+            ...Object.assign({}, ...attributes),
+          }),
+        );
     // The runtime's own sweep is paused with it and cannot see the stall. A second sweep from this process (the same
     // core, tables and consumer group, overlapping the runtime's once it resumes) sees the processor stand still.
     const outside = startSilenceTimer({
@@ -204,6 +216,7 @@ describe('silence rules on the local runtime', () => {
       },
       periodMs: 5_000,
       rulesCacheSeconds: 1,
+      log: { debug: () => {}, info: remember('INFO'), warn: remember('WARN'), error: remember('ERROR') },
     });
     try {
       const paused = runtimeNodeProcesses();
@@ -229,7 +242,13 @@ describe('silence rules on the local runtime', () => {
       await outside.stop();
     }
     const after = await silenceAlerts();
-    expect(after.filter((a) => keep.includes(a.deviceId) || a.deviceId === stop[0])).toEqual([]);
+    const runtimeLog = await readFile(join(runtime.stateDir, 'logs', 'silence-sweep.log'), 'utf8').catch(
+      () => '',
+    );
+    expect(
+      after.filter((a) => keep.includes(a.deviceId) || a.deviceId === stop[0]),
+      `outside sweep:\n${outsideLog.join('\n')}\nruntime sweep:\n${runtimeLog}`,
+    ).toEqual([]);
     expect(after).toHaveLength(before);
     expect((await alerts()).filter((a) => a.ruleId === STALL_RULE_ID)).toHaveLength(1);
     await waitFor(

@@ -25,8 +25,8 @@ export class MemorySweepStore implements SweepStore {
   fires = 0;
   deviceReads = 0;
 
-  addPresence(minute: string, partition: number, topic: string, ids: readonly string[]): void {
-    const pk = presencePk(minute, partition);
+  addPresence(slot: string, partition: number, topic: string, ids: readonly string[]): void {
+    const pk = presencePk(slot, partition);
     const items = this.presenceItems.get(pk) ?? new Map<string, Set<string>>();
     this.presenceItems.set(pk, items);
     const sk = `${presenceTopicPrefix(topic)}0#0`;
@@ -49,9 +49,9 @@ export class MemorySweepStore implements SweepStore {
     return true;
   }
 
-  async presence(minute: string, partition: number, topic: string): Promise<string[]> {
+  async presence(slot: string, partition: number, topic: string): Promise<string[]> {
     await tick();
-    const items = this.presenceItems.get(presencePk(minute, partition)) ?? new Map<string, Set<string>>();
+    const items = this.presenceItems.get(presencePk(slot, partition)) ?? new Map<string, Set<string>>();
     return [...items]
       .filter(([sk]) => sk.startsWith(presenceTopicPrefix(topic)))
       .flatMap(([, ids]) => [...ids]);

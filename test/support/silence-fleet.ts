@@ -1,13 +1,13 @@
 /**
- * A simulated fleet, processor and silence sweep over the sweep's in-memory fakes, in seconds from a minute boundary:
+ * A simulated fleet, processor and silence sweep over the sweep's in-memory fakes, in seconds from a slot boundary:
  * devices append a record every `everySeconds` while active; the processor handles each partition every
  * `processEverySeconds` unless that partition is stalled (then its records wait), writing each device item as the real
- * processor does for the sweep (`processedAt`, version + 1, presence when new in the minute) and resolving the open
+ * processor does for the sweep (`processedAt`, version + 1, presence when new in the slot) and resolving the open
  * silence episodes of a device that reported (what the lifecycle does); the group's committed offset follows.
  */
 import type { DeviceItem } from '#core/items/device.ts';
 import { deviceKey } from '#core/items/keys.ts';
-import { isNewInMinute, minuteOf } from '#core/items/presence.ts';
+import { isNewInSlot, slotOf } from '#core/items/presence.ts';
 import { silentLog } from '#core/ports.ts';
 import type { Rule } from '#core/rules.ts';
 import { sweepOnce } from '#lambda/silence-sweep/sweep.ts';
@@ -76,14 +76,14 @@ export class SilenceFleet {
     const fresh = log.slice(this.committed[partition]);
     this.committed[partition] = log.length;
     const devices = new Set(fresh.map((r) => r.deviceId));
-    const minute = minuteOf(this.now);
+    const slot = slotOf(this.now);
     const present: string[] = [];
     for (const id of devices) {
       const current = this.store.devices.get(id);
-      if (isNewInMinute(current?.processedAt, minute)) present.push(id);
+      if (isNewInSlot(current?.processedAt, slot)) present.push(id);
     }
     // Presence first, as the write plan does.
-    if (present.length > 0) this.store.addPresence(minute, partition, TOPIC, present);
+    if (present.length > 0) this.store.addPresence(slot, partition, TOPIC, present);
     for (const id of devices) this.writeDevice(id, partition);
   }
 

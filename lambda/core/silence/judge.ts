@@ -22,21 +22,21 @@ const selects = (rule: SilenceRule, device: DeviceItem): boolean =>
   ruleApplies(rule, { model: device.model } as TelemetryRecord, device.registry ?? null);
 
 /**
- * `minuteEndMs`: the end of the presence minute the device was a candidate of. The device is judgeable once its
- * partitions are processed N s past that minute; until then `defer` (the sweep keeps the minute).
+ * `slotEndMs`: the end of the presence slot the device was a candidate of. The device is judgeable once its
+ * partitions are processed N s past that slot; until then `defer` (the sweep keeps the slot).
  */
 export const judge = (
   rule: SilenceRule,
   device: DeviceItem,
-  at: { through: number | undefined; minuteEndMs: number },
+  at: { through: number | undefined; slotEndMs: number },
 ): Verdict => {
   if (!selects(rule, device) || device.openAlerts?.[rule.ruleId] !== undefined) return 'skip';
   if (device.processedAt === undefined) return 'skip';
   const n = rule.when.silentForSeconds * 1000;
   if (at.through === undefined) return 'defer';
   if (Date.parse(device.processedAt) > at.through - n) {
-    // Written after the minute: a later presence minute lists it. Else its partitions are not far enough yet.
-    return Date.parse(device.processedAt) >= at.minuteEndMs ? 'active' : 'defer';
+    // Written after the slot: a later presence slot lists it. Else its partitions are not far enough yet.
+    return Date.parse(device.processedAt) >= at.slotEndMs ? 'active' : 'defer';
   }
   return 'silent';
 };

@@ -35,8 +35,8 @@ export interface SweepStore {
   readItem<T extends SweepItem>(key: ItemKey): Promise<T | undefined>;
   /** Put conditional on the version read (null = must not exist); false when another sweep wrote it first. */
   putItem(item: SweepItem, expectedVersion: number | null): Promise<boolean>;
-  /** The device ids of a minute's presence items of one partition (every chunk of `topic`). */
-  presence(minute: string, partition: number, topic: string): Promise<string[]>;
+  /** The device ids of a slot's presence items of one partition (every chunk of `topic`). */
+  presence(slot: string, partition: number, topic: string): Promise<string[]>;
   /** Strongly consistent read of device items (absent ones are missing from the map). */
   readDevices(deviceIds: readonly string[]): Promise<Map<string, DeviceItem>>;
   /**

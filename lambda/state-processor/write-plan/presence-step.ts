@@ -1,23 +1,17 @@
 /**
  * Step 0 of the write plan: the presence index (docs/DATA_MODEL.md "Presence index"). Before any device is written,
- * each device this batch writes whose item's last write (`processedAt`) was in an earlier processing minute is added
- * to the current minute's presence item of its partition. Written first, so a device write stamped in a minute is
- * always listed in that minute even if the invocation dies right after it (a retry finds the records folded and
+ * each device this batch writes whose item's last write (`processedAt`) was in an earlier processing slot is added
+ * to the current slot's presence item of its partition. Written first, so a device write stamped in a slot is
+ * always listed in that slot even if the invocation dies right after it (a retry finds the records folded and
  * writes nothing more). ADD to a string set: a retry, or an overlapping invocation, only adds; an extra id only makes
- * a device look active for a minute, which the sweep's read of the device item corrects.
+ * a device look active for a slot, which the sweep's read of the device item corrects.
  */
 
 import type { BatchGroups } from '#core/batch/group.ts';
 import type { BatchPlan } from '#core/batch/plan.ts';
 import type { DeviceItem } from '#core/items/device.ts';
 import { deviceKey } from '#core/items/keys.ts';
-import {
-  isNewInMinute,
-  minuteOf,
-  presenceChunks,
-  presenceExpiry,
-  presenceKey,
-} from '#core/items/presence.ts';
+import { isNewInSlot, presenceChunks, presenceExpiry, presenceKey, slotOf } from '#core/items/presence.ts';
 import { itemIn, type StateItem } from '#core/items/state-item.ts';
 import type { PresenceEntry, PresenceSink } from '#core/ports.ts';
 
@@ -58,18 +52,18 @@ export const presenceEntries = (
   items: ReadonlyMap<string, StateItem>,
   nowMs: number,
 ): PresenceEntry[] => {
-  const minute = minuteOf(nowMs);
+  const slot = slotOf(nowMs);
   const partitions = byPartition(groups);
   const partitionOf = new Map<string, PartitionDevices>();
   for (const p of partitions.values()) for (const id of p.all) partitionOf.set(id, p);
   for (const { item } of plan.devices) {
     const read = itemIn<DeviceItem>(items, deviceKey(item.deviceId));
-    if (isNewInMinute(read?.processedAt, minute)) partitionOf.get(item.deviceId)?.present.add(item.deviceId);
+    if (isNewInSlot(read?.processedAt, slot)) partitionOf.get(item.deviceId)?.present.add(item.deviceId);
   }
-  const expiresAt = presenceExpiry(minute);
+  const expiresAt = presenceExpiry(slot);
   return [...partitions.values()].flatMap((p) =>
     presenceChunks(p.all, p.present).map(({ chunk, ids }) => ({
-      key: presenceKey(minute, { topic: p.topic, partition: p.partition, firstOffset: p.firstOffset, chunk }),
+      key: presenceKey(slot, { topic: p.topic, partition: p.partition, firstOffset: p.firstOffset, chunk }),
       ids,
       expiresAt,
     })),

@@ -1,13 +1,13 @@
 /**
- * The presence index written by the processor (write-plan/presence-step.ts): a device is listed in the processing
- * minute of each of its writes' minutes once, before the device write, so whatever attempt fails where, the minute of a
+ * The presence index written by the processor (write-plan/presence-step.ts): a device is listed once in each
+ * processing slot (30 s) it is written in, before the device write, so whatever attempt fails where, the slot of a
  * device item's `processedAt` lists the device (the sweep finds every silent device from it).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DeviceItem } from '#core/items/device.ts';
 import { STATE_SK } from '#core/items/keys.ts';
-import { minuteOf, PRESENCE_CHUNK_IDS, presenceChunks, presencePk } from '#core/items/presence.ts';
+import { PRESENCE_CHUNK_IDS, presenceChunks, presencePk, slotOf } from '#core/items/presence.ts';
 import type { PresenceEntry, PresenceSink } from '#core/ports.ts';
 import { memoryProcessor } from '#test/support/memory-processor.ts';
 import { type Fault, InjectedFault, MemoryStateStore } from '#test/support/memory-state.ts';
@@ -28,11 +28,11 @@ class MemoryPresence implements PresenceSink {
       this.items.set(id, set);
     }
   }
-  /** The devices listed in a minute, over every partition and chunk. */
-  listed(minute: string): Set<string> {
+  /** The devices listed in a slot, over every partition and chunk. */
+  listed(slot: string): Set<string> {
     const out = new Set<string>();
     for (const [id, ids] of this.items)
-      if (id.startsWith(`${presencePk(minute, 0).replace(/#0$/, '#')}`)) for (const d of ids) out.add(d);
+      if (id.startsWith(`${presencePk(slot, 0).replace(/#0$/, '#')}`)) for (const d of ids) out.add(d);
     return out;
   }
 }
@@ -69,7 +69,7 @@ const event = (recs: readonly Rec[], eventMs: number) =>
   );
 
 describe('presence index', () => {
-  it('lists each device once per processing minute, and stamps processedAt', async () => {
+  it('lists each device once per processing slot, and stamps processedAt', async () => {
     offsets = [0, 0];
     const store = new MemoryStateStore();
     const presence = new MemoryPresence();
@@ -85,18 +85,18 @@ describe('presence index', () => {
       ),
     );
     expect(presence.items.size).toBe(2);
-    expect(presence.listed(minuteOf(now))).toEqual(new Set(['d1', 'd2']));
-    // Same minute again: nothing new to list.
-    now = T0 + 40_000;
+    expect(presence.listed(slotOf(now))).toEqual(new Set(['d1', 'd2']));
+    // Same slot (30 s) again: nothing new to list.
+    now = T0 + 25_000;
     await processor.process(event([{ device: 1, partition: 0 }], T0 + 30_000));
     expect(presence.items.size).toBe(2);
     expect((store.items.get(`DEVICE#d1\n${STATE_SK}`) as DeviceItem).processedAt).toBe(
       new Date(now).toISOString(),
     );
-    // Next minute: listed again.
+    // Next slot: listed again.
     now = T0 + 65_000;
     await processor.process(event([{ device: 1, partition: 0 }], T0 + 60_000));
-    expect(presence.listed(minuteOf(now))).toEqual(new Set(['d1']));
+    expect(presence.listed(slotOf(now))).toEqual(new Set(['d1']));
   });
 
   it('cuts chunks from the batch alone: at most PRESENCE_CHUNK_IDS ids, the same chunk for an id on a retry', () => {
@@ -110,7 +110,7 @@ describe('presence index', () => {
     }
   });
 
-  it('whatever write fails and whenever the retry runs, the minute of each device item lists the device', async () => {
+  it('whatever write fails and whenever the retry runs, the slot of each device item lists the device', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(
@@ -156,7 +156,7 @@ describe('presence index', () => {
           for (const item of store.items.values()) {
             if (item.sk !== STATE_SK) continue;
             const device = item as DeviceItem;
-            expect(presence.listed(minuteOf(Date.parse(device.processedAt ?? ''))).has(device.deviceId)).toBe(
+            expect(presence.listed(slotOf(Date.parse(device.processedAt ?? ''))).has(device.deviceId)).toBe(
               true,
             );
           }
