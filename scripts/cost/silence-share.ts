@@ -4,6 +4,7 @@
  * sweep by pricing/silence.ts on the model's own batching (invocations a minute) and reporting devices.
  */
 
+import { PRESENCE_SLOT_MS } from '#core/items/presence.ts';
 import { table, usd } from './format.ts';
 import {
   type Assumptions,
@@ -21,6 +22,8 @@ import {
   type SilenceLoad,
   silenceCost,
 } from './pricing/silence.ts';
+
+const SLOT_SECONDS = PRESENCE_SLOT_MS / 1000;
 
 /** The fleet sizes issue 21 asks about. */
 export const SILENCE_FLEET_SIZES = [1000, 1_000_000] as const;
@@ -42,15 +45,18 @@ export interface SilenceShareInputs {
   readonly silence?: SilenceAssumptions;
 }
 
-/** The presence index's load at a size: devices reporting in a minute, processor invocations in a minute. */
+/** The presence index's load at a size: devices reporting in a slot, processor invocations in a slot. */
 export const silenceLoad = (
   scenario: Scenario,
   invocationsPerSecond: number,
   { recordsPerReport, partitions }: { recordsPerReport: number; partitions: number },
 ): SilenceLoad => ({
   devices: scenario.devices,
-  reportingPerMinute: expectedDistinct(scenario.devices, (scenario.recordsPerSecond * 60) / recordsPerReport),
-  invocationsPerMinute: invocationsPerSecond * 60,
+  reportingPerSlot: expectedDistinct(
+    scenario.devices,
+    (scenario.recordsPerSecond * SLOT_SECONDS) / recordsPerReport,
+  ),
+  invocationsPerSlot: invocationsPerSecond * SLOT_SECONDS,
   partitions,
 });
 

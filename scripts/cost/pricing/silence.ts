@@ -1,13 +1,14 @@
 /**
  * Silence detection's bill (issue 21): what finding devices that stopped reporting adds to the pipeline.
  *
- * The design it prices (lambda/silence-sweep, docs/ARCHITECTURE.md): the processor writes a presence index, one
- * device-id entry per device per processing minute, packed into `PRESENCE#<minute>` items of the state table (one item
- * per processor invocation that sees a device's first record of that minute, TTL'd); a sweep Lambda, scheduled every
- * minute by EventBridge Scheduler, reads for each silence rule the presence items of the last two minutes (eventually
- * consistent Query, billed on the bytes read rounded up to 4 KB), does a strongly consistent GetItem on each candidate
- * (a device present in the older minute, absent from the newer), reads the processor's consumer-group lag (Kafka admin,
- * no per-call charge) and writes the silence alerts. It never reads the whole fleet's device items.
+ * The design it prices (lambda/silence-sweep, docs/DATA_MODEL.md "Silence detection"): the processor writes a presence
+ * index, one device-id entry per device per processing slot (PRESENCE_SLOT_MS, 30 s), packed into `PRESENCE#<slot>#<p>`
+ * items of the state table (one item per processor invocation that sees a device's first record of that slot, TTL'd);
+ * a sweep Lambda, scheduled every minute by EventBridge Scheduler, reads for each silence rule the presence items of
+ * the slots it judges and the next (eventually consistent Query per partition, billed on the bytes read rounded up to
+ * 4 KB), does a strongly consistent read of each candidate (a device present in one slot, absent from the next), reads
+ * the processor's consumer-group lag (Kafka admin, no per-call charge) and writes the silence alerts. It never reads the
+ * whole fleet's device items.
  *
  * Units (checked 2026-12-06): DynamoDB on-demand write = 1 WRU per 1 KB of item, read = 1 RRU per 4 KB strongly
  * consistent, half eventually consistent, a Query's bytes summed over the items it reads then rounded up to 4 KB
@@ -16,7 +17,7 @@
  * 14 M a month free (https://aws.amazon.com/eventbridge/pricing/, "Scheduler"; the free tier is not applied here).
  */
 import { DEFAULT_LAG_SETTLE_SECONDS, DYNAMODB_LIMITS } from '#core/contract/index.ts';
-import { PRESENCE_RETENTION_SECONDS } from '#core/items/presence.ts';
+import { PRESENCE_RETENTION_SECONDS, PRESENCE_SLOT_MS } from '#core/items/presence.ts';
 import { GB, type LineItem, line, SECONDS_PER_MONTH } from '#scripts/cost/line-item.ts';
 import type { PriceTable } from '#scripts/cost/prices.ts';
 import { MB_PER_VCPU } from './lambda.ts';
@@ -33,15 +34,15 @@ export interface SilenceAssumptions {
   readonly rules: number;
   /** The sweep's schedule. */
   readonly sweepEverySeconds: number;
-  /** Minutes of presence items each rule's read covers. */
-  readonly minutesReadPerSweep: number;
+  /** Seconds of one presence slot. */
+  readonly slotSeconds: number;
   /** Bytes one device id adds to a presence item (a string-set element: the id's UTF-8 bytes). */
   readonly entryBytes: number;
   /** Keys, attribute names and the TTL of one presence item. */
   readonly itemOverheadBytes: number;
   /** DynamoDB's item size limit: a batch with more devices writes several items. */
   readonly maxItemBytes: number;
-  /** Share of reporting devices that are candidates each minute (in one minute, not the next). */
+  /** Share of reporting devices that are candidates in a slot (in it, not in the next). */
   readonly candidateShare: number;
   /** Silence episodes per device per month (each: an alert item + the device item's open episode, ~2 KB). */
   readonly episodesPerDeviceMonth: number;
@@ -67,7 +68,7 @@ export interface SilenceAssumptions {
 export const DEFAULT_SILENCE_ASSUMPTIONS: SilenceAssumptions = {
   rules: 1,
   sweepEverySeconds: 60,
-  minutesReadPerSweep: 2,
+  slotSeconds: PRESENCE_SLOT_MS / 1000,
   entryBytes: 12,
   itemOverheadBytes: 100,
   maxItemBytes: DYNAMODB_LIMITS.itemBytes,
@@ -84,14 +85,14 @@ export const DEFAULT_SILENCE_ASSUMPTIONS: SilenceAssumptions = {
   getItemConcurrency: 16,
 };
 
-/** What the pipeline looks like to the presence index: devices reporting each minute and invocations a minute. */
+/** What the pipeline looks like to the presence index: devices reporting in a slot and invocations in a slot. */
 export interface SilenceLoad {
   readonly devices: number;
-  /** Devices with at least one record processed in a given minute. */
-  readonly reportingPerMinute: number;
-  /** Processor invocations a minute (each writes at most one presence item per minute it sees, plus overflow). */
-  readonly invocationsPerMinute: number;
-  /** Topic partitions: presence items are keyed by minute and partition, so a rule's read is a Query per partition. */
+  /** Devices with at least one record processed in a given slot. */
+  readonly reportingPerSlot: number;
+  /** Processor invocations in a slot (each writes at most one presence item per slot it sees, plus overflow). */
+  readonly invocationsPerSlot: number;
+  /** Topic partitions: presence items are keyed by slot and partition, so a rule's read is a Query per partition. */
   readonly partitions: number;
 }
 
@@ -100,18 +101,18 @@ export interface SilenceCost {
   readonly lines: LineItem[];
   readonly totalUsd: number;
   readonly sweepsPerMonth: number;
-  readonly presenceBytesPerMinute: number;
+  readonly presenceBytesPerSlot: number;
   readonly sweepDurationMs: number;
 }
 
 const KB = 1024;
 const MB = KB * KB;
 
-/** Presence items written a minute and their write units (each item billed on its own size, 1 KB units). */
+/** Presence items written in a slot and their write units (each item billed on its own size, 1 KB units). */
 export const presenceWrites = (load: SilenceLoad, a: SilenceAssumptions) => {
-  const entryBytes = load.reportingPerMinute * a.entryBytes;
+  const entryBytes = load.reportingPerSlot * a.entryBytes;
   const items = Math.max(
-    Math.min(load.invocationsPerMinute, load.reportingPerMinute),
+    Math.min(load.invocationsPerSlot, load.reportingPerSlot),
     Math.ceil(entryBytes / (a.maxItemBytes - a.itemOverheadBytes)),
   );
   const bytes = entryBytes + items * a.itemOverheadBytes;
@@ -119,13 +120,17 @@ export const presenceWrites = (load: SilenceLoad, a: SilenceAssumptions) => {
   return { items, bytes, wru: items * wruPerItem };
 };
 
-/** The sweep's reads per run: one Query per rule over the minutes it covers, and the candidates' GetItems. */
-export const sweepReads = (load: SilenceLoad, bytesPerMinute: number, a: SilenceAssumptions) => {
-  const queryBytes = bytesPerMinute * a.minutesReadPerSweep;
-  // One Query per partition and minute, each rounded up to 4 KB on its own.
-  const queries = a.rules * a.minutesReadPerSweep * load.partitions;
+/** Slots a run reads per rule: those it judges (a sweep period's worth) and the next one. */
+export const slotsReadPerSweep = (a: SilenceAssumptions): number => a.sweepEverySeconds / a.slotSeconds + 1;
+
+/** The sweep's reads per run: one Query per rule, slot and partition, and the candidates' reads. */
+export const sweepReads = (load: SilenceLoad, bytesPerSlot: number, a: SilenceAssumptions) => {
+  const slots = slotsReadPerSweep(a);
+  const queryBytes = bytesPerSlot * slots;
+  // Each Query rounded up to 4 KB on its own: at least half a unit each.
+  const queries = a.rules * slots * load.partitions;
   const queryRru = a.rules * 0.5 * Math.ceil(queryBytes / (4 * KB)) + queries * 0.5;
-  const candidates = load.reportingPerMinute * a.candidateShare * a.rules;
+  const candidates = load.reportingPerSlot * a.candidateShare * (slots - 1) * a.rules;
   // A device item is under 4 KB: one strongly consistent read unit each.
   return { queryBytes, queryRru, candidates, getRru: candidates, rru: queryRru + candidates };
 };
@@ -146,22 +151,22 @@ export const silenceCost = (
   p: PriceTable,
   a: SilenceAssumptions = DEFAULT_SILENCE_ASSUMPTIONS,
 ): SilenceCost => {
-  const minutesPerMonth = SECONDS_PER_MONTH / 60;
+  const slotsPerMonth = SECONDS_PER_MONTH / a.slotSeconds;
   const sweepsPerMonth = SECONDS_PER_MONTH / a.sweepEverySeconds;
   const writes = presenceWrites(load, a);
   const reads = sweepReads(load, writes.bytes, a);
   const durationMs = sweepDurationMs(reads.queryBytes, reads.candidates, a);
-  const wruMonth = writes.wru * minutesPerMonth;
+  const wruMonth = writes.wru * slotsPerMonth;
   const rruMonth = reads.rru * sweepsPerMonth;
   const episodes = load.devices * a.episodesPerDeviceMonth;
   const gbSeconds = sweepsPerMonth * (durationMs / 1000) * (a.memoryMb / 1024);
-  const storedGb = (writes.bytes * (a.retentionSeconds / 60)) / GB;
+  const storedGb = (writes.bytes * (a.retentionSeconds / a.slotSeconds)) / GB;
   const wru = p.dynamodb.writeRequestUnitsPerMillion.usd / 1e6;
   const lines = [
     line('DynamoDB', 'presence index writes (processor)', wruMonth, 'WRU', wruMonth * wru),
     line(
       'DynamoDB',
-      `sweep reads (${a.rules} rule${a.rules === 1 ? '' : 's'} × ${a.minutesReadPerSweep} min, candidates)`,
+      `sweep reads (${a.rules} rule${a.rules === 1 ? '' : 's'} × ${slotsReadPerSweep(a)} slots, candidates)`,
       rruMonth,
       'RRU',
       (rruMonth * p.dynamodb.readRequestUnitsPerMillion.usd) / 1e6,
@@ -201,7 +206,7 @@ export const silenceCost = (
     lines,
     totalUsd: lines.reduce((sum, l) => sum + l.usd, 0),
     sweepsPerMonth,
-    presenceBytesPerMinute: writes.bytes,
+    presenceBytesPerSlot: writes.bytes,
     sweepDurationMs: durationMs,
   };
 };

@@ -6,16 +6,17 @@ import {
   presenceWrites,
   SCHEDULER_PRICE,
   silenceCost,
+  slotsReadPerSweep,
   sweepReads,
 } from '#scripts/cost/pricing/silence.ts';
 import { testPrices } from '#test/support/cost-prices.ts';
 
-const load = { devices: 1_000_000, reportingPerMinute: 1_000_000, invocationsPerMinute: 144, partitions: 24 };
+const load = { devices: 1_000_000, reportingPerSlot: 1_000_000, invocationsPerSlot: 144, partitions: 24 };
 
 describe('silence detection cost', () => {
   it('bills presence writes per item in 1 KB units, each item under the item size limit', () => {
     const small = presenceWrites(
-      { devices: 10, reportingPerMinute: 10, invocationsPerMinute: 144, partitions: 24 },
+      { devices: 10, reportingPerSlot: 10, invocationsPerSlot: 144, partitions: 24 },
       a,
     );
     // Ten devices: at most ten items (one per invocation that saw one), 1 WRU each.
@@ -26,11 +27,13 @@ describe('silence detection cost', () => {
     expect(big.wru).toBeGreaterThanOrEqual(big.bytes / 1024);
   });
 
-  it('reads two minutes of presence per rule eventually consistent (4 KB units, half), candidates strongly', () => {
+  it('reads three slots of presence per rule eventually consistent (4 KB units, half), candidates strongly', () => {
     const reads = sweepReads(load, 1_000_000, { ...a, rules: 3 });
-    // One Query per rule, minute and partition, each at least half a unit, plus the bytes in 4 KB units.
-    expect(reads.queryRru).toBe(3 * 0.5 * Math.ceil(2_000_000 / 4096) + 3 * 2 * 24 * 0.5);
-    expect(reads.getRru).toBeCloseTo(load.reportingPerMinute * a.candidateShare * 3, 6);
+    // Three slots a run (the two a minute's sweep judges and the next), one Query per rule, slot and partition, each
+    // at least half a unit, plus the bytes in 4 KB units; candidates from the two judged slots.
+    expect(slotsReadPerSweep(a)).toBe(3);
+    expect(reads.queryRru).toBe(3 * 0.5 * Math.ceil(3_000_000 / 4096) + 3 * 3 * 24 * 0.5);
+    expect(reads.getRru).toBeCloseTo(load.reportingPerSlot * a.candidateShare * 2 * 3, 6);
   });
 
   it('runs the sweep once a schedule period: a month of scheduler invocations and Lambda requests', () => {
@@ -54,14 +57,14 @@ describe('silence detection cost', () => {
         fc.integer({ min: 1, max: 10_000 }),
         (devices, inv) => {
           const one = silenceCost(
-            { devices, reportingPerMinute: devices, invocationsPerMinute: inv, partitions: 24 },
+            { devices, reportingPerSlot: devices, invocationsPerSlot: inv, partitions: 24 },
             testPrices,
           );
           const two = silenceCost(
             {
               devices: 2 * devices,
-              reportingPerMinute: 2 * devices,
-              invocationsPerMinute: inv,
+              reportingPerSlot: 2 * devices,
+              invocationsPerSlot: inv,
               partitions: 24,
             },
             testPrices,
