@@ -32,6 +32,7 @@ import {
   section,
   text,
 } from '#lib/config/schema.ts';
+import { SILENCE_SWEEP } from '#lib/config/silence.ts';
 import { DEFAULT_PROFILE, PROFILE_NAMES, PROFILES, type ProfileName } from './profiles.ts';
 
 export { POLLER_RANGES, type ProvisionedPollers } from '#lib/config/pollers.ts';
@@ -144,6 +145,7 @@ const SETTINGS = {
   }),
   guardrails: GUARDRAILS,
   curatedLake: CURATED_LAKE,
+  silenceSweep: SILENCE_SWEEP,
 };
 
 export type FleetStreamConfig = ConfigOf<typeof SETTINGS>;

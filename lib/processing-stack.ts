@@ -9,6 +9,7 @@ import { IngestRoute } from './constructs/ingest-route.ts';
 import { LoadGenerator } from './constructs/load-generator.ts';
 import { LookupApi } from './constructs/lookup-api.ts';
 import { OperationsDashboard } from './constructs/operations-dashboard.ts';
+import { SilenceSweep } from './constructs/silence-sweep.ts';
 import { SpendBudget } from './constructs/spend-budget.ts';
 import { StateProcessor } from './constructs/state-processor.ts';
 import type { StatefulStack } from './stateful-stack.ts';
@@ -24,6 +25,8 @@ export interface ProcessingStackProps extends StackProps {
 export class ProcessingStack extends Stack {
   readonly processor: StateProcessor;
   readonly notifier: AlertNotifier;
+  /** The silence sweep (absent when `silenceSweep.enabled` is false). */
+  readonly silenceSweep?: SilenceSweep;
   readonly api: LookupApi;
   readonly loadGenerator: LoadGenerator;
   readonly ingest: IngestRoute;
@@ -50,6 +53,11 @@ export class ProcessingStack extends Stack {
     const notifierFailures = new FailureQueue(this, 'NotifierFailures', {
       purpose: 'alert stream batches not published',
     });
+    const sweepFailures = config.silenceSweep.enabled
+      ? new FailureQueue(this, 'SilenceSweepFailures', {
+          purpose: 'silence sweep runs the schedule could not deliver',
+        })
+      : undefined;
 
     this.processor = new StateProcessor(this, 'Processor', {
       kafka: stateful.kafka,
@@ -74,6 +82,18 @@ export class ProcessingStack extends Stack {
       failureQueue: notifierFailures,
       projectRoot,
     });
+    if (sweepFailures !== undefined)
+      this.silenceSweep = new SilenceSweep(this, 'SilenceSweep', {
+        kafka: stateful.kafka,
+        vpc: stateful.network.vpc,
+        subnets: stateful.network.workloadSubnets,
+        topicName: stateful.topic.topicName,
+        consumerGroupId: p.consumerGroupId,
+        tables: stateful.tables,
+        failureQueue: sweepFailures,
+        stallAfterSeconds: config.silenceSweep.stallAfterSeconds,
+        projectRoot,
+      });
     this.api = new LookupApi(this, 'LookupApi', {
       tables: stateful.tables,
       rateLimit: config.api.rateLimit,
@@ -118,11 +138,16 @@ export class ProcessingStack extends Stack {
       this.budget.node.addDependency(this.ops);
     }
     this.notifier.notificationsFailedAlarm.addAlarmAction(new SnsAction(this.ops.topic));
+    for (const alarm of [this.silenceSweep?.errorsAlarm, this.silenceSweep?.notRunningAlarm]) {
+      alarm?.addAlarmAction(new SnsAction(this.ops.topic));
+      alarm?.addOkAction(new SnsAction(this.ops.topic));
+    }
     this.dashboard = new OperationsDashboard(this, 'Operations', {
       clusterName: stateful.kafka.clusterName,
       topicName: stateful.topic.topicName,
       processor: this.processor.fn.function,
       notifier: this.notifier.fn.function,
+      ...(this.silenceSweep === undefined ? {} : { silenceSweep: this.silenceSweep.fn.function }),
       apiStage: this.api.api.deploymentStage,
       tables: [
         stateful.tables.state,
@@ -132,7 +157,11 @@ export class ProcessingStack extends Stack {
       ],
       archiveStreamName: stateful.archive.deliveryStreamName,
       deadLetterStreamName: stateful.deadLetters.deliveryStreamName,
-      failureQueues: [processorFailures.queue, notifierFailures.queue],
+      failureQueues: [
+        processorFailures.queue,
+        notifierFailures.queue,
+        ...(sweepFailures ? [sweepFailures.queue] : []),
+      ],
       opsTopic: this.ops.topic,
     });
 

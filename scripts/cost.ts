@@ -24,6 +24,7 @@ import {
   frontDoorCost,
   type IngestAssumptions,
 } from './cost/pricing/ingest.ts';
+import { formatSilenceShares, rescale, SILENCE_FLEET_SIZES, silenceShare } from './cost/silence-share.ts';
 import { choiceFlag, numberFlag, optionalNumberFlag, runCliForCode, UsageError } from './shared/cli.ts';
 
 const costSpec = {
@@ -180,7 +181,11 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
       );
       const valueGb = monthValueGb(scenario.recordsPerSecond, scenario.recordBytes);
       const lakeQueries = namedQueryScans(valueGb, assumptions.lakeCompressionRatio);
+      const silenceDetection = SILENCE_FLEET_SIZES.map((devices) =>
+        silenceShare(rescale(scenario, devices), { prices, calibration, assumptions }),
+      );
       const sections = [
+        formatSilenceShares(silenceDetection),
         formatCaps(caps),
         formatFrontDoor(frontDoor, scenario.recordsPerSecond),
         formatNamedQueryScans(lakeQueries),
@@ -188,7 +193,14 @@ export const main = async (argv: string[], print: (text: string) => void): Promi
       print(
         v.json
           ? JSON.stringify(
-              { pricesCheckedOn: PRICES_CHECKED_ON, ...report, caps, frontDoor, lakeQueries },
+              {
+                pricesCheckedOn: PRICES_CHECKED_ON,
+                ...report,
+                silenceDetection,
+                caps,
+                frontDoor,
+                lakeQueries,
+              },
               null,
               2,
             )

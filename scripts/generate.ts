@@ -33,11 +33,12 @@ import {
 const spec = {
   usage:
     `usage: npm run generate -- (${KAFKA_CONNECTION_USAGE} | --remote [--function F] --region R | --http URL [--region R]) --devices N --rate R (--duration S | --count N) ` +
-    '[--seed S] [--bad-ratio F] [--compression none|gzip|snappy|lz4|zstd] [--batch N] [--topic T] [--record-bytes B] [--json]',
+    '[--seed S] [--bad-ratio F] [--silent-ratio F] [--compression none|gzip|snappy|lz4|zstd] [--batch N] [--topic T] [--record-bytes B] [--json]',
   description: [
     'Produces simulated modem telemetry keyed by device id: each report is a record per interface of one modem,',
     'sent back to back. --rate 0 = unlimited.',
     `--bad-ratio F makes that share of records invalid (${BAD_CLASSES.join(', ')}).`,
+    '--silent-ratio F makes that share of devices stop reporting a random 30-90 s in (0 <= F < 1; silence rules fire).',
     '--legacy-ratio F sends that share in the blog producer format (numeric strings, "YYYY-MM-DD HH:mm:ss").',
     '--start-time ISO --time-step-ms N give reproducible event times, a step per report (with --seed: an identical stream).',
     '--in-flight N sends awaiting acks (default 4); --acks -1|1 (default -1). Ctrl-C flushes and prints the summary.',
@@ -56,6 +57,7 @@ const spec = {
     seed: { type: 'string' },
     'bad-ratio': { type: 'string' },
     'legacy-ratio': { type: 'string' },
+    'silent-ratio': { type: 'string' },
     compression: { type: 'string' },
     batch: { type: 'string' },
     'in-flight': { type: 'string' },
@@ -98,6 +100,7 @@ const generatorOptions = (values: Values, signal: AbortSignal): GeneratorOptions
     seed: values.seed ?? String(Date.now()),
     badRatio: optionalNumberFlag('bad-ratio', values['bad-ratio'], 0, { min: 0, max: 1 }),
     legacyRatio: optionalNumberFlag('legacy-ratio', values['legacy-ratio'], 0, { min: 0, max: 1 }),
+    silentRatio: silentRatioFlag(values['silent-ratio']),
     compression: choiceFlag('compression', values.compression ?? 'none', COMPRESSIONS),
     batch: optionalNumberFlag('batch', values.batch, 1000, { integer: true, min: 1, max: 100_000 }),
     inFlight: optionalNumberFlag('in-flight', values['in-flight'], 4, { integer: true, min: 1, max: 64 }),
@@ -115,6 +118,14 @@ const generatorOptions = (values: Values, signal: AbortSignal): GeneratorOptions
       : {}),
     signal,
   };
+};
+
+/** --silent-ratio: 0 ≤ F < 1 (at least one device keeps reporting). */
+const silentRatioFlag = (raw: string | undefined): number => {
+  const ratio = optionalNumberFlag('silent-ratio', raw, 0, { min: 0 });
+  if (ratio >= 1)
+    throw new UsageError(`--silent-ratio must be < 1 (some devices keep reporting), got ${raw}`);
+  return ratio;
 };
 
 const format = (s: GeneratorSummary): string =>

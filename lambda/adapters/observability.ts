@@ -17,7 +17,8 @@ export type FunctionService =
   | 'topic-admin'
   | 'load-generator'
   | 'ingest'
-  | 'lake-compactor';
+  | 'lake-compactor'
+  | 'silence-sweep';
 
 /** The function's logger; functions that also publish metrics take them from {@link functionMetrics}. */
 export const functionLogger = (service: FunctionService): Logger => new Logger({ serviceName: service });

@@ -52,6 +52,8 @@ export interface DeviceContext {
   windowRetentionDays?: number;
   /** Incarnation of the topic the records come from (watermark.ts `incarnationOf`). @default '' */
   source?: string;
+  /** Processing-clock epoch ms of the batch: stamped as the item's `processedAt` (the silence sweep). @default none */
+  now?: number;
 }
 
 export const contributionOf = (item: { model: string; status: string }): FleetContribution => ({
@@ -100,6 +102,7 @@ interface DeviceFold {
   registry: Registry | null;
   source: string;
   offsets: Offsets;
+  processedAt?: string;
 }
 
 /** A rule-keyed map attribute of the device item, left out when empty. */
@@ -148,6 +151,7 @@ const deviceItemOf = (
     offsets: fold.offsets,
     openWindow: windows.openWindow,
     ...(windows.closedWindow !== undefined ? { closedWindow: windows.closedWindow } : {}),
+    ...(fold.processedAt !== undefined ? { processedAt: fold.processedAt } : {}),
     version,
   };
 };
@@ -191,6 +195,7 @@ export const planDevice = (
     registry: context.registry,
     source,
     offsets,
+    processedAt: context.now === undefined ? current?.processedAt : new Date(context.now).toISOString(),
   };
   const item = deviceItemOf(deviceId, fold, windows, version);
   // A minute closed in this write is copied to its window item right after it (window/closed.ts).

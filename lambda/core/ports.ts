@@ -45,6 +45,18 @@ export interface AlertSink {
   resolve(resolves: readonly AlertResolve[]): Promise<void>;
 }
 
+/** One presence chunk to add to (items/presence.ts). */
+export interface PresenceEntry {
+  key: ItemKey;
+  ids: readonly string[];
+  expiresAt: number;
+}
+
+export interface PresenceSink {
+  /** Adds the ids to each item's set (creating it): a retry only adds what is already there. */
+  add(entries: readonly PresenceEntry[]): Promise<void>;
+}
+
 export interface DeadLetterSink {
   write(letters: readonly DeadLetter[]): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { BAD_CLASSES, type BadClass, makeBadValue, type RecordFields } from './bad-records.ts';
 import { DeviceSimulation, deviceTraits } from './devices.ts';
 import { createRandom } from './prng.ts';
+import { withSilentDevices } from './silent-devices.ts';
 
 /**
  * The telemetry stream: an endless, pure, seeded iterator of Kafka messages. The same options (seed and clock
@@ -31,6 +32,8 @@ export interface TelemetryStreamOptions {
   readonly recordBytes?: number;
   /** Event time source, epoch ms. @default Date.now */
   readonly clock?: () => number;
+  /** Share of devices that stop reporting a random 30–90 s in (silent-devices.ts), 0 ≤ F < 1. @default 0 */
+  readonly silentRatio?: number;
 }
 
 /** A clock for reproducible streams: `start`, `start + step`, … one tick per report. */
@@ -120,6 +123,6 @@ export function* createReportStream(options: TelemetryStreamOptions): Generator<
 
 /** The stream record by record (what a producer sends): the reports, flattened in order. */
 export function* createTelemetryStream(options: TelemetryStreamOptions): Generator<TelemetryMessage, never> {
-  const reports = createReportStream(options);
-  while (true) yield* reports.next().value;
+  const reports = withSilentDevices(createReportStream(options), options);
+  while (true) yield* reports.next().value as TelemetryMessage[];
 }

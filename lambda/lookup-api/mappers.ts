@@ -248,10 +248,11 @@ export const toAlertView = (item: AlertItem): AlertView => ({
 
 /** A stored rule as the API answers it: the document plus updatedAt, without any other stored attribute. */
 export const toRuleView = (item: Record<string, unknown>): RuleView => {
-  const { ruleId, description, when, models, registry, severity, enabled, updatedAt } =
+  const { ruleId, description, when, forSeconds, models, registry, severity, enabled, updatedAt } =
     item as unknown as RuleView;
   const view: RuleView = { ruleId, when, severity, enabled };
   if (description !== undefined) view.description = description;
+  if (forSeconds !== undefined) view.forSeconds = forSeconds;
   if (models !== undefined) view.models = models;
   if (registry !== undefined) view.registry = registry;
   if (updatedAt !== undefined) view.updatedAt = updatedAt;

@@ -9,6 +9,7 @@ import { createDocumentClient } from '#adapters/dynamodb-client.ts';
 import { createCounters } from '#adapters/dynamodb-counters.ts';
 import { numberEnv, requireEnv } from '#adapters/env.ts';
 import { functionLogger, functionMetrics } from '#adapters/observability.ts';
+import { DynamoDbPresenceStore } from '#adapters/presence-store.ts';
 import { powertoolsMetrics } from '#adapters/processor-telemetry.ts';
 import { DynamoDbRegistryCache } from '#adapters/registry-cache.ts';
 import { DynamoDbRulesCache } from '#adapters/rules-cache.ts';
@@ -32,6 +33,7 @@ const counters = createCounters();
 const processor = createStateProcessor({
   store: new DynamoDbStateStore(client, requireEnv(ENV.stateTable), {}, counters),
   alerts: new DynamoDbAlertsStore(client, requireEnv(ENV.alertsTable), { counters }),
+  presence: new DynamoDbPresenceStore(client, requireEnv(ENV.stateTable), { counters }),
   deadLetters: new FirehoseDeadLetterSink(createFirehoseClient(), requireEnv(ENV.deadLetterStream)),
   rules: new DynamoDbRulesCache(client, requireEnv(ENV.rulesTable), {
     ttlSeconds: numberEnv(ENV.rulesCacheSeconds, DEFAULT_RULES_CACHE_SECONDS),

@@ -11,6 +11,7 @@ import { FileDeadLetterSink } from '#adapters/dead-letter-file.ts';
 import { createDocumentClient } from '#adapters/dynamodb-client.ts';
 import { createCounters, type DynamoDbCounters } from '#adapters/dynamodb-counters.ts';
 import { numberEnv } from '#adapters/env.ts';
+import { DynamoDbPresenceStore } from '#adapters/presence-store.ts';
 import { TotalsMetrics } from '#adapters/processor-telemetry.ts';
 import { DynamoDbRegistryCache } from '#adapters/registry-cache.ts';
 import { DynamoDbRulesCache } from '#adapters/rules-cache.ts';
@@ -70,6 +71,7 @@ export const createLocalStateProcessor = (options: LocalStateProcessorOptions): 
   const processor = createStateProcessor({
     store: options.wrapStore ? options.wrapStore(store) : store,
     alerts: new DynamoDbAlertsStore(client, options.tables.alerts, { backoff: options.backoff, counters }),
+    presence: new DynamoDbPresenceStore(client, options.tables.state, { backoff: options.backoff, counters }),
     deadLetters: new FileDeadLetterSink(options.datalakeDir),
     rules: new DynamoDbRulesCache(client, options.tables.rules, {
       ttlSeconds: options.rulesCacheSeconds ?? DEFAULT_RULES_CACHE_SECONDS,

@@ -15,6 +15,7 @@ import type {
   AlertSink,
   DeadLetterSink,
   Log,
+  PresenceSink,
   ProcessorMetrics,
   RegistrySource,
   RulesSource,
@@ -34,6 +35,8 @@ export interface StateProcessorDeps {
   registry: RegistrySource;
   logger: Log;
   metrics: ProcessorMetrics;
+  /** The presence index the silence sweep reads (write-plan/presence-step.ts). @default none written */
+  presence?: PresenceSink;
   /**
    * Epoch ms; injectable for tests. Decides nothing: it stamps dead-letters' `at` and measures lag (every accept or
    * reject is a function of the record and the configuration only, docs/DATA_MODEL.md "Deterministic decisions").
@@ -183,6 +186,7 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
       registryOf: (deviceId) => registry.get(deviceId) ?? null,
       windowRetentionDays: deps.windowRetentionDays ?? DEFAULT_WINDOW_RETENTION_DAYS,
       source: incarnation,
+      nowMs: now,
     });
     const rewound = warnRewound(deps, groups, items, incarnation);
     const plan = await planWithCurrentAlerting(planner, items, deps.store);
@@ -191,6 +195,7 @@ export const createStateProcessor = (deps: StateProcessorDeps): StateProcessor =
       alerts: deps.alerts,
       planner,
       items,
+      presence: deps.presence && { sink: deps.presence, nowMs: now },
       concurrency: deps.writeConcurrency ?? 16,
       maxAttempts: deps.maxWriteAttempts ?? 8,
       maxFleetItemAttempts: deps.maxFleetItemAttempts,

@@ -1,5 +1,6 @@
 /**
  * Writes a batch plan in the order that keeps retries convergent (docs/DATA_MODEL.md), as named steps:
+ * 0. the presence index of the devices written in a new processing minute (`presence-step.ts`), before any device;
  * 1. record counts of each partition's fleet item (`record-counts-step.ts`), except those that ride in the
  *    partition's first fleet-count transaction;
  * 2. late windows (`windows-step.ts`);
@@ -15,6 +16,7 @@ import type { BatchPlan } from '#core/batch/plan.ts';
 import { createContext, type WriteOptions, type WriteStats } from './write-plan/context.ts';
 import { writeDeviceRounds } from './write-plan/device-rounds-step.ts';
 import { FleetItems } from './write-plan/fleet-items.ts';
+import { presenceEntries, writePresence } from './write-plan/presence-step.ts';
 import { RecordCounts } from './write-plan/record-counts-step.ts';
 import { writeWindows } from './write-plan/windows-step.ts';
 
@@ -31,6 +33,11 @@ export const writePlan = async (plan: BatchPlan, options: WriteOptions): Promise
 
   const fleetItems = new FleetItems(context, options.items);
   const recordCounts = new RecordCounts(context, fleetItems, plan);
+  if (options.presence)
+    await writePresence(
+      options.presence.sink,
+      presenceEntries(options.planner.groups, plan, options.items, options.presence.nowMs),
+    );
   await recordCounts.writeNow();
   await writeWindows(context, plan.windows);
   await writeDeviceRounds(context, { fleetItems, recordCounts, retry }, plan.devices);

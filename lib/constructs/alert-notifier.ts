@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ENV, LAMBDA_LIMITS } from '#core/contract/index.ts';
+import { DEFAULT_ALERT_GROUP_WINDOW_SECONDS, ENV, LAMBDA_LIMITS } from '#core/contract/index.ts';
 import { METRICS_NAMESPACE } from '#core/processor-metrics.ts';
 import type { FailureQueue } from './failure-queue.ts';
 import { FleetFunction } from './fleet-function.ts';
@@ -61,7 +61,7 @@ export class AlertNotifier extends Construct {
     const groupWindowSeconds = integerIn(
       id,
       'groupWindowSeconds',
-      props.groupWindowSeconds ?? 30,
+      props.groupWindowSeconds ?? DEFAULT_ALERT_GROUP_WINDOW_SECONDS,
       window.min,
       window.max,
     );

@@ -15,6 +15,8 @@ export interface OperationsDashboardProps {
   readonly topicName: string;
   readonly processor: lambda.IFunction;
   readonly notifier: lambda.IFunction;
+  /** The silence sweep, when deployed: a widget of its runs, errors and duration. @default - none */
+  readonly silenceSweep?: lambda.IFunction;
   /** The lookup API's stage. */
   readonly apiStage: apigateway.Stage;
   readonly tables: readonly dynamodb.ITable[];
@@ -125,6 +127,20 @@ export class OperationsDashboard extends Construct {
         right: [props.apiStage.metricServerError(), props.apiStage.metricLatency({ statistic: 'p99' })],
       }),
       new cloudwatch.GraphWidget({ title: 'Notifier errors', left: [props.notifier.metricErrors()] }),
+      ...(props.silenceSweep === undefined
+        ? []
+        : [
+            new cloudwatch.GraphWidget({
+              title: 'Silence sweep runs / errors / duration',
+              left: [
+                props.silenceSweep.metricInvocations({ period: Duration.minutes(1) }),
+                props.silenceSweep.metricErrors({ period: Duration.minutes(1) }),
+              ],
+              right: [
+                props.silenceSweep.metricDuration({ statistic: 'Maximum', period: Duration.minutes(1) }),
+              ],
+            }),
+          ]),
     );
 
     const alarm = (

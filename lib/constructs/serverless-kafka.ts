@@ -213,6 +213,28 @@ export class ServerlessKafka extends Construct implements ec2.IConnectable {
     });
   }
 
+  /**
+   * Read a consumer group's lag without being a member: the topic's end offsets (ListOffsets, metadata) and the
+   * group's committed offsets (OffsetFetch). No ReadData, no AlterGroup, nothing on the cluster beyond Connect.
+   */
+  grantLagRead(grantee: iam.IGrantable, topic: string, groupId: string): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka-cluster:Connect'],
+      resourceArns: [this.clusterArn],
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka-cluster:DescribeTopic'],
+      resourceArns: [this.topicArn(topic)],
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka-cluster:DescribeGroup'],
+      resourceArns: [this.groupArn(groupId)],
+    });
+  }
+
   /** Write to a topic. */
   grantProduce(grantee: iam.IGrantable, topic: string): void {
     this.grantConnect(grantee);

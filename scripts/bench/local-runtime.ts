@@ -16,11 +16,15 @@ export interface RuntimeJob {
   readonly rate: number;
   /** npm start's --profile. @default local */
   readonly profile?: string;
+  /** false: `--no-generator` (the bench produces its own records; devices and rate are ignored). @default true */
+  readonly generator?: boolean;
 }
 
 export interface StartedRuntime {
   readonly apiUrl: string;
   readonly brokers: string;
+  /** The runtime's state folder (alerts.jsonl, logs); removed by stop(). */
+  readonly stateDir: string;
   output(): string;
   stop(): Promise<void>;
 }
@@ -48,7 +52,10 @@ export const startRuntime = async (job: RuntimeJob): Promise<StartedRuntime> => 
   const args = [
     ...['scripts/local/start.ts', '--state-dir', stateDir, '--kafka-port', String(ports.kafka)],
     ...['--dynamodb-port', String(ports.dynamodb), '--api-port', String(ports.api)],
-    ...['--devices', String(job.devices), '--rate', String(job.rate), '--profile', job.profile ?? 'local'],
+    ...(job.generator === false
+      ? ['--no-generator']
+      : ['--devices', String(job.devices), '--rate', String(job.rate)]),
+    ...['--profile', job.profile ?? 'local'],
   ];
   const child = spawn(TSX, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
@@ -74,6 +81,7 @@ export const startRuntime = async (job: RuntimeJob): Promise<StartedRuntime> => 
   return {
     apiUrl: `http://127.0.0.1:${ports.api}`,
     brokers: `127.0.0.1:${ports.kafka}`,
+    stateDir,
     output: () => output,
     stop,
   };

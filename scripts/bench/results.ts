@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type AlertLatencyResult, alertLatencyShapeErrors } from './alert-latency-results.ts';
 import { emptyEvents, type FloorEvents, floors } from './floor.ts';
 import { type ProducerComparison, producerComparisonShapeErrors } from './producer-perf-results.ts';
 import { type SustainedResult, sustainedShapeErrors } from './sustained.ts';
@@ -66,6 +67,8 @@ export interface BenchResults {
   producerComparison?: ProducerComparison;
   /** POST /ingest next to the generator's direct Kafka rate of the same run (scripts/bench/ingest.ts; issue 24). */
   ingest?: IngestBenchResult;
+  /** `npm run bench -- --alert-latency`: record → alert notification per profile, and silence (issue 21). */
+  alertLatency?: AlertLatencyResult;
 }
 
 export interface IngestBenchResult {
@@ -235,11 +238,13 @@ export const resultsShapeErrors = (doc: unknown): string[] => {
     'sustained',
     'producerComparison',
     'ingest',
+    'alertLatency',
   ];
   if (doc.sustained !== undefined) errors.push(...sustainedShapeErrors(doc.sustained));
   if (doc.producerComparison !== undefined)
     errors.push(...producerComparisonShapeErrors(doc.producerComparison));
   if (doc.ingest !== undefined) exactNumbers(doc.ingest, 'ingest', INGEST_FIELDS);
+  if (doc.alertLatency !== undefined) errors.push(...alertLatencyShapeErrors(doc.alertLatency));
   for (const k of Object.keys(doc)) if (!top.includes(k)) errors.push(`${k} is not in the contract`);
   exactNumbers(doc.generator, 'generator', ['recordsPerSec', 'mbPerSec']);
   exactNumbers(doc.api, 'api', ['p50Ms', 'p99Ms', 'requestsPerSec']);

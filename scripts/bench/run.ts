@@ -12,6 +12,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { LAMBDA_LIMITS } from '#core/contract/index.ts';
 import { startLocalServices } from '#scripts/local/services/index.ts';
 import { errorMessage, runCli, UsageError } from '#scripts/shared/cli.ts';
+import { alertLatencyMain } from './alert-latency-cli.ts';
 import { runApiLoad } from './api-load.ts';
 import { measureBundles } from './bundles.ts';
 import { measureCompression } from './compression.ts';
@@ -50,7 +51,8 @@ const spec = {
   usage:
     'usage: npm run bench -- [--quick] [--verbose] [--batching-window SEC] [--ingest-only] [--out bench/results/latest.json]\n' +
     '       npm run bench -- --sustained [--minutes N] [--rate R] [--devices D] [--profile P] [--out …]\n' +
-    '       npm run bench -- --producer-perf [--out …]',
+    '       npm run bench -- --producer-perf [--out …]\n' +
+    '       npm run bench -- --alert-latency [--profile realtime|balanced] [--samples N] [--silent-devices D] [--silent-for S] [--out …]',
   description:
     'Starts its own Kafka and DynamoDB Local on free loopback ports in a temporary folder, runs the "hot" and "wide"\n' +
     'workloads through FleetStream and the naive baseline, load-tests the lookup API, bundles the Lambdas.\n' +
@@ -59,6 +61,9 @@ const spec = {
     '--sustained runs only npm start at R records/s (default 2000) over D devices (1000) for N minutes (5),\n' +
     'profile P (local), and writes the "sustained" key; --producer-perf runs only the generator beside Kafka\'s\n' +
     'ProducerPerformance (1 KB records, acks=all) and writes "producerComparison". Other keys are kept.\n' +
+    '--alert-latency runs npm start --no-generator per profile (realtime, balanced): N records (12) that trip\n' +
+    'modem-down, time to their published alert; D devices (5) that stop, time to their silence alert after S s (60);\n' +
+    'writes "alertLatency" only.\n' +
     '--ingest-only measures the generator and POST /ingest only and updates just the "ingest" key of the results file.',
   options: {
     quick: { type: 'boolean', default: false },
@@ -71,6 +76,10 @@ const spec = {
     devices: { type: 'string' },
     profile: { type: 'string' },
     'producer-perf': { type: 'boolean', default: false },
+    'alert-latency': { type: 'boolean', default: false },
+    samples: { type: 'string' },
+    'silent-devices': { type: 'string' },
+    'silent-for': { type: 'string' },
     'ingest-only': { type: 'boolean', default: false },
   },
 } as const;
@@ -91,6 +100,7 @@ await runCli(spec, async ({ values }) => {
   const out = values.out ?? LATEST_RESULTS_PATH;
   if (values.sustained) return sustainedMain(values, out, log);
   if (values['producer-perf']) return producerPerfMain(out, log);
+  if (values['alert-latency']) return alertLatencyMain(values, out, log);
   const started = performance.now();
   // tmpfs when there is one: DynamoDB Local's SQLite file and Kafka's log then cost no disk syncs.
   const stateDir = await mkdtemp(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'fleetstream-bench-'));

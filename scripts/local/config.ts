@@ -13,7 +13,7 @@ import { REPO_LOCAL_DIR } from './services/index.ts';
 /** `npm start`'s flags: each also read from an environment variable; flags win over env, env over defaults. */
 export const startSpec = {
   usage:
-    'usage: npm start -- [--no-generator] [--reset] [--kafka-port P] [--dynamodb-port P] [--api-port P] [--state-dir DIR] [--devices N] [--rate R] [--profile local|realtime|balanced|economy]',
+    'usage: npm start -- [--no-generator] [--reset] [--kafka-port P] [--dynamodb-port P] [--api-port P] [--state-dir DIR] [--devices N] [--rate R] [--silent-ratio F] [--profile local|realtime|balanced|economy]',
   description: [
     'Runs the whole pipeline locally: Kafka + DynamoDB Local, topic and tables, the raw archive, the state processor',
     '(fed like Lambda), the alert notifier, the lookup API on 127.0.0.1 and the telemetry generator.',
@@ -25,6 +25,8 @@ export const startSpec = {
     '  --state-dir       $FLEETSTREAM_STATE_DIR, default .local',
     '  --devices         generator fleet size, $FLEETSTREAM_DEVICES, default 100',
     '  --rate            generator records/s over all devices, $FLEETSTREAM_RATE, default 200',
+    "  --silent-ratio    share of the generator's devices that stop reporting 30-90 s in (0-0.99; the seeded",
+    '                    modem-silent rule fires for them ~2-3 min later), $FLEETSTREAM_SILENT_RATIO, default 0',
     '  --profile         how the processor is fed: local (0.5 s window, batches up to 10,000 when behind) or a',
     '                    deployed profile (realtime|balanced|economy: its batch size, window and partitions),',
     '                    $FLEETSTREAM_PROFILE, default local',
@@ -38,6 +40,7 @@ export const startSpec = {
     'state-dir': { type: 'string' },
     devices: { type: 'string' },
     rate: { type: 'string' },
+    'silent-ratio': { type: 'string' },
     profile: { type: 'string' },
   },
 } as const;
@@ -51,6 +54,8 @@ export interface StartConfig {
   readonly stateDir: string;
   readonly devices: number;
   readonly rate: number;
+  /** Share of the generator's devices that stop reporting (lambda/generator/silent-devices.ts). */
+  readonly silentRatio: number;
   /** The batch size, batching window and partitions the poller uses (profile.ts). */
   readonly batching: LocalBatching;
   /** How soon a changed rule reaches the processor. */
@@ -97,6 +102,7 @@ export const configFrom = (values: FlagValues): StartConfig => {
     stateDir: resolve(pick(values, { flag: 'state-dir', env: 'FLEETSTREAM_STATE_DIR' }, REPO_LOCAL_DIR)[1]),
     devices: num('devices', 'FLEETSTREAM_DEVICES', 100, { min: 1, max: 1_000_000, integer: true }),
     rate: num('rate', 'FLEETSTREAM_RATE', 200, { min: 0 }),
+    silentRatio: num('silent-ratio', 'FLEETSTREAM_SILENT_RATIO', 0, { min: 0, max: 0.99 }),
     batching: localBatching(
       profileFrom(pick(values, { flag: 'profile', env: 'FLEETSTREAM_PROFILE' }, LOCAL_PROFILE)),
     ),

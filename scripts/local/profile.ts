@@ -1,3 +1,4 @@
+import { DEFAULT_ALERT_GROUP_WINDOW_SECONDS } from '#core/contract/index.ts';
 import { CONFIG_DEFAULTS, parseConfig } from '#lib/config.ts';
 import { PROFILE_NAMES, type ProfileName } from '#lib/profiles.ts';
 
@@ -20,6 +21,8 @@ export interface LocalBatching {
   /** Partitions the topic is created with (or raised to: partitions only grow). */
   readonly partitions: number;
   readonly windowRetentionDays: number;
+  /** How long the alerts stream gathers changes for the notifier (its group window); 0 = at once. */
+  readonly alertGroupWindowMs: number;
 }
 
 /** Six partitions: three per core on a 2-core laptop is plenty for one broker, and a topic grows but never shrinks. */
@@ -37,6 +40,8 @@ export const localBatching = (profile: StartProfile): LocalBatching => {
       maxBatchingWindowMs: LOCAL_WINDOW_MS,
       partitions: LOCAL_PARTITIONS,
       windowRetentionDays: CONFIG_DEFAULTS.windowRetentionDays,
+      // The demo shows each alert as it happens; deployed profiles group like the notifier's mapping does.
+      alertGroupWindowMs: 0,
     };
   }
   const config = parseConfig({ profile });
@@ -46,6 +51,7 @@ export const localBatching = (profile: StartProfile): LocalBatching => {
     maxBatchingWindowMs: config.processor.maxBatchingWindowSeconds * 1000,
     partitions: config.topicPartitions,
     windowRetentionDays: config.windowRetentionDays,
+    alertGroupWindowMs: DEFAULT_ALERT_GROUP_WINDOW_SECONDS * 1000,
   };
 };
 

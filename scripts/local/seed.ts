@@ -28,6 +28,13 @@ export const DEFAULT_RULES: readonly Rule[] = [
     severity: 'warning',
     enabled: true,
   },
+  {
+    ruleId: 'modem-silent',
+    description: 'A modem sent nothing for 2 minutes',
+    when: { silentForSeconds: 120 },
+    severity: 'critical',
+    enabled: true,
+  },
 ];
 
 /**

@@ -149,6 +149,7 @@ describe('config from cdk.json context', () => {
       api: { rateLimit: 50, burstLimit: 100, accountCloudWatchRole: true },
       guardrails: GUARDRAILS_DEFAULTS,
       curatedLake: { enabled: true, delayMinutes: 5, lateHours: 2 },
+      silenceSweep: { enabled: true, stallAfterSeconds: 120 },
     });
     expect(parseConfig(undefined)).toEqual(CONFIG_DEFAULTS);
   });
@@ -156,7 +157,7 @@ describe('config from cdk.json context', () => {
   it('reports unknown keys of every section before any value, in the table order', () => {
     expect(() => parseConfig({ api: { x: 1 }, vpc: 3, topicPartitions: 0, typo: 1 })).toThrow(
       [
-        'fleetstream.typo is not a known setting (known: profile, topicName, topicPartitions, deleteTopicOnRemoval, vpc, producerAccounts, ingest, processor, processorGuardrails, windowRetentionDays, deletionProtection, alertEmail, opsEmail, api, guardrails, curatedLake)',
+        'fleetstream.typo is not a known setting (known: profile, topicName, topicPartitions, deleteTopicOnRemoval, vpc, producerAccounts, ingest, processor, processorGuardrails, windowRetentionDays, deletionProtection, alertEmail, opsEmail, api, guardrails, curatedLake, silenceSweep)',
         'fleetstream.vpc must be an object, got 3',
         'fleetstream.api.x is not a known setting (known: rateLimit, burstLimit, accountCloudWatchRole)',
         'fleetstream.topicPartitions must be an integer from 1 to 2400, got 0',

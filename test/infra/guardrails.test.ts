@@ -272,11 +272,12 @@ describe('per-caller API limits (WAF)', () => {
 });
 
 describe('recovery material is retained', () => {
-  it('retains both failure queues on stack deletion and replacement', () => {
+  it('retains every failure queue on stack deletion and replacement', () => {
     const queues = Object.entries(defaults.processing$.findResources('AWS::SQS::Queue'));
     expect(queues.map(([id]) => id.replace(/Queue[0-9A-F]{8}$/, '')).sort()).toEqual([
       'NotifierFailures',
       'ProcessorFailures',
+      'SilenceSweepFailures',
     ]);
     for (const [, queue] of queues)
       expect(queue).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });

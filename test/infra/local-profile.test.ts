@@ -25,6 +25,12 @@ describe('npm start --profile', () => {
     const variables = (processor?.Environment as { Variables?: Record<string, string> } | undefined)
       ?.Variables;
     expect(String(local.windowRetentionDays)).toBe(variables?.[ENV.windowRetentionDays]);
+    // The alerts stream groups for the notifier as its DynamoDB stream mapping does (the digests' group window).
+    const [streamMapping, ...moreStreams] = resourcesOf(processing$, 'AWS::Lambda::EventSourceMapping')
+      .map(([, m]) => m)
+      .filter((m) => m.Topics === undefined && m.MaximumBatchingWindowInSeconds !== undefined);
+    expect(moreStreams).toEqual([]);
+    expect(local.alertGroupWindowMs).toBe((streamMapping?.MaximumBatchingWindowInSeconds as number) * 1000);
   });
 
   it('local: sub-second window when idle, the deployed batch cap when behind', () => {

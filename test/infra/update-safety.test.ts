@@ -124,6 +124,9 @@ const IN_PLACE: [string, Context, Context][] = [
   ['lake Object Lock on (one-way)', {}, { guardrails: { lakeObjectLockDays: 30 } }],
   ['curated lake schedule', {}, { curatedLake: { delayMinutes: 20, lateHours: 6 } }],
   ['curated lake turned on', { curatedLake: { enabled: false } }, {}],
+  // Turning it on is also what deploying this version over one without the sweep does (disabled = no sweep resource).
+  ['silence sweep turned on', { silenceSweep: { enabled: false } }, {}],
+  ['silence sweep stall threshold', {}, { silenceSweep: { stallAfterSeconds: 600 } }],
 ];
 
 describe('update safety: config changes never replace a stateful resource', () => {

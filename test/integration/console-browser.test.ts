@@ -14,6 +14,10 @@ const SCREENSHOTS = process.env.FLEETSTREAM_SCREENSHOTS === '1';
 const TOPIC = 'modem-telemetry';
 const tag = `web${Date.now() % 100_000}`;
 const downDevice = `${tag}-down-1`;
+/** Reports once, early, and then never again: a silence rule on its model (only) fires for it during the run. */
+const quietDevice = `${tag}-quiet-1`;
+const QUIET_MODEL = 'QUIET-TEST';
+const quietRule = `${tag}-quiet`;
 const models = ['EVG2000', 'DG3450', 'TG1682'];
 
 let runtime: LocalRuntime;
@@ -90,7 +94,8 @@ const horizontalOverflow = (page: Page) =>
 
 beforeAll(async () => {
   const executablePath = findChromium();
-  runtime = await startLocalRuntime({ RULES_CACHE_SECONDS: '1' });
+  // The sweep every 5 s instead of every minute: the quiet device's silence (60 s, the shortest) shows within the run.
+  runtime = await startLocalRuntime({ RULES_CACHE_SECONDS: '1', FLEETSTREAM_SWEEP_SECONDS: '5' });
   browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
   const kafka = new Kafka({
     brokers: [runtime.brokers],
@@ -99,6 +104,18 @@ beforeAll(async () => {
   });
   producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
+  const put = await fetch(`${runtime.apiUrl}/rules/${quietRule}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      ruleId: quietRule,
+      when: { silentForSeconds: 60 },
+      models: [QUIET_MODEL],
+      severity: 'critical',
+      enabled: true,
+    }),
+  });
+  expect(put.status).toBe(200);
 });
 
 afterAll(async () => {
@@ -250,6 +267,8 @@ describe('fleet console in Chromium against the local pipeline', () => {
   });
 
   it('draws a device with one minute of data across the selected range, not across years', async () => {
+    // The quiet device reports once, now (after the "no devices yet" page), and never again: the last test sees it silent.
+    await produce([[quietDevice, record(quietDevice, QUIET_MODEL, 0, 'connected', 12, 300)]]);
     // The bug: uPlot padded a single point's time scale by a tenth of its magnitude (epoch seconds: years), so a
     // device seen right after `npm start` had an axis from 2027 to 2029. The axis must be the range the user chose.
     const fresh = `${tag}-one-minute`;
@@ -403,6 +422,64 @@ describe('fleet console in Chromium against the local pipeline', () => {
     await page.close();
   });
 
+  it('creates a silence rule and a threshold rule with a duration from the form, and states both conditions', async () => {
+    const page = await openPage();
+    await page.goto(`${runtime.apiUrl}/#/rules`);
+    await page.waitForSelector('main[data-rendered="rules"]');
+    // A new rule is a threshold rule: its duration shows, the silence field does not.
+    expect(await page.isVisible('#rule-forSeconds')).toBe(true);
+    expect(await page.isVisible('#rule-when-silentForSeconds')).toBe(false);
+
+    await page.getByLabel('Rule id').fill(`${tag}-cpu-held`);
+    await page.getByLabel('When field').selectOption('cpuusage');
+    await page.getByLabel('Operator').selectOption('>=');
+    await page.getByLabel('Value', { exact: true }).fill('90');
+    await page.getByLabel('For seconds', { exact: true }).fill('300');
+    await page.getByLabel('For seconds', { exact: true }).press('Enter');
+    await page.waitForSelector(`[data-rule="${tag}-cpu-held"]`);
+
+    await page.getByLabel('Rule id').fill(`${tag}-silent`);
+    await page.getByLabel('Kind').selectOption('silence');
+    expect(await page.isVisible('#rule-when-field')).toBe(false);
+    expect(await page.isVisible('#rule-forSeconds')).toBe(false);
+    await page.getByLabel('Silent for seconds').fill('90');
+    await page.getByLabel('Severity').selectOption('critical');
+    await page.getByLabel('Silent for seconds').press('Enter');
+    await page.waitForSelector(`[data-rule="${tag}-silent"]`);
+
+    const stored = (await api('/rules')).items;
+    expect(stored.find((rule: { ruleId: string }) => rule.ruleId === `${tag}-cpu-held`)).toMatchObject({
+      when: { field: 'cpuusage', op: '>=', value: 90 },
+      forSeconds: 300,
+    });
+    const silent = stored.find((rule: { ruleId: string }) => rule.ruleId === `${tag}-silent`);
+    expect(silent).toMatchObject({ when: { silentForSeconds: 90 }, severity: 'critical' });
+    expect(silent).not.toHaveProperty('forSeconds');
+    const condition = (ruleId: string) => page.textContent(`tr:has([data-rule="${ruleId}"]) td:nth-child(2)`);
+    expect(await condition(`${tag}-cpu-held`)).toBe('cpuusage >= 90 for 300 s');
+    expect(await condition(`${tag}-silent`)).toBe('silent for 90 s');
+
+    // Out of range: the API's reason shows under the silence field.
+    await page.getByLabel('Rule id').fill(`${tag}-too-quick`);
+    await page.getByLabel('Kind').selectOption('silence');
+    await page.getByLabel('Silent for seconds').fill('30');
+    await page.click('button:text-is("Save rule")');
+    await page.waitForSelector('#rule-when-silentForSeconds-error:not(:empty)');
+    expect(await page.textContent('#rule-when-silentForSeconds-error')).toMatch(/silentForSeconds must be/);
+
+    // Editing the silence rule opens the form on its kind.
+    await page.click(`button[aria-label="Edit rule ${tag}-silent"]`);
+    expect(await page.inputValue('#rule-kind')).toBe('silence');
+    expect(await page.inputValue('#rule-when-silentForSeconds')).toBe('90');
+    expect(await unlabelledControls(page)).toEqual([]);
+    for (const ruleId of [`${tag}-cpu-held`, `${tag}-silent`]) {
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.click(`button[aria-label="Delete rule ${ruleId}"]`);
+      await page.waitForSelector(`[data-rule="${ruleId}"]`, { state: 'detached', timeout: 15_000 });
+    }
+    await page.close();
+  });
+
   it('shows a record produced while the page is open without a reload', async () => {
     const page = await openPage();
     await page.goto(`${runtime.apiUrl}/#/fleet`);
@@ -482,6 +559,30 @@ describe('fleet console in Chromium against the local pipeline', () => {
     await page.waitForSelector(`main tbody tr:first-child .muted`, { timeout: 15_000 });
     expect(await page.textContent('main tbody tr:first-child')).toContain('Acknowledged');
     expect(await unlabelledControls(page)).toEqual([]);
+    await page.close();
+  });
+  it('shows a device that stopped reporting as silent, with its last values as last reported', async () => {
+    // Its silence alert (the rule on its model, 60 s) fires through the real sweep; nothing else reports that model.
+    await expect
+      .poll(
+        async () =>
+          (await api(`/alerts?deviceId=${quietDevice}&state=firing`)).items.map(
+            (alert: { ruleId: string }) => alert.ruleId,
+          ),
+        { timeout: 180_000, interval: 2000 },
+      )
+      .toContain(quietRule);
+    const page = await openPage();
+    await page.goto(`${runtime.apiUrl}/#/device/${quietDevice}`);
+    await page.waitForSelector('main[data-rendered="device"] [data-stat="status"].status-silent', {
+      timeout: 15_000,
+    });
+    const status = await page.textContent('[data-stat="status"]');
+    expect(status).toMatch(new RegExp(`^silent \\(last record .+ UTC; ${quietRule} firing since .+ UTC\\)$`));
+    expect(await page.textContent('#now-title')).toBe('Last reported');
+    expect(await page.textContent('main')).toContain('Last reported status');
+    // The alert is listed among the device's active alerts too.
+    expect(await page.textContent('table:has(caption:text-is("Active alerts"))')).toContain(quietRule);
     await page.close();
   });
 });

@@ -13,6 +13,9 @@ const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 export interface LocalRuntime {
   readonly apiUrl: string;
   readonly brokers: string;
+  readonly dynamodbEndpoint: string;
+  /** The runtime's process group (its first process's pid): `npm start` and everything it spawned. */
+  readonly processGroup: number;
   /** The runtime's state folder (data lake, logs); removed by stop(). */
   readonly stateDir: string;
   output(): string;
@@ -96,5 +99,13 @@ export const startLocalRuntime = async (env: Record<string, string> = {}): Promi
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { apiUrl, brokers: `127.0.0.1:${ports.kafka}`, stateDir, output: () => output, stop };
+  return {
+    apiUrl,
+    brokers: `127.0.0.1:${ports.kafka}`,
+    dynamodbEndpoint: `http://127.0.0.1:${ports.dynamodb}`,
+    processGroup: child.pid ?? -1,
+    stateDir,
+    output: () => output,
+    stop,
+  };
 };

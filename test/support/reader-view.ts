@@ -1,7 +1,8 @@
 /**
  * State-table items as readers see them, to compare tables written through different histories (batch boundaries,
  * retries, concurrent invocations) that must be equivalent:
- * - without `version` (it counts writes), and without the new-device cap's items (bookkeeping by batch boundaries);
+ * - without `version` (it counts writes) and `processedAt` (the processing clock of the last write: when, not what),
+ *   and without the new-device cap's items (bookkeeping by batch boundaries);
  * - every device's closed window copied into its window item, as its copy will write it and readers merge it, then
  *   closed windows and their tags left out (where a closed minute still is depends on the history);
  * - fleet device counts summed over the partitions' fleet items under one key, FLEET_DEVICES (which partition counts
@@ -63,7 +64,13 @@ export const readerView = (stored: Iterable<StateItem>): Record<string, unknown>
   for (const id of [...items.keys()].sort()) {
     // The new-device cap's counts (core/new-device-cap.ts) are bookkeeping keyed by batch boundaries: no reader sees them.
     if (id.startsWith('NEWDEV#')) continue;
-    const { version: _version, ...rest } = items.get(id) as StateItem;
+    const {
+      version: _version,
+      processedAt: _processedAt,
+      ...rest
+    } = items.get(id) as StateItem & {
+      processedAt?: string;
+    };
     if (!('records' in rest)) {
       out[id] = rest;
       continue;

@@ -24,6 +24,8 @@ export interface PlanContext {
   windowRetentionDays: number;
   /** Incarnation of the topic the batch comes from (watermark.ts `incarnationOf`). */
   source: string;
+  /** Processing-clock epoch ms of the batch (device items' `processedAt`). @default none */
+  nowMs?: number;
 }
 
 /** Per-item planners bound to one batch: used for the first plan and to re-plan an item after a conflict. */
@@ -51,6 +53,7 @@ export const createPlanner = (groups: BatchGroups, context: PlanContext): BatchP
       windowOf: (start) => itemIn(items, windowKey(deviceId, start)),
       windowRetentionDays: context.windowRetentionDays,
       source: context.source,
+      now: context.nowMs,
     }),
   window: (planned, current) => {
     const { deviceId, start } = planned.item;

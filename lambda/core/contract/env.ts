@@ -26,4 +26,8 @@ export const ENV = {
   glueDatabase: 'GLUE_DATABASE',
   compactionDelayMinutes: 'COMPACTION_DELAY_MINUTES',
   compactionLateHours: 'COMPACTION_LATE_HOURS',
+  /** The processor's consumer group (the event source mapping's ConsumerGroupId): the silence sweep reads its lag. */
+  consumerGroupId: 'CONSUMER_GROUP_ID',
+  stallAfterSeconds: 'STALL_AFTER_SECONDS',
+  lagSettleSeconds: 'LAG_SETTLE_SECONDS',
 } as const;

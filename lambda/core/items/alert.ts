@@ -2,6 +2,9 @@
 import type { Registry } from '#core/registry.ts';
 import type { RuleField, Severity } from '#core/rules.ts';
 
+/** What an alert is about: a threshold rule's field, a silence rule's duration, the pipeline's stall duration. */
+export type AlertField = RuleField | 'silentForSeconds' | 'stalledForSeconds';
+
 /** An alert episode's states (docs/DATA_MODEL.md "Alert episodes"). */
 export const ALERT_STATES = ['firing', 'resolved'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
@@ -19,7 +22,7 @@ export interface AlertItem {
   day: string;
   model: string;
   registry: Registry | null;
-  field: RuleField;
+  field: AlertField;
   value: string | number;
   topic: string;
   partition: number;

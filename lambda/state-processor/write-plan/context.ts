@@ -9,7 +9,7 @@ import { FleetStreamError } from '#core/errors.ts';
 import type { ItemKey } from '#core/items/keys.ts';
 import { itemId } from '#core/items/keys.ts';
 import type { StateItem } from '#core/items/state-item.ts';
-import type { AlertSink, ConditionalWrite, StateStore } from '#core/ports.ts';
+import type { AlertSink, ConditionalWrite, PresenceSink, StateStore } from '#core/ports.ts';
 
 export class WriteConflictError extends FleetStreamError {
   override readonly name = 'WriteConflictError';
@@ -22,6 +22,8 @@ export interface WriteOptions {
   /** The items read for the plan (the partitions' fleet items among them are written with device counts). */
   items: ReadonlyMap<string, StateItem>;
   concurrency: number;
+  /** The presence index and the batch's processing time (presence-step.ts). @default none written */
+  presence?: { sink: PresenceSink; nowMs: number };
   /** Conditional-write attempts per item before giving up (then the batch is retried by Lambda). */
   maxAttempts: number;
   /**

@@ -1,8 +1,9 @@
-import { ApiError, type Device, get, type Windows, withQuery } from './api.ts';
+import { type Alert, ApiError, type Device, get, type Rule, type Windows, withQuery } from './api.ts';
 import { type Chart, windowChart } from './charts.ts';
 import type { Context } from './context.ts';
 import { changed, field, h, replaceChildren, select, table } from './dom.ts';
 import { entries, formatDecimal, formatInteger, formatTime } from './format.ts';
+import { activeRows, silenceAlert } from './silence.ts';
 
 const POLL_MS = 5000;
 const RANGES = [
@@ -52,8 +53,10 @@ export const devicePage = (
     const from = new Date(to.getTime() - Number(minutes) * 60_000);
     let device: Device;
     let windows: Windows;
+    let rules: Rule[];
+    let firing: Alert[];
     try {
-      [device, windows] = await Promise.all([
+      [device, windows, { items: rules }, { items: firing }] = await Promise.all([
         get<Device>(`/devices/${encodeURIComponent(deviceId)}`),
         get<Windows>(
           withQuery(`/devices/${encodeURIComponent(deviceId)}/windows`, {
@@ -61,6 +64,8 @@ export const devicePage = (
             to: to.toISOString(),
           }),
         ),
+        get<{ items: Rule[] }>('/rules'),
+        get<{ items: Alert[] }>(withQuery('/alerts', { deviceId, state: 'firing' })),
       ]);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
@@ -80,7 +85,9 @@ export const devicePage = (
       }
       throw error;
     }
-    if (changed(details, device))
+    const silence = silenceAlert([...device.activeAlerts, ...firing], rules);
+    const active = activeRows(device.activeAlerts, firing);
+    if (changed(details, { device, silence, active }))
       replaceChildren(
         details,
         h(
@@ -88,20 +95,27 @@ export const devicePage = (
           { class: 'grid' },
           h(
             'section',
-            { 'aria-labelledby': 'now-title' },
-            h('h2', { id: 'now-title' }, 'Now'),
+            { 'aria-labelledby': 'now-title', class: silence === null ? '' : 'stale' },
+            h('h2', { id: 'now-title' }, silence === null ? 'Now' : 'Last reported'),
             pairs([
               [
                 'Status',
-                h(
-                  'span',
-                  {
-                    class: `status status-${device.status === 'down' ? 'down' : 'ok'}`,
-                    'data-stat': 'status',
-                  },
-                  device.status,
-                ),
+                silence === null
+                  ? h(
+                      'span',
+                      {
+                        class: `status status-${device.status === 'down' ? 'down' : 'ok'}`,
+                        'data-stat': 'status',
+                      },
+                      device.status,
+                    )
+                  : h(
+                      'span',
+                      { class: 'status status-silent', 'data-stat': 'status' },
+                      `silent (last record ${formatTime(device.lastSeen)}; ${silence.ruleId} firing since ${formatTime(silence.at)})`,
+                    ),
               ],
+              ...(silence === null ? [] : ([['Last reported status', device.status]] as const)),
               ['Model', device.model],
               ['Interface', device.interface],
               ['CPU', `${formatDecimal(device.cpuUsage)} %`],
@@ -146,12 +160,12 @@ export const devicePage = (
           'section',
           { 'aria-labelledby': 'active-title' },
           h('h2', { id: 'active-title' }, 'Active alerts'),
-          device.activeAlerts.length === 0
+          active.length === 0
             ? h('p', { class: 'empty' }, 'No active alert.')
             : table(
                 'Active alerts',
                 ['Rule', 'Severity', 'Message', 'Since'],
-                device.activeAlerts.map((alert) => [
+                active.map((alert) => [
                   alert.ruleId,
                   h(
                     'span',

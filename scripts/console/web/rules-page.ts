@@ -4,11 +4,16 @@ import { type Context, runAction } from './context.ts';
 import { changed, field, h, replaceChildren, select, table } from './dom.ts';
 import { formatTime } from './format.ts';
 import {
+  conditionText,
+  DEFAULT_SILENT_FOR_SECONDS,
+  EMPTY_THRESHOLD,
   fieldOfReason,
   formValues,
   RULE_FORM_FIELDS,
+  RULE_KINDS,
   type RuleFormField,
   type RuleFormValues,
+  type RuleKind,
   ruleDocument,
 } from './rule-form.ts';
 
@@ -16,9 +21,10 @@ const POLL_MS = 10_000;
 const EMPTY: RuleFormValues = {
   ruleId: '',
   description: '',
-  field: 'interfacestatus',
-  op: '==',
-  value: 'down',
+  kind: 'threshold',
+  ...EMPTY_THRESHOLD,
+  forSeconds: '',
+  silentForSeconds: String(DEFAULT_SILENT_FOR_SECONDS),
   models: '',
   registry: '',
   severity: 'warning',
@@ -29,9 +35,17 @@ const rulePath = (ruleId: string) => `/rules/${encodeURIComponent(ruleId)}`;
 /** What PUT accepts: the stored rule without the server's own field. */
 const editable = ({ updatedAt: _, ...rule }: Rule) => rule;
 
+const KIND_LABELS: Record<RuleKind, string> = {
+  threshold: 'Threshold on each record',
+  silence: 'Silence (no record for a while)',
+};
+/** The controls of one kind of rule only; the other kind's are hidden. */
+const THRESHOLD_ONLY: readonly RuleFormField[] = ['when.field', 'when.op', 'when.value', 'forSeconds'];
+const SILENCE_ONLY: readonly RuleFormField[] = ['when.silentForSeconds'];
+
 const describe = (rule: Rule) =>
   [
-    `${rule.when.field} ${rule.when.op} ${rule.when.value}`,
+    conditionText(rule),
     rule.models ? `models ${rule.models.join(', ')}` : '',
     rule.registry
       ? `registry ${Object.entries(rule.registry)
@@ -46,6 +60,10 @@ export const rulesPage = (root: HTMLElement, context: Context): void => {
   const controls = {
     ruleId: h('input', { name: 'ruleId', required: true, maxlength: 128, autocomplete: 'off' }),
     description: h('input', { name: 'description', maxlength: 1024, autocomplete: 'off' }),
+    kind: select(
+      'kind',
+      RULE_KINDS.map((kind) => [kind, KIND_LABELS[kind]] as const),
+    ),
     field: select(
       'field',
       RULE_FIELDS.map((name) => [name, name] as const),
@@ -55,6 +73,8 @@ export const rulesPage = (root: HTMLElement, context: Context): void => {
       RULE_OPS.map((op) => [op, op] as const),
     ),
     value: h('input', { name: 'value', autocomplete: 'off' }),
+    forSeconds: h('input', { name: 'forSeconds', inputmode: 'numeric', autocomplete: 'off' }),
+    silentForSeconds: h('input', { name: 'silentForSeconds', inputmode: 'numeric', autocomplete: 'off' }),
     models: h('input', { name: 'models', autocomplete: 'off' }),
     registry: h('textarea', { name: 'registry', rows: 2 }),
     severity: select(
@@ -70,9 +90,13 @@ export const rulesPage = (root: HTMLElement, context: Context): void => {
     controls.ruleId.value = values.ruleId;
     controls.ruleId.readOnly = ruleId !== null;
     controls.description.value = values.description;
+    controls.kind.value = values.kind;
     controls.field.value = values.field;
     controls.op.value = values.op;
     controls.value.value = values.value;
+    controls.forSeconds.value = values.forSeconds;
+    controls.silentForSeconds.value = values.silentForSeconds;
+    showKind();
     controls.models.value = values.models;
     controls.registry.value = values.registry;
     controls.severity.value = values.severity;
@@ -80,6 +104,15 @@ export const rulesPage = (root: HTMLElement, context: Context): void => {
     title.textContent = ruleId === null ? 'New rule' : `Edit rule ${ruleId}`;
     clearErrors();
   };
+  /** Shows the controls of the selected kind of rule and hides the other kind's. */
+  const showKind = () => {
+    const silence = controls.kind.value === 'silence';
+    for (const name of [...THRESHOLD_ONLY, ...SILENCE_ONLY]) {
+      const box = form.querySelector<HTMLElement>(`[data-field="${controlId(name)}"]`);
+      if (box) box.hidden = SILENCE_ONLY.includes(name) !== silence;
+    }
+  };
+  controls.kind.addEventListener('change', showKind);
   const clearErrors = () => {
     formError.textContent = '';
     for (const name of RULE_FORM_FIELDS) {
@@ -115,9 +148,12 @@ export const rulesPage = (root: HTMLElement, context: Context): void => {
         const result = ruleDocument({
           ruleId: controls.ruleId.value,
           description: controls.description.value,
+          kind: controls.kind.value === 'silence' ? 'silence' : 'threshold',
           field: controls.field.value,
           op: controls.op.value,
           value: controls.value.value,
+          forSeconds: controls.forSeconds.value,
+          silentForSeconds: controls.silentForSeconds.value,
           models: controls.models.value,
           registry: controls.registry.value,
           severity: controls.severity.value,
@@ -155,6 +191,7 @@ export const rulesPage = (root: HTMLElement, context: Context): void => {
         'Letters, digits and . _ : - (e.g. vip-modem-down)',
       ),
       field(controlId('description'), 'Description', controls.description),
+      field(controlId('kind'), 'Kind', controls.kind),
       field(controlId('when.field'), 'When field', controls.field),
       field(controlId('when.op'), 'Operator', controls.op),
       field(
@@ -162,6 +199,18 @@ export const rulesPage = (root: HTMLElement, context: Context): void => {
         'Value',
         controls.value,
         'A number for cpuusage (%) and memoryusage (MB), a status such as down',
+      ),
+      field(
+        controlId('forSeconds'),
+        'For seconds',
+        controls.forSeconds,
+        'Fire only after the condition held on every record this long (0-86,400); empty to fire at once',
+      ),
+      field(
+        controlId('when.silentForSeconds'),
+        'Silent for seconds',
+        controls.silentForSeconds,
+        'Fire when no record of the device was processed this long (60-86,400)',
       ),
       field(controlId('models'), 'Only models', controls.models, 'Comma-separated; empty for all'),
       field(
@@ -270,7 +319,7 @@ export const rulesPage = (root: HTMLElement, context: Context): void => {
       { class: 'hint' },
       context.config.target === 'aws'
         ? 'Alert rules of the deployed pipeline. Changing them needs the rules-admin permission (reading needs only the read permission).'
-        : 'Alert rules: a rule fires once per device when its condition becomes true and re-arms when it becomes false.',
+        : 'Alert rules: a threshold rule fires once per device when its condition becomes true (or has held for its duration) and resolves when it becomes false; a silence rule fires when a device stops reporting and resolves when it reports again.',
     ),
     status,
     list,

@@ -141,6 +141,7 @@ export const startNotifier = async (context: StartContext): Promise<void> => {
     table: context.get('tables').alerts,
     positionFile: join(context.config.stateDir, 'alerts-stream.json'),
     handler: (event) => notifier.invoke<DynamoDBBatchResponse>(event),
+    maxBatchingWindowMs: context.config.batching.alertGroupWindowMs,
     onError: (error) => (context.problem = `alerts stream: ${error.message}`),
   });
   await context.running.add('alerts stream', () => alerts.stop());

@@ -13,7 +13,14 @@ export const startGenerator = async (context: StartContext): Promise<void> => {
   const abort = new AbortController();
   const generator = runGenerator(
     context.get('kafka'),
-    { topic: TOPIC, devices: config.devices, rate: config.rate, signal: abort.signal, seed: Date.now() },
+    {
+      topic: TOPIC,
+      devices: config.devices,
+      rate: config.rate,
+      silentRatio: config.silentRatio,
+      signal: abort.signal,
+      seed: Date.now(),
+    },
     (progress) => (context.generatorRate = progress.recordsPerSec),
   ).catch((error: unknown) => {
     context.problem = `generator stopped: ${errorMessage(error)}`;

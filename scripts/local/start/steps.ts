@@ -18,6 +18,7 @@ import {
   seedTables,
   startServices,
 } from './storage-steps.ts';
+import { startSilenceSweep } from './sweep-step.ts';
 
 /** What `npm start` does, in order. Each step registers what it starts, so Ctrl-C stops it in reverse order. */
 export const START_STEPS: readonly StartStep[] = [
@@ -33,6 +34,7 @@ export const START_STEPS: readonly StartStep[] = [
   { name: 'start the Firehose and SNS stand-ins', run: startStandIns },
   { name: 'start the state processor and its event source poller', run: startStateProcessor },
   { name: 'start the notifier and the alerts stream', run: startNotifier },
+  { name: 'start the silence sweep (every minute)', run: startSilenceSweep },
   { name: 'start the lookup API and the console', run: startApi },
   { name: 'start the generator', run: startGenerator },
   { name: 'check the API answers and print where everything is', run: checkReady },

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CPU_RANGE, MEMORY_RANGE } from '#core/record.ts';
-import { RULE_OPS, SEVERITIES, validateRule } from '#core/rules.ts';
+import { FOR_SECONDS, RULE_OPS, SEVERITIES, SILENT_FOR_SECONDS, validateRule } from '#core/rules.ts';
 import {
+  conditionText,
   fieldOfReason,
   formValues,
   type RuleFormField,
@@ -40,6 +41,20 @@ describe('fieldOfReason: the API reason goes under the field it is about', () =>
     ['bad severity', { ...valid, severity: 'urgent' }, 'severity'],
     ['enabled not boolean', { ...valid, enabled: 'yes' }, 'enabled'],
     ['unknown field', { ...valid, colour: 'red' }, null],
+    ['silence too short', { ...valid, when: { silentForSeconds: 59 } }, 'when.silentForSeconds'],
+    ['silence not whole', { ...valid, when: { silentForSeconds: 90.5 } }, 'when.silentForSeconds'],
+    [
+      'silence with a threshold',
+      { ...valid, when: { silentForSeconds: 120, field: 'cpuusage' } },
+      'when.silentForSeconds',
+    ],
+    ['duration too long', { ...valid, forSeconds: 86_401 }, 'forSeconds'],
+    ['duration as text', { ...valid, forSeconds: '5m' }, 'forSeconds'],
+    [
+      'duration on a silence rule',
+      { ...valid, when: { silentForSeconds: 120 }, forSeconds: 60 },
+      'forSeconds',
+    ],
   ])('%s', (_name, document, field) => {
     const result = validateRule(document);
     expect(result.ok).toBe(false);
@@ -77,13 +92,15 @@ const whenArbitrary = fc.oneof(
     value: fc.stringMatching(/^[a-z][a-z-]{0,11}$/).filter((value) => !/^-?\d+(\.\d+)?$/.test(value)),
   }),
 );
-const ruleArbitrary = fc.record(
+const silenceArbitrary = fc.record({ silentForSeconds: fc.integer(SILENT_FOR_SECONDS) });
+const thresholdRuleArbitrary = fc.record(
   {
     ruleId: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,30}$/),
     description: fc
       .string({ minLength: 1, maxLength: 40 })
       .filter((text) => text.trim() === text && text !== ''),
     when: whenArbitrary,
+    forSeconds: fc.integer(FOR_SECONDS),
     models: fc.array(fc.stringMatching(/^[A-Z][A-Z0-9]{1,8}$/), { minLength: 1, maxLength: 3 }),
     registry: fc.dictionary(
       fc.stringMatching(/^[a-z][a-z_]{0,8}$/),
@@ -95,6 +112,11 @@ const ruleArbitrary = fc.record(
   },
   { requiredKeys: ['ruleId', 'when', 'severity', 'enabled'] },
 );
+/** Threshold rules with or without a duration, and silence rules (which never carry forSeconds). */
+const silenceRuleArbitrary = fc
+  .tuple(thresholdRuleArbitrary, silenceArbitrary)
+  .map(([{ forSeconds: _, ...rule }, when]) => ({ ...rule, when }));
+const ruleArbitrary = fc.oneof(thresholdRuleArbitrary, silenceRuleArbitrary);
 
 describe('ruleDocument', () => {
   it('editing a stored rule and saving it unchanged sends the same rule (generated rules)', () => {
@@ -135,5 +157,43 @@ describe('ruleDocument', () => {
     expect(Object.keys(registry).sort()).toEqual(['__proto__', 'constructor']);
     expect(Object.getPrototypeOf(registry)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+});
+
+describe('the form for both kinds of rule', () => {
+  const silence = {
+    ruleId: 'modem-silent',
+    when: { silentForSeconds: 120 },
+    severity: 'critical',
+    enabled: true,
+  };
+
+  it('sends a silence rule without the hidden threshold controls or a duration', () => {
+    const values = { ...formValues(silence), forSeconds: '30', field: 'cpuusage', value: '90' };
+    expect(values.kind).toBe('silence');
+    expect(ruleDocument(values)).toEqual({ ok: true, document: silence });
+  });
+
+  it('sends a threshold rule with its duration as a number, and leaves an empty duration out', () => {
+    const held = ruleDocument({ ...formValues(valid), forSeconds: ' 300 ' });
+    expect(held).toEqual({ ok: true, document: { ...valid, forSeconds: 300 } });
+    expect(ruleDocument({ ...formValues(valid), forSeconds: '' })).toEqual({ ok: true, document: valid });
+  });
+
+  it('keeps a duration or silence that is not a number as text, so the API says what is wrong with it', () => {
+    const held = ruleDocument({ ...formValues(valid), forSeconds: '5m' });
+    expect(held.ok && held.document.forSeconds).toBe('5m');
+    const silent = ruleDocument({ ...formValues(silence), silentForSeconds: 'two minutes' });
+    expect(silent.ok && silent.document.when).toEqual({ silentForSeconds: 'two minutes' });
+    for (const result of [held, silent]) {
+      expect(result.ok && validateRule(result.document).ok).toBe(false);
+    }
+  });
+
+  it('states the condition as the rules page shows it', () => {
+    expect(conditionText(silence)).toBe('silent for 120 s');
+    expect(conditionText({ ...valid, forSeconds: 300 })).toBe('cpuusage > 90 for 300 s');
+    expect(conditionText({ ...valid, forSeconds: 0 })).toBe('cpuusage > 90');
+    expect(conditionText(valid)).toBe('cpuusage > 90');
   });
 });
