@@ -1,5 +1,7 @@
-import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
 import { FleetStreamError } from '#core/errors.ts';
+import { cachedKeyPartitioner } from './key-partitioner.ts';
+import { installProduceEncoder } from './produce-encoder.ts';
 import { createTelemetryStream, type TelemetryStreamOptions } from './telemetry.ts';
 
 /**
@@ -74,14 +76,19 @@ const COMPRESSION_TYPES: ReadonlyMap<string, CompressionTypes> = new Map<Compres
   ['zstd', CompressionTypes.ZSTD],
 ]);
 
-/** The producer the generator makes for itself when handed a Kafka client. */
-export const generatorProducer = (kafka: Kafka): Producer =>
-  kafka.producer({
+/**
+ * The producer the generator makes for itself when handed a Kafka client. It encodes its requests with
+ * produce-encoder.ts (same bytes as kafkajs's, a fraction of the copies) and remembers each key's partition.
+ */
+export const generatorProducer = (kafka: Kafka): Producer => {
+  installProduceEncoder();
+  return kafka.producer({
     allowAutoTopicCreation: false,
-    // Explicit Java-compatible murmur2 partitioner: same device → same partition as any Java/Python producer.
-    createPartitioner: Partitioners.DefaultPartitioner,
+    // Java-compatible murmur2 partitioner: same device → same partition as any Java/Python producer.
+    createPartitioner: cachedKeyPartitioner,
     idempotent: false,
   });
+};
 
 // Duck-typed: a Kafka client makes producers, a producer sends.
 const isKafka = (target: Producer | Kafka): target is Kafka =>

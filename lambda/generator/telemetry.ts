@@ -101,6 +101,8 @@ export function* createReportStream(options: TelemetryStreamOptions): Generator<
     const device = random.pick(simulations);
     const readings = device.report(random);
     const eventMs = clock();
+    // One event time per report: formatted once, not per interface.
+    const eventTime = new Date(eventMs).toISOString();
     yield readings.map((reading): TelemetryMessage => {
       const legacy = legacyRatio > 0 && random.chance(legacyRatio);
       const fields: RecordFields = {
@@ -110,7 +112,7 @@ export function* createReportStream(options: TelemetryStreamOptions): Generator<
         interfacestatus: reading.status,
         cpuusage: legacy ? String(reading.cpu) : reading.cpu,
         memoryusage: legacy ? String(reading.memory) : reading.memory,
-        event_time: legacy ? naiveUtc(eventMs) : new Date(eventMs).toISOString(),
+        event_time: legacy ? naiveUtc(eventMs) : eventTime,
       };
       if (badRatio > 0 && random.chance(badRatio)) {
         const badClass = random.pick(badClasses);

@@ -8,6 +8,13 @@ export interface ProducerComparison {
   readonly generator: { readonly recordsPerSec: number; readonly mbPerSec: number };
   /** generator ÷ ProducerPerformance records/s. */
   readonly ratio: number;
+  /** Runs of each producer, alternating; the better run of each is kept. */
+  readonly rounds?: number;
+  /** The machine's 1-minute load average when the comparison started and ended (os.loadavg()). */
+  readonly loadAverageStart?: number;
+  readonly loadAverageEnd?: number;
+  /** What was held equal and what differs, in words. */
+  readonly conditions?: string;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
@@ -27,8 +34,11 @@ export const producerComparisonShapeErrors = (v: unknown, path = 'producerCompar
     for (const k of Object.keys(doc))
       if (!fields.includes(k)) errors.push(`${where}.${k} is not in the contract`);
   };
-  const { producerPerformance, generator, ...top } = v;
-  numbers(top, path, ['recordBytes', 'records', 'ratio']);
+  const { producerPerformance, generator, conditions, ...rest } = v;
+  if (conditions !== undefined && typeof conditions !== 'string')
+    errors.push(`${path}.conditions must be a string`);
+  const optional = ['rounds', 'loadAverageStart', 'loadAverageEnd'].filter((k) => k in rest);
+  numbers(rest, path, ['recordBytes', 'records', 'ratio', ...optional]);
   numbers(producerPerformance, `${path}.producerPerformance`, ['recordsPerSec', 'mbPerSec']);
   numbers(generator, `${path}.generator`, ['recordsPerSec', 'mbPerSec']);
   return errors;

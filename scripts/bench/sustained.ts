@@ -4,6 +4,7 @@
  * committed offsets, as the status line computes it) is sampled; freshness markers measure produce → visible in the
  * API. "Keeps up" is a measured line: lag at the end under 30 s of input and freshness p99 under 30 s.
  */
+import { loadavg } from 'node:os';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { DEFAULT_CONSUMER_GROUP, DEFAULT_TOPIC } from '#core/contract/index.ts';
 import { groupPositions } from '#scripts/local/group-positions.ts';
@@ -37,6 +38,9 @@ export interface SustainedResult {
   readonly freshnessMarkers: number;
   /** Lag at the end under 30 s of input and freshness p99 under 30 s. */
   readonly keptUp: boolean;
+  /** The machine's 1-minute load average when the measured minutes started and ended (os.loadavg()). */
+  readonly loadAverageStart?: number;
+  readonly loadAverageEnd?: number;
   /** [seconds since start, lag in records], one per sample. */
   readonly lagSeries: readonly (readonly [number, number])[];
 }
@@ -101,6 +105,8 @@ const summarize = (
   return { ...result, keptUp: keptUp(result) };
 };
 
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
 /** Runs the sustained workload once and reports it; `log` gets a line per sample. */
 export const runSustained = async (
   job: SustainedJob,
@@ -129,6 +135,7 @@ export const runSustained = async (
       handledOffset: (partition) => latest.handled.get(partition) ?? -1,
     });
     const started = performance.now();
+    const loadAverageStart = round1(loadavg()[0] ?? 0);
     const endAt = started + job.minutes * 60_000;
     while (performance.now() < endAt) {
       await new Promise((resolve) => setTimeout(resolve, job.sampleMs ?? 5_000));
@@ -136,11 +143,12 @@ export const runSustained = async (
       const t = (performance.now() - started) / 1000;
       samples.push([t, latest]);
       log(
-        `  ${t.toFixed(0)} s: in ${latest.recordsIn}, processed ${latest.processed}, lag ${latest.recordsIn - latest.processed}`,
+        `  ${t.toFixed(0)} s: in ${latest.recordsIn}, processed ${latest.processed}, lag ${latest.recordsIn - latest.processed}, load ${loadavg()[0]?.toFixed(1)}`,
       );
     }
+    const loadAverageEnd = round1(loadavg()[0] ?? 0);
     const { latenciesMs } = await probe.stop();
-    return summarize(job, samples, latenciesMs);
+    return { ...summarize(job, samples, latenciesMs), loadAverageStart, loadAverageEnd };
   } finally {
     await producer.disconnect().catch(() => {});
     await admin.disconnect().catch(() => {});
@@ -165,6 +173,8 @@ const SUSTAINED_NUMBERS = [
   'freshnessMarkers',
 ] as const;
 
+const LOAD_AVERAGES = ['loadAverageStart', 'loadAverageEnd'] as const;
+
 /** What is wrong with a `sustained` entry of latest.json (empty when it has the shape above). */
 export const sustainedShapeErrors = (v: unknown, path = 'sustained'): string[] => {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return [`${path} must be an object`];
@@ -183,7 +193,12 @@ export const sustainedShapeErrors = (v: unknown, path = 'sustained'): string[] =
     !series.every((s) => Array.isArray(s) && s.length === 2 && s.every(Number.isFinite))
   )
     errors.push(`${path}.lagSeries must be [seconds, lag] pairs`);
-  const known: readonly string[] = [...SUSTAINED_NUMBERS, 'profile', 'keptUp', 'lagSeries'];
+  for (const f of LOAD_AVERAGES) {
+    const x = doc[f];
+    if (x !== undefined && (typeof x !== 'number' || !Number.isFinite(x) || x < 0))
+      errors.push(`${path}.${f} must be a number >= 0`);
+  }
+  const known: readonly string[] = [...SUSTAINED_NUMBERS, ...LOAD_AVERAGES, 'profile', 'keptUp', 'lagSeries'];
   for (const k of Object.keys(doc))
     if (!known.includes(k)) errors.push(`${path}.${k} is not in the contract`);
   return errors;

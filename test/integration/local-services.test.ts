@@ -1,9 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DYNAMODB_LOCAL_DB_FILE, WAL_FORMAT } from '#scripts/local/services/dynamodb-wal.ts';
 import { startLocalServices } from '#scripts/local/services/index.ts';
 import { isPortOpen } from '#scripts/local/services/ports.ts';
 import { createTables, localTableNames } from '#scripts/local/tables.ts';
@@ -34,6 +35,10 @@ describe('local services (Kafka KRaft + DynamoDB Local from Maven jars)', () => 
     await first.stop();
     expect(await isPortOpen(portOf(first.brokers))).toBe(false);
     expect(await isPortOpen(portOf(first.dynamodbEndpoint))).toBe(false);
+
+    // DynamoDB Local kept its tables in a data file that is (still) in write-ahead-log mode.
+    const header = await readFile(join(stateDir, 'dynamodb', 'data', DYNAMODB_LOCAL_DB_FILE));
+    expect([header[18], header[19]]).toEqual([WAL_FORMAT, WAL_FORMAT]);
 
     const second = await startLocalServices({ stateDir });
     try {

@@ -47,6 +47,11 @@ describe('sustained workload', () => {
     expect(resultsShapeErrors({ sustained: { ...sustained, keptUp: 'yes' } })).toContain(
       'sustained.keptUp must be a boolean',
     );
+    // The load average the run saw is optional, but a number when present.
+    expect(sustainedShapeErrors({ ...sustained, loadAverageStart: 3.2, loadAverageEnd: 4 })).toEqual([]);
+    expect(sustainedShapeErrors({ ...sustained, loadAverageEnd: 'high' })).toEqual([
+      'sustained.loadAverageEnd must be a number >= 0',
+    ]);
   });
 });
 
@@ -70,6 +75,13 @@ describe('producer comparison', () => {
     expect(producerComparisonShapeErrors(doc)).toEqual([]);
     expect(producerComparisonShapeErrors({ ...doc, generator: { recordsPerSec: 1 } })).toEqual([
       'producerComparison.generator.mbPerSec must be a number >= 0',
+    ]);
+    const stated = { ...doc, rounds: 3, loadAverageStart: 1.5, loadAverageEnd: 2, conditions: 'acks=all' };
+    expect(producerComparisonShapeErrors(stated)).toEqual([]);
+    expect(producerComparisonShapeErrors({ ...stated, conditions: 1, rounds: -1, other: 2 })).toEqual([
+      'producerComparison.conditions must be a string',
+      'producerComparison.rounds must be a number >= 0',
+      'producerComparison.other is not in the contract',
     ]);
   });
 });
