@@ -66,6 +66,8 @@ export interface BenchResults {
   producerComparison?: ProducerComparison;
   /** POST /ingest next to the generator's direct Kafka rate of the same run (scripts/bench/ingest.ts; issue 24). */
   ingest?: IngestBenchResult;
+  /** `npm run bench:lake`: a day of raw archive vs the curated table (issue 23; scripts/lake/bench-report.ts). */
+  lake?: Record<string, unknown>;
 }
 
 export interface IngestBenchResult {
@@ -235,7 +237,9 @@ export const resultsShapeErrors = (doc: unknown): string[] => {
     'sustained',
     'producerComparison',
     'ingest',
+    'lake',
   ];
+  if (doc.lake !== undefined && !isObj(doc.lake)) errors.push('lake must be an object');
   if (doc.sustained !== undefined) errors.push(...sustainedShapeErrors(doc.sustained));
   if (doc.producerComparison !== undefined)
     errors.push(...producerComparisonShapeErrors(doc.producerComparison));
