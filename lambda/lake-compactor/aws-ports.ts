@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AthenaClient, GetQueryExecutionCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import {
+  AlreadyExistsException,
   CreatePartitionCommand,
   EntityNotFoundException,
   GetPartitionCommand,
@@ -108,9 +109,13 @@ export const catalogPort = (database: string, table: string): CatalogPort => {
         );
       } catch (error) {
         if (!(error instanceof EntityNotFoundException)) throw error;
-        // First compaction of the hour. A concurrent run registering it first makes this fail (AlreadyExists):
-        // the caller's next round reads the partition again.
-        await glue.send(new CreatePartitionCommand({ ...key, PartitionInput: input }));
+        // First compaction of the hour. When a concurrent run registered it first (AlreadyExists), nothing is
+        // written here: the caller's next settle round reads the partition again and moves it if it must.
+        try {
+          await glue.send(new CreatePartitionCommand({ ...key, PartitionInput: input }));
+        } catch (raced) {
+          if (!(raced instanceof AlreadyExistsException)) throw raced;
+        }
       }
     },
   };

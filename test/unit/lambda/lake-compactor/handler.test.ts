@@ -1,5 +1,6 @@
 import { AthenaClient, GetQueryExecutionCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import {
+  AlreadyExistsException,
   CreatePartitionCommand,
   EntityNotFoundException,
   GetPartitionCommand,
@@ -110,6 +111,24 @@ describe('lake-compactor handler', () => {
     expect(state.location).toContain(`/run=${second?.run}/`);
     expect([...state.keys].every((k) => k.includes(`/run=${second?.run}/`))).toBe(true);
     expect(second?.deletedObjects).toBe(2);
+  });
+
+  it('reads the partition again when a concurrent run registered it first', async () => {
+    fakeS3AndGlue();
+    succeed('q3');
+    let raced = false;
+    glue
+      .on(CreatePartitionCommand)
+      .callsFake((input: { PartitionInput: { StorageDescriptor: { Location: string } } }) => {
+        // Another run registers the hour (at this run's folder, as the newest complete run) just before this one does.
+        state.location = input.PartitionInput.StorageDescriptor.Location;
+        raced = true;
+        throw new AlreadyExistsException({ message: 'exists', $metadata: {} });
+      });
+    const [result] = await handler({ hour: '2026-11-21T09' });
+    expect(raced).toBe(true);
+    expect(state.location).toContain(`/run=${result?.run}/`);
+    expect(result?.winner).toBe(result?.run);
   });
 
   it('refuses a malformed hour and fails with Athena reason when the query fails', async () => {
