@@ -65,8 +65,8 @@ export class StatefulStack extends Stack {
     });
 
     this.lake = new DataLake(this, 'Lake', { objectLockDays: config.guardrails.lakeObjectLockDays });
-    this.lakeReader = new LakeReaderPolicy(this, 'LakeReader', { lake: this.lake });
     const { curatedLake: curated } = config;
+    this.lakeReader = new LakeReaderPolicy(this, 'LakeReader', { lake: this.lake, curated: curated.enabled });
     this.curatedLake = curated.enabled
       ? new CuratedLake(this, 'CuratedLake', { lake: this.lake, ...curated, projectRoot: props.projectRoot })
       : undefined;

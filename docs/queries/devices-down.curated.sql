@@ -1,6 +1,8 @@
 -- Devices that reported interfacestatus 'down' in an event-time range, over the curated table `telemetry`: the same
 -- question and parameters as devices-down.sql ('YYYY-MM-DD HH:mm:ss' UTC, start included, end excluded), reading
 -- four typed columns instead of every raw line; event_time is a timestamp, so the range is a comparison.
+-- Late records: a record is here if it landed in the raw archive within curatedLake.lateHours (default 2) hours and
+-- delayMinutes (5) after its event hour closed (docs/DATA_MODEL.md "When, and how late"); later ones are in raw_telemetry only.
 --   npm run lake -- --file docs/queries/devices-down.curated.sql --param '2026-11-21 00:00:00' --param '2026-11-22 00:00:00'
 SELECT
   deviceid,

@@ -226,10 +226,24 @@ FROM valid
 GROUP BY line`;
 };
 
-/** Athena only: UNLOAD writes the SELECT's rows as Parquet (zstd) under the hour's prefix, which must be empty. */
-export const unloadSql = (select: string, bucket: string, partition: { day: string; hour: string }): string =>
-  `UNLOAD (\n${select}\n)\nTO 's3://${bucket}/${curatedHourPrefix(partition)}'\nWITH (format = 'PARQUET', compression = 'ZSTD')`;
+/**
+ * Athena only: UNLOAD writes the SELECT's rows as Parquet (zstd) under the hour's prefix, or under one run's prefix in
+ * it (`…/hour=09/run=<id>/`, what the compactor does); the target must be empty.
+ */
+export const unloadSql = (
+  select: string,
+  bucket: string,
+  partition: { day: string; hour: string },
+  run?: string,
+): string => {
+  const target = run === undefined ? curatedHourPrefix(partition) : curatedRunPrefix(partition, run);
+  return `UNLOAD (\n${select}\n)\nTO 's3://${bucket}/${target}'\nWITH (format = 'PARQUET', compression = 'ZSTD')`;
+};
 
 /** `curated/telemetry/day=2026-11-21/hour=09/`. */
 export const curatedHourPrefix = (partition: { day: string; hour: string }): string =>
   `${CURATED_TABLE_PREFIX}day=${partition.day}/hour=${partition.hour}/`;
+
+/** One compaction run's folder in the hour: `curated/telemetry/day=2026-11-21/hour=09/run=<id>/`. */
+export const curatedRunPrefix = (partition: { day: string; hour: string }, run: string): string =>
+  `${curatedHourPrefix(partition)}run=${run}/`;

@@ -1,18 +1,15 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { AthenaClient, GetQueryExecutionCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
-import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { requireEnv } from '#adapters/env.ts';
 import { functionLogger } from '#adapters/observability.ts';
 import { ENV } from '#core/contract/env.ts';
-import { RAW_LINES_TABLE_NAME } from '#core/contract/lake.ts';
+import { COMPACTOR_TIMEOUT_MINUTES, CURATED_TABLE_NAME, RAW_LINES_TABLE_NAME } from '#core/contract/lake.ts';
+import { athenaPort, catalogPort, storePort } from './aws-ports.ts';
 import {
-  type AthenaPort,
+  type CompactorPorts,
   type CompactorSettings,
   compactHour,
   DEFAULT_SCHEDULE,
   type HourCompaction,
   hoursDue,
-  type ObjectStorePort,
 } from './compactor.ts';
 
 /**
@@ -31,46 +28,6 @@ const countEnv = (name: string, fallback: number): number => {
   return value;
 };
 
-const athena = new AthenaClient({});
-const s3 = new S3Client({});
-
-const athenaPort = (workGroup: string, database: string): AthenaPort => ({
-  async run(sql) {
-    const { QueryExecutionId: id } = await athena.send(
-      new StartQueryExecutionCommand({
-        QueryString: sql,
-        WorkGroup: workGroup,
-        QueryExecutionContext: { Database: database },
-      }),
-    );
-    if (id === undefined) throw new Error('Athena started no query');
-    for (;;) {
-      const { QueryExecution: q } = await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }));
-      const state = q?.Status?.State;
-      if (state === 'SUCCEEDED')
-        return { queryExecutionId: id, bytesScanned: q?.Statistics?.DataScannedInBytes ?? 0 };
-      if (state === 'FAILED' || state === 'CANCELLED')
-        throw new Error(`query ${id} ${state}: ${q?.Status?.StateChangeReason ?? 'no reason'}`);
-      await sleep(2_000);
-    }
-  },
-});
-
-const storePort = (bucket: string): ObjectStorePort => ({
-  async deletePrefix(prefix) {
-    let deleted = 0;
-    for (;;) {
-      const page = await s3.send(
-        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1_000 }),
-      );
-      const keys = (page.Contents ?? []).flatMap((o) => (o.Key === undefined ? [] : [{ Key: o.Key }]));
-      if (keys.length === 0) return deleted;
-      await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }));
-      deleted += keys.length;
-    }
-  },
-});
-
 const HOUR_INPUT = /^\d{4}-\d{2}-\d{2}T\d{2}$/;
 
 export const handler = async (event: { hour?: unknown; time?: unknown }): Promise<HourCompaction[]> => {
@@ -79,10 +36,14 @@ export const handler = async (event: { hour?: unknown; time?: unknown }): Promis
     delayMinutes: countEnv(ENV.compactionDelayMinutes, DEFAULT_SCHEDULE.delayMinutes),
     lateHours: countEnv(ENV.compactionLateHours, DEFAULT_SCHEDULE.lateHours),
     rawLinesTable: RAW_LINES_TABLE_NAME,
+    maxRunMs: COMPACTOR_TIMEOUT_MINUTES * 60_000,
   };
-  const ports = {
-    athena: athenaPort(requireEnv(ENV.athenaWorkGroup), requireEnv(ENV.glueDatabase)),
+  const database = requireEnv(ENV.glueDatabase);
+  const ports: CompactorPorts = {
+    athena: athenaPort(requireEnv(ENV.athenaWorkGroup), database),
     store: storePort(settings.bucket),
+    catalog: catalogPort(database, CURATED_TABLE_NAME),
+    now: Date.now,
   };
   let hours: number[];
   if (event.hour !== undefined) {

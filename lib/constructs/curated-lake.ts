@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
+  COMPACTOR_TIMEOUT_MINUTES,
   CURATED_COLUMNS,
   CURATED_PARTITION_KEYS,
   CURATED_TABLE_NAME,
@@ -31,10 +32,13 @@ export interface CuratedLakeProps {
 }
 
 /**
- * The curated table `telemetry` (Parquet, zstd, `curated/telemetry/day=YYYY-MM-DD/hour=HH/`, partition projection: no
- * partition to register), the `raw_lines` table it is compacted from (each raw line whole), and the compactor: a Lambda
- * run every hour at minute `delayMinutes` by an EventBridge rule, with a reserved concurrency of 1 so two runs never
- * touch one hour at once. It reads `raw/`, writes only `curated/telemetry/` and its Athena results.
+ * The curated table `telemetry` (Parquet, zstd), the `raw_lines` table it is compacted from (each raw line whole), and
+ * the compactor: a Lambda run every hour at minute `delayMinutes` by an EventBridge rule, with a reserved concurrency
+ * of 1 so scheduled runs do not overlap. The table has registered partitions, not projection: each hour's partition
+ * (`day=YYYY-MM-DD/hour=HH`) points at the folder of the compaction run that wrote it
+ * (`curated/telemetry/day=…/hour=…/run=<id>/`), and a re-compaction moves it to the new run in one Glue write, so a
+ * reader never sees an hour empty or doubled (lambda/lake-compactor/run-swap.ts). It reads `raw/`, writes only
+ * `curated/telemetry/` and its Athena results, and changes only the curated table's partitions.
  */
 export class CuratedLake extends Construct {
   readonly table: glue.CfnTable;
@@ -65,16 +69,6 @@ export class CuratedLake extends Construct {
         parameters: {
           classification: 'parquet',
           'parquet.compression': 'ZSTD',
-          'projection.enabled': 'true',
-          'projection.day.type': 'date',
-          'projection.day.format': 'yyyy-MM-dd',
-          'projection.day.range': '2024-01-01,NOW',
-          'projection.day.interval': '1',
-          'projection.day.interval.unit': 'DAYS',
-          'projection.hour.type': 'integer',
-          'projection.hour.range': '0,23',
-          'projection.hour.digits': '2',
-          'storage.location.template': `s3://${bucket}/${CURATED_TABLE_PREFIX}day=\${day}/hour=\${hour}/`,
         },
         partitionKeys: CURATED_PARTITION_KEYS.map(({ name, type }) => ({ name, type })),
         storageDescriptor: {
@@ -118,8 +112,9 @@ export class CuratedLake extends Construct {
       entry: path.join(props.projectRoot, 'lambda/lake-compactor/handler.ts'),
       description: 'Compacts closed hours of the raw archive into the curated Parquet table (Athena UNLOAD)',
       memoryMb: 256,
-      // Two hours per run, each one Athena query over at most lateHours + 3 raw hours.
-      timeout: Duration.minutes(15),
+      // Two hours per run, each one Athena query over at most lateHours + 3 raw hours. Also how long after its start a
+      // run is known to have ended (run-swap.ts deletes a crashed run's files after it).
+      timeout: Duration.minutes(COMPACTOR_TIMEOUT_MINUTES),
       reservedConcurrency: 1,
     })
       .bindSetting(ENV.lakeBucket, bucket)
@@ -136,7 +131,10 @@ export class CuratedLake extends Construct {
     });
   }
 
-  /** Athena on the one workgroup, Glue reads of the two tables, S3 reads of raw/ and writes of curated/ and results. */
+  /**
+   * Athena on the one workgroup, Glue reads of the two tables and partition writes on the curated one, S3 reads of raw/
+   * and writes of curated/telemetry/ and results.
+   */
   private grantCompaction(lake: DataLake): void {
     const stack = Stack.of(this);
     const role = this.compactor.role;
@@ -153,6 +151,17 @@ export class CuratedLake extends Construct {
     );
     const glueArn = (resource: string, name: string) =>
       stack.formatArn({ service: 'glue', resource, resourceName: name });
+    // The swap: register an hour's partition or move it to a new run, on the curated table only.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['glue:CreatePartition', 'glue:UpdatePartition'],
+        resources: [
+          stack.formatArn({ service: 'glue', resource: 'catalog' }),
+          glueArn('database', lake.databaseName),
+          glueArn('table', `${lake.databaseName}/${CURATED_TABLE_NAME}`),
+        ],
+      }),
+    );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartition', 'glue:GetPartitions'],

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { type BenchResults, resultsShapeErrors } from './results.ts';
 
 /** Keys a run of one part of the bench writes alone, kept when the full bench rewrites the file. */
-export const SEPARATE_KEYS = ['sustained', 'producerComparison', 'alertLatency'] as const;
+export const SEPARATE_KEYS = ['sustained', 'producerComparison', 'alertLatency', 'lake'] as const;
 type SeparateKey = (typeof SEPARATE_KEYS)[number];
 
 const readDoc = async (path: string): Promise<Record<string, unknown> | undefined> => {

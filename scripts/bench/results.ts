@@ -69,6 +69,8 @@ export interface BenchResults {
   ingest?: IngestBenchResult;
   /** `npm run bench -- --alert-latency`: record → alert notification per profile, and silence (issue 21). */
   alertLatency?: AlertLatencyResult;
+  /** `npm run bench:lake`: a day of raw archive vs the curated table (issue 23; scripts/lake/bench-report.ts). */
+  lake?: Record<string, unknown>;
 }
 
 export interface IngestBenchResult {
@@ -239,7 +241,9 @@ export const resultsShapeErrors = (doc: unknown): string[] => {
     'producerComparison',
     'ingest',
     'alertLatency',
+    'lake',
   ];
+  if (doc.lake !== undefined && !isObj(doc.lake)) errors.push('lake must be an object');
   if (doc.sustained !== undefined) errors.push(...sustainedShapeErrors(doc.sustained));
   if (doc.producerComparison !== undefined)
     errors.push(...producerComparisonShapeErrors(doc.producerComparison));

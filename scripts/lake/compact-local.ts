@@ -5,14 +5,7 @@ import { promisify } from 'node:util';
 import { gunzip as gunzipCallback } from 'node:zlib';
 import { type DuckDBAppender, DuckDBInstance, DuckDBTimestampValue } from '@duckdb/node-api';
 import { LAKE_PREFIX, lakeFolder } from '#core/contract/lake.ts';
-import {
-  byKey,
-  type CuratedRow,
-  curateObject,
-  type RawObjectLines,
-  type SeenKeys,
-  splitLines,
-} from './curate.ts';
+import { byKey, type CuratedRow, curateData, type RawObjectData, type SeenKeys } from './curate.ts';
 import { CURATED_FILE, CURATED_ORDER, curatedColumnsDdl, curatedHourDir } from './curated-view.ts';
 import {
   arrivalHoursFor,
@@ -85,24 +78,48 @@ const appendRow = (appender: DuckDBAppender, row: CuratedRow): void => {
   appender.endRow();
 };
 
-/** Reads the window object by object (one decompressed object in memory at a time) into the appender. */
+/** Objects decompressed ahead of the one being curated (zlib runs on libuv's pool, beside the main thread). */
+const READ_AHEAD = 4;
+
+/**
+ * Output chunks of 8 MiB instead of zlib's 16 KiB: each chunk is a callback and a copy on the main thread (the
+ * curating one), and an object inflates to ~2 MB at npm start's rate, up to Firehose's 5 MiB buffer (one chunk).
+ */
+const INFLATE_OPTIONS = { chunkSize: 8 * 1024 * 1024 } as const;
+
+const inflate = async (ref: RawObjectRef): Promise<RawObjectData> => {
+  try {
+    return {
+      key: ref.key,
+      arrivalHourMs: ref.arrivalHourMs,
+      data: await gunzip(await readFile(ref.path), INFLATE_OPTIONS),
+    };
+  } catch (error) {
+    throw new Error(`cannot read raw object ${ref.key}: ${(error as Error).message}`, { cause: error });
+  }
+};
+
+/**
+ * Reads the window in key order into the appender, decompressing up to READ_AHEAD objects ahead (so the other core
+ * inflates while this one curates; at most READ_AHEAD + 1 decompressed objects in memory).
+ */
 const loadWindow = async (
   refs: readonly RawObjectRef[],
   request: LocalCompactionRequest,
   appender: DuckDBAppender,
 ) => {
   const seen: SeenKeys = new Set();
+  const ahead: Promise<RawObjectData>[] = [];
+  let next = 0;
   let rows = 0;
-  for (const ref of refs) {
-    const data = await gunzip(await readFile(ref.path)).catch((error: unknown) => {
-      throw new Error(`cannot read raw object ${ref.key}: ${(error as Error).message}`, { cause: error });
-    });
-    const object: RawObjectLines = {
-      key: ref.key,
-      arrivalHourMs: ref.arrivalHourMs,
-      lines: splitLines(data),
-    };
-    curateObject(object, seen, request, (row) => {
+  while (next < refs.length || ahead.length > 0) {
+    while (ahead.length < READ_AHEAD && next < refs.length) {
+      const pending = inflate(refs[next++] as RawObjectRef);
+      pending.catch(() => undefined); // awaited in turn below; a failure is thrown there, not left unhandled
+      ahead.push(pending);
+    }
+    const object = await (ahead.shift() as Promise<RawObjectData>);
+    curateData(object, seen, request, (row) => {
       appendRow(appender, row);
       rows++;
     });

@@ -31,7 +31,7 @@ const tableNamed = (name: string) =>
   tables.find(([, p]) => (p.TableInput as { Name: string }).Name === name)?.[1].TableInput as TableInput;
 
 describe('CuratedLake', () => {
-  it('declares the telemetry table as zstd Parquet, partitioned by event day and hour through projection', () => {
+  it('declares the telemetry table as zstd Parquet, partitioned by event day and hour through registered partitions', () => {
     const table = tableNamed(CURATED_TABLE_NAME);
     expect(table.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe(
       'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
@@ -40,10 +40,28 @@ describe('CuratedLake', () => {
       CURATED_COLUMNS.map((c) => [c.name, c.type]),
     );
     expect(table.PartitionKeys.map((k) => k.Name)).toEqual(['day', 'hour']);
-    expect(table.Parameters['projection.day.format']).toBe('yyyy-MM-dd');
-    expect(render(table.Parameters['storage.location.template'])).toMatch(
-      /^s3:\/\/<LakeBucket\w+>\/curated\/telemetry\/day=\$\{day\}\/hour=\$\{hour\}\/$/,
+    // No projection: each hour's partition points at the run that wrote it (the compactor moves it, run-swap.ts).
+    expect(Object.keys(table.Parameters).filter((k) => k.startsWith('projection.'))).toEqual([]);
+    expect(table.Parameters['storage.location.template']).toBeUndefined();
+  });
+
+  it("lets the compactor register and move partitions of the curated table only, read the table's descriptor", () => {
+    const writes = allowStatements(stateful$).filter((s) =>
+      actionsOf(s).some((a) => a === 'glue:CreatePartition' || a === 'glue:UpdatePartition'),
     );
+    expect(writes).toHaveLength(1);
+    const [statement] = writes;
+    expect(actionsOf(statement as (typeof writes)[number]).sort()).toEqual([
+      'glue:CreatePartition',
+      'glue:UpdatePartition',
+    ]);
+    const resources = resourcesOfStatement(statement as (typeof writes)[number]).map(render);
+    expect(resources.filter((r) => r.includes(':table/'))).toEqual([
+      expect.stringMatching(new RegExp(`:table/[^/]+/${CURATED_TABLE_NAME}$`)),
+    ]);
+    expect(resources.join(' ')).not.toMatch(/\*|raw_/);
+    const reads = allowStatements(stateful$).filter((s) => actionsOf(s).includes('glue:GetPartition'));
+    expect(reads.flatMap((s) => actionsOf(s))).toEqual(expect.arrayContaining(['glue:GetTable']));
   });
 
   it('reads raw lines whole for the compaction', () => {

@@ -310,7 +310,7 @@ describe('lake readers and Object Lock', () => {
     );
   });
 
-  it('outputs a managed lake-reader policy: Glue table, workgroup, raw/ read, own results, lake key', () => {
+  it('outputs a managed lake-reader policy: Glue tables, workgroup, raw/ and curated/telemetry/ read, own results, lake key', () => {
     defaults.stateful$.hasOutput('LakeReaderPolicyArn', {
       Value: { Ref: Match.stringLikeRegexp('^LakeReaderPolicy') },
     });
@@ -326,6 +326,7 @@ describe('lake readers and Object Lock', () => {
       'Catalog',
       'LakeKey',
       'ListLakePrefixes',
+      'ReadCurated',
       'ReadRaw',
       'WorkGroup',
       'WorkGroupResults',

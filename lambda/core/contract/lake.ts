@@ -115,3 +115,9 @@ export const CURATED_COMPACTION_DEFAULTS = {
   delayMinutes: 5,
   lateHours: 2,
 } as const;
+
+/**
+ * The AWS compactor's Lambda timeout: also how long after its start a compaction run is known to have ended (its
+ * leftovers may then be deleted by a later run of the hour, lambda/lake-compactor/run-swap.ts).
+ */
+export const COMPACTOR_TIMEOUT_MINUTES = 15;

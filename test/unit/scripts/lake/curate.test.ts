@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { decodeRecord } from '#core/record.ts';
 import {
   acceptLine,
+  type CuratedRow,
+  curateData,
   curateHour,
+  curateObject,
   outsideHour,
   type RawObjectLines,
   splitLines,
@@ -97,6 +100,13 @@ describe('outsideHour (the byte-level shortcut)', () => {
   const hostile = fc.oneof(
     fc.integer({ min: -2 * HOUR_MS, max: 2 * HOUR_MS }).map((d) => record('d', iso(H + d))),
     fc.integer({ min: -2 * HOUR_MS, max: 2 * HOUR_MS }).map((d) => record('d', naive(H + d))),
+    // A zone offset moves the UTC hour away from the one written.
+    fc
+      .tuple(
+        fc.integer({ min: -3 * HOUR_MS, max: 3 * HOUR_MS }),
+        fc.constantFrom('+02:00', '-0130', '+00:00', 'z'),
+      )
+      .map(([d, zone]) => record('d', iso(H + d).replace('Z', zone))),
     // A later duplicate key wins in JSON.parse; a nested or escaped key is not the record's event_time.
     fc
       .tuple(fc.integer({ min: -HOUR_MS, max: HOUR_MS }), fc.integer({ min: -HOUR_MS, max: HOUR_MS }))
@@ -133,6 +143,47 @@ describe('outsideHour (the byte-level shortcut)', () => {
     expect(outsideHour(Buffer.from(record('d', iso(H + HOUR_MS))), H)).toBe(true);
     expect(outsideHour(Buffer.from(record('d', naive(H - 1))), H)).toBe(true);
     expect(outsideHour(Buffer.from(record('d', iso(H))), H)).toBe(false);
+  });
+});
+
+describe('curateData (the shortcut over a whole object, no Buffer per line)', () => {
+  const line = fc.oneof(
+    fc.integer({ min: -2 * HOUR_MS, max: 2 * HOUR_MS }).map((d) => record(`d${d % 7}`, iso(H + d))),
+    fc.integer({ min: -2 * HOUR_MS, max: 2 * HOUR_MS }).map((d) => record('d', naive(H + d))),
+    fc
+      .tuple(fc.integer({ min: -HOUR_MS, max: HOUR_MS }), fc.constantFrom('+02:00', '-0130', 'z', ''))
+      .map(([d, zone]) => record('d', iso(H + d).replace('Z', zone))),
+    fc
+      .tuple(fc.integer({ min: -HOUR_MS, max: HOUR_MS }), fc.integer({ min: -HOUR_MS, max: HOUR_MS }))
+      .map(([a, b]) => `${record('d', iso(H + a)).slice(0, -1)},"x":{"event_time":"${iso(H + b)}"}}`),
+    fc.constantFrom('', '{', '{"event_time":"', '"event_time":"2026-11-21T09:00:00Z"', '{"a":"\\"}'),
+    fc.string({ unit: 'binary' }).filter((s) => !s.includes('\n')),
+  );
+
+  it('emits exactly what curateObject emits over the same lines, in the same order', () => {
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 40 }), (lines) => {
+        const data = Buffer.from(lines.join('\n'));
+        const byLines: CuratedRow[] = [];
+        const byData: CuratedRow[] = [];
+        const options = { eventHourMs: H };
+        curateObject(object('raw/a.gz', H, lines), new Set(), options, (r) => byLines.push(r));
+        curateData({ key: 'raw/a.gz', arrivalHourMs: H, data }, new Set(), options, (r) => byData.push(r));
+        expect(byData).toEqual(byLines);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('skips lines of other hours whatever follows them in the object', () => {
+    const other = record('d', iso(H + HOUR_MS));
+    const mine = record('d', iso(H + 5));
+    const rows: CuratedRow[] = [];
+    const data = Buffer.from([other, mine, other, `${other}\r`, mine].join('\n'));
+    curateData({ key: 'raw/a.gz', arrivalHourMs: H, data }, new Set(), { eventHourMs: H }, (r) =>
+      rows.push(r),
+    );
+    expect(rows.map((r) => r.eventTimeMs)).toEqual([H + 5]);
   });
 });
 
