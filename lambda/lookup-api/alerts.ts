@@ -1,7 +1,14 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '#adapters/batch-get.ts';
 import { createCounters } from '#adapters/dynamodb-counters.ts';
-import { type AlertState, type EpisodeItem, EpisodeReader, isAlertState } from '#core/alert-episode.ts';
+import {
+  type AlertState,
+  type EpisodeDevice,
+  type EpisodeItem,
+  EpisodeReader,
+  episodeDeviceOf,
+  isAlertState,
+} from '#core/alert-episode.ts';
 import { GSI_ALERTS_BY_DAY } from '#core/contract/index.ts';
 import type { DeviceItem } from '#core/items/device.ts';
 import { deviceKey } from '#core/items/keys.ts';
@@ -65,8 +72,12 @@ const pageQueries = (deps: LookupDeps, listing: Listing): PageQuery[] => {
 
 const utcDay = (ms: number): number => ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
 
-/** Reads the devices' firing rule sets (the state table's device items), for episodes (lambda/core/alert-episode.ts). */
-const loadFiring = async (deps: LookupDeps, deviceIds: readonly string[], into: Map<string, string[]>) => {
+/** Reads the devices' items (firing rules, open episodes), for episodes (lambda/core/alert-episode.ts). */
+const loadDevices = async (
+  deps: LookupDeps,
+  deviceIds: readonly string[],
+  into: Map<string, EpisodeDevice | undefined>,
+) => {
   const missing = [...new Set(deviceIds)].filter((id) => !into.has(id));
   if (missing.length === 0) return;
   const items = (await batchGetAll(
@@ -78,8 +89,8 @@ const loadFiring = async (deps: LookupDeps, deviceIds: readonly string[], into: 
       counters: createCounters(),
     },
   )) as unknown as DeviceItem[];
-  for (const id of missing) into.set(id, []);
-  for (const item of items) into.set(item.deviceId, item.firing ?? []);
+  for (const id of missing) into.set(id, undefined);
+  for (const item of items) into.set(item.deviceId, episodeDeviceOf(item));
 };
 
 interface Walked {
@@ -89,8 +100,8 @@ interface Walked {
 
 /** Alerts newest first with their episode, those in `state` (all when undefined), until `limit` or the range ends. */
 const walk = async (deps: LookupDeps, listing: Listing, limit: number, state?: AlertState) => {
-  const firing = new Map<string, string[]>();
-  const reader = new EpisodeReader((deviceId) => firing.get(deviceId));
+  const devices = new Map<string, EpisodeDevice | undefined>();
+  const reader = new EpisodeReader((deviceId) => devices.get(deviceId));
   const kept: Walked[] = [];
   let pages = 0;
   for (const query of pageQueries(deps, listing)) {
@@ -100,10 +111,10 @@ const walk = async (deps: LookupDeps, listing: Listing, limit: number, state?: A
       const page = await query(startKey, state === undefined ? limit - kept.length : PAGE_SIZE);
       pages++;
       const items = (page.Items ?? []) as unknown as EpisodeItem[];
-      await loadFiring(
+      await loadDevices(
         deps,
         items.map((item) => item.deviceId),
-        firing,
+        devices,
       );
       for (const item of items) {
         const episode = reader.next(item);

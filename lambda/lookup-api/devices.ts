@@ -6,19 +6,53 @@ import type { AlertItem } from '#core/items/alert.ts';
 import type { DeviceItem } from '#core/items/device.ts';
 import { deviceKey, STATE_SK, windowKey, windowStart } from '#core/items/keys.ts';
 import type { WindowItem } from '#core/items/window.ts';
+import { ruleMapOf } from '#core/rule-maps.ts';
 import { windowsInRange } from '#core/window/read.ts';
 import { decodeCursor, encodeCursor, type PageKey } from './cursor.ts';
 import type { LookupDeps } from './deps.ts';
 import { badRequest, json, notFound, unavailable } from './http.ts';
-import { registryFromRow, toDeviceSummary, toDeviceView, toWindowView } from './mappers.ts';
+import {
+  activeAlertsByRule,
+  registryFromRow,
+  toDeviceSummary,
+  toDeviceView,
+  toWindowView,
+} from './mappers.ts';
 import type { ApiRequest, Route } from './router.ts';
 import { ScanMeter } from './scan-budget.ts';
 import { isDeviceId, parseDeviceId, parseIsoTime, parseLimit, parseToken } from './validation.ts';
 
-// How many recent alerts of a device to read when looking for the latest alert of each firing rule.
+// How many recent alerts of a device to read when looking for the latest alert of each firing rule without an open
+// episode (device items written before episodes).
 const RECENT_ALERTS = 100;
 const HOUR_MS = 3_600_000;
 export const MAX_WINDOW_RANGE_MS = 24 * HOUR_MS;
+
+/** The device's alerts newest first: the one at `alertKey`, or the last RECENT_ALERTS (the role may only Query). */
+const queryAlerts = async (deps: LookupDeps, deviceId: string, alertKey?: string): Promise<AlertItem[]> => {
+  const reply = await deps.db.send(
+    new QueryCommand({
+      TableName: deps.tables.alerts,
+      KeyConditionExpression: alertKey === undefined ? 'deviceId = :d' : 'deviceId = :d AND alertKey = :k',
+      ExpressionAttributeValues:
+        alertKey === undefined ? { ':d': deviceId } : { ':d': deviceId, ':k': alertKey },
+      ScanIndexForward: false,
+      Limit: RECENT_ALERTS,
+    }),
+  );
+  return (reply.Items ?? []) as AlertItem[];
+};
+
+/** The alerts behind the device's active episodes: its open episodes by key, and recent ones for older firing rules. */
+const activeAlertItems = async (deps: LookupDeps, item: DeviceItem): Promise<AlertItem[]> => {
+  const open = ruleMapOf(item.openAlerts);
+  const older = (item.firing ?? []).some((ruleId) => !open.has(ruleId));
+  const replies = await Promise.all([
+    ...[...open.values()].map((alertKey) => queryAlerts(deps, item.deviceId, alertKey)),
+    older ? queryAlerts(deps, item.deviceId) : [],
+  ]);
+  return replies.flat();
+};
 
 const getDevice = async (request: ApiRequest, deps: LookupDeps) => {
   const deviceId = parseDeviceId(request.params.deviceId ?? '');
@@ -28,28 +62,15 @@ const getDevice = async (request: ApiRequest, deps: LookupDeps) => {
   ]);
   const item = state.Item as DeviceItem | undefined;
   if (item === undefined) throw notFound(`device ${deviceId} not found`);
-  const firing = item.firing ?? [];
-  let recent: AlertItem[] = [];
+  const alerts = await activeAlertItems(deps, item);
+  // An active rule whose alert is not at hand (older than the recent page) still shows, with the rule's severity.
   const rules = new Map<string, { severity: AlertItem['severity'] }>();
-  if (firing.length > 0) {
-    const alerts = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.tables.alerts,
-        KeyConditionExpression: 'deviceId = :d',
-        ExpressionAttributeValues: { ':d': deviceId },
-        ScanIndexForward: false,
-        Limit: RECENT_ALERTS,
-      }),
-    );
-    recent = (alerts.Items ?? []) as AlertItem[];
-    // A firing rule whose alert is older than the recent page still shows, with the rule's severity.
-    const found = new Set(recent.map((a) => a.ruleId));
-    for (const ruleId of firing.filter((id) => !found.has(id))) {
-      const rule = await deps.db.send(new GetCommand({ TableName: deps.tables.rules, Key: { ruleId } }));
-      if (rule.Item !== undefined) rules.set(ruleId, { severity: rule.Item.severity });
-    }
+  for (const [ruleId, alert] of activeAlertsByRule(item, alerts)) {
+    if (alert !== undefined) continue;
+    const rule = await deps.db.send(new GetCommand({ TableName: deps.tables.rules, Key: { ruleId } }));
+    if (rule.Item !== undefined) rules.set(ruleId, { severity: rule.Item.severity });
   }
-  return json(200, toDeviceView(item, registryFromRow(registryRow.Item), recent, rules));
+  return json(200, toDeviceView(item, registryFromRow(registryRow.Item), alerts, rules));
 };
 
 type Listing =

@@ -3,6 +3,7 @@ import type { AlertItem } from '#core/items/alert.ts';
 import type { DeviceItem } from '#core/items/device.ts';
 import type { FleetDevicesItem, FleetItem } from '#core/items/fleet.ts';
 import type { Registry } from '#core/registry.ts';
+import { ruleMapOf } from '#core/rule-maps.ts';
 import type { Rule, Severity } from '#core/rules.ts';
 import type { DeviceWindow } from '#core/window/read.ts';
 
@@ -115,43 +116,58 @@ export const toDeviceSummary = (item: DeviceItem): DeviceSummaryView => ({
 
 /**
  * The full device: the registry row read now (it may have changed since processing; null if none) and one entry per
- * rule currently firing, with the latest alert that rule raised for the device when one is at hand.
+ * active episode: each open episode (`openAlerts`: threshold rules firing, silence alerts) with its alert, and each
+ * firing rule without one (a device item written before episodes) with the latest alert that rule raised for the
+ * device when one is at hand.
  */
 export const toDeviceView = (
   item: DeviceItem,
   registry: Registry | null,
-  recentAlerts: readonly AlertItem[],
+  alerts: readonly AlertItem[],
   rules: ReadonlyMap<string, Pick<Rule, 'severity'>> = new Map(),
 ): DeviceView => ({
   ...toDeviceSummary(item),
   registry,
-  activeAlerts: activeAlerts(item.firing ?? [], recentAlerts, rules),
+  activeAlerts: activeAlerts(item, alerts, rules),
 });
 
-export const activeAlerts = (
-  firing: readonly string[],
-  recentAlerts: readonly AlertItem[],
-  rules: ReadonlyMap<string, Pick<Rule, 'severity'>>,
-): ActiveAlertView[] => {
+/** Each active rule of the device (open episodes and firing rules, sorted) with its alert among `alerts`, if any. */
+export const activeAlertsByRule = (
+  device: Pick<DeviceItem, 'firing' | 'openAlerts'>,
+  alerts: readonly AlertItem[],
+): Map<string, AlertItem | undefined> => {
+  const open = ruleMapOf(device.openAlerts);
+  const byKey = new Map(alerts.map((alert) => [alert.alertKey, alert]));
   const latest = new Map<string, AlertItem>();
-  for (const alert of recentAlerts) {
+  for (const alert of alerts) {
     const seen = latest.get(alert.ruleId);
     if (seen === undefined || alert.alertKey > seen.alertKey) latest.set(alert.ruleId, alert);
   }
-  return [...new Set(firing)].sort().map((ruleId) => {
-    const alert = latest.get(ruleId);
-    if (alert !== undefined) {
-      return {
-        ruleId,
-        severity: alert.severity,
-        alertId: alert.alertId,
-        message: alert.message,
-        at: isoTime(alert.at),
-      };
-    }
-    return { ruleId, severity: rules.get(ruleId)?.severity ?? null, alertId: null, message: null, at: null };
-  });
+  const ruleIds = [...new Set([...(device.firing ?? []), ...open.keys()])].sort();
+  return new Map(
+    ruleIds.map((ruleId) => {
+      const key = open.get(ruleId);
+      return [ruleId, key === undefined ? latest.get(ruleId) : byKey.get(key)];
+    }),
+  );
 };
+
+export const activeAlerts = (
+  device: Pick<DeviceItem, 'firing' | 'openAlerts'>,
+  alerts: readonly AlertItem[],
+  rules: ReadonlyMap<string, Pick<Rule, 'severity'>>,
+): ActiveAlertView[] =>
+  [...activeAlertsByRule(device, alerts)].map(([ruleId, alert]) =>
+    alert === undefined
+      ? { ruleId, severity: rules.get(ruleId)?.severity ?? null, alertId: null, message: null, at: null }
+      : {
+          ruleId,
+          severity: alert.severity,
+          alertId: alert.alertId,
+          message: alert.message,
+          at: isoTime(alert.at),
+        },
+  );
 
 export const toWindowView = (item: DeviceWindow): WindowView => ({
   start: isoTime(item.start),

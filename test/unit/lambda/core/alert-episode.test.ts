@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type EpisodeItem, EpisodeReader } from '#core/alert-episode.ts';
+import { type EpisodeDevice, type EpisodeItem, EpisodeReader } from '#core/alert-episode.ts';
 import { alertKey } from '#core/items/keys.ts';
 
 const item = (
@@ -27,10 +27,21 @@ const item = (
   ...extra,
 });
 
+/** A device item in short: its firing rules, the keys of its open episodes, its current state's time. */
+const device = (
+  firing: string[],
+  open: string[] = [],
+  eventTime = '2026-11-21T12:00:00.000Z',
+): EpisodeDevice => ({
+  firing,
+  open: new Set(open),
+  eventTime,
+});
+
 describe('EpisodeReader', () => {
   it('maps an alert stored without a state: firing only as the newest of its rule while the rule fires', () => {
-    const firing = new Map([['d1', ['down']]]);
-    const reader = new EpisodeReader((id) => firing.get(id));
+    const devices = new Map([['d1', device(['down'])]]);
+    const reader = new EpisodeReader((id) => devices.get(id));
     // Newest first, as the listings read.
     expect(reader.next(item('d1', 'down', '2026-11-21T11:00:00.000Z'))).toEqual({
       state: 'firing',
@@ -44,7 +55,8 @@ describe('EpisodeReader', () => {
   });
 
   it('keeps a stored episode as stored; a firing one never has an end', () => {
-    const reader = new EpisodeReader(() => []);
+    const firingKey = alertKey('2026-11-21T10:00:00.000Z', 'd2-down-2026-11-21T10:00:00.000Z');
+    const reader = new EpisodeReader((id) => (id === 'd2' ? device(['down'], [firingKey]) : device([])));
     const resolved = item('d1', 'down', '2026-11-21T10:00:00.000Z', {
       state: 'resolved',
       startsAt: '2026-11-21T10:00:00.000Z',
@@ -59,6 +71,42 @@ describe('EpisodeReader', () => {
     expect(reader.next(firing)).toEqual({ state: 'firing', startsAt: firing.at, endsAt: null });
   });
 
+  it('reads a stored firing episode as firing while its device holds it open or has not recorded it yet', () => {
+    const stored = { state: 'firing' as const, startsAt: '2026-11-21T09:59:00.000Z', endsAt: null };
+    const alert = item('d1', 'down', '2026-11-21T10:00:00.000Z', stored);
+    const episode = (d: EpisodeDevice | undefined) => new EpisodeReader(() => d).next(alert);
+    expect(episode(device(['down'], [alert.alertKey]))).toEqual({
+      state: 'firing',
+      startsAt: '2026-11-21T09:59:00.000Z',
+      endsAt: null,
+    });
+    // Written before the device write that records it: the device's state is older than the alert.
+    expect(episode(device([], [], '2026-11-21T09:59:30.000Z')).state).toBe('firing');
+    // The device moved on without it (its write lost to another invocation's), or the device is gone.
+    expect(episode(device(['down'], ['other'])).state).toBe('resolved');
+    expect(episode(undefined)).toEqual({
+      state: 'resolved',
+      startsAt: '2026-11-21T09:59:00.000Z',
+      endsAt: null,
+    });
+  });
+
+  it('lists old items (no state) beside stored episodes of the same rule sensibly', () => {
+    const stored = { state: 'firing' as const, startsAt: '2026-11-21T11:00:00.000Z', endsAt: null };
+    const newer = item('d1', 'down', '2026-11-21T11:00:00.000Z', stored);
+    const reader = new EpisodeReader(() => device(['down'], [newer.alertKey]));
+    expect(reader.next(newer).state).toBe('firing');
+    // The old alert of the same rule is no longer the newest: resolved, its end unknown.
+    expect(reader.next(item('d1', 'down', '2026-11-21T10:00:00.000Z'))).toEqual({
+      state: 'resolved',
+      startsAt: '2026-11-21T10:00:00.000Z',
+      endsAt: null,
+    });
+    // An old alert whose rule still fires on a device item written before episodes (no openAlerts): firing.
+    const old = new EpisodeReader(() => device(['cpu']));
+    expect(old.next(item('d1', 'cpu', '2026-11-21T10:00:00.000Z')).state).toBe('firing');
+  });
+
   it('at most one firing episode per device and rule, and exactly one when the rule fires (property)', () => {
     const pair = fc.tuple(fc.constantFrom('d1', 'd2', 'd3'), fc.constantFrom('down', 'cpu'));
     fc.assert(
@@ -68,7 +116,7 @@ describe('EpisodeReader', () => {
         (alerts, firingPairs) => {
           const firing = (deviceId: string) =>
             firingPairs.filter((p) => p.startsWith(`${deviceId}|`)).map((p) => p.split('|')[1] as string);
-          const reader = new EpisodeReader(firing);
+          const reader = new EpisodeReader((deviceId) => device(firing(deviceId)));
           const items = alerts
             .map(([[deviceId, ruleId], minute]) =>
               item(deviceId, ruleId, new Date(Date.UTC(2026, 10, 1) + minute * 60_000).toISOString()),

@@ -109,3 +109,43 @@ describe('alert episodes planned by the processor', () => {
     expect(next.resolves.map((r) => r.alertKey)).toEqual([first.alerts[0]?.alertKey]);
   });
 });
+
+describe('forSeconds: the condition holds on every advancing record for that long before the rule fires', () => {
+  const lasting = [hot({ forSeconds: 60 })];
+
+  it('keeps the rule pending (since the record it began) until it has held long enough, across batches', () => {
+    const first = plan(undefined, [at(0, 0, 90), at(1, 30, 95)], lasting);
+    expect(first.alerts).toEqual([]);
+    expect(first.item.firing).toEqual([]);
+    expect(first.item.pendingSince).toEqual({ hot: timeAt(0) });
+    const next = plan(first.item, [at(2, 59, 91), at(3, 60, 92), at(4, 61, 93)], lasting);
+    expect(next.alerts.map((a) => [a.offset, a.startsAt, a.at])).toEqual([[3, timeAt(0), timeAt(60)]]);
+    expect(next.item.pendingSince).toBeUndefined();
+    expect(next.item.firing).toEqual(['hot']);
+  });
+
+  it('resets on a record outside the condition, and ignores late records', () => {
+    const planned = plan(undefined, [at(0, 0, 90), at(1, 30, 10), at(2, 40, 90), at(3, 90, 90)], lasting);
+    expect(planned.alerts).toEqual([]);
+    expect(planned.item.pendingSince).toEqual({ hot: timeAt(40) });
+    const late = plan(planned.item, [at(4, 35, 10), at(5, 100, 90)], lasting);
+    expect(late.alerts.map((a) => [a.offset, a.startsAt])).toEqual([[5, timeAt(40)]]);
+  });
+
+  it('drops the pending clock of a rule deleted or disabled', () => {
+    const first = plan(undefined, [at(0, 0, 90)], lasting);
+    expect(
+      plan(first.item, [at(1, 100, 90)], [hot({ forSeconds: 60, enabled: false })]).item.pendingSince,
+    ).toBeUndefined();
+    expect(plan(first.item, [at(1, 100, 90)], []).item.pendingSince).toBeUndefined();
+  });
+
+  it('with forSeconds 0 (or absent) fires on the first record, exactly as without it', () => {
+    const records = [at(0, 0, 90), at(1, 1, 10), at(2, 2, 90)];
+    const zero = plan(undefined, records, [hot({ forSeconds: 0 })]);
+    const absent = plan(undefined, records, [hot()]);
+    expect(zero).toEqual(absent);
+    expect(zero.alerts.map((a) => a.offset)).toEqual([0, 2]);
+    expect(zero.item.pendingSince).toBeUndefined();
+  });
+});

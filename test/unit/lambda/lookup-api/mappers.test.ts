@@ -115,6 +115,29 @@ describe('device mappers', () => {
     ]);
   });
 
+  it('lists each open episode with its own alert, beside older firing rules without one', () => {
+    const open = alert('modem-down', '2026-11-21T09:00:00.000Z', 'a1');
+    const view = toDeviceView(
+      device({
+        firing: ['modem-down', 'cpu-high'],
+        // A silence alert the sweep opened, and the threshold rule's episode (not its newest alert: a2 is newer).
+        openAlerts: { 'modem-silent': '2026-11-21T10:20:00.000Z#s1', 'modem-down': open.alertKey },
+      }),
+      null,
+      [
+        open,
+        alert('modem-down', '2026-11-21T10:15:30.123Z', 'a2'),
+        { ...alert('modem-silent', '2026-11-21T10:20:00.000Z', 's1'), severity: 'warning' },
+        alert('cpu-high', '2026-11-21T08:00:00.000Z', 'c1'),
+      ],
+    );
+    expect(view.activeAlerts.map((a) => [a.ruleId, a.alertId, a.severity])).toEqual([
+      ['cpu-high', 'c1', 'critical'],
+      ['modem-down', 'a1', 'critical'],
+      ['modem-silent', 's1', 'warning'],
+    ]);
+  });
+
   it('gives registry null when there is no row', () => {
     expect(toDeviceView(device(), registryFromRow(undefined), []).registry).toBeNull();
   });

@@ -1,7 +1,7 @@
 /**
  * What each read of the processor costs (issue 14): the first read of a batch is eventually consistent (half a read
  * unit; a stale image only fails its write's condition), while a re-read after a lost race, and the re-read of a
- * device about to raise an alert, are strongly consistent.
+ * device about to raise or resolve an alert, are strongly consistent.
  */
 
 import { describe, expect, it } from 'vitest';
@@ -70,6 +70,18 @@ describe('read consistency', () => {
       rules: staticRules([down]),
       clock: () => BASE_MS + 60_000,
     }).process(toMskEvent([record(1, 'down')]));
+    expect(reads[0]?.consistent).toBe(false);
+    expect(reads.slice(1).some((r) => r.consistent && r.keys.includes('DEVICE#d1 STATE'))).toBe(true);
+  });
+
+  it('re-reads strongly a device about to resolve an episode (resolutions are written before their device)', async () => {
+    const store = new MemoryStateStore();
+    const processor = (s: StateStore) =>
+      memoryProcessor({ store: s, rules: staticRules([down]), clock: () => BASE_MS + 60_000 });
+    await processor(store).process(toMskEvent([record(0, 'down')]));
+    const { reads, wrapped } = recording(store);
+    const summary = await processor(wrapped).process(toMskEvent([record(1)]));
+    expect(summary.resolves).toBe(1);
     expect(reads[0]?.consistent).toBe(false);
     expect(reads.slice(1).some((r) => r.consistent && r.keys.includes('DEVICE#d1 STATE'))).toBe(true);
   });
