@@ -5,11 +5,13 @@
  * Before: every attempt rewrote all the batch's alerts before any device and the SDK's retry quota drained, so a
  * 428-record batch made no progress for 91 s.
  */
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { PRESENCE_PREFIX } from '#core/items/presence.ts';
 import type { Rule } from '#core/rules.ts';
 import { createLocalStateProcessor } from '#lambda/state-processor/local.ts';
 import { startEventSourcePoller } from '#scripts/local/event-source-poller.ts';
@@ -70,12 +72,16 @@ const canonical = (value: unknown): string =>
       : v,
   );
 
-/** Tables as readers see them, without `version` (it counts writes, which retries change). */
+/**
+ * Tables as readers see them, without `version` (it counts writes, which retries change) and `processedAt` (when the
+ * write happened), and without the presence index (keyed by batch boundaries and the processing clock).
+ */
 const contents = async (tables: TableNames) => {
   const strip = (items: Record<string, unknown>[]) =>
     items
       .filter((item) => !String(item.pk).startsWith('NEWDEV#')) // new-device cap bookkeeping (by batch boundaries)
-      .map(({ version: _v, ...rest }) => canonical(rest))
+      .filter((item) => !String(item.pk).startsWith(PRESENCE_PREFIX))
+      .map(({ version: _v, processedAt: _p, ...rest }) => canonical(rest))
       .sort();
   return {
     state: strip(await scanTable(endpoint, tables.state)),

@@ -64,6 +64,9 @@ export const readerView = (stored: Iterable<StateItem>): Record<string, unknown>
   for (const id of [...items.keys()].sort()) {
     // The new-device cap's counts (core/new-device-cap.ts) are bookkeeping keyed by batch boundaries: no reader sees them.
     if (id.startsWith('NEWDEV#')) continue;
+    // The presence index (items/presence.ts) is keyed by batch boundaries and the processing clock: no reader sees it
+    // either (the sweep reads it as candidates only); its invariant is tested in write-plan/presence-step.test.ts.
+    if (id.startsWith('PRESENCE#')) continue;
     const {
       version: _version,
       processedAt: _processedAt,
