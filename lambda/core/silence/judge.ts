@@ -12,6 +12,7 @@ import type { EpisodeItem } from '#core/alert-episode.ts';
 import type { DeviceItem } from '#core/items/device.ts';
 import { alertKey } from '#core/items/keys.ts';
 import type { TelemetryRecord } from '#core/record.ts';
+import { ruleMapOf, storedRuleMap } from '#core/rule-maps.ts';
 import { ruleApplies, type SilenceRule } from '#core/rules.ts';
 
 /** `silent`: fire; `active`: written since; `skip`: not this rule's, already open, or never stamped; `defer`: not yet judgeable. */
@@ -30,7 +31,7 @@ export const judge = (
   device: DeviceItem,
   at: { through: number | undefined; slotEndMs: number },
 ): Verdict => {
-  if (!selects(rule, device) || device.openAlerts?.[rule.ruleId] !== undefined) return 'skip';
+  if (!selects(rule, device) || ruleMapOf(device.openAlerts).has(rule.ruleId)) return 'skip';
   if (device.processedAt === undefined) return 'skip';
   const n = rule.when.silentForSeconds * 1000;
   if (at.through === undefined) return 'defer';
@@ -73,9 +74,12 @@ export const silenceAlert = (rule: SilenceRule, device: DeviceItem, processedAt:
   };
 };
 
-/** The device item with the rule's episode recorded open, one version on (the processor re-reads it). */
+/**
+ * The device item with the rule's episode recorded open, one version on (the processor re-reads it). The map goes
+ * through rule-maps.ts like the processor's: a rule id such as `constructor` is stored escaped.
+ */
 export const markedDevice = (device: DeviceItem, ruleId: string, key: string): DeviceItem => ({
   ...device,
-  openAlerts: { ...device.openAlerts, [ruleId]: key },
+  openAlerts: storedRuleMap(ruleMapOf(device.openAlerts).set(ruleId, key)),
   version: device.version + 1,
 });
