@@ -9,7 +9,17 @@
  * timed: waiting for it would only measure the timeout and hold up every marker behind it.
  */
 import type { Producer } from 'kafkajs';
+import { CALLER_LIMITS } from '#core/contract/index.ts';
 import { createReportStream } from '#lambda/generator/telemetry.ts';
+
+/**
+ * The API's per-caller limit (WAF in AWS, its stand-in locally) allows one request every window/requests ms; the probe
+ * polls half as often, so a run of any length stays under it. Polling at 25 ms (40 requests/s) once had every marker
+ * refused with a 429 after 75 s, which read as freshness censored at the timeout.
+ */
+export const DEFAULT_POLL_MS = Math.ceil(
+  (2 * CALLER_LIMITS.windowSeconds * 1000) / CALLER_LIMITS.requestsPerWindow,
+);
 
 export interface FreshnessOptions {
   readonly producer: Producer;
@@ -20,7 +30,7 @@ export interface FreshnessOptions {
   readonly recordBytes?: number;
   /** @default 250 */
   readonly intervalMs?: number;
-  /** @default 25 */
+  /** @default DEFAULT_POLL_MS (200 ms at the default caller limits) */
   readonly pollMs?: number;
   /** A marker not visible after this long is recorded at this value (censored). @default 300_000 */
   readonly timeoutMs?: number;
@@ -42,6 +52,9 @@ export interface FreshnessProbe {
   stop(): Promise<FreshnessResult>;
 }
 
+/** The probe itself was refused (not a slow pipeline): the run's freshness would be meaningless. */
+export class FreshnessProbeError extends Error {}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const lastSeenMs = async (apiUrl: string, deviceId: string): Promise<number | undefined> => {
@@ -50,6 +63,10 @@ const lastSeenMs = async (apiUrl: string, deviceId: string): Promise<number | un
     await response.arrayBuffer();
     return undefined;
   }
+  if (response.status === 429)
+    throw new FreshnessProbeError(
+      `GET /devices/${deviceId} answered 429 (${await response.text()}): poll less often`,
+    );
   if (!response.ok) throw new Error(`GET /devices/${deviceId} answered ${response.status}`);
   const body = (await response.json()) as { lastSeen?: string };
   return body.lastSeen === undefined ? undefined : Date.parse(body.lastSeen);
@@ -57,7 +74,7 @@ const lastSeenMs = async (apiUrl: string, deviceId: string): Promise<number | un
 
 export const startFreshnessProbe = (options: FreshnessOptions): FreshnessProbe => {
   const intervalMs = options.intervalMs ?? 250;
-  const pollMs = options.pollMs ?? 25;
+  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
   const timeoutMs = options.timeoutMs ?? 300_000;
   let stamp = 0;
   const reports = createReportStream({
@@ -71,15 +88,16 @@ export const startFreshnessProbe = (options: FreshnessOptions): FreshnessProbe =
     },
   });
   const latencies: number[] = [];
-  // Oldest first: the pipeline is close to FIFO, so only the head is polled (bounded API load: about 1000/pollMs
+  // Oldest first: the pipeline is close to FIFO, so only the head is polled (bounded API load: 1000/pollMs
   // requests/s, never one poller per marker, which would load the processor's own DynamoDB and CPU).
   const pending: { deviceId: string; producedAt: number; partition: number; lastOffset: number }[] = [];
   let rolledBack = 0;
   let sent = 0;
   let running = true;
+  let refusal: FreshnessProbeError | undefined;
 
   const producing = (async () => {
-    while (running) {
+    while (running && refusal === undefined) {
       const { value: report } = reports.next();
       const producedAt = stamp;
       const deviceId = report[0]?.key ?? '';
@@ -107,7 +125,7 @@ export const startFreshnessProbe = (options: FreshnessOptions): FreshnessProbe =
   })();
 
   const watching = (async () => {
-    while (running || pending.length > 0) {
+    while ((running || pending.length > 0) && refusal === undefined) {
       const head = pending[0];
       if (head === undefined) {
         await sleep(pollMs);
@@ -115,7 +133,10 @@ export const startFreshnessProbe = (options: FreshnessOptions): FreshnessProbe =
       }
       // Asked before the read: a batch finishing in between must not make a visible marker look rolled back.
       const handled = (options.handledOffset?.(head.partition) ?? -1) >= head.lastOffset;
-      const seen = await lastSeenMs(options.apiUrl, head.deviceId).catch(() => undefined);
+      const seen = await lastSeenMs(options.apiUrl, head.deviceId).catch((error: unknown) => {
+        if (error instanceof FreshnessProbeError) refusal = error;
+        return undefined;
+      });
       const elapsed = Date.now() - head.producedAt;
       if ((seen !== undefined && seen >= head.producedAt) || elapsed >= timeoutMs) {
         latencies.push(Math.min(elapsed, timeoutMs));
@@ -137,6 +158,7 @@ export const startFreshnessProbe = (options: FreshnessOptions): FreshnessProbe =
       running = false;
       await producing;
       await watching;
+      if (refusal !== undefined) throw refusal;
       return { latenciesMs: latencies, rolledBack };
     },
   };

@@ -2,7 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Message, Producer, ProducerRecord } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type FreshnessOptions, startFreshnessProbe } from '#scripts/bench/freshness.ts';
+import { CALLER_LIMITS } from '#core/contract/index.ts';
+import {
+  DEFAULT_POLL_MS,
+  type FreshnessOptions,
+  FreshnessProbeError,
+  startFreshnessProbe,
+} from '#scripts/bench/freshness.ts';
 
 /** A producer that appends to one partition and answers with the offsets, as the broker does. */
 const fakeProducer = () => {
@@ -51,7 +57,8 @@ const firstDeviceRollsBack = () => {
 
 let server: Server | undefined;
 afterEach(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  const open = server;
+  if (open !== undefined) await new Promise((resolve) => open.close(resolve));
   server = undefined;
 });
 
@@ -97,5 +104,30 @@ describe('freshness probe', () => {
     const { result } = await probeFor(firstDeviceRollsBack().rollBack);
     expect(result.rolledBack).toBe(0);
     expect(result.latenciesMs).toContain(1_500);
+  });
+
+  it('polls under the API caller limit by default, so a long run is never refused', () => {
+    const requestsPerWindow = (CALLER_LIMITS.windowSeconds * 1000) / DEFAULT_POLL_MS;
+    expect(requestsPerWindow).toBeLessThanOrEqual(CALLER_LIMITS.requestsPerWindow);
+  });
+
+  it('fails the run when the API refuses the probe (429) instead of reporting censored freshness', async () => {
+    const { producer } = fakeProducer();
+    server = createServer((_request, response) => {
+      response.writeHead(429).end('{"error":"rate limit"}');
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const probe = startFreshnessProbe({
+      producer,
+      topic: 'bench.test',
+      apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      devices: 5,
+      seed: 'freshness-test',
+      intervalMs: 5,
+      pollMs: 2,
+      timeoutMs: 60_000,
+    });
+    while (probe.sent() < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect(probe.stop()).rejects.toBeInstanceOf(FreshnessProbeError);
   });
 });
