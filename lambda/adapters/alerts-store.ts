@@ -9,8 +9,7 @@ import { forEachLimit } from '#core/concurrency.ts';
 import { type AlertItem, type AlertResolve, RESOLVED } from '#core/items/alert.ts';
 import type { AlertSink } from '#core/ports.ts';
 import type { BackoffOptions } from './backoff.ts';
-import { conditionalPut } from './conditional-put.ts';
-import { conditionalUpdate } from './conditional-update.ts';
+import { conditionalPut, conditionalUpdate } from './conditional-put.ts';
 import { createCounters, type DynamoDbCounters } from './dynamodb-counters.ts';
 
 export interface AlertsStoreOptions {

@@ -1,14 +1,23 @@
 /**
- * One conditional Put, counted (requests, items, capacity, throttles) and retried with backoff on throttling.
- * A failed condition is an answer, not an error: it returns false and the caller decides what it means.
+ * One conditional Put or UpdateItem, counted (requests, items, capacity, throttles) and retried with backoff on
+ * throttling. A failed condition is an answer, not an error: it returns false and the caller decides what it means.
  */
-import { type DynamoDBDocumentClient, PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  PutCommand,
+  type PutCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { type BackoffOptions, isRetryable, withBackoff } from './backoff.ts';
 import { addCapacity, type DynamoDbCounters } from './dynamodb-counters.ts';
 
-export const conditionalPut = (
+type Send = (client: DynamoDBDocumentClient) => Promise<{ ConsumedCapacity?: ConsumedCapacity }>;
+
+const conditionalWrite = (
   client: DynamoDBDocumentClient,
-  input: Omit<PutCommandInput, 'ReturnConsumedCapacity'>,
+  send: Send,
   counters: DynamoDbCounters,
   backoff: BackoffOptions,
 ): Promise<boolean> =>
@@ -16,7 +25,7 @@ export const conditionalPut = (
     async () => {
       counters.writeRequests += 1;
       try {
-        const out = await client.send(new PutCommand({ ...input, ReturnConsumedCapacity: 'TOTAL' }));
+        const out = await send(client);
         addCapacity(counters, 'write', out.ConsumedCapacity);
         counters.itemsWritten += 1;
         return true;
@@ -30,4 +39,30 @@ export const conditionalPut = (
     () => {
       counters.throttled += 1;
     },
+  );
+
+export const conditionalPut = (
+  client: DynamoDBDocumentClient,
+  input: Omit<PutCommandInput, 'ReturnConsumedCapacity'>,
+  counters: DynamoDbCounters,
+  backoff: BackoffOptions,
+): Promise<boolean> =>
+  conditionalWrite(
+    client,
+    (c) => c.send(new PutCommand({ ...input, ReturnConsumedCapacity: 'TOTAL' })),
+    counters,
+    backoff,
+  );
+
+export const conditionalUpdate = (
+  client: DynamoDBDocumentClient,
+  input: Omit<UpdateCommandInput, 'ReturnConsumedCapacity'>,
+  counters: DynamoDbCounters,
+  backoff: BackoffOptions,
+): Promise<boolean> =>
+  conditionalWrite(
+    client,
+    (c) => c.send(new UpdateCommand({ ...input, ReturnConsumedCapacity: 'TOTAL' })),
+    counters,
+    backoff,
   );

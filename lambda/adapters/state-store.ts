@@ -18,6 +18,7 @@ import {
 import { batchGetAll } from './batch-get.ts';
 import { conditionalPut } from './conditional-put.ts';
 import { addCapacity, createCounters, type DynamoDbCounters } from './dynamodb-counters.ts';
+import { versionCondition } from './version-condition.ts';
 
 const RETRYABLE_CANCELLATIONS = new Set(THROTTLING_ERRORS);
 /**
@@ -26,16 +27,6 @@ const RETRYABLE_CANCELLATIONS = new Set(THROTTLING_ERRORS);
  * whose conditions are about to fail anyway.
  */
 const CONFLICT_CANCELLATIONS = new Set(['ConditionalCheckFailed', 'TransactionConflict']);
-
-/** The condition that makes a Put optimistic: the version read, or "still absent". */
-const versionCondition = (expectedVersion: number | null) =>
-  expectedVersion === null
-    ? { ConditionExpression: 'attribute_not_exists(pk)' }
-    : {
-        ConditionExpression: '#version = :version',
-        ExpressionAttributeNames: { '#version': 'version' },
-        ExpressionAttributeValues: { ':version': expectedVersion },
-      };
 
 interface CancellationReason {
   Code?: string;

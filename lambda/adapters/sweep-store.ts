@@ -25,20 +25,12 @@ import {
 import { batchGetAll } from './batch-get.ts';
 import { conditionalPut } from './conditional-put.ts';
 import { addCapacity, createCounters, type DynamoDbCounters } from './dynamodb-counters.ts';
+import { versionCondition } from './version-condition.ts';
 
 export interface SweepStoreTables {
   readonly state: string;
   readonly alerts: string;
 }
-
-const versionCondition = (expectedVersion: number | null) =>
-  expectedVersion === null
-    ? { ConditionExpression: 'attribute_not_exists(pk)' }
-    : {
-        ConditionExpression: '#version = :version',
-        ExpressionAttributeNames: { '#version': 'version' },
-        ExpressionAttributeValues: { ':version': expectedVersion },
-      };
 
 const ALERT_ABSENT = { ConditionExpression: 'attribute_not_exists(alertKey)' };
 

@@ -10,6 +10,7 @@
  */
 import type { Producer } from 'kafkajs';
 import { CALLER_LIMITS } from '#core/contract/index.ts';
+import { FleetStreamError } from '#core/errors.ts';
 import { createReportStream } from '#lambda/generator/telemetry.ts';
 
 /**
@@ -53,7 +54,9 @@ export interface FreshnessProbe {
 }
 
 /** The probe itself was refused (not a slow pipeline): the run's freshness would be meaningless. */
-export class FreshnessProbeError extends Error {}
+export class FreshnessProbeError extends FleetStreamError {
+  override readonly name = 'FreshnessProbeError';
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -151,7 +151,14 @@ describe('npm start -- --no-generator', () => {
       240_000,
       runtime,
     );
-    expect(runtime.output()).toContain(`FleetStream is ready — API ${api}`);
+    // The API answers as soon as its step ran; the banner follows once the later steps (generator, sweep timer,
+    // compaction) are up, so it is awaited rather than expected at the first answer.
+    await waitFor(
+      'the ready banner',
+      async () => (runtime.output().includes(`FleetStream is ready — API ${api}`) ? true : undefined),
+      60_000,
+      runtime,
+    );
 
     const kafka = new Kafka({ brokers: [`127.0.0.1:${ports.kafka}`], logLevel: logLevel.NOTHING });
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
