@@ -359,41 +359,48 @@ const adversaryArb = fc.record({
 /** Committed default; hunt with e.g. ADVERSARY_RUNS=20000 ADVERSARY_SEED=7 (fast-check prints the seed of a failure). */
 const NUM_RUNS = Number(process.env.ADVERSARY_RUNS ?? 250);
 const SEED = process.env.ADVERSARY_SEED === undefined ? {} : { seed: Number(process.env.ADVERSARY_SEED) };
+const MAX_ROUNDS = 4;
 
 describe('closed windows under concurrent invocations, faults and stale reads', () => {
   it.each<[Mode]>([['unkeyed'], ['keyed, late'], ['keyed, in order']])(
     'every minute is counted exactly once, at the end and at every instant (%s)',
     async (mode) => {
       const seen = emptyCoverage();
-      await fc.assert(
-        fc.asyncProperty(
-          fc.array(specArb, { minLength: 1, maxLength: 30, size: 'max' }),
-          adversaryArb,
-          async (specs, adversary) => {
-            const { logs, produced } = produce(specs, mode);
-            const reference = referenceWindows(produced);
-            const clean = await cleanRun(logs);
-            const chaos = await adversarialRun(logs, reference, adversary, seen);
-            expect(chaos.store.violation).toBeUndefined();
-            const inOrder = mode === 'keyed, in order';
-            // Out of order, which record raised an alert (and each `openAlerts` entry) depends on the boundaries.
-            const view = (store: MemoryStateStore) =>
-              inOrder ? store.snapshot() : withoutEpisodePaths(store.snapshot());
-            expect(view(chaos.store)).toEqual(view(clean.store));
-            expect(readerWindows(chaos.store.items.values())).toEqual(reference);
-            expect(readerWindows(clean.store.items.values())).toEqual(reference);
-            expect(episodeViolations(chaos.alerts, chaos.store, inOrder)).toEqual([]);
-            if (inOrder) expect(chaos.alerts.alerts).toEqual(clean.alerts.alerts);
-          },
-        ),
-        { numRuns: NUM_RUNS, ...SEED },
-      );
+      const covered = () =>
+        seen.closedAlone > 0 && seen.deviceWrittenWhileCopyPending > 0 && seen.copiedByLaterWriter > 0;
+      // A corner reached a few times per NUM_RUNS runs (copies made by later writers: ~4 in 250) can be missed by one
+      // random round; further rounds (at most MAX_ROUNDS) hunt for it, so the coverage check below stays meaningful
+      // (it fails when a corner becomes unreachable) without failing one CI run in a hundred by chance.
+      for (let round = 0; round === 0 || (round < MAX_ROUNDS && !covered()); round++)
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(specArb, { minLength: 1, maxLength: 30, size: 'max' }),
+            adversaryArb,
+            async (specs, adversary) => {
+              const { logs, produced } = produce(specs, mode);
+              const reference = referenceWindows(produced);
+              const clean = await cleanRun(logs);
+              const chaos = await adversarialRun(logs, reference, adversary, seen);
+              expect(chaos.store.violation).toBeUndefined();
+              const inOrder = mode === 'keyed, in order';
+              // Out of order, which record raised an alert (and each `openAlerts` entry) depends on the boundaries.
+              const view = (store: MemoryStateStore) =>
+                inOrder ? store.snapshot() : withoutEpisodePaths(store.snapshot());
+              expect(view(chaos.store)).toEqual(view(clean.store));
+              expect(readerWindows(chaos.store.items.values())).toEqual(reference);
+              expect(readerWindows(clean.store.items.values())).toEqual(reference);
+              expect(episodeViolations(chaos.alerts, chaos.store, inOrder)).toEqual([]);
+              if (inOrder) expect(chaos.alerts.alerts).toEqual(clean.alerts.alerts);
+            },
+          ),
+          { numRuns: NUM_RUNS, ...(round === 0 ? SEED : {}) },
+        );
       // The runs reached the protocol's corners: closes alone, lost copies, copies made by later writers.
       expect(seen.closedAlone).toBeGreaterThan(0);
       expect(seen.deviceWrittenWhileCopyPending).toBeGreaterThan(0);
       expect(seen.copiedByLaterWriter).toBeGreaterThan(0);
       if (process.env.ADVERSARY_COVERAGE) console.log(mode, seen);
     },
-    Math.max(120_000, NUM_RUNS * 150),
+    Math.max(120_000, NUM_RUNS * 150 * MAX_ROUNDS),
   );
 });
