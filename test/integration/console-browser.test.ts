@@ -272,9 +272,12 @@ describe('fleet console in Chromium against the local pipeline', () => {
     // The bug: uPlot padded a single point's time scale by a tenth of its magnitude (epoch seconds: years), so a
     // device seen right after `npm start` had an axis from 2027 to 2029. The axis must be the range the user chose.
     const fresh = `${tag}-one-minute`;
+    // Both records at :20 and :40 of the previous whole minute: one point per chart whenever the test runs (records
+    // 12 s and 6 s ago straddled a minute boundary in about one run in ten).
+    const intoMinute = (Date.now() % 60_000) / 60_000;
     await produce([
-      [fresh, record(fresh, 'DG3450', 0.2, 'connected', 40, 500)],
-      [fresh, record(fresh, 'DG3450', 0.1, 'connected', 42, 510)],
+      [fresh, record(fresh, 'DG3450', intoMinute + 2 / 3, 'connected', 40, 500)],
+      [fresh, record(fresh, 'DG3450', intoMinute + 1 / 3, 'connected', 42, 510)],
     ]);
     await expect
       .poll(async () => (await fetch(`${runtime.apiUrl}/devices/${fresh}`)).status, { timeout: 60_000 })

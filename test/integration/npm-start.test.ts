@@ -247,9 +247,17 @@ describe('npm start -- --no-generator', () => {
         .filter((l) => l !== '')
         .map((l) => JSON.parse(l) as PublishedMessage)
         .filter((m) => m.attributes.ruleId === `${tag}-down`);
+    // The down transition is notified firing; the recovery resolves the episode and is notified too.
+    const inState = (messages: PublishedMessage[], state: string) =>
+      messages.filter((m) => m.attributes.state === state);
     await waitFor(
-      'the alert in alerts.jsonl',
-      async () => ((await notifiedForRule()).length > 0 ? true : undefined),
+      'the firing and resolved notifications in alerts.jsonl',
+      async () => {
+        const messages = await notifiedForRule();
+        return inState(messages, 'firing').length > 0 && inState(messages, 'resolved').length > 0
+          ? true
+          : undefined;
+      },
       30_000,
       runtime,
     );
@@ -263,15 +271,16 @@ describe('npm start -- --no-generator', () => {
     const viaApi = await alertsForRule();
     const viaNotifier = await notifiedForRule();
     expect(viaApi).toHaveLength(1);
-    expect(viaNotifier).toHaveLength(1);
+    expect(viaApi[0]).toMatchObject({ state: 'resolved' });
+    expect(viaNotifier).toHaveLength(2);
+    const [firing] = inState(viaNotifier, 'firing');
+    expect(inState(viaNotifier, 'resolved')).toHaveLength(1);
     // What SNS received from the notifier's deployed bundle: attributes for filter policies, the alert id in the text.
-    expect(viaNotifier[0]).toMatchObject({
+    expect(firing).toMatchObject({
       subject: `[CRITICAL] ${tag}-down on ${deviceB} (EVG2000)`,
       attributes: { deviceId: deviceB, ruleId: `${tag}-down`, severity: 'critical', model: 'EVG2000' },
     });
-    expect(viaNotifier[0]?.message).toContain(
-      `Alert ${(viaApi[0] as unknown as { alertId: string }).alertId}`,
-    );
+    expect(firing?.message).toContain(`Alert ${(viaApi[0] as unknown as { alertId: string }).alertId}`);
     expect(runtime.output()).toContain(`ALERT [CRITICAL] ${tag}-down on ${deviceB} (EVG2000)`);
 
     const fleet = (await getJson(`${api}/fleet`)).body;
