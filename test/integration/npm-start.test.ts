@@ -337,7 +337,7 @@ describe('npm start -- --no-generator', () => {
     const restored = await getJson(`${api}/devices/${deviceA}`);
     expect(restored.body).toMatchObject({ recordCount: 3, cpu: { min: 10, max: 33, avg: 21 } });
     await new Promise((r) => setTimeout(r, 2_000));
-    expect(await notifiedForRule()).toHaveLength(1);
+    expect(await notifiedForRule()).toEqual(viaNotifier);
     expect(again.output()).not.toContain('ALERT ');
     expect(await stopRuntime(again)).toBe(0);
     for (const port of Object.values(ports)) expect(await isPortOpen(port), `port ${port}`).toBe(false);
